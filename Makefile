@@ -1,0 +1,45 @@
+# microcred: `make demo` serves the demo, `make test` runs lint and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+.PHONY: demo test install system-deps lint test-sqlite test-postgres serve clean messages
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "microcred needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/microcred demo
+
+serve: install
+	$(BIN)/microcred serve
+
+system-deps:
+	@scripts/install-system-deps
+
+lint: install
+	$(BIN)/ruff check .
+
+messages: install
+	@$(BIN)/microcred messages
+
+test-sqlite: install messages
+	@echo "== SQLite: the whole suite"
+	$(PYTEST)
+
+test-postgres: install messages
+	@echo "== PostgreSQL: every test that touches the database"
+	scripts/with-postgres $(PYTEST) --ignore=microcred/vc
+
+test: install system-deps lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache

@@ -1,0 +1,56 @@
+"""Forms parse input only; the rules are in :mod:`microcred.accounts.services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from microcred.accounts.models import OrganizationKind, ProviderType, Role
+from microcred.errors import ValidationFailed
+
+
+class ServiceErrorsMixin:
+    """Shows a service's field errors on the form they came from."""
+
+    def add_service_errors(self, error: ValidationFailed) -> None:
+        for field_error in error.errors:
+            field = field_error.field if field_error.field in self.fields else None  # type: ignore[attr-defined]
+            self.add_error(field, field_error.message)  # type: ignore[attr-defined]
+
+
+class SignUpForm(ServiceErrorsMixin, forms.Form):
+    display_name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput,
+        max_length=256,
+        help_text=_("At least 10 characters, not only digits."),
+    )
+    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, max_length=256)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=[("en", "English"), ("fr", "Français")]
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class OrganizationForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in OrganizationKind.choices if c[0] != OrganizationKind.PLATFORM]
+    )
+    provider_type = forms.ChoiceField(
+        label=_("Provider type"), choices=[("", _("— not a provider —")), *ProviderType.choices], required=False
+    )
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False, max_length=5000)
+
+
+class InvitationForm(ServiceErrorsMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

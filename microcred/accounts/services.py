@@ -1,0 +1,337 @@
+"""State changes of accounts and organizations. Each is one transaction with one audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from microcred.accounts.models import (
+    ROLES_BY_KIND,
+    ApiToken,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    ProviderType,
+    Role,
+    User,
+)
+from microcred.accounts.permissions import forget_cached_roles, require
+from microcred.audit.services import record, snapshot
+from microcred.errors import Conflict, ErrorList, Gone, NotFound, ValidationFailed
+
+INVITATION_LIFETIME = timedelta(days=14)
+MAX_NAME = 150
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_email(errors: ErrorList, email: str, field: str = "email") -> str:
+    email = (email or "").strip().lower()
+    if not email:
+        errors.add(field, "required", _("Enter an e-mail address."))
+        return email
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        errors.add(field, "invalid_email", _("Enter a valid e-mail address."))
+    return email
+
+
+def sign_up(*, email: str, password: str, display_name: str, preferred_language: str = "en") -> User:
+    """Create a learner account."""
+    errors = ErrorList()
+    email = _check_email(errors, email)
+    display_name = (display_name or "").strip()
+    if not display_name:
+        errors.add("display_name", "required", _("Enter your name."))
+    elif len(display_name) > MAX_NAME:
+        errors.add("display_name", "too_long", _("A name has at most 150 characters."))
+    if preferred_language not in {"en", "fr"}:
+        errors.add("preferred_language", "invalid_choice", _("Choose English or French."))
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors.add("email", "email_taken", _("An account with this e-mail address already exists."))
+    if not password:
+        errors.add("password", "required", _("Enter a password."))
+    else:
+        try:
+            validate_password(password, User(email=email, display_name=display_name))
+        except DjangoValidationError as exc:
+            for message in exc.messages:
+                errors.add("password", "weak_password", message)
+    errors.raise_if_any()
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email, password=password, display_name=display_name, preferred_language=preferred_language
+        )
+        record(actor=user, action="accounts.sign_up", target=user, after={"email": email})
+    return user
+
+
+ORGANIZATION_FIELDS = ["name", "slug", "kind", "provider_type", "description", "website", "country", "region"]
+
+
+def create_organization(
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    provider_type: str = "",
+    slug: str = "",
+    description: str = "",
+    website: str = "",
+    country: str = "CA",
+    region: str = "",
+) -> Organization:
+    """Create an organization; the actor becomes its first administrator.
+
+    Providers and employers may be created by any signed-in user (they become its admin);
+    the platform organization only by the system (``actor=None``) or a platform admin.
+    """
+    errors = ErrorList()
+    name = (name or "").strip()
+    if not name:
+        errors.add("name", "required", _("Enter the organization's name."))
+    elif len(name) > 200:
+        errors.add("name", "too_long", _("A name has at most 200 characters."))
+    if kind not in OrganizationKind.values:
+        errors.add("kind", "invalid_choice", _("Choose provider, employer or platform."))
+    if kind == OrganizationKind.PROVIDER and provider_type not in ProviderType.values:
+        errors.add("provider_type", "invalid_choice", _("Choose the kind of provider."))
+    if kind != OrganizationKind.PROVIDER and provider_type:
+        errors.add("provider_type", "not_applicable", _("Only providers have a provider type."))
+    slug = slugify(slug or name)[:80]
+    if name and not slug:
+        errors.add("slug", "invalid_slug", _("Choose a short name made of letters and digits."))
+    if slug and Organization.objects.filter(slug=slug).exists():
+        errors.add("slug", "slug_taken", _("This short name is taken; choose another."))
+    if len(country or "") not in (0, 2):
+        errors.add("country", "invalid_country", _("Use a two-letter country code."))
+    errors.raise_if_any()
+    if kind == OrganizationKind.PLATFORM and actor is not None:
+        require(actor, "platform.administer")
+    with transaction.atomic():
+        organization = Organization.objects.create(
+            name=name,
+            slug=slug,
+            kind=kind,
+            provider_type=provider_type,
+            description=description,
+            website=website,
+            country=(country or "").upper(),
+            region=region,
+        )
+        if actor is not None:
+            Membership.objects.create(user=actor, organization=organization, role=Role.ADMIN)
+            forget_cached_roles(actor)
+        record(
+            actor=actor,
+            action="organization.create",
+            target=organization,
+            organization=organization,
+            after=snapshot(organization, ORGANIZATION_FIELDS),
+        )
+    return organization
+
+
+def update_organization(*, actor: User, organization: Organization, **changes: str) -> Organization:
+    require(actor, "organization.edit", organization)
+    allowed = {"name", "description", "website", "country", "region"}
+    errors = ErrorList()
+    for key in changes:
+        if key not in allowed:
+            errors.add(key, "not_editable", _("This field cannot be changed."))
+    if "name" in changes and not (changes["name"] or "").strip():
+        errors.add("name", "required", _("Enter the organization's name."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        before = snapshot(organization, sorted(changes))
+        for key, value in changes.items():
+            setattr(organization, key, value.strip() if isinstance(value, str) else value)
+        organization.full_clean()
+        organization.save()
+        record(
+            actor=actor,
+            action="organization.update",
+            target=organization,
+            organization=organization,
+            before=before,
+            after=snapshot(organization, sorted(changes)),
+        )
+    return organization
+
+
+def add_member(*, actor: User | None, organization: Organization, user: User, role: str) -> Membership:
+    """Give ``user`` a role directly (the demo loader and platform tools); people use invitations."""
+    if actor is not None:
+        require(actor, "organization.manage_members", organization)
+    _check_role(organization, role)
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(user=user, organization=organization, role=role)
+        if created:
+            record(
+                actor=actor,
+                action="organization.add_member",
+                target=membership,
+                organization=organization,
+                after={"user": user.email, "role": role},
+            )
+    forget_cached_roles(user)
+    return membership
+
+
+def _check_role(organization: Organization, role: str) -> None:
+    if role not in ROLES_BY_KIND.get(organization.kind, ()):
+        raise ValidationFailed.single(
+            "role", "invalid_role", _("This role does not exist in this kind of organization.")
+        )
+
+
+def invite_member(
+    *, actor: User, organization: Organization, email: str, role: str, accept_url_base: str
+) -> tuple[Invitation, str]:
+    """Invite someone by e-mail. Returns the invitation and the one-time token (sent by e-mail)."""
+    require(actor, "organization.manage_members", organization)
+    errors = ErrorList()
+    email = _check_email(errors, email)
+    errors.raise_if_any()
+    _check_role(organization, role)
+    if Membership.objects.filter(organization=organization, user__email__iexact=email, role=role).exists():
+        raise Conflict(_("This person already has this role."), code="already_member", field="email")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organization=organization,
+            email=email,
+            role=role,
+            token_hash=_hash_token(token),
+            invited_by=actor,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        record(
+            actor=actor,
+            action="organization.invite_member",
+            target=invitation,
+            organization=organization,
+            after={"email": email, "role": role},
+        )
+        link = f"{accept_url_base.rstrip('/')}/{token}/"
+        context = {"organization": organization, "role": Role(role).label, "link": link, "inviter": actor}
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=_("You are invited to join %(name)s on microcred") % {"name": organization.name},
+                message=render_to_string("accounts/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[email],
+            )
+        )
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation:
+    invitation = Invitation.objects.select_related("organization").filter(token_hash=_hash_token(token or "")).first()
+    if invitation is None:
+        raise NotFound(_("This invitation does not exist."), code="invitation_not_found")
+    if invitation.revoked_at or invitation.accepted_at:
+        raise Gone(_("This invitation has already been used or withdrawn."), code="invitation_used")
+    if invitation.expires_at < timezone.now():
+        raise Gone(_("This invitation has expired."), code="invitation_expired")
+    return invitation
+
+
+def accept_invitation(*, user: User, token: str) -> Membership:
+    with transaction.atomic():
+        invitation = find_invitation(token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at:
+            raise Gone(_("This invitation has already been used or withdrawn."), code="invitation_used")
+        if invitation.email.lower() != user.email.lower():
+            raise ValidationFailed.single(
+                "email",
+                "invitation_email_mismatch",
+                _("This invitation was sent to another e-mail address."),
+            )
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organization=invitation.organization, role=invitation.role
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        record(
+            actor=user,
+            action="organization.accept_invitation",
+            target=membership,
+            organization=invitation.organization,
+            after={"user": user.email, "role": invitation.role},
+        )
+    forget_cached_roles(user)
+    return membership
+
+
+def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
+    require(actor, "organization.manage_members", invitation.organization)
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        record(
+            actor=actor,
+            action="organization.revoke_invitation",
+            target=invitation,
+            organization=invitation.organization,
+        )
+
+
+def remove_member(*, actor: User, membership: Membership) -> None:
+    organization = membership.organization
+    require(actor, "organization.manage_members", organization)
+    if membership.role == Role.ADMIN and (
+        Membership.objects.filter(organization=organization, role=Role.ADMIN).count() == 1
+    ):
+        raise Conflict(_("An organization keeps at least one administrator."), code="last_admin")
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="organization.remove_member",
+            target=membership,
+            organization=organization,
+            before={"user": membership.user.email, "role": membership.role},
+        )
+        membership.delete()
+    forget_cached_roles(membership.user)
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A personal API token; the returned secret is shown once."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed.single("name", "invalid_name", _("Give the token a name of 1 to 100 characters."))
+    secret = "mc_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], token_hash=_hash_token(secret))
+        record(actor=user, action="accounts.create_api_token", target=token, after={"name": name})
+    return token, secret
+
+
+def user_for_api_token(secret: str) -> User | None:
+    if not secret or not secret.startswith("mc_") or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=_hash_token(secret), revoked_at__isnull=True).first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

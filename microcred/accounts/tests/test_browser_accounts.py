@@ -1,0 +1,66 @@
+"""Journeys in a real browser: a learner signs up and finds the wallet; an admin sees the organization."""
+
+from __future__ import annotations
+
+import pytest
+
+from microcred.testing.factories import PASSWORD, make_member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_learner_signs_up_logs_in_and_sees_an_empty_wallet(page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Your name").fill("Lena Learner")
+    page.get_by_label("E-mail address").fill("lena@example.org")
+    page.get_by_label("Password", exact=True).fill("a-long-enough-secret")
+    page.get_by_label("Password again").fill("a-long-enough-secret")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/wallet/")
+    assert page.get_by_role("heading", name="My wallet").is_visible()
+    assert page.get_by_text("Your wallet is empty.").is_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("link", name="Log in").first.click()
+    page.get_by_label("E-mail address").fill("lena@example.org")
+    page.get_by_label("Password").fill("a-long-enough-secret")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="My wallet").click()
+    assert page.get_by_text("Your wallet is empty.").is_visible()
+
+
+def test_sign_up_errors_show_beside_the_fields(page) -> None:
+    page.goto("/accounts/signup/")
+    page.get_by_label("Your name").fill("Lena")
+    page.get_by_label("E-mail address").fill("lena@example.org")
+    page.get_by_label("Password", exact=True).fill("12345")
+    page.get_by_label("Password again").fill("12345")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("alert").first.is_visible()
+    assert "too short" in page.locator(".field.has-error").first.inner_text()
+
+
+def test_a_provider_admin_logs_in_and_sees_the_organization(page, provider) -> None:
+    admin = make_member(provider, "admin", email="admin@maple.example")
+    make_member(provider, "reviewer", email="reviewer@maple.example")
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(admin.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="My organizations").click()
+    page.get_by_role("link", name="Maple College").click()
+    assert page.get_by_role("heading", name="Maple College").is_visible()
+    members = page.get_by_role("table").first
+    assert "reviewer@maple.example" in members.inner_text()
+    page.get_by_label("E-mail address").fill("new.assessor@maple.example")
+    page.get_by_label("Role").select_option("assessor")
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_text("Invitation sent to new.assessor@maple.example.").is_visible()
+
+
+def test_the_site_switches_to_french(page) -> None:
+    page.goto("/")
+    page.get_by_role("button", name="Français").click()
+    assert page.get_by_role("heading", name="Des microcertifications dignes de confiance").is_visible()
+    assert page.locator("html").get_attribute("lang") == "fr"

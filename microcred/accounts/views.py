@@ -1,0 +1,143 @@
+"""Pages for signing up, organizations, members and invitations. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from microcred.accounts import selectors, services
+from microcred.accounts.forms import InvitationForm, OrganizationForm, SignUpForm
+from microcred.accounts.permissions import can, require
+from microcred.audit.selectors import entries_for_organization
+from microcred.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+
+
+def render_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return render(request, "error.html", {"error": error}, status=error.status)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.sign_up(
+                email=data["email"],
+                password=data["password"],
+                display_name=data["display_name"],
+                preferred_language=data["preferred_language"],
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to microcred. Your wallet is ready."))
+            return redirect("wallet:home")
+    return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.memberships_of(request.user)
+    return render(request, "accounts/home.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.create_organization(actor=request.user, **form.cleaned_data)
+        except ValidationFailed as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The organization was created; you are its administrator."))
+            return redirect("accounts:organization", slug=organization.slug)
+    return render(request, "accounts/organization_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        organization = selectors.organization_by_slug(slug)
+        require(request.user, "organization.view", organization)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    manage = can(request.user, "organization.manage_members", organization)
+    form = InvitationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not manage:
+            return render_domain_error(request, PermissionDenied(_("You are not allowed to do this.")))
+        if form.is_valid():
+            try:
+                services.invite_member(
+                    actor=request.user,
+                    organization=organization,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    accept_url_base=request.build_absolute_uri(reverse("accounts:invitation_base")),
+                )
+            except ValidationFailed as error:
+                form.add_service_errors(error)
+            except DomainError as error:
+                form.add_error("email", error.message)
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+                return redirect("accounts:organization", slug=slug)
+        status = 400
+    context = {
+        "organization": organization,
+        "members": selectors.members_of(organization),
+        "invitations": selectors.pending_invitations(organization) if manage else [],
+        "can_manage": manage,
+        "form": form,
+        "audit": entries_for_organization(organization.pk, limit=20)
+        if can(request.user, "organization.view_audit", organization)
+        else [],
+    }
+    return render(request, "accounts/organization.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        found = services.find_invitation(token)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        try:
+            membership = services.accept_invitation(user=request.user, token=token)
+        except DomainError as error:
+            return render_domain_error(request, error)
+        messages.success(request, _("You joined %(name)s.") % {"name": membership.organization.name})
+        return redirect("accounts:organization", slug=membership.organization.slug)
+    return render(request, "accounts/invitation.html", {"invitation": found})
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    try:
+        organization = selectors.organization_by_slug(slug)
+        membership = organization.memberships.select_related("user").filter(pk=member_id).first()
+        if membership is None:
+            raise NotFound(_("No such member."))
+        services.remove_member(actor=request.user, membership=membership)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    messages.success(request, _("The member was removed."))
+    return redirect("accounts:organization", slug=slug)

@@ -1,0 +1,153 @@
+"""The HTTP API root (``/api/v1/``): authentication, request parsing and error mapping.
+
+Each domain adds its own router (``microcred.<domain>.api``); errors of the domain become JSON
+bodies ``{"code", "message", "field"?, "errors"?}`` with a 4xx status, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.security import APIKeyCookie, HttpBearer
+
+from microcred.accounts.services import user_for_api_token
+from microcred.errors import DomainError
+
+MAX_JSON_BODY = 2 * 1024 * 1024
+
+
+class BodyError(Exception):
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+class SafeJsonParser(Parser):
+    """JSON bodies with a size cap, and deep nesting refused instead of crashing the worker."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            body = request.body
+        except RequestDataTooBig as exc:
+            raise BodyError("body_too_large", _("The request body is too large."), 413) from exc
+        if len(body) > MAX_JSON_BODY:
+            raise BodyError("body_too_large", _("The request body is too large."), 413)
+        if not body:
+            return {}
+        try:
+            return json.loads(body.decode("utf-8"))  # RFC 8259: JSON exchanged between systems is UTF-8
+        except RecursionError as exc:
+            raise BodyError("too_deeply_nested", _("The JSON document is nested too deeply.")) from exc
+        except UnicodeDecodeError as exc:
+            raise BodyError("invalid_encoding", _("The request body is not UTF-8.")) from exc
+        except json.JSONDecodeError as exc:
+            raise BodyError(
+                "malformed_json",
+                _("The request body is not valid JSON (line %(line)s, column %(col)s).")
+                % {"line": exc.lineno, "col": exc.colno},
+            ) from exc
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session; unsafe methods need the CSRF token as usual."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api_auth = [TokenAuth(), SessionAuth(csrf=True)]
+
+api = NinjaAPI(
+    title="microcred API",
+    version="1",
+    urls_namespace="api-v1",
+    parser=SafeJsonParser(),
+    auth=api_auth,
+    docs_url="/docs",
+)
+
+
+def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.to_json())
+
+
+@api.exception_handler(BodyError)
+def on_body_error(request: HttpRequest, exc: BodyError) -> HttpResponse:
+    return error_response(request, exc.status, {"code": exc.code, "message": exc.message})
+
+
+def _field_path(location: Any) -> str:
+    parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": _field_path(error.get("loc", ())),
+            "code": str(error.get("type", "invalid")),
+            "message": str(error.get("msg", "")),
+        }
+        for error in exc.errors
+    ]
+    return error_response(
+        request,
+        400,
+        {"code": "validation_failed", "message": _("The input is not valid."), "errors": errors},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, {"code": "not_authenticated", "message": _("Sign in or send an API token.")})
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, {"code": "body_too_large", "message": _("The request body is too large.")})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyError):  # django-ninja wraps parser errors
+        return on_body_error(request, exc.__cause__)
+    code = "csrf_failed" if exc.status_code == 403 and "CSRF" in str(exc) else "http_error"
+    return error_response(request, exc.status_code, {"code": code, "message": str(exc)})
+
+
+def register_routers() -> None:
+    from microcred.accounts.api import router as accounts_router
+
+    api.add_router("/", accounts_router)
+
+
+register_routers()

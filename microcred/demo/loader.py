@@ -1,0 +1,79 @@
+"""Loads the demo scenario with the domain services, once: running it again changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from microcred.accounts.models import Organization, User
+from microcred.accounts.services import add_member, create_organization
+from microcred.assessment.models import Enrolment
+from microcred.audit.services import record
+from microcred.catalog.models import MicroCredential, Status
+from microcred.catalog.services import create_draft, create_pathway
+from microcred.demo import scenario
+
+
+@dataclass
+class DemoSummary:
+    created: bool
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _user(email: str, name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=scenario.DEMO_PASSWORD, display_name=name)
+    return user
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    staff = [(email, f"{org} · {role}") for email, _name, org, role in scenario.STAFF]
+    learners = [(email, "learner") for email, _name, _enrolments in scenario.LEARNERS[:2]]
+    return staff + learners
+
+
+@transaction.atomic
+def load_demo() -> DemoSummary:
+    if Organization.objects.filter(slug=scenario.PLATFORM["slug"]).exists():
+        return DemoSummary(created=False, logins=demo_logins())
+    organizations = {scenario.PLATFORM["slug"]: create_organization(actor=None, **scenario.PLATFORM)}
+    for spec in scenario.ORGANIZATIONS:
+        organizations[spec["slug"]] = create_organization(actor=None, **spec)
+    for email, name, org_slug, role in scenario.STAFF:
+        add_member(actor=None, organization=organizations[org_slug], user=_user(email, name), role=role)
+
+    credentials: dict[str, MicroCredential] = {}
+    specs = [scenario.WIL_CREDENTIAL, scenario.ASSESSMENT_ONLY_CREDENTIAL, *scenario.STACKABLE_CREDENTIALS]
+    for spec in specs:
+        fields = dict(spec)
+        key = fields.pop("key")
+        provider = organizations[fields.pop("provider")]
+        fields["co_designed_with"] = [organizations[s] for s in fields.get("co_designed_with", [])]
+        credential = create_draft(actor=None, provider=provider, **fields)
+        # Governance (review, approval) arrives with the registry; the demo's designs start published.
+        credential.status = Status.PUBLISHED
+        credential.save(update_fields=["status"])
+        record(
+            actor="demo",
+            action="catalog.publish",
+            target=credential,
+            organization=provider,
+            after={"status": Status.PUBLISHED},
+        )
+        credentials[key] = credential
+
+    pathway = dict(scenario.PATHWAY)
+    create_pathway(
+        actor=None,
+        provider=organizations[pathway.pop("provider")],
+        members=[credentials[key] for key in pathway.pop("members")],
+        **pathway,
+    )
+
+    for email, name, enrolments in scenario.LEARNERS:
+        learner = _user(email, name)
+        for key, status in enrolments:
+            Enrolment.objects.create(learner=learner, credential=credentials[key], status=status)
+    return DemoSummary(created=True, logins=demo_logins())

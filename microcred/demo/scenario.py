@@ -1,0 +1,182 @@
+"""The demo scenario, as data. Taken from the seed documents (shared/seeds/):
+
+- a university's work-integrated-learning micro-credential in communication and collaboration,
+  co-designed with an electricity-sector employer body, awarded on 80 % in a professional-
+  development course plus a "superior" workplace rating on both competencies (seed 000);
+- a college's assessment-only credential with a pre-test and a post-test (seed 001, action 9);
+- three digital-skills micro-credentials that stack into a certificate (seed 000, spring 2020);
+- two employers and a dozen learners at different stages.
+
+Organizations and people are fictional.
+"""
+
+from __future__ import annotations
+
+DEMO_PASSWORD = "microcred-demo"  # noqa: S105 - printed by `make demo`; demo accounts only
+
+PLATFORM = {"slug": "microcred", "name": "microcred platform", "kind": "platform"}
+
+ORGANIZATIONS = [
+    {
+        "slug": "grand-river-university",
+        "name": "Grand River University",
+        "kind": "provider",
+        "provider_type": "university",
+        "region": "ON",
+        "website": "https://grandriver.example",
+        "description": "Co-operative education and work-integrated learning for 20,000 students.",
+    },
+    {
+        "slug": "northern-lights-college",
+        "name": "Northern Lights College",
+        "kind": "provider",
+        "provider_type": "college",
+        "region": "BC",
+        "website": "https://northernlights.example",
+        "description": "A college whose assessment centre recognizes skills learned anywhere.",
+    },
+    {
+        "slug": "power-sector-skills-council",
+        "name": "Power Sector Skills Council",
+        "kind": "employer",
+        "region": "ON",
+        "website": "https://powerskills.example",
+        "description": "The electricity sector's human-resources body; it names the skills the sector needs.",
+    },
+    {
+        "slug": "maple-grid-energy",
+        "name": "Maple Grid Energy",
+        "kind": "employer",
+        "region": "ON",
+        "website": "https://maplegrid.example",
+        "description": "A regional electricity distributor.",
+    },
+]
+
+# (e-mail, name, organization slug, role)
+STAFF = [
+    ("admin@microcred.example", "Platform Administrator", "microcred", "admin"),
+    ("amira.haddad@grandriver.example", "Amira Haddad", "grand-river-university", "admin"),
+    ("luc.tremblay@grandriver.example", "Luc Tremblay", "grand-river-university", "reviewer"),
+    ("grace.okafor@grandriver.example", "Grace Okafor", "grand-river-university", "assessor"),
+    ("career.centre@grandriver.example", "Priya Nair", "grand-river-university", "practitioner"),
+    ("sofia.martin@northernlights.example", "Sofia Martin", "northern-lights-college", "admin"),
+    ("ken.watanabe@northernlights.example", "Ken Watanabe", "northern-lights-college", "reviewer"),
+    ("olivia.chen@northernlights.example", "Olivia Chen", "northern-lights-college", "assessor"),
+    ("daniel.roy@powerskills.example", "Daniel Roy", "power-sector-skills-council", "admin"),
+    ("hr@maplegrid.example", "Nadia Bouchard", "maple-grid-energy", "admin"),
+    ("supervisor@maplegrid.example", "Marc Gagnon", "maple-grid-energy", "assessor"),
+    ("recruiter@maplegrid.example", "Hannah Lee", "maple-grid-energy", "verifier"),
+]
+
+WIL_CREDENTIAL = {
+    "key": "wil",
+    "provider": "grand-river-university",
+    "title": "Communication and Collaboration in the Workplace",
+    "summary": "Shows, through a co-op work term, that you communicate and collaborate at a superior level.",
+    "description": (
+        "A work-integrated-learning micro-credential for engineering co-op students. Learners complete the "
+        "professional-development course on workplace communication and are evaluated by their workplace "
+        "supervisor on two competencies the electricity sector asked for: communication and collaboration."
+    ),
+    "delivery_mode": "hybrid",
+    "pace": "cohort",
+    "workload_hours": "40",
+    "cost": "0",
+    "award_criteria": (
+        "At least 80 % in the professional-development course, and a 'superior' rating from the workplace "
+        "supervisor on both communication and collaboration."
+    ),
+    "award_rule": (
+        'grade("PD course") >= 80 and level("communication") >= "superior" and level("collaboration") >= "superior"'
+    ),
+    "co_designed_with": ["power-sector-skills-council"],
+}
+
+ASSESSMENT_ONLY_CREDENTIAL = {
+    "key": "informatics",
+    "provider": "northern-lights-college",
+    "title": "Health Care Informatics Fundamentals (assessment only)",
+    "summary": "Already know it? Pass the pre-test, take the post-test at once, and earn the credential.",
+    "description": (
+        "An assessment-only route for people who learned health-informatics skills at work. A passed pre-test "
+        "unlocks the post-test immediately; a failed one gives a gap report and the modules that close it."
+    ),
+    "delivery_mode": "online",
+    "pace": "on_demand",
+    "workload_hours": "6",
+    "cost": "150",
+    "assessment_only": True,
+    "award_criteria": (
+        "Pass the proctored post-test (70 % or more). The pre-test decides whether you may go straight to it."
+    ),
+    "award_rule": 'passed("post-test")',
+}
+
+STACKABLE_CREDENTIALS = [
+    {
+        "key": "marketing",
+        "provider": "northern-lights-college",
+        "title": "Digital Marketing Essentials",
+        "summary": "Plan, run and measure a small digital marketing campaign.",
+        "delivery_mode": "online",
+        "pace": "self_paced",
+        "workload_hours": "30",
+        "cost": "395",
+        "award_criteria": "Campaign project graded 70 % or more.",
+        "award_rule": 'grade("campaign project") >= 70',
+    },
+    {
+        "key": "webdesign",
+        "provider": "northern-lights-college",
+        "title": "Web Design Foundations",
+        "summary": "Build an accessible, responsive web page for a small business.",
+        "delivery_mode": "hybrid",
+        "pace": "cohort",
+        "workload_hours": "36",
+        "cost": "450",
+        "award_criteria": "Portfolio site meets the rubric at 'good' or better.",
+        "award_rule": 'level("web design") >= "good"',
+    },
+    {
+        "key": "ecommerce",
+        "provider": "northern-lights-college",
+        "title": "E-commerce Operations",
+        "summary": "Set up and operate an online store: catalog, payments, fulfilment.",
+        "delivery_mode": "in_person",
+        "pace": "cohort",
+        "workload_hours": "32",
+        "cost": "425",
+        "award_criteria": "Store launch project graded 70 % or more.",
+        "award_rule": 'grade("store project") >= 70',
+    },
+]
+
+PATHWAY = {
+    "provider": "northern-lights-college",
+    "title": "Certificate in Digital Business",
+    "kind": "certificate",
+    "rule": "all",
+    "members": ["marketing", "webdesign", "ecommerce"],
+    "description": "Earn all three digital-business micro-credentials to receive the college certificate.",
+}
+
+# (e-mail, name, [(credential key, enrolment status)])
+LEARNERS = [
+    ("maya.singh@learner.example", "Maya Singh", [("wil", "awarded")]),
+    ("noah.white@learner.example", "Noah White", [("wil", "assessed")]),
+    ("chloe.gauthier@learner.example", "Chloé Gauthier", [("wil", "in_progress")]),
+    ("ethan.brown@learner.example", "Ethan Brown", [("wil", "enrolled")]),
+    ("aisha.mohamed@learner.example", "Aisha Mohamed", [("informatics", "awarded")]),
+    ("liam.oconnor@learner.example", "Liam O'Connor", [("informatics", "in_progress")]),
+    ("zoe.lavoie@learner.example", "Zoé Lavoie", [("informatics", "enrolled")]),
+    (
+        "omar.farouk@learner.example",
+        "Omar Farouk",
+        [("marketing", "awarded"), ("webdesign", "awarded"), ("ecommerce", "awarded")],
+    ),
+    ("julia.kowalski@learner.example", "Julia Kowalski", [("marketing", "awarded"), ("webdesign", "in_progress")]),
+    ("samuel.osei@learner.example", "Samuel Osei", [("marketing", "enrolled")]),
+    ("emma.roberts@learner.example", "Emma Roberts", [("wil", "awarded"), ("marketing", "awarded")]),
+    ("lucas.pelletier@learner.example", "Lucas Pelletier", []),
+]

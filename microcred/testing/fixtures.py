@@ -1,0 +1,65 @@
+"""pytest fixtures for the whole suite."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from microcred.accounts.models import Organization, User
+from microcred.testing import factories
+
+
+@pytest.fixture
+def provider(db: None) -> Organization:
+    return factories.make_organization("provider", name="Maple College")
+
+
+@pytest.fixture
+def employer(db: None) -> Organization:
+    return factories.make_organization("employer", name="Grid Power Inc")
+
+
+@pytest.fixture
+def learner(db: None) -> User:
+    return factories.make_user(email="learner@example.org", name="Lena Learner")
+
+
+class ApiClient:
+    """Calls the JSON API as a signed-in user (session) or anonymously, and decodes the answer."""
+
+    def __init__(self, user: User | None = None) -> None:
+        self.client = Client(enforce_csrf_checks=False)
+        if user is not None:
+            self.client.force_login(user)
+
+    def call(self, method: str, path: str, body: Any = None, raw: bytes | None = None, **headers: str):
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs: dict[str, Any] = {"content_type": "application/json"}
+        if data is not None:
+            kwargs["data"] = data
+        response = getattr(self.client, method)(f"/api/v1/{path.lstrip('/')}", headers=headers or None, **kwargs)
+        response.json_body = json.loads(response.content) if response.content else None
+        return response
+
+    def get(self, path: str, **headers: str):
+        return self.call("get", path, **headers)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any):
+        return self.call("post", path, body, **kwargs)
+
+    def patch(self, path: str, body: Any = None, **kwargs: Any):
+        return self.call("patch", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any):
+        return self.call("delete", path, **kwargs)
+
+
+@pytest.fixture
+def api_as():
+    def build(user: User | None = None) -> ApiClient:
+        return ApiClient(user)
+
+    return build

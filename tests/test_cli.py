@@ -1,0 +1,26 @@
+"""The microcred command, as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["demo", "--help"], ["manage", "help"]])
+def test_help_everywhere(args: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "microcred.cli", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "usage" in result.stdout.lower() or "subcommands" in result.stdout.lower()
+
+
+def test_demo_without_serving_loads_into_a_fresh_database(tmp_path) -> None:
+    env = {"MICROCRED_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    run = [sys.executable, "-m", "microcred.cli", "demo", "--no-serve"]
+    first = subprocess.run(run, capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "Demo data loaded." in first.stdout and "microcred-demo" in first.stdout
+    second = subprocess.run(run, capture_output=True, text=True, env=env, timeout=300)
+    assert "already present" in second.stdout
+    assert (tmp_path / "microcred.sqlite3").exists()

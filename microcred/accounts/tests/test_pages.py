@@ -94,3 +94,8 @@ def test_user_text_is_escaped(client, provider) -> None:
     client.force_login(admin)
     body = client.get(f"/organizations/{provider.slug}/").content.decode()
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+
+
+def test_the_stylesheet_is_served(client) -> None:
+    response = client.get("/static/microcred/site.css")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/css")

@@ -49,6 +49,24 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _key_encryption_keys() -> list[str]:
+    """Fernet keys that encrypt issuers' signing keys at rest; the first encrypts, all decrypt (rotation)."""
+    keys = _env_list("MICROCRED_KEY_ENCRYPTION_KEYS", "")
+    if keys or not DEBUG:
+        return keys  # production without keys fails at the first signing-key use, with a clear message
+    from cryptography.fernet import Fernet
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "key_encryption_key"
+    if not key_file.exists():
+        key_file.write_bytes(Fernet.generate_key())
+        key_file.chmod(0o600)
+    return [key_file.read_text().strip()]
+
+
+KEY_ENCRYPTION_KEYS = _key_encryption_keys()
 ALLOWED_HOSTS = _env_list("MICROCRED_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("MICROCRED_CSRF_TRUSTED_ORIGINS", "")
 # The public base URL is what issued credentials point at (issuer profiles, status lists).

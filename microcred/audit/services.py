@@ -15,6 +15,8 @@ def _label(actor: Any) -> str:
         return "system"
     if isinstance(actor, str):
         return actor
+    if hasattr(actor, "label"):  # accounts.permissions.SystemActor
+        return str(actor.label)
     return getattr(actor, "email", "") or str(actor)
 
 

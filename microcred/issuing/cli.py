@@ -1,0 +1,51 @@
+"""``microcred keys …``: create, rotate and publish an organization's signing keys."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    keys = subparsers.add_parser("keys", help="an organization's signing keys and DID document")
+    actions = keys.add_subparsers(dest="keys_action", required=True, metavar="ACTION")
+    for name, help_text in (
+        ("create", "create the organization's first signing key"),
+        ("rotate", "replace the signing key; the old one keeps verifying what it signed"),
+        ("list", "list the organization's keys (public parts only)"),
+        ("export-did", "print the organization's DID document (did:web)"),
+    ):
+        parser = actions.add_parser(name, help=help_text, description=help_text)
+        parser.add_argument("organization", help="the organization's short name (slug)")
+        parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
+    import django
+
+    django.setup()
+    from microcred.accounts.permissions import CLI
+    from microcred.accounts.selectors import organization_by_slug
+    from microcred.errors import DomainError
+    from microcred.issuing import identity, services
+
+    try:
+        organization = organization_by_slug(args.organization)
+        if args.keys_action == "create":
+            key = services.create_issuer_key(actor=CLI, organization=organization)
+            print(f"created {identity.verification_method_id(organization, key)}")
+        elif args.keys_action == "rotate":
+            key = services.rotate_issuer_key(actor=CLI, organization=organization)
+            print(f"now signing with {identity.verification_method_id(organization, key)}")
+        elif args.keys_action == "list":
+            for key in organization.issuer_keys.order_by("created_at"):
+                state = "withdrawn" if key.withdrawn_at else "retired" if key.retired_at else "active"
+                print(f"{key.public_key_multibase}  {state:9}  created {key.created_at:%Y-%m-%d %H:%M}")
+        else:
+            print(json.dumps(identity.did_document(organization), indent=2))
+    except DomainError as error:
+        print(f"error [{error.code}]: {error.message}")
+        return 2
+    return 0

@@ -1,0 +1,82 @@
+"""Who an organization is, cryptographically: its did:web identifier, DID document and issuer profile.
+
+An organization's DID is ``did:web:<host>:organizations:<slug>``; its DID document is served at
+``<base>/organizations/<slug>/did.json`` and lists every key that has not been withdrawn, so a
+credential signed before a key rotation keeps verifying.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+
+from microcred.accounts.models import Organization
+from microcred.issuing.models import IssuerKey
+
+DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+
+def public_base_url() -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/")
+
+
+def organization_did(organization: Organization) -> str:
+    parts = urlsplit(public_base_url())
+    host = quote(parts.netloc, safe="")  # did:web encodes the port's colon as %3A
+    path = [segment for segment in parts.path.split("/") if segment]
+    return ":".join(["did:web", host, *path, "organizations", organization.slug])
+
+
+def did_document_url(organization: Organization) -> str:
+    return f"{public_base_url()}/organizations/{organization.slug}/did.json"
+
+
+def verification_method_id(organization: Organization, key: IssuerKey) -> str:
+    return f"{organization_did(organization)}#{key.public_key_multibase}"
+
+
+def published_keys(organization: Organization) -> list[IssuerKey]:
+    return list(organization.issuer_keys.filter(withdrawn_at__isnull=True).order_by("created_at"))
+
+
+def did_document(organization: Organization) -> dict[str, Any]:
+    did = organization_did(organization)
+    methods = [
+        {
+            "id": f"{did}#{key.public_key_multibase}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.public_key_multibase,
+        }
+        for key in published_keys(organization)
+    ]
+    ids = [method["id"] for method in methods]
+    return {
+        "@context": DID_CONTEXT,
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": ids,
+        "authentication": ids,
+    }
+
+
+def issuer_profile(organization: Organization) -> dict[str, Any]:
+    """The OB 3.0 ``Profile`` embedded as a credential's ``issuer``."""
+    profile: dict[str, Any] = {
+        "id": organization_did(organization),
+        "type": ["Profile"],
+        "name": organization.name,
+    }
+    if organization.website:
+        profile["url"] = organization.website
+    if organization.email:
+        profile["email"] = organization.email
+    if organization.description:
+        profile["description"] = organization.description
+    return profile
+
+
+def status_list_url(public_id: object) -> str:
+    return f"{public_base_url()}/status/{public_id}"

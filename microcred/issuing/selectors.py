@@ -1,0 +1,24 @@
+"""Reading what was issued."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from microcred.accounts.models import Organization, User
+from microcred.errors import NotFound
+from microcred.issuing.models import IssuedCredential, StatusList
+
+
+def credentials_of(user: User) -> QuerySet[IssuedCredential]:
+    return IssuedCredential.objects.filter(recipient=user).select_related("organization")
+
+
+def credentials_issued_by(organization: Organization) -> QuerySet[IssuedCredential]:
+    return IssuedCredential.objects.filter(organization=organization)
+
+
+def status_list_by_public_id(public_id: str) -> StatusList:
+    status_list = StatusList.objects.select_related("organization").filter(public_id=public_id).first()
+    if status_list is None:
+        raise NotFound("No such status list.", code="status_list_not_found")
+    return status_list

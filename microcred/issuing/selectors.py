@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 
 from microcred.accounts.models import Organization, User
@@ -18,7 +20,11 @@ def credentials_issued_by(organization: Organization) -> QuerySet[IssuedCredenti
 
 
 def status_list_by_public_id(public_id: str) -> StatusList:
-    status_list = StatusList.objects.select_related("organization").filter(public_id=public_id).first()
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        key = None
+    status_list = StatusList.objects.select_related("organization").filter(public_id=key).first() if key else None
     if status_list is None:
         raise NotFound("No such status list.", code="status_list_not_found")
     return status_list

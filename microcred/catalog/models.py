@@ -1,11 +1,14 @@
-"""Micro-credentials and the pathways they stack into.
+"""Micro-credentials, their review, the pathways they stack into, and the search index.
 
-This is the catalog's core record; the registry issue extends it with the whole typology,
-versions and review. Controlled vocabularies are enumerations with labels, not free text.
+A ``MicroCredential`` row is one *version* of a design; the versions of one design share
+``(provider, slug)``. Published versions are frozen: an edit starts a new draft version, and
+learners who earned version N keep pointing at version N. Controlled vocabularies are
+enumerations with labels, not free text.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +21,12 @@ class Status(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded by a newer version")
     RETIRED = "retired", _("Retired")
+
+
+EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.SUPERSEDED, Status.RETIRED)
 
 
 class DeliveryMode(models.TextChoices):
@@ -33,6 +41,72 @@ class Pace(models.TextChoices):
     ON_DEMAND = "on_demand", _("On demand")
 
 
+class Level(models.TextChoices):
+    INTRODUCTORY = "introductory", _("Introductory")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    BILINGUAL = "en-fr", _("English and French")
+    SPANISH = "es", _("Spanish")
+    OTHER = "other", _("Other")
+
+
+class Region(models.TextChoices):
+    """Canadian provinces and territories; other countries leave the province blank."""
+
+    AB = "AB", _("Alberta")
+    BC = "BC", _("British Columbia")
+    MB = "MB", _("Manitoba")
+    NB = "NB", _("New Brunswick")
+    NL = "NL", _("Newfoundland and Labrador")
+    NS = "NS", _("Nova Scotia")
+    NT = "NT", _("Northwest Territories")
+    NU = "NU", _("Nunavut")
+    ON = "ON", _("Ontario")
+    PE = "PE", _("Prince Edward Island")
+    QC = "QC", _("Quebec")
+    SK = "SK", _("Saskatchewan")
+    YT = "YT", _("Yukon")
+
+
+class CreditType(models.TextChoices):
+    CREDIT = "credit", _("For credit")
+    NON_CREDIT = "non_credit", _("Non-credit")
+
+
+class CreditUnit(models.TextChoices):
+    COURSE_CREDITS = "course_credits", _("Course credits")
+    CREDIT_HOURS = "credit_hours", _("Credit hours")
+    ECTS = "ects", _("ECTS credits")
+    CEU = "ceu", _("Continuing education units")
+
+
+class AssessmentMethod(models.TextChoices):
+    EXAM = "exam", _("Examination")
+    PROJECT = "project", _("Project")
+    PORTFOLIO = "portfolio", _("Portfolio")
+    PERFORMANCE = "performance", _("Performance demonstration")
+    WORKPLACE = "workplace", _("Workplace evaluation")
+    MIXED = "mixed", _("Several methods")
+
+
+class AchievementIndicator(models.TextChoices):
+    DIGITAL_BADGE = "digital_badge", _("Digital badge")
+    CERTIFICATE = "certificate", _("Certificate")
+    TRANSCRIPT_ENTRY = "transcript_entry", _("Transcript entry")
+
+
+class AccreditationStatus(models.TextChoices):
+    NOT_ACCREDITED = "none", _("Not accredited")
+    PENDING = "pending", _("Accreditation pending")
+    ACCREDITED = "accredited", _("Accredited")
+
+
 class MicroCredential(models.Model):
     provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="micro_credentials")
     slug = models.SlugField(max_length=120)
@@ -41,18 +115,59 @@ class MicroCredential(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True, default="")
     description = models.TextField(_("description"), blank=True, default="")
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True, default="")
     delivery_mode = models.CharField(_("delivery mode"), max_length=16, choices=DeliveryMode.choices)
     pace = models.CharField(_("pace"), max_length=16, choices=Pace.choices, default=Pace.COHORT)
+    start_dates = models.JSONField(_("start dates"), default=list, blank=True)
     workload_hours = models.DecimalField(_("workload (hours)"), max_digits=7, decimal_places=1)
+    time_to_complete_weeks = models.PositiveIntegerField(_("time to complete (weeks)"), null=True, blank=True)
     cost = models.DecimalField(_("cost"), max_digits=10, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3, default="CAD")
-    language = models.CharField(_("language"), max_length=8, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    country = models.CharField(_("country"), max_length=2, blank=True, default="CA")
+    region = models.CharField(_("province or state"), max_length=8, blank=True, default="")
+    city = models.CharField(_("city"), max_length=100, blank=True, default="")
+    credit_type = models.CharField(
+        _("credit"), max_length=16, choices=CreditType.choices, default=CreditType.NON_CREDIT
+    )
+    credit_value = models.DecimalField(_("credit value"), max_digits=6, decimal_places=2, null=True, blank=True)
+    credit_unit = models.CharField(_("credit unit"), max_length=16, choices=CreditUnit.choices, blank=True, default="")
+    ladders_into = models.JSONField(_("programs it ladders into"), default=list, blank=True)
+    assessment_method = models.CharField(
+        _("assessment method"), max_length=16, choices=AssessmentMethod.choices, blank=True, default=""
+    )
+    achievement_indicator = models.CharField(
+        _("indicator of achievement"),
+        max_length=20,
+        choices=AchievementIndicator.choices,
+        default=AchievementIndicator.DIGITAL_BADGE,
+    )
+    industry_partners = models.JSONField(_("industry partners"), default=list, blank=True)
+    # Filled by the skills domain (labour-market demand) once it exists; the catalog only reads it.
+    skills_demand = models.JSONField(_("in-demand skills covered"), default=list, blank=True)
+    accrediting_body = models.CharField(_("accrediting body"), max_length=200, blank=True, default="")
+    accreditation_status = models.CharField(
+        _("accreditation status"),
+        max_length=16,
+        choices=AccreditationStatus.choices,
+        default=AccreditationStatus.NOT_ACCREDITED,
+    )
+    prerequisites = models.TextField(_("prerequisites"), blank=True, default="")
+    validity_months = models.PositiveIntegerField(_("valid for (months)"), null=True, blank=True)
+    image = models.ImageField(_("image"), upload_to="catalog/images/", blank=True, default="")
     award_criteria = models.TextField(_("award criteria"), blank=True, default="")
     award_rule = models.TextField(_("award rule"), blank=True, default="")
     assessment_only = models.BooleanField(_("assessment-only route"), default=False)
     co_designed_with = models.ManyToManyField(
         Organization, blank=True, related_name="co_designed_credentials", verbose_name=_("co-designed with")
     )
+    previous_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_versions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,10 +177,71 @@ class MicroCredential(models.Model):
             models.CheckConstraint(condition=models.Q(cost__gte=0), name="credential_cost_not_negative"),
             models.CheckConstraint(condition=models.Q(workload_hours__gte=0), name="credential_hours_not_negative"),
         ]
+        indexes = [
+            models.Index(fields=["status", "delivery_mode"], name="credential_status_mode"),
+            models.Index(fields=["status", "published_at"], name="credential_status_published"),
+            models.Index(fields=["status", "cost"], name="credential_status_cost"),
+            models.Index(fields=["status", "workload_hours"], name="credential_status_hours"),
+        ]
         ordering = ["title", "-version"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class LearningOutcome(models.Model):
+    credential = models.ForeignKey(MicroCredential, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("learning outcome"))
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ChecklistItem(models.Model):
+    """One line of the standard a provider's reviewers check a design against."""
+
+    provider = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="review_checklist")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("checklist item"), max_length=300)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+
+class Review(models.Model):
+    credential = models.ForeignKey(MicroCredential, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("decision"), max_length=20, choices=ReviewDecision.choices)
+    comment = models.TextField(_("comment"), blank=True, default="")
+    checklist = models.JSONField(default=list)  # [{"item": id, "text": ..., "met": bool}] as the reviewer saw it
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.credential} · {self.decision}"
 
 
 class PathwayKind(models.TextChoices):
@@ -90,8 +266,27 @@ class Pathway(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=PathwayKind.choices)
     rule = models.CharField(_("rule"), max_length=16, choices=PathwayRule.choices, default=PathwayRule.ALL)
     required_count = models.PositiveIntegerField(_("how many are required"), null=True, blank=True)
+    min_credits = models.DecimalField(_("minimum credits"), max_digits=6, decimal_places=2, null=True, blank=True)
+    transfer_notes = models.TextField(_("credit-transfer notes"), blank=True, default="")
     description = models.TextField(_("description"), blank=True, default="")
     members = models.ManyToManyField(MicroCredential, related_name="pathways", verbose_name=_("micro-credentials"))
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one published micro-credential (the latest published version of a design).
+
+    On SQLite an FTS5 table mirrors it through triggers; on PostgreSQL a GIN index over its
+    ``to_tsvector`` serves the search. Both are created by migration 0003 for their database only.
+    """
+
+    credential = models.OneToOneField(
+        MicroCredential, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    title = models.TextField()
+    body = models.TextField()
 
     def __str__(self) -> str:
         return self.title

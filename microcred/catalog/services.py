@@ -1,35 +1,70 @@
-"""State changes of the catalog. The registry issue adds review, publication and versions."""
+"""State changes of the catalog: designs, their review and publication, versions, pathways.
+
+Governance: draft → in review → changes requested | approved → published → retired. Provider
+admins edit and publish; provider reviewers review; nobody reviews a version they designed.
+A published version is frozen; ``start_new_version`` copies it into the next draft version.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization, OrganizationKind
-from microcred.accounts.permissions import require
+from microcred.accounts.permissions import SystemActor, require
+from microcred.audit.models import AuditEntry
 from microcred.audit.services import record, snapshot
-from microcred.catalog.models import DeliveryMode, MicroCredential, Pace, Pathway, PathwayKind, PathwayRule
-from microcred.errors import ErrorList
+from microcred.catalog import search, typology
+from microcred.catalog.images import check_image
+from microcred.catalog.models import (
+    EDITABLE_STATUSES,
+    ChecklistItem,
+    LearningOutcome,
+    MicroCredential,
+    Pathway,
+    PathwayKind,
+    PathwayRule,
+    Review,
+    ReviewDecision,
+    Status,
+)
+from microcred.errors import Conflict, ErrorList, FieldError, ValidationFailed
 
 CREDENTIAL_FIELDS = ["title", "slug", "version", "status", "delivery_mode", "pace", "workload_hours", "cost"]
+# Fields copied from one version to the next; everything in the typology a provider edits.
+COPIED_FIELDS = [
+    f.name
+    for f in MicroCredential._meta.concrete_fields
+    if f.name
+    not in {"id", "version", "status", "previous_version", "created_by", "published_at", "created_at", "updated_at"}
+]
+DESIGN_ACTIONS = ("catalog.create_draft", "catalog.update_draft", "catalog.submit_for_review", "catalog.new_version")
 
 
-def _decimal(errors: ErrorList, field: str, value: Any) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors.add(field, "not_a_number", _("Enter a number."))
-        return Decimal(0)
-    if not number.is_finite():
-        errors.add(field, "not_a_number", _("Enter a number."))
-        return Decimal(0)
-    if number < 0:
-        errors.add(field, "negative", _("This cannot be negative."))
-    return number
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) and hasattr(actor, "email") else None
+
+
+def _state(credential: MicroCredential) -> dict[str, Any]:
+    return snapshot(credential, CREDENTIAL_FIELDS)
+
+
+def _require_status(credential: MicroCredential, allowed: tuple[str, ...], message: str) -> None:
+    if credential.status not in allowed:
+        raise Conflict(message, code="wrong_status")
+
+
+def _set_outcomes(credential: MicroCredential, outcomes: list[str]) -> None:
+    credential.outcomes.all().delete()
+    LearningOutcome.objects.bulk_create(
+        LearningOutcome(credential=credential, position=i, text=text) for i, text in enumerate(outcomes)
+    )
 
 
 def create_draft(
@@ -40,45 +75,346 @@ def create_draft(
     delivery_mode: str,
     workload_hours: Any,
     cost: Any = 0,
-    pace: str = Pace.COHORT,
+    pace: str = "cohort",
     **fields: Any,
 ) -> MicroCredential:
     """A new micro-credential design in draft. ``actor=None`` is the system (demo loader)."""
     if actor is not None:
         require(actor, "catalog.edit", provider)
+    co_designers = fields.pop("co_designed_with", [])
+    data = {
+        "title": title,
+        "delivery_mode": delivery_mode,
+        "workload_hours": workload_hours,
+        "cost": cost,
+        "pace": pace,
+        **fields,
+    }
     errors = ErrorList()
     if provider.kind != OrganizationKind.PROVIDER:
         errors.add("provider", "not_a_provider", _("Only providers design micro-credentials."))
-    title = (title or "").strip()
-    if not title:
-        errors.add("title", "required", _("Enter a title."))
-    if delivery_mode not in DeliveryMode.values:
-        errors.add("delivery_mode", "invalid_choice", _("Choose online, in person or hybrid."))
-    if pace not in Pace.values:
-        errors.add("pace", "invalid_choice", _("Choose self-paced, cohort or on demand."))
-    hours = _decimal(errors, "workload_hours", workload_hours)
-    price = _decimal(errors, "cost", cost)
-    slug = slugify(fields.pop("slug", "") or title)[:120]
+    try:
+        values = typology.clean(data)
+    except ValidationFailed as failed:
+        errors.errors.extend(failed.errors)
+        values = {}
     errors.raise_if_any()
-    co_designers = fields.pop("co_designed_with", [])
+    outcomes = values.pop("learning_outcomes", [])
+    slug = values.pop("slug", "") or slugify(values["title"])[:120] or "micro-credential"
     with transaction.atomic():
+        if MicroCredential.objects.filter(provider=provider, slug=slug).exists():
+            raise ValidationFailed.single(
+                "slug", "taken", _("This provider already has a micro-credential with this short name.")
+            )
         credential = MicroCredential.objects.create(
-            provider=provider,
-            title=title,
-            slug=slug,
-            delivery_mode=delivery_mode,
-            pace=pace,
-            workload_hours=hours,
-            cost=price,
-            **fields,
+            provider=provider, slug=slug, created_by=_user_or_none(actor), **values
         )
         credential.co_designed_with.set(co_designers)
+        _set_outcomes(credential, outcomes)
         record(
             actor=actor,
             action="catalog.create_draft",
             target=credential,
             organization=provider,
-            after=snapshot(credential, CREDENTIAL_FIELDS),
+            after=_state(credential),
+        )
+    return credential
+
+
+def update_draft(*, actor: Any, credential: MicroCredential, changes: dict[str, Any]) -> MicroCredential:
+    """Edit a draft (or a design sent back for changes). A published version is never edited in place."""
+    require(actor, "catalog.edit", credential)
+    with transaction.atomic():
+        credential = MicroCredential.objects.select_for_update().get(pk=credential.pk)
+        if credential.status not in EDITABLE_STATUSES:
+            raise Conflict(
+                _("This version is %(status)s and cannot be edited; start a new version instead.")
+                % {"status": credential.get_status_display()},
+                code="not_editable",
+            )
+        current = {
+            name: getattr(credential, name)
+            for name in ("country", "region", "credit_type", "credit_value", "credit_unit")
+        }
+        values = typology.clean(changes, current=current)
+        if "slug" in values:
+            raise ValidationFailed.single("slug", "read_only", _("The short name cannot change."))
+        before = _state(credential)
+        outcomes = values.pop("learning_outcomes", None)
+        for name, value in values.items():
+            setattr(credential, name, value)
+        credential.save()
+        if outcomes is not None:
+            _set_outcomes(credential, outcomes)
+        record(
+            actor=actor,
+            action="catalog.update_draft",
+            target=credential,
+            organization=credential.provider,
+            before=before,
+            after={**_state(credential), "changed": sorted(changes)},
+        )
+    return credential
+
+
+def set_image(*, actor: Any, credential: MicroCredential, upload: IO[bytes]) -> MicroCredential:
+    require(actor, "catalog.edit", credential)
+    if credential.status not in EDITABLE_STATUSES:
+        raise Conflict(_("Only a draft's image can change."), code="not_editable")
+    extension = check_image(upload)
+    content = upload.read()
+    with transaction.atomic():
+        credential.image.save(
+            f"{credential.provider.slug}-{credential.slug}-v{credential.version}.{extension}",
+            ContentFile(content),
+            save=True,
+        )
+        record(
+            actor=actor,
+            action="catalog.set_image",
+            target=credential,
+            organization=credential.provider,
+            after={"image": credential.image.name},
+        )
+    return credential
+
+
+def start_new_version(*, actor: Any, credential: MicroCredential) -> MicroCredential:
+    """Copy a published (or superseded/retired) version into a new draft, the next version number."""
+    require(actor, "catalog.edit", credential)
+    with transaction.atomic():
+        lineage = MicroCredential.objects.select_for_update().filter(provider=credential.provider, slug=credential.slug)
+        open_draft = [c for c in lineage if c.status not in (Status.PUBLISHED, Status.SUPERSEDED, Status.RETIRED)]
+        if open_draft:
+            raise Conflict(
+                _("Version %(n)s is already being worked on.") % {"n": open_draft[0].version}, code="draft_exists"
+            )
+        number = (lineage.aggregate(top=Max("version"))["top"] or 0) + 1
+        copy = MicroCredential.objects.create(
+            **{name: getattr(credential, name) for name in COPIED_FIELDS if name != "provider"},
+            provider=credential.provider,
+            version=number,
+            status=Status.DRAFT,
+            previous_version=credential,
+            created_by=_user_or_none(actor),
+        )
+        copy.co_designed_with.set(credential.co_designed_with.all())
+        _set_outcomes(copy, [o.text for o in credential.outcomes.all()])
+        copy_alignments = getattr(credential, "alignments", None)
+        if copy_alignments is not None:
+            for alignment in copy_alignments.all():
+                alignment.pk = None
+                alignment.credential = copy
+                alignment.save()
+        record(
+            actor=actor,
+            action="catalog.new_version",
+            target=copy,
+            organization=credential.provider,
+            before={"from_version": credential.version},
+            after=_state(copy),
+        )
+    return copy
+
+
+def submit_for_review(*, actor: Any, credential: MicroCredential) -> MicroCredential:
+    require(actor, "catalog.edit", credential)
+    with transaction.atomic():
+        credential = MicroCredential.objects.select_for_update().get(pk=credential.pk)
+        _require_status(credential, EDITABLE_STATUSES, _("Only a draft can be sent for review."))
+        before = _state(credential)
+        credential.status = Status.IN_REVIEW
+        credential.save(update_fields=["status", "updated_at"])
+        record(
+            actor=actor,
+            action="catalog.submit_for_review",
+            target=credential,
+            organization=credential.provider,
+            before=before,
+            after=_state(credential),
+        )
+    return credential
+
+
+def designers_of(credential: MicroCredential) -> set[int]:
+    """The users who created, edited or submitted this version: none of them may review it."""
+    ids = set(
+        AuditEntry.objects.filter(
+            target_type=MicroCredential._meta.label_lower,
+            target_id=str(credential.pk),
+            action__in=DESIGN_ACTIONS,
+            actor__isnull=False,
+        ).values_list("actor_id", flat=True)
+    )
+    if credential.created_by_id:
+        ids.add(credential.created_by_id)
+    return ids
+
+
+def review(
+    *,
+    actor: Any,
+    credential: MicroCredential,
+    decision: str,
+    comment: str = "",
+    checklist: dict[int, bool] | None = None,
+) -> Review:
+    """A reviewer approves a design, or requests changes, against the provider's checklist."""
+    require(actor, "catalog.review", credential)
+    errors = ErrorList()
+    if decision not in ReviewDecision.values:
+        errors.add("decision", "invalid_choice", _("Approve, or request changes."))
+    comment = (comment or "").strip() if isinstance(comment, str) else ""
+    if len(comment) > 5000:
+        errors.add("comment", "too_long", _("Use at most %(n)s characters.") % {"n": 5000})
+    if decision == ReviewDecision.CHANGES_REQUESTED and not comment:
+        errors.add("comment", "required", _("Say what should change."))
+    checklist = checklist or {}
+    if not isinstance(checklist, dict):
+        errors.add("checklist", "invalid_type", _("Send the checklist as item → met."))
+        checklist = {}
+    errors.raise_if_any()
+    with transaction.atomic():
+        credential = MicroCredential.objects.select_for_update().get(pk=credential.pk)
+        _require_status(credential, (Status.IN_REVIEW,), _("Only a design in review can be reviewed."))
+        if not isinstance(actor, SystemActor) and actor.pk in designers_of(credential):
+            raise Conflict(_("You worked on this design, so someone else must review it."), code="own_design")
+        items = list(ChecklistItem.objects.filter(provider=credential.provider, active=True))
+        answers = {}
+        for key, met in checklist.items():
+            try:
+                answers[int(key)] = met is True
+            except (TypeError, ValueError):
+                continue
+        seen = [{"item": item.pk, "text": item.text, "met": answers.get(item.pk, False)} for item in items]
+        unmet = [entry for entry in seen if not entry["met"]]
+        if decision == ReviewDecision.APPROVED and unmet:
+            raise ValidationFailed(
+                [_unmet(f"checklist.{entry['item']}", entry["text"]) for entry in unmet],
+                _("Every checklist item must be met before approval."),
+            )
+        before = _state(credential)
+        result = Review.objects.create(
+            credential=credential, reviewer=actor, decision=decision, comment=comment, checklist=seen
+        )
+        credential.status = Status.APPROVED if decision == ReviewDecision.APPROVED else Status.CHANGES_REQUESTED
+        credential.save(update_fields=["status", "updated_at"])
+        record(
+            actor=actor,
+            action="catalog.approve" if decision == ReviewDecision.APPROVED else "catalog.request_changes",
+            target=credential,
+            organization=credential.provider,
+            before=before,
+            after={**_state(credential), "comment": comment, "checklist": seen},
+        )
+    return result
+
+
+def _unmet(field: str, item_text: str) -> FieldError:
+    return FieldError(field, "not_met", _("Not met: %(item)s") % {"item": item_text})
+
+
+def publish(*, actor: Any, credential: MicroCredential) -> MicroCredential:
+    """Freeze an approved version and make it the public one; the version it replaces is superseded."""
+    require(actor, "catalog.publish", credential)
+    with transaction.atomic():
+        credential = MicroCredential.objects.select_for_update().get(pk=credential.pk)
+        _require_status(credential, (Status.APPROVED,), _("Only an approved design can be published."))
+        before = _state(credential)
+        previous = list(
+            MicroCredential.objects.filter(
+                provider=credential.provider, slug=credential.slug, status=Status.PUBLISHED
+            ).exclude(pk=credential.pk)
+        )
+        for old in previous:
+            old.status = Status.SUPERSEDED
+            old.save(update_fields=["status", "updated_at"])
+            search.unindex(old)
+            # Pathways follow the design, not one version of it.
+            for pathway in old.pathways.all():
+                pathway.members.remove(old)
+                pathway.members.add(credential)
+        credential.status = Status.PUBLISHED
+        credential.published_at = timezone.now()
+        credential.save(update_fields=["status", "published_at", "updated_at"])
+        search.index(credential)
+        record(
+            actor=actor,
+            action="catalog.publish",
+            target=credential,
+            organization=credential.provider,
+            before=before,
+            after={**_state(credential), "superseded": [old.version for old in previous]},
+        )
+    return credential
+
+
+def retire(*, actor: Any, credential: MicroCredential, reason: str = "") -> MicroCredential:
+    """Withdraw a published design from the catalog; its page and Achievement stay for those who earned it."""
+    require(actor, "catalog.publish", credential)
+    with transaction.atomic():
+        credential = MicroCredential.objects.select_for_update().get(pk=credential.pk)
+        _require_status(credential, (Status.PUBLISHED,), _("Only a published micro-credential can be retired."))
+        before = _state(credential)
+        credential.status = Status.RETIRED
+        credential.save(update_fields=["status", "updated_at"])
+        search.unindex(credential)
+        record(
+            actor=actor,
+            action="catalog.retire",
+            target=credential,
+            organization=credential.provider,
+            before=before,
+            after={**_state(credential), "reason": str(reason)[:1000]},
+        )
+    return credential
+
+
+def configure_checklist(*, actor: Any, provider: Organization, items: list[str]) -> list[ChecklistItem]:
+    """Replace the provider's review checklist; past reviews keep the text they were checked against."""
+    require(actor, "catalog.edit", provider)
+    errors = ErrorList()
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        errors.add("items", "invalid_type", _("Enter a list of texts."))
+        items = []
+    texts = [i.strip() for i in items if i.strip()]
+    if len(texts) > 30:
+        errors.add("items", "too_many", _("Enter at most %(n)s items.") % {"n": 30})
+    if any(len(t) > 300 for t in texts):
+        errors.add("items", "too_long", _("Each item may have at most %(n)s characters.") % {"n": 300})
+    errors.raise_if_any()
+    with transaction.atomic():
+        before = list(ChecklistItem.objects.filter(provider=provider, active=True).values_list("text", flat=True))
+        ChecklistItem.objects.filter(provider=provider, active=True).update(active=False)
+        created = [ChecklistItem.objects.create(provider=provider, position=i, text=t) for i, t in enumerate(texts)]
+        record(
+            actor=actor,
+            action="catalog.configure_checklist",
+            target=provider,
+            organization=provider,
+            before={"items": before},
+            after={"items": texts},
+        )
+    return created
+
+
+def record_skills_demand(*, actor: Any, credential: MicroCredential, skills: list[str]) -> MicroCredential:
+    """The skills domain states which in-demand skills a design covers (labour-market data, not a design edit)."""
+    require(actor, "catalog.edit", credential)
+    values = typology.clean({"industry_partners": skills})["industry_partners"]  # same shape: short texts
+    with transaction.atomic():
+        before = {"skills_demand": credential.skills_demand}
+        credential.skills_demand = values
+        credential.save(update_fields=["skills_demand", "updated_at"])
+        if credential.status == Status.PUBLISHED:
+            search.index(credential)
+        record(
+            actor=actor,
+            action="catalog.record_skills_demand",
+            target=credential,
+            organization=credential.provider,
+            before=before,
+            after={"skills_demand": values},
         )
     return credential
 
@@ -92,29 +428,49 @@ def create_pathway(
     members: list[MicroCredential],
     rule: str = PathwayRule.ALL,
     required_count: int | None = None,
+    min_credits: Any = None,
+    transfer_notes: str = "",
     description: str = "",
 ) -> Pathway:
     if actor is not None:
         require(actor, "catalog.edit", provider)
     errors = ErrorList()
+    title = (title or "").strip() if isinstance(title, str) else ""
+    if not title or len(title) > 200:
+        errors.add("title", "required", _("Enter a title of at most 200 characters."))
     if kind not in PathwayKind.values:
         errors.add("kind", "invalid_choice", _("Choose the kind of credential this pathway leads to."))
     if rule not in PathwayRule.values:
         errors.add("rule", "invalid_choice", _("Choose how micro-credentials add up."))
-    if rule == PathwayRule.N_OF and not (required_count and 0 < required_count <= len(members)):
-        errors.add("required_count", "out_of_range", _("Require between 1 and the number of micro-credentials."))
     if not members:
         errors.add("members", "required", _("A pathway needs at least one micro-credential."))
+    if rule == PathwayRule.N_OF and not (isinstance(required_count, int) and 0 < required_count <= len(members)):
+        errors.add("required_count", "out_of_range", _("Require between 1 and the number of micro-credentials."))
+    credits = None
+    if rule == PathwayRule.MIN_CREDITS:
+        credits = typology.decimal_value(errors, "min_credits", min_credits, typology.DECIMALS["credit_value"])
+        if credits is not None and credits <= 0:
+            errors.add("min_credits", "out_of_range", _("Require a positive number of credits."))
+        elif credits is not None and sum((m.credit_value or 0) for m in members) < credits:
+            errors.add("min_credits", "unreachable", _("The micro-credentials of this pathway do not add up to it."))
+    for text_field, value in (("transfer_notes", transfer_notes), ("description", description)):
+        if not isinstance(value, str) or len(value) > 5000:
+            errors.add(text_field, "too_long", _("Use at most %(n)s characters.") % {"n": 5000})
     errors.raise_if_any()
+    slug = slugify(title)[:120] or "pathway"
     with transaction.atomic():
+        if Pathway.objects.filter(slug=slug).exists():
+            slug = f"{slugify(provider.slug)}-{slug}"[:120]
         pathway = Pathway.objects.create(
             provider=provider,
-            slug=slugify(title)[:120],
+            slug=slug,
             title=title,
             kind=kind,
             rule=rule,
-            required_count=required_count,
-            description=description,
+            required_count=required_count if rule == PathwayRule.N_OF else None,
+            min_credits=credits,
+            transfer_notes=transfer_notes.strip(),
+            description=description.strip(),
         )
         pathway.members.set(members)
         record(
@@ -122,6 +478,6 @@ def create_pathway(
             action="catalog.create_pathway",
             target=pathway,
             organization=provider,
-            after={"title": title, "members": [m.pk for m in members]},
+            after={"title": title, "rule": rule, "members": [m.pk for m in members]},
         )
     return pathway

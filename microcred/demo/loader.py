@@ -9,9 +9,8 @@ from django.db import transaction
 from microcred.accounts.models import Organization, User
 from microcred.accounts.services import add_member, create_organization
 from microcred.assessment.models import Enrolment
-from microcred.audit.services import record
-from microcred.catalog.models import MicroCredential, Status
-from microcred.catalog.services import create_draft, create_pathway
+from microcred.catalog.models import MicroCredential
+from microcred.catalog.services import create_draft, create_pathway, publish, review, submit_for_review
 from microcred.demo import scenario
 
 
@@ -26,6 +25,11 @@ def _user(email: str, name: str) -> User:
     if user is None:
         user = User.objects.create_user(email=email, password=scenario.DEMO_PASSWORD, display_name=name)
     return user
+
+
+def _staff(organization: Organization, role: str) -> User:
+    email = next(e for e, _n, org, r in scenario.STAFF if org == organization.slug and r == role)
+    return User.objects.get(email=email)
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -52,17 +56,12 @@ def load_demo() -> DemoSummary:
         provider = organizations[fields.pop("provider")]
         fields["co_designed_with"] = [organizations[s] for s in fields.get("co_designed_with", [])]
         credential = create_draft(actor=None, provider=provider, **fields)
-        # Governance (review, approval) arrives with the registry; the demo's designs start published.
-        credential.status = Status.PUBLISHED
-        credential.save(update_fields=["status"])
-        record(
-            actor="demo",
-            action="catalog.publish",
-            target=credential,
-            organization=provider,
-            after={"status": Status.PUBLISHED},
-        )
-        credentials[key] = credential
+        # The demo's designs go through the provider's own governance: the admin submits and
+        # publishes, the reviewer approves.
+        admin, reviewer = (_staff(provider, role) for role in ("admin", "reviewer"))
+        submit_for_review(actor=admin, credential=credential)
+        review(actor=reviewer, credential=credential, decision="approved", comment="Meets our standard.")
+        credentials[key] = publish(actor=admin, credential=credential)
 
     pathway = dict(scenario.PATHWAY)
     create_pathway(

@@ -56,6 +56,8 @@ ACTIONS: dict[str, Grant] = {
     "catalog.review": _grant(PROVIDER, (Role.REVIEWER,)),
     "catalog.publish": _grant(PROVIDER, (Role.ADMIN,)),
     "assessment.evaluate": _grant(PROVIDER + EMPLOYER, (Role.ASSESSOR, Role.ADMIN)),
+    "assessment.manage": _grant(PROVIDER, (Role.ADMIN,)),
+    "assessment.waive_gaps": _grant(PROVIDER, (Role.REVIEWER,)),
     "issuing.issue": _grant(PROVIDER, (Role.ADMIN,)),
     "issuing.revoke": _grant(PROVIDER, (Role.ADMIN,)),
     "issuing.manage_keys": _grant(PROVIDER + EMPLOYER, (Role.ADMIN,)),

@@ -22,6 +22,8 @@ EXPECTED = {
     "catalog.review": ("R", "-"),
     "catalog.publish": ("A", "-"),
     "assessment.evaluate": ("AS", "AS"),
+    "assessment.manage": ("A", "-"),
+    "assessment.waive_gaps": ("R", "-"),
     "issuing.issue": ("A", "-"),
     "issuing.revoke": ("A", "-"),
     "issuing.manage_keys": ("A", "A"),

@@ -20,7 +20,7 @@ from microcred.accounts.models import Organization, OrganizationKind
 from microcred.accounts.permissions import SystemActor, require
 from microcred.audit.models import AuditEntry
 from microcred.audit.services import record, snapshot
-from microcred.catalog import search, typology
+from microcred.catalog import formats, search, typology
 from microcred.catalog.images import check_image
 from microcred.catalog.models import (
     EDITABLE_STATUSES,
@@ -481,3 +481,33 @@ def create_pathway(
             after={"title": title, "rule": rule, "members": [m.pk for m in members]},
         )
     return pathway
+
+
+def import_badge(*, actor: Any, provider: Organization, document: Any) -> tuple[MicroCredential, list[str]]:
+    """A draft from an OB 3.0 Achievement or OB 2.0 BadgeClass, and notes on what to complete by hand."""
+    require(actor, "catalog.edit", provider)
+    fields, notes = formats.read_badge(document)
+    return create_draft(actor=actor, provider=provider, **fields), notes
+
+
+def bulk_import(*, actor: Any, provider: Organization, rows: list[dict[str, Any]]) -> list[MicroCredential]:
+    """Drafts from many records at once; one bad row and nothing is written (errors name the row)."""
+    require(actor, "catalog.edit", provider)
+    errors = ErrorList()
+    slugs: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        try:
+            values = typology.clean(row)
+        except ValidationFailed as failed:
+            errors.errors += [FieldError(f"rows.{number}.{e.field}", e.code, e.message) for e in failed.errors]
+            continue
+        for required in ("title", "delivery_mode", "workload_hours"):
+            if required not in values:
+                errors.add(f"rows.{number}.{required}", "required", _("This field is required."))
+        slug = values.get("slug") or slugify(values.get("title", ""))[:120]
+        if slug in slugs or MicroCredential.objects.filter(provider=provider, slug=slug).exists():
+            errors.add(f"rows.{number}.slug", "taken", _("This short name is already used."))
+        slugs.add(slug)
+    errors.raise_if_any()
+    with transaction.atomic():
+        return [create_draft(actor=actor, provider=provider, **row) for row in rows]

@@ -1,0 +1,113 @@
+"""Forms parse input only; the typology's rules are in :mod:`microcred.catalog.typology` and the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from microcred.accounts.forms import ServiceErrorsMixin
+from microcred.catalog.models import (
+    AccreditationStatus,
+    AchievementIndicator,
+    AssessmentMethod,
+    CreditType,
+    CreditUnit,
+    DeliveryMode,
+    Language,
+    Level,
+    Pace,
+    ReviewDecision,
+)
+
+LINES = _("One per line.")
+
+
+def _choices(vocabulary: Any, blank: bool = False) -> list[tuple[str, Any]]:
+    return ([("", _("— not stated —"))] if blank else []) + list(vocabulary.choices)
+
+
+class CredentialForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=500, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20_000,
+        help_text=_("Simple HTML is kept (paragraphs, lists, links); anything else is removed."),
+    )
+    learning_outcomes = forms.CharField(
+        label=_("Learning outcomes"), widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text=LINES
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=_choices(Level, blank=True), required=False)
+    delivery_mode = forms.ChoiceField(label=_("Delivery mode"), choices=DeliveryMode.choices)
+    pace = forms.ChoiceField(label=_("Pace"), choices=Pace.choices)
+    start_dates = forms.CharField(
+        label=_("Start dates"), required=False, help_text=_("YYYY-MM-DD, separated by commas.")
+    )
+    workload_hours = forms.CharField(label=_("Workload (hours)"), max_length=20)
+    time_to_complete_weeks = forms.CharField(label=_("Time to complete (weeks)"), max_length=10, required=False)
+    cost = forms.CharField(label=_("Cost"), max_length=20, initial="0")
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="CAD")
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    country = forms.CharField(label=_("Country"), max_length=2, initial="CA", required=False)
+    region = forms.CharField(
+        label=_("Province or state"),
+        max_length=8,
+        required=False,
+        help_text=_("For Canada, the two-letter code, such as ON."),
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    credit_type = forms.ChoiceField(label=_("Credit"), choices=CreditType.choices)
+    credit_value = forms.CharField(label=_("Credit value"), max_length=10, required=False)
+    credit_unit = forms.ChoiceField(label=_("Credit unit"), choices=_choices(CreditUnit, blank=True), required=False)
+    ladders_into = forms.CharField(
+        label=_("Programs it ladders into"), widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=LINES
+    )
+    assessment_method = forms.ChoiceField(
+        label=_("Assessment method"), choices=_choices(AssessmentMethod, blank=True), required=False
+    )
+    achievement_indicator = forms.ChoiceField(label=_("Indicator of achievement"), choices=AchievementIndicator.choices)
+    industry_partners = forms.CharField(
+        label=_("Industry partners"), widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=LINES
+    )
+    accrediting_body = forms.CharField(label=_("Accrediting body"), max_length=200, required=False)
+    accreditation_status = forms.ChoiceField(label=_("Accreditation status"), choices=AccreditationStatus.choices)
+    prerequisites = forms.CharField(
+        label=_("Prerequisites"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
+    validity_months = forms.CharField(label=_("Valid for (months)"), max_length=10, required=False)
+    award_criteria = forms.CharField(
+        label=_("Award criteria"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+    image = forms.FileField(label=_("Image"), required=False, help_text=_("PNG, JPEG or WebP; at most 1 MB."))
+
+    def typology_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "image"}
+        for name in ("time_to_complete_weeks", "validity_months", "credit_value"):
+            if data.get(name) == "":
+                data[name] = None
+        return data
+
+
+class ReviewForm(ServiceErrorsMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+    decision = forms.ChoiceField(choices=ReviewDecision.choices, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, checklist: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        for item in checklist:
+            self.fields[f"item_{item.pk}"] = forms.BooleanField(label=item.text, required=False)
+
+    def checklist_answers(self) -> dict[int, bool]:
+        return {int(name[5:]): bool(value) for name, value in self.cleaned_data.items() if name.startswith("item_")}
+
+
+class ChecklistForm(ServiceErrorsMixin, forms.Form):
+    items = forms.CharField(
+        label=_("Review checklist"), widget=forms.Textarea(attrs={"rows": 5}), required=False, help_text=LINES
+    )

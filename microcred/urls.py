@@ -9,6 +9,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("", include("microcred.accounts.urls")),
     path("wallet/", include("microcred.wallet.urls")),
+    path("catalog/", include("microcred.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -148,6 +148,9 @@ def register_routers() -> None:
     from microcred.accounts.api import router as accounts_router
 
     api.add_router("/", accounts_router)
+    from microcred.catalog.api import router as catalog_router
+
+    api.add_router("/", catalog_router)
 
 
 register_routers()

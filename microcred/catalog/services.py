@@ -94,7 +94,7 @@ def create_draft(
     if provider.kind != OrganizationKind.PROVIDER:
         errors.add("provider", "not_a_provider", _("Only providers design micro-credentials."))
     try:
-        values = typology.clean(data)
+        values = typology.clean(data, current={"country": "CA"})
     except ValidationFailed as failed:
         errors.errors.extend(failed.errors)
         values = {}
@@ -487,7 +487,15 @@ def import_badge(*, actor: Any, provider: Organization, document: Any) -> tuple[
     """A draft from an OB 3.0 Achievement or OB 2.0 BadgeClass, and notes on what to complete by hand."""
     require(actor, "catalog.edit", provider)
     fields, notes = formats.read_badge(document)
+    fields["slug"] = _free_slug(provider, slugify(fields["title"])[:110] or "imported")
     return create_draft(actor=actor, provider=provider, **fields), notes
+
+
+def _free_slug(provider: Organization, base: str) -> str:
+    taken = set(MicroCredential.objects.filter(provider=provider, slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
 
 
 def bulk_import(*, actor: Any, provider: Organization, rows: list[dict[str, Any]]) -> list[MicroCredential]:

@@ -119,7 +119,9 @@ def _choice(errors: ErrorList, name: str, value: Any) -> str:
     return value
 
 
-def decimal_value(errors: ErrorList, name: str, value: Any, maximum: Decimal | None = None) -> Decimal | None:
+def decimal_value(
+    errors: ErrorList, name: str, value: Any, maximum: Decimal | None = None, places: str = "0.01"
+) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         errors.add(name, "not_a_number", _("Enter a number."))
         return None
@@ -137,7 +139,7 @@ def decimal_value(errors: ErrorList, name: str, value: Any, maximum: Decimal | N
     if maximum is not None and number > maximum:
         errors.add(name, "too_large", _("Enter at most %(max)s.") % {"max": maximum})
         return None
-    return number.quantize(Decimal("0.01"))
+    return number.quantize(Decimal(places))
 
 
 def _integer(errors: ErrorList, name: str, value: Any) -> int | None:
@@ -221,7 +223,8 @@ def clean(data: dict[str, Any], *, current: dict[str, Any] | None = None) -> dic
             if value in (None, "") and name in NULLABLE_DECIMALS:
                 values[name] = None
             else:
-                values[name] = decimal_value(errors, name, value, DECIMALS[name])
+                places = "0.1" if name == "workload_hours" else "0.01"
+                values[name] = decimal_value(errors, name, value, DECIMALS[name], places)
         elif name in INTEGERS:
             values[name] = _integer(errors, name, value)
         elif name in STRING_LISTS:
@@ -237,7 +240,7 @@ def clean(data: dict[str, Any], *, current: dict[str, Any] | None = None) -> dic
             if text is None and value is not None:
                 errors.add(name, "invalid_type", _("Enter text."))
             values[name] = (text or "").upper() if name != "slug" else (text or "").lower()
-    if "title" in values and not values["title"]:
+    if "title" in values and not values["title"] and not any(e.field == "title" for e in errors.errors):
         errors.add("title", "required", _("Enter a title."))
     if "description" in values:
         values["description"] = clean_html(values["description"])

@@ -58,8 +58,14 @@ def test_each_step_belongs_to_one_role(step, admin, reviewer, provider) -> None:
     outsider = make_member(make_organization("provider"), "admin")
     learner = make_user()
     credential = draft(admin, provider)
-    allowed = {"create": admin, "update": admin, "submit": admin, "review": reviewer, "publish": admin,
-               "retire": admin}[step]
+    allowed = {
+        "create": admin,
+        "update": admin,
+        "submit": admin,
+        "review": reviewer,
+        "publish": admin,
+        "retire": admin,
+    }[step]
     if step in ("review", "publish", "retire"):
         services.submit_for_review(actor=admin, credential=credential)
     if step in ("publish", "retire"):

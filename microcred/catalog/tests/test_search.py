@@ -63,18 +63,40 @@ def catalog(admin, reviewer, provider, published):  # type: ignore[no-untyped-de
     made["python"] = publish(
         other_admin,
         other_reviewer,
-        draft(other_admin, other, "Python for Data Analysis", delivery_mode="online", pace="on_demand",
-              cost="300", workload_hours="30", region="ON", learning_outcomes=["Clean data with pandas"]),
+        draft(
+            other_admin,
+            other,
+            "Python for Data Analysis",
+            delivery_mode="online",
+            pace="on_demand",
+            cost="300",
+            workload_hours="30",
+            region="ON",
+            learning_outcomes=["Clean data with pandas"],
+        ),
     )
     made["ethics"] = publish(
         other_admin,
         other_reviewer,
-        draft(other_admin, other, "Data Ethics", delivery_mode="online", pace="cohort", cost="200",
-              workload_hours="12", region="ON"),
+        draft(
+            other_admin,
+            other,
+            "Data Ethics",
+            delivery_mode="online",
+            pace="cohort",
+            cost="200",
+            workload_hours="12",
+            region="ON",
+        ),
     )
     services.record_skills_demand(actor=admin, credential=made["excel"], skills=["bookkeeping"])
-    services.create_pathway(actor=other_admin, provider=other, title="Data Certificate", kind="certificate",
-                            members=[made["python"], made["ethics"]])
+    services.create_pathway(
+        actor=other_admin,
+        provider=other,
+        title="Data Certificate",
+        kind="certificate",
+        members=[made["python"], made["ethics"]],
+    )
     draft(admin, provider, "Secret Draft About Accounting")
     retired = published("Retired Accounting Course")
     services.retire(actor=admin, credential=retired)
@@ -118,8 +140,10 @@ def test_query_operators_are_just_words(catalog) -> None:
     ("params", "expected"),
     [
         ("delivery_mode=in_person", {"Welding Safety"}),
-        ("delivery_mode=online&delivery_mode=hybrid", {"Spreadsheet Accounting Basics", "Soins palliatifs",
-                                                        "Python for Data Analysis", "Data Ethics"}),
+        (
+            "delivery_mode=online&delivery_mode=hybrid",
+            {"Spreadsheet Accounting Basics", "Soins palliatifs", "Python for Data Analysis", "Data Ethics"},
+        ),
         ("pace=on_demand", {"Python for Data Analysis"}),
         ("region=BC", {"Welding Safety"}),
         ("language=fr", {"Soins palliatifs"}),
@@ -160,8 +184,13 @@ def test_facet_counts_leave_out_their_own_filter(catalog) -> None:
 
 @pytest.mark.parametrize(
     ("sort", "first"),
-    [("cost", "Spreadsheet Accounting Basics"), ("-cost", "Soins palliatifs"),
-     ("hours", "Spreadsheet Accounting Basics"), ("newest", "Data Ethics"), ("title", "Data Ethics")],
+    [
+        ("cost", "Spreadsheet Accounting Basics"),
+        ("-cost", "Soins palliatifs"),
+        ("hours", "Spreadsheet Accounting Basics"),
+        ("newest", "Data Ethics"),
+        ("title", "Data Ethics"),
+    ],
 )
 def test_sort(catalog, sort, first) -> None:
     assert run(f"sort={sort}").results[0].title == first
@@ -182,8 +211,15 @@ def test_a_permalink_is_the_same_search(catalog) -> None:
 
 @pytest.mark.parametrize(
     "params",
-    ["delivery_mode=teleport", "cost_min=-5", "cost_max=lots", "sort=random", "hours_range=forever",
-     "region=Atlantis", "cost_min=NaN"],
+    [
+        "delivery_mode=teleport",
+        "cost_min=-5",
+        "cost_max=lots",
+        "sort=random",
+        "hours_range=forever",
+        "region=Atlantis",
+        "cost_min=NaN",
+    ],
 )
 def test_bad_parameters_are_field_errors(params) -> None:
     with pytest.raises(ValidationFailed):

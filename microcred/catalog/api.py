@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Body, Router
+from ninja import Body, Router, Status
 
 from microcred.accounts.permissions import require
 from microcred.catalog import formats, selectors, services, transfer
@@ -172,7 +172,7 @@ def _version(request: HttpRequest, provider: str, slug: str, version: int) -> Mi
 
 
 @router.post("catalog/providers/{provider}/credentials", response={201: dict}, summary="Create a draft")
-def create(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+def create(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]) -> Status:
     organization = selectors.provider_by_slug(provider)
     require(request.user, "catalog.edit", organization)
     fields = dict(payload)
@@ -180,7 +180,7 @@ def create(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]) -
     if missing:
         raise ValidationFailed([FieldError(name, "required", _("This field is required.")) for name in missing])
     made = services.create_draft(actor=request.user, provider=organization, **fields)
-    return 201, _detail(made)
+    return Status(201, _detail(made))
 
 
 @router.patch("catalog/credentials/{provider}/{slug}/versions/{version}", summary="Edit a draft")
@@ -196,9 +196,9 @@ def update(
     response={201: dict},
     summary="Start a new draft version from the published one",
 )
-def new_version(request: HttpRequest, provider: str, slug: str) -> tuple[int, dict[str, Any]]:
+def new_version(request: HttpRequest, provider: str, slug: str) -> Status:
     found = selectors.credential_version(request.user, provider, slug)
-    return 201, _detail(services.start_new_version(actor=request.user, credential=found))
+    return Status(201, _detail(services.start_new_version(actor=request.user, credential=found)))
 
 
 @router.post("catalog/credentials/{provider}/{slug}/versions/{version}/submit")
@@ -256,18 +256,18 @@ def checklist(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]
     response={201: dict},
     summary="A draft from an OB 3.0 Achievement or OB 2.0 BadgeClass",
 )
-def import_badge(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]) -> tuple[int, dict]:
+def import_badge(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]) -> Status:
     made, notes = services.import_badge(
         actor=request.user, provider=selectors.provider_by_slug(provider), document=payload
     )
-    return 201, {"credential": _detail(made), "notes": notes}
+    return Status(201, {"credential": _detail(made), "notes": notes})
 
 
 @router.post("catalog/providers/{provider}/import", response={201: dict}, summary="Bulk import drafts (JSON)")
-def bulk_import(request: HttpRequest, provider: str, payload: Body[Any]) -> tuple[int, dict]:
+def bulk_import(request: HttpRequest, provider: str, payload: Body[Any]) -> Status:
     rows = transfer.rows_from_json(request.body)
     made = services.bulk_import(actor=request.user, provider=selectors.provider_by_slug(provider), rows=rows)
-    return 201, {"created": [_summary(c) for c in made]}
+    return Status(201, {"created": [_summary(c) for c in made]})
 
 
 @router.get("catalog/providers/{provider}/export", summary="Every version of the provider's designs")
@@ -279,7 +279,7 @@ def provider_export(request: HttpRequest, provider: str, format: str = "json") -
 
 
 @router.post("catalog/providers/{provider}/pathways", response={201: dict})
-def create_pathway(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]) -> tuple[int, dict]:
+def create_pathway(request: HttpRequest, provider: str, payload: Body[dict[str, Any]]) -> Status:
     organization = selectors.provider_by_slug(provider)
     members = [
         selectors.credential_version(request.user, *str(key).split("/", 1))
@@ -298,4 +298,4 @@ def create_pathway(request: HttpRequest, provider: str, payload: Body[dict[str, 
         transfer_notes=payload.get("transfer_notes", ""),
         description=payload.get("description", ""),
     )
-    return 201, _pathway(made)
+    return Status(201, _pathway(made))

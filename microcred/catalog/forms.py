@@ -60,7 +60,7 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         help_text=_("For Canada, the two-letter code, such as ON."),
     )
     city = forms.CharField(label=_("City"), max_length=100, required=False)
-    credit_type = forms.ChoiceField(label=_("Credit"), choices=CreditType.choices)
+    credit_type = forms.ChoiceField(label=_("Credit"), choices=CreditType.choices, initial=CreditType.NON_CREDIT)
     credit_value = forms.CharField(label=_("Credit value"), max_length=10, required=False)
     credit_unit = forms.ChoiceField(label=_("Credit unit"), choices=_choices(CreditUnit, blank=True), required=False)
     ladders_into = forms.CharField(

@@ -189,6 +189,11 @@ class MicroCredential(models.Model):
         return self.title
 
     @property
+    def region_label(self) -> str:
+        """A province's name for Canadian codes; other countries' regions as written."""
+        return str(Region(self.region).label) if self.region in Region.values else self.region
+
+    @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 

@@ -464,7 +464,7 @@ def typology_values(credential: MicroCredential) -> dict[str, str]:
         part
         for part in (
             credential.city,
-            credential.get_region_display() if credential.region in Region.values else credential.region,
+            credential.region_label,
             credential.country,
         )
         if part

@@ -1,0 +1,96 @@
+"""Forms parse input only; the rules are in :mod:`microcred.assessment.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from microcred.accounts.forms import ServiceErrorsMixin
+from microcred.assessment import selectors
+from microcred.assessment.models import AssessmentComponent, EvidenceKind
+
+
+class EvaluationForm(ServiceErrorsMixin, forms.Form):
+    """A result for one component: a score if scored, a level per competency it rates, a comment, an attestation."""
+
+    score = forms.CharField(label=_("Score"), required=False, max_length=20)
+    passed = forms.TypedChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("— not decided —")), ("yes", _("Passed")), ("no", _("Not passed"))],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000
+    )
+    attestation = forms.CharField(
+        label=_("Attestation (optional)"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: “I observed this learner at work over twelve weeks.” It is sealed with your result."),
+    )
+
+    def __init__(self, component: AssessmentComponent, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"c{component.pk}")
+        super().__init__(*args, **kwargs)
+        self.component = component
+        if component.scored:
+            self.fields["score"].label = _("Score (out of %(max)s)") % {"max": component.max_score.normalize()}
+        else:
+            del self.fields["score"]
+        self.rating_fields: list[str] = []
+        levels = selectors.scale_levels(component.scale) if component.scale else []
+        for competency in component.competencies.all():
+            name = f"rating_{competency.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Level for “%(competency)s”") % {"competency": selectors.competency_name(competency)},
+                required=False,
+                choices=[("", _("— not rated —"))] + [(str(lv.pk), selectors.level_name(lv)) for lv in levels],
+            )
+            self.rating_fields.append(name)
+
+    def ratings(self) -> dict[str, str]:
+        return {
+            name.removeprefix("rating_"): self.cleaned_data[name]
+            for name in self.rating_fields
+            if self.cleaned_data.get(name)
+        }
+
+    def rating_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.rating_fields]
+
+
+class EvidenceForm(ServiceErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of evidence"), choices=EvidenceKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.CharField(label=_("Link"), required=False, max_length=2000)
+    text = forms.CharField(
+        label=_("Reflection"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000
+    )
+    shareable = forms.BooleanField(label=_("Employers may see this evidence"), required=False)
+
+
+class GradebookForm(ServiceErrorsMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Gradebook (CSV)"),
+        help_text=_("Columns: email, component, score, passed, comment, and one column per competency with a level."),
+    )
+
+
+class ApplyGradebookForm(forms.Form):
+    good_rows_only = forms.BooleanField(label=_("Import the good rows only and skip the bad ones"), required=False)
+
+
+class ReasonForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SupervisorForm(ServiceErrorsMixin, forms.Form):
+    organization = forms.CharField(label=_("Employer (organization identifier)"), max_length=80)
+    email = forms.EmailField(label=_("Supervisor's e-mail address"), max_length=254)
+    name = forms.CharField(label=_("Supervisor's name"), max_length=200, required=False)

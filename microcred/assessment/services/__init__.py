@@ -1,0 +1,1 @@
+"""State changes of the assessment domain, one module per concept; each is one transaction with one audit entry."""

@@ -1,0 +1,361 @@
+"""Award → issue: deciding the award rule for a learner, issuing the Open Badges 3.0 credential, revoking, re-issuing.
+
+An award and the credential issued for it are written in one transaction: a crash between the two
+leaves neither, and the one-award-per-enrolment constraint makes a second attempt a no-op. Every
+evaluation of the rule is stored (rule text, inputs, outcome) so a decision can be explained later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.accounts.permissions import SYSTEM, require
+from microcred.assessment import award_rules, selectors
+from microcred.assessment.models import (
+    AssessmentComponent,
+    Award,
+    AwardStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Evidence,
+    RuleDecision,
+)
+from microcred.audit.services import record
+from microcred.catalog.models import MicroCredential
+from microcred.errors import Conflict, ValidationFailed
+
+
+def _public_url() -> str:
+    return getattr(settings, "PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def achievement_id(credential: MicroCredential) -> str:
+    return f"{_public_url()}/catalog/{credential.provider.slug}/{credential.slug}/v{credential.version}/achievement"
+
+
+def _fallback_achievement(credential: MicroCredential) -> dict[str, Any]:
+    """Used only while the catalog's ``formats.to_achievement`` is not available."""
+    return {
+        "id": achievement_id(credential),
+        "type": ["Achievement"],
+        "achievementType": "MicroCredential",
+        "name": credential.title,
+        "description": credential.summary or credential.title,
+        "criteria": {"narrative": credential.award_criteria or credential.award_rule or credential.title},
+        "creator": {
+            "id": f"{_public_url()}/organizations/{credential.provider.slug}/",
+            "type": ["Profile"],
+            "name": credential.provider.name,
+        },
+        "version": str(credential.version),
+    }
+
+
+def achievement_for(credential: MicroCredential, components: list[AssessmentComponent]) -> dict[str, Any]:
+    """The catalog's OB 3.0 Achievement for a version, plus a ``resultDescription`` per scored component and
+    per rated competency (with the scale's levels), so that the credential's results can point at them."""
+    try:
+        from microcred.catalog.formats import to_achievement
+    except ImportError:
+        achievement = _fallback_achievement(credential)
+    else:
+        achievement = to_achievement(credential)
+    achievement.pop("@context", None)  # embedded in the credential, whose context covers it
+    identifier = achievement["id"]
+    descriptions: list[dict[str, Any]] = list(achievement.get("resultDescription", []))
+    seen: set[int] = set()
+    for component in components:
+        if component.scored:
+            entry: dict[str, Any] = {
+                "id": f"{identifier}#component-{component.pk}",
+                "type": ["ResultDescription"],
+                "name": component.name,
+                "resultType": "Percent",
+                "valueMin": "0",
+                "valueMax": "100",
+            }
+            if component.pass_mark is not None:
+                entry["requiredValue"] = str(component.pass_mark.normalize())
+            descriptions.append(entry)
+        if component.scale is None:
+            continue
+        levels = selectors.scale_levels(component.scale)
+        for competency in component.competencies.all():
+            if competency.pk in seen:
+                continue
+            seen.add(competency.pk)
+            descriptions.append(
+                {
+                    "id": f"{identifier}#competency-{competency.pk}",
+                    "type": ["ResultDescription"],
+                    "name": selectors.competency_name(competency),
+                    "resultType": "RubricCriterionLevel",
+                    "rubricCriterionLevel": [
+                        {
+                            "id": f"{identifier}#level-{level.pk}",
+                            "type": ["RubricCriterionLevel"],
+                            "name": selectors.level_name(level),
+                        }
+                        for level in levels
+                    ],
+                }
+            )
+    if descriptions:
+        achievement["resultDescription"] = descriptions
+    return achievement
+
+
+@dataclass
+class IssueContext:
+    """What every credential of one version shares: computed once per bulk run, not once per learner."""
+
+    credential: MicroCredential
+    components: list[AssessmentComponent]
+    achievement: dict[str, Any]
+    levels: dict[int, dict[str, int]]  # scale id -> level name (normalized) -> level id
+    compiled: award_rules.CompiledRule | None
+
+
+def issue_context(credential: MicroCredential) -> IssueContext:
+    components = selectors.components_of(credential)
+    levels: dict[int, dict[str, int]] = {}
+    for component in components:
+        if component.scale_id and component.scale_id not in levels:
+            levels[component.scale_id] = {
+                _norm(selectors.level_name(level)): level.pk for level in selectors.scale_levels(component.scale)
+            }
+    rule = credential.award_rule.strip()
+    compiled = award_rules.compile_rule(rule, selectors.signature_of(credential)) if rule else None
+    return IssueContext(credential, components, achievement_for(credential, components), levels, compiled)
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _results(context: IssueContext, facts: award_rules.Facts) -> list[dict[str, Any]]:
+    identifier = context.achievement["id"]
+    results: list[dict[str, Any]] = []
+    rated: set[int] = set()
+    for component in context.components:
+        grade = facts.grades.get(_norm(component.name))
+        if component.scored and grade is not None:
+            results.append(
+                {
+                    "type": ["Result"],
+                    "resultDescription": f"{identifier}#component-{component.pk}",
+                    "value": str(grade.normalize()),
+                    "status": "Completed",
+                }
+            )
+        if component.scale_id is None:
+            continue
+        for competency in component.competencies.all():
+            level = facts.levels.get(_norm(selectors.competency_name(competency)))
+            level_id = context.levels[component.scale_id].get(_norm(level)) if level else None
+            if level_id is None or competency.pk in rated:
+                continue
+            rated.add(competency.pk)
+            results.append(
+                {
+                    "type": ["Result"],
+                    "resultDescription": f"{identifier}#competency-{competency.pk}",
+                    "achievedLevel": f"{identifier}#level-{level_id}",
+                    "status": "Completed",
+                }
+            )
+    return results
+
+
+def _evidence(enrolment: Enrolment) -> list[dict[str, Any]]:
+    items = []
+    for evidence in Evidence.objects.filter(enrolment=enrolment, shareable=True).order_by("created_at"):
+        entry: dict[str, Any] = {
+            "id": f"{_public_url()}/assessment/evidence/{evidence.public_id}/",
+            "type": ["Evidence"],
+            "name": evidence.title,
+        }
+        if evidence.text:
+            entry["narrative"] = evidence.text[:5000]
+        if evidence.genre:
+            entry["genre"] = evidence.genre
+        items.append(entry)
+    return items
+
+
+def decide(
+    enrolment: Enrolment,
+    *,
+    facts: award_rules.Facts | None = None,
+    compiled: award_rules.CompiledRule | None = None,
+) -> RuleDecision:
+    """Evaluate the credential's rule for one learner and store the decision with its inputs."""
+    credential = enrolment.credential
+    rule = credential.award_rule.strip()
+    if not rule:
+        return RuleDecision.objects.create(
+            enrolment=enrolment, rule="", outcome=award_rules.UNDETERMINED, inputs={}, missing=["award rule"]
+        )
+    if compiled is None:
+        compiled = award_rules.compile_rule(rule, selectors.signature_of(credential))
+    decision = award_rules.evaluate(compiled, facts if facts is not None else selectors.facts_for(enrolment))
+    return RuleDecision.objects.create(
+        enrolment=enrolment, rule=rule, outcome=decision.outcome, inputs=decision.inputs, missing=decision.missing
+    )
+
+
+def _issue(*, actor: Any, enrolment: Enrolment, context: IssueContext, facts: award_rules.Facts) -> Any:
+    from microcred.issuing.services import issue_credential
+
+    return issue_credential(
+        actor=actor,
+        organization=enrolment.credential.provider,
+        achievement=context.achievement,
+        recipient=enrolment.learner,
+        recipient_identifier=enrolment.learner.email,
+        results=_results(context, facts),
+        evidence=_evidence(enrolment),
+    )
+
+
+def award_if_earned(
+    *,
+    enrolment: Enrolment,
+    actor: Any = SYSTEM,
+    facts: award_rules.Facts | None = None,
+    context: IssueContext | None = None,
+) -> Award | None:
+    """Award and issue when the rule is met; an undetermined or unmet rule awards nothing. Safe to call again."""
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        return None
+    if Award.objects.filter(enrolment=enrolment).exists():
+        return None
+    credential = enrolment.credential
+    facts = facts if facts is not None else selectors.facts_for(enrolment)
+    try:
+        with transaction.atomic():
+            decision = decide(enrolment, facts=facts, compiled=context.compiled if context else None)
+            if decision.outcome != award_rules.MET:
+                if (
+                    enrolment.status == EnrolmentStatus.ENROLLED
+                    and decision.inputs
+                    and any(v is not None for v in decision.inputs.values())
+                ):
+                    enrolment.status = EnrolmentStatus.IN_PROGRESS
+                    enrolment.save(update_fields=["status", "updated_at"])
+                return None
+            # The lock makes two concurrent calls for one learner wait for each other; the loser sees the award.
+            Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+            if Award.objects.filter(enrolment=enrolment).exists():
+                return None
+            issued = _issue(actor=actor, enrolment=enrolment, context=context or issue_context(credential), facts=facts)
+            award = Award.objects.create(enrolment=enrolment, decision=decision, issued_credential=issued)
+            enrolment.status = EnrolmentStatus.AWARDED
+            enrolment.save(update_fields=["status", "updated_at"])
+            record(
+                actor=actor,
+                action="assessment.award",
+                target=award,
+                organization=credential.provider,
+                after={
+                    "learner": enrolment.learner.email,
+                    "credential": credential.pk,
+                    "decision": decision.pk,
+                    "inputs": decision.inputs,
+                    "issued_credential": str(issued.public_id),
+                },
+            )
+    except IntegrityError:  # another worker awarded this learner at the same moment
+        return Award.objects.filter(enrolment=enrolment).first()
+    return award
+
+
+def evaluate_now(*, actor: Any, enrolment: Enrolment) -> tuple[RuleDecision, Award | None]:
+    """An assessor or admin asks for the rule to be decided now (e.g. after a correction)."""
+    require(actor, "assessment.evaluate", enrolment)
+    award = award_if_earned(enrolment=enrolment)
+    decision = enrolment.decisions.order_by("-decided_at", "-pk").first()
+    assert decision is not None or award is not None
+    return decision, award  # type: ignore[return-value]
+
+
+def revoke_award(*, actor: Any, award: Award, reason: str) -> Award:
+    """Revoke an award: the issued credential's status-list bit flips, and the learner's wallet shows it revoked."""
+    require(actor, "assessment.manage", award)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed.single("reason", "required", _("Say why the award is revoked."))
+    from microcred.issuing.services import revoke_credential
+
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related("enrolment__credential__provider").get(pk=award.pk)
+        if award.status == AwardStatus.REVOKED:
+            raise Conflict(_("This award is already revoked."), code="already_revoked")
+        if award.issued_credential is not None and award.issued_credential.revoked_at is None:
+            revoke_credential(actor=actor, credential=award.issued_credential, reason=reason)
+        award.status = AwardStatus.REVOKED
+        award.revoked_at = timezone.now()
+        award.revocation_reason = reason[:2000]
+        award.save(update_fields=["status", "revoked_at", "revocation_reason"])
+        enrolment = award.enrolment
+        enrolment.status = EnrolmentStatus.ASSESSED
+        enrolment.save(update_fields=["status", "updated_at"])
+        record(
+            actor=actor,
+            action="assessment.revoke_award",
+            target=award,
+            organization=enrolment.credential.provider,
+            after={"reason": award.revocation_reason},
+        )
+    return award
+
+
+def reissue_award(*, actor: Any, award: Award, reason: str = "") -> Award:
+    """Issue a fresh credential for an award (after a revocation, or to correct one); any live old one is revoked.
+
+    The rule is decided again first: a re-issue never awards what the results no longer support.
+    """
+    require(actor, "assessment.manage", award)
+    require(actor, "issuing.issue", award)
+    from microcred.issuing.services import revoke_credential
+
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related("enrolment__credential__provider").get(pk=award.pk)
+        enrolment = award.enrolment
+        facts = selectors.facts_for(enrolment)
+        decision = decide(enrolment, facts=facts)
+        if decision.outcome != award_rules.MET:
+            raise Conflict(
+                _("The results no longer meet the award rule (%(missing)s).")
+                % {"missing": ", ".join(decision.missing) or decision.outcome},
+                code="rule_not_met",
+            )
+        old = award.issued_credential
+        if old is not None and old.revoked_at is None:
+            revoke_credential(actor=actor, credential=old, reason=reason or "Re-issued")
+        issued = _issue(actor=actor, enrolment=enrolment, context=issue_context(enrolment.credential), facts=facts)
+        if old is not None:
+            award.previous_credentials.add(old)
+        award.issued_credential = issued
+        award.decision = decision
+        award.status = AwardStatus.ISSUED
+        award.revoked_at = None
+        award.revocation_reason = ""
+        award.save()
+        enrolment.status = EnrolmentStatus.AWARDED
+        enrolment.save(update_fields=["status", "updated_at"])
+        record(
+            actor=actor,
+            action="assessment.reissue_award",
+            target=award,
+            organization=enrolment.credential.provider,
+            before={"issued_credential": str(old.public_id) if old else None},
+            after={"issued_credential": str(issued.public_id), "reason": reason[:2000]},
+        )
+    return award

@@ -1,0 +1,196 @@
+"""Assessment plans: components, their competencies and scales, the plan check and its waiver, the award rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.accounts.permissions import require
+from microcred.assessment import selectors
+from microcred.assessment.award_rules import RuleSyntaxError, compile_rule
+from microcred.assessment.models import AssessmentComponent, AssessmentPlan, ComponentKind, LogBookTask
+from microcred.audit.services import record
+from microcred.catalog.models import MicroCredential
+from microcred.errors import Conflict, ErrorList, ValidationFailed
+from microcred.frameworks.models import Competency, ProficiencyScale
+
+MAX_COMPONENTS = 50
+MAX_TASKS = 200
+
+
+def _plan_for(credential: MicroCredential) -> AssessmentPlan:
+    plan, _created = AssessmentPlan.objects.get_or_create(credential=credential)
+    return plan
+
+
+def _decimal(errors: ErrorList, field: str, value: Any, *, low: Decimal, high: Decimal) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        errors.add(field, "not_a_number", _("Enter a number."))
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors.add(field, "not_a_number", _("Enter a number."))
+        return None
+    if not number.is_finite() or number < low or number > high:
+        errors.add(field, "out_of_range", _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
+        return None
+    return number.quantize(Decimal("0.01"))
+
+
+def add_component(
+    *,
+    actor: Any,
+    credential: MicroCredential,
+    name: str,
+    kind: str,
+    competencies: list[Competency] = (),  # type: ignore[assignment]
+    scale: ProficiencyScale | None = None,
+    max_score: Any = None,
+    pass_mark: Any = None,
+    prior_learning_allowed: bool = False,
+    unlocked_by: AssessmentComponent | None = None,
+    tasks: list[str] = (),  # type: ignore[assignment]
+    description: str = "",
+) -> AssessmentComponent:
+    """Add one component to the credential's plan (created on first use)."""
+    require(actor, "assessment.manage", credential)
+    errors = ErrorList()
+    name = " ".join(str(name or "").split())
+    if not name:
+        errors.add("name", "required", _("Name the component."))
+    elif len(name) > 120:
+        errors.add("name", "too_long", _("At most 120 characters."))
+    if kind not in ComponentKind.values:
+        errors.add("kind", "invalid_choice", _("Choose a kind of component."))
+    maximum = _decimal(errors, "max_score", max_score, low=Decimal("0.01"), high=Decimal("1000000"))
+    mark = _decimal(errors, "pass_mark", pass_mark, low=Decimal(0), high=Decimal(100))
+    if mark is not None and maximum is None and kind != ComponentKind.LOG_BOOK:
+        errors.add("pass_mark", "needs_score", _("A pass mark needs a maximum score."))
+    competencies = list(competencies)
+    if competencies and scale is None:
+        errors.add("scale", "required", _("Choose the scale the competencies are rated on."))
+    if scale is not None and not selectors.scale_levels(scale):
+        errors.add("scale", "empty_scale", _("This scale has no levels."))
+    tasks = [" ".join(str(t).split())[:300] for t in tasks if str(t).strip()]
+    if kind == ComponentKind.LOG_BOOK and not tasks:
+        errors.add("tasks", "required", _("A log book lists at least one task."))
+    if len(tasks) > MAX_TASKS:
+        errors.add("tasks", "too_many", _("At most %(n)d tasks.") % {"n": MAX_TASKS})
+    if unlocked_by is not None and unlocked_by.plan.credential_id != credential.pk:
+        errors.add("unlocked_by", "other_plan", _("Choose a component of this plan."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        plan = _plan_for(credential)
+        if plan.components.count() >= MAX_COMPONENTS:
+            raise Conflict(_("A plan has at most %(n)d components.") % {"n": MAX_COMPONENTS}, code="too_many")
+        if plan.components.filter(name__iexact=name).exists():
+            raise ValidationFailed.single("name", "duplicate", _("The plan already has a component with this name."))
+        component = AssessmentComponent.objects.create(
+            plan=plan,
+            name=name,
+            kind=kind,
+            description=str(description or "")[:5000],
+            max_score=maximum,
+            pass_mark=mark,
+            scale=scale,
+            prior_learning_allowed=bool(prior_learning_allowed),
+            unlocked_by=unlocked_by,
+            sort_order=plan.components.count(),
+        )
+        component.competencies.set(competencies)
+        LogBookTask.objects.bulk_create(
+            LogBookTask(component=component, title=title, sort_order=i) for i, title in enumerate(tasks)
+        )
+        record(
+            actor=actor,
+            action="assessment.add_component",
+            target=component,
+            organization=credential.provider,
+            after={
+                "name": name,
+                "kind": kind,
+                "competencies": [c.pk for c in competencies],
+                "max_score": None if maximum is None else str(maximum),
+                "pass_mark": None if mark is None else str(mark),
+            },
+        )
+    return component
+
+
+def set_plan_competencies(*, actor: Any, credential: MicroCredential, competencies: list[Competency]) -> AssessmentPlan:
+    """The competencies the credential certifies; the plan check looks for any that no component assesses."""
+    require(actor, "assessment.manage", credential)
+    with transaction.atomic():
+        plan = _plan_for(credential)
+        before = sorted(plan.competencies.values_list("pk", flat=True))
+        plan.competencies.set(competencies)
+        plan.save(update_fields=["updated_at"])
+        record(
+            actor=actor,
+            action="assessment.set_plan_competencies",
+            target=plan,
+            organization=credential.provider,
+            before={"competencies": before},
+            after={"competencies": sorted(c.pk for c in competencies)},
+        )
+    return plan
+
+
+def waive_plan_gaps(*, actor: Any, credential: MicroCredential, reason: str) -> AssessmentPlan:
+    """A reviewer accepts, with a reason, that the current gaps may be published. New gaps need a new waiver."""
+    require(actor, "assessment.waive_gaps", credential)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationFailed.single("reason", "required", _("Say why the gap is acceptable."))
+    report = selectors.plan_check(credential)
+    if not report.gaps:
+        raise Conflict(_("The plan has no gap to waive."), code="no_gaps")
+    with transaction.atomic():
+        plan = _plan_for(credential)
+        plan.gaps_waived_by = actor if getattr(actor, "pk", None) else None
+        plan.gaps_waived_at = timezone.now()
+        plan.waived_gaps = sorted(c.pk for c in report.gaps)
+        plan.waiver_reason = reason[:2000]
+        plan.save()
+        record(
+            actor=actor,
+            action="assessment.waive_plan_gaps",
+            target=plan,
+            organization=credential.provider,
+            after={"gaps": plan.waived_gaps, "reason": plan.waiver_reason},
+        )
+    return plan
+
+
+def check_award_rule(credential: MicroCredential, rule: str) -> None:
+    """Raise :class:`RuleSyntaxError` if ``rule`` does not parse or does not fit the credential's plan."""
+    compile_rule(rule, selectors.signature_of(credential))
+
+
+def save_award_rule(*, actor: Any, credential: MicroCredential, rule: str) -> MicroCredential:
+    """Validate the rule against the plan (position of the first fault on error) and store it."""
+    require(actor, "assessment.manage", credential)
+    if not isinstance(rule, str):
+        raise RuleSyntaxError(0, _("A rule is text."))
+    rule = rule.strip()
+    check_award_rule(credential, rule)
+    with transaction.atomic():
+        before = credential.award_rule
+        credential.award_rule = rule
+        credential.save(update_fields=["award_rule"])
+        record(
+            actor=actor,
+            action="assessment.save_award_rule",
+            target=credential,
+            organization=credential.provider,
+            before={"award_rule": before},
+            after={"award_rule": rule},
+        )
+    return credential

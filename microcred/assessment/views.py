@@ -1,0 +1,307 @@
+"""Pages for learners, assessors, workplace supervisors (by link) and provider admins. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from microcred.accounts.models import Organization
+from microcred.accounts.permissions import can
+from microcred.accounts.views import render_domain_error
+from microcred.assessment import selectors
+from microcred.assessment.forms import (
+    ApplyGradebookForm,
+    EvaluationForm,
+    EvidenceForm,
+    GradebookForm,
+    ReasonForm,
+    SupervisorForm,
+)
+from microcred.assessment.models import (
+    Award,
+    BulkAwardJob,
+    ComponentKind,
+    Enrolment,
+    Evidence,
+    GradebookImport,
+    LogBookTask,
+)
+from microcred.assessment.services import awards, bulk, evaluations, evidence, gradebook
+from microcred.catalog.models import MicroCredential
+from microcred.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+
+
+@login_required
+@require_GET
+def my_assessments(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "assessment/my_assessments.html", {"enrolments": selectors.enrolments_of_learner(request.user)}
+    )
+
+
+def _enrolment_for(request: HttpRequest, enrolment_id: int) -> Enrolment:
+    enrolment = selectors.enrolment_by_id(enrolment_id)
+    user = request.user
+    if user == enrolment.learner or can(user, "assessment.evaluate", enrolment):
+        return enrolment
+    for invitation in enrolment.supervisor_invitations.filter(revoked_at__isnull=True).select_related("organization"):
+        if can(user, "assessment.evaluate", invitation.organization):
+            return enrolment
+    raise NotFound(_("No such enrolment."), code="enrolment_not_found")
+
+
+def _evaluation_forms(enrolment: Enrolment, data: Any = None, only: int | None = None) -> list[EvaluationForm]:
+    forms = []
+    for component in selectors.components_of(enrolment.credential):
+        if component.kind == ComponentKind.LOG_BOOK:
+            continue
+        bound = data if only == component.pk else None
+        forms.append(EvaluationForm(component, bound))
+    return forms
+
+
+def _record(request: HttpRequest, enrolment: Enrolment, forms: list[EvaluationForm], invitation: Any = None) -> bool:
+    try:
+        component_id = int(request.POST.get("component", ""))
+    except ValueError:
+        return False
+    form = next((f for f in forms if f.component.pk == component_id), None)
+    if form is None or not form.is_valid():
+        return False
+    try:
+        evaluations.record_evaluation(
+            actor=None if invitation is not None else request.user,
+            enrolment=enrolment,
+            component=form.component,
+            score=form.cleaned_data.get("score"),
+            passed=form.cleaned_data.get("passed"),
+            ratings=form.ratings(),
+            comment=form.cleaned_data["comment"],
+            attestation=form.cleaned_data["attestation"],
+            invitation=invitation,
+        )
+    except ValidationFailed as error:
+        form.add_service_errors(error)
+        return False
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    try:
+        enrolment = _enrolment_for(request, enrolment_id)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    user = request.user
+    is_learner = user == enrolment.learner
+    may_evaluate = not is_learner and (
+        can(user, "assessment.evaluate", enrolment) or enrolment.supervisor_invitations.exists()
+    )
+    may_manage = can(user, "assessment.manage", enrolment)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    only = (
+        int(request.POST["component"]) if action == "evaluate" and request.POST.get("component", "").isdigit() else None
+    )
+    forms = _evaluation_forms(enrolment, request.POST if action == "evaluate" else None, only)
+    evidence_form = (
+        EvidenceForm(request.POST or None, request.FILES or None) if action == "evidence" else EvidenceForm()
+    )
+    reason_form = ReasonForm(request.POST) if action in ("revoke", "reissue") else ReasonForm()
+    supervisor_form = SupervisorForm(request.POST) if action == "invite" else SupervisorForm()
+    status = 200
+    if request.method == "POST":
+        done = False
+        try:
+            if action == "evaluate" and may_evaluate:
+                done = _record(request, enrolment, forms)
+                if done:
+                    messages.success(request, _("The result was recorded."))
+            elif action == "sign_off" and may_evaluate:
+                task = LogBookTask.objects.get(pk=int(request.POST.get("task", "0")))
+                evaluations.sign_off_task(actor=user, enrolment=enrolment, task=task)
+                messages.success(request, _("The task was signed off."))
+                done = True
+            elif action == "evidence" and is_learner and evidence_form.is_valid():
+                data = evidence_form.cleaned_data
+                evidence.submit_evidence(
+                    actor=user,
+                    enrolment=enrolment,
+                    kind=data["kind"],
+                    title=data["title"],
+                    upload=data.get("file"),
+                    filename=getattr(data.get("file"), "name", ""),
+                    url=data["url"],
+                    text=data["text"],
+                    shareable=data["shareable"],
+                )
+                messages.success(request, _("Your evidence was added."))
+                done = True
+            elif action in ("revoke", "reissue") and may_manage and reason_form.is_valid():
+                award = Award.objects.get(enrolment=enrolment)
+                if action == "revoke":
+                    awards.revoke_award(actor=user, award=award, reason=reason_form.cleaned_data["reason"])
+                    messages.success(request, _("The award was revoked."))
+                else:
+                    awards.reissue_award(actor=user, award=award, reason=reason_form.cleaned_data["reason"])
+                    messages.success(request, _("A new credential was issued."))
+                done = True
+            elif action == "invite" and may_manage and supervisor_form.is_valid():
+                data = supervisor_form.cleaned_data
+                organization = Organization.objects.filter(slug=data["organization"]).first()
+                if organization is None:
+                    supervisor_form.add_error("organization", _("No organization has this identifier."))
+                else:
+                    evaluations.invite_supervisor(
+                        actor=user,
+                        enrolment=enrolment,
+                        organization=organization,
+                        email=data["email"],
+                        name=data["name"],
+                        components=[
+                            c
+                            for c in selectors.components_of(enrolment.credential)
+                            if c.kind == ComponentKind.WORKPLACE_EVALUATION
+                        ],
+                        link_base=request.build_absolute_uri(reverse("assessment:supervise_base")),
+                    )
+                    messages.success(request, _("The supervisor was invited by e-mail."))
+                    done = True
+            elif action not in ("evaluate", "evidence", "revoke", "reissue", "invite"):
+                raise PermissionDenied(_("You are not allowed to do this."))
+        except ValidationFailed as error:
+            target = {"evidence": evidence_form, "invite": supervisor_form}.get(action, reason_form)
+            target.add_service_errors(error)
+        except (LogBookTask.DoesNotExist, Award.DoesNotExist, ValueError):
+            return render_domain_error(request, NotFound(_("Not found.")))
+        except DomainError as error:
+            messages.error(request, error.message)
+        if done:
+            return redirect("assessment:enrolment", enrolment_id=enrolment.pk)
+        status = 400
+    components = selectors.components_of(enrolment.credential)
+    log_books = [
+        (c, selectors.tasks_with_sign_offs(enrolment, c)) for c in components if c.kind == ComponentKind.LOG_BOOK
+    ]
+    context = {
+        "enrolment": enrolment,
+        "is_learner": is_learner,
+        "may_evaluate": may_evaluate,
+        "may_manage": may_manage,
+        "forms": forms,
+        "log_books": log_books,
+        "evaluations": selectors.latest_evaluations(enrolment),
+        "evidence_items": enrolment.evidence.all(),
+        "evidence_form": evidence_form,
+        "reason_form": reason_form,
+        "supervisor_form": supervisor_form,
+        "award": selectors.award_of(enrolment),
+        "decision": enrolment.decisions.order_by("-decided_at", "-pk").first(),
+    }
+    return render(request, "assessment/enrolment.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def supervise(request: HttpRequest, token: str) -> HttpResponse:
+    """A workplace supervisor evaluates one learner through the e-mailed link; no account needed."""
+    try:
+        invitation = evaluations.invitation_for_token(token)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    enrolment = invitation.enrolment
+    allowed = set(invitation.components.values_list("pk", flat=True))
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    only = int(request.POST["component"]) if request.POST.get("component", "").isdigit() else None
+    forms = [f for f in _evaluation_forms(enrolment, request.POST or None, only) if f.component.pk in allowed]
+    if request.method == "POST" and action == "evaluate" and _record(request, enrolment, forms, invitation=invitation):
+        messages.success(request, _("Thank you: your evaluation was recorded."))
+        return redirect(request.path)
+    context = {"invitation": invitation, "enrolment": enrolment, "forms": forms}
+    return render(request, "assessment/supervise.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
+    credential = MicroCredential.objects.filter(pk=credential_id).select_related("provider").first()
+    if credential is None or not can(request.user, "assessment.evaluate", credential):
+        return render_domain_error(request, NotFound(_("No such micro-credential.")))
+    may_manage = can(request.user, "assessment.manage", credential)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    upload_form = GradebookForm(request.POST, request.FILES) if action == "preview" else GradebookForm()
+    apply_form = ApplyGradebookForm(request.POST) if action == "apply" else ApplyGradebookForm()
+    preview = None
+    status = 200
+    if request.method == "POST" and may_manage:
+        try:
+            if action == "preview" and upload_form.is_valid():
+                upload = upload_form.cleaned_data["file"]
+                preview = gradebook.preview_gradebook(
+                    actor=request.user, credential=credential, data=upload.read(), filename=upload.name
+                )
+            elif action == "apply" and apply_form.is_valid():
+                found = GradebookImport.objects.get(pk=int(request.POST.get("import", "0")), credential=credential)
+                preview = found
+                gradebook.apply_gradebook(
+                    actor=request.user, gradebook=found, good_rows_only=apply_form.cleaned_data["good_rows_only"]
+                )
+                messages.success(request, _("The results were imported."))
+                return redirect("assessment:credential", credential_id=credential.pk)
+            elif action == "bulk_award":
+                bulk.start_bulk_award(actor=request.user, credential=credential)
+                messages.success(request, _("The bulk award has started."))
+                return redirect("assessment:credential", credential_id=credential.pk)
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+            upload_form.add_service_errors(error) if action == "preview" else None
+            status = 400
+        except (GradebookImport.DoesNotExist, ValueError):
+            return render_domain_error(request, NotFound(_("Not found.")))
+        except DomainError as error:
+            messages.error(request, error.message)
+            status = 400
+    context = {
+        "credential": credential,
+        "may_manage": may_manage,
+        "components": selectors.components_of(credential),
+        "check": selectors.plan_check(credential),
+        "cohort": selectors.cohort(credential).prefetch_related("award")[:500],
+        "upload_form": upload_form,
+        "apply_form": apply_form,
+        "preview": preview,
+        "job": BulkAwardJob.objects.filter(credential=credential).order_by("-created_at").first(),
+    }
+    return render(request, "assessment/credential.html", context, status=status)
+
+
+@require_GET
+def evidence_file(request: HttpRequest, public_id: str) -> HttpResponse:
+    """An evidence file: to the learner and the provider's assessors, and to anyone with the link once shareable."""
+    item = Evidence.objects.filter(public_id=public_id).select_related("enrolment__credential__provider").first()
+    if item is None:
+        raise Http404
+    user = request.user
+    if not (item.shareable or user == item.enrolment.learner or can(user, "assessment.evaluate", item)):
+        raise Http404
+    if item.kind != "file" or not item.file:
+        return render(request, "assessment/evidence.html", {"item": item})
+    inline = evidence.is_inline_safe(item)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=not inline,
+        filename=item.original_name or f"evidence-{item.public_id}",
+        content_type=item.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -151,6 +151,9 @@ def register_routers() -> None:
     from microcred.catalog.api import router as catalog_router
 
     api.add_router("/", catalog_router)
+    from microcred.assessment.api import router as assessment_router
+
+    api.add_router("/", assessment_router)
 
 
 register_routers()

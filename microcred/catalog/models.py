@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
+from microcred.frameworks.models import Competency
 
 
 class Status(models.TextChoices):
@@ -295,3 +296,40 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Alignment(models.Model):
+    """A micro-credential, or one of its learning outcomes, aligned to a competency (OB 3.0 ``Alignment``).
+
+    It points at the competency row of one framework version, so it keeps meaning what it meant when a
+    newer version of the framework is published. The target name, code, URL and framework are copied
+    at alignment time for the exports. ``outcome_position`` names a learning outcome by its position,
+    because outcomes are rewritten on every edit and copied to each new version.
+    """
+
+    credential = models.ForeignKey(MicroCredential, on_delete=models.CASCADE, related_name="alignments")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="credential_alignments")
+    outcome_position = models.PositiveIntegerField(null=True, blank=True)
+    label = models.CharField(_("target name"), max_length=300)
+    target_code = models.CharField(_("target code"), max_length=100, blank=True, default="")
+    target_url = models.CharField(_("target URL"), max_length=500, blank=True, default="")
+    target_framework = models.CharField(_("target framework"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "competency"],
+                condition=models.Q(outcome_position=None),
+                name="alignment_credential_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["credential", "competency", "outcome_position"],
+                condition=~models.Q(outcome_position=None),
+                name="alignment_outcome_unique",
+            ),
+        ]
+        ordering = ["outcome_position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,338 @@
+"""RDFC-1.0 canonicalization: the escaping pyld gets wrong, bounded work, refused dropped terms, offline contexts."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microcred.vc import canonical
+from microcred.vc.errors import CanonicalizationError, ContextError
+from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0, document_loader
+
+STANDARDS = Path(__file__).resolve().parents[3].parent / "shared" / "standards"
+needs_standards = pytest.mark.skipif(
+    not STANDARDS.is_dir(), reason=f"the standards data folder {STANDARDS} is absent"
+)
+
+
+def credential(**changes: object) -> dict:
+    document = {
+        "@context": [CREDENTIALS_V2],
+        "id": "urn:uuid:1b2f2a2c-5c52-4b0f-9d0c-3f3f1f6f0a11",
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner"},
+    }
+    document.update(changes)
+    return document
+
+
+def clique(size: int) -> dict:
+    """Blank nodes that all point at each other: the worst case for blank-node labelling."""
+    nodes = [
+        {"@id": f"_:n{i}", "http://example.com/knows": [{"@id": f"_:n{j}"} for j in range(size) if j != i]}
+        for i in range(size)
+    ]
+    return {"@context": {"@vocab": "http://example.com/"}, "@graph": nodes}
+
+
+def rdfc_literal(value: str) -> str:
+    """The canonical N-Quads form of a string, written out from RDFC-1.0's rules one character at a time."""
+    named = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+    out = []
+    for char in value:
+        if char in named:
+            out.append(named[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def test_a_simple_credential_canonicalizes_to_sorted_nquads():
+    nquads = canonical.canonicalize(credential(name="Welding, level 2"))
+    lines = nquads.splitlines(keepends=True)
+    assert lines == sorted(lines)
+    assert all(line.endswith(" .\n") for line in lines)
+    assert '<urn:uuid:1b2f2a2c-5c52-4b0f-9d0c-3f3f1f6f0a11> <https://schema.org/name> "Welding, level 2" .\n' in lines
+
+
+def test_the_input_document_is_not_modified():
+    document = credential(credentialSubject={"id": "did:example:learner", "name": "Ada"})
+    before = copy.deepcopy(document)
+    canonical.canonicalize(document)
+    assert document == before
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "tab\there, newline\nhere, return\rhere",
+        "backspace\b and form feed\f",
+        "nul\x00 bell\x07 vertical tab\x0b escape\x1b unit separator\x1f delete\x7f",
+        'quote " and backslash \\ and \\u0041 written out',
+        "no escapes: é ü 漢字 😀 ~",
+    ],
+)
+def test_literals_are_escaped_as_rdfc_1_0_says(value):
+    nquads = canonical.canonicalize(credential(name=value))
+    expected = f'<urn:uuid:1b2f2a2c-5c52-4b0f-9d0c-3f3f1f6f0a11> <https://schema.org/name> "{rdfc_literal(value)}" .\n'
+    assert expected in nquads
+
+
+def test_control_characters_use_upper_case_hex_and_short_escapes_for_b_and_f():
+    assert canonical.escape_literal("\x01\x1a\x7f") == "\\u0001\\u001A\\u007F"
+    assert canonical.escape_literal("\b\f") == "\\b\\f"
+    assert canonical.escape_literal("plain") == "plain"
+
+
+def test_escaping_happens_before_blank_nodes_are_labelled():
+    # Two blank nodes that differ only by control characters get their labels from hashes of the
+    # escaped N-Quads: the label order must follow the escaped text, whatever the raw characters.
+    document = credential(credentialSubject=[{"name": "\x01"}, {"name": "\x02"}])
+    swapped = copy.deepcopy(document)
+    swapped["credentialSubject"].reverse()
+    first = canonical.canonicalize(document)
+    assert first == canonical.canonicalize(swapped)
+    assert '"\\u0001"' in first and '"\\u0002"' in first
+
+
+def test_iris_with_characters_nquads_cannot_hold_are_escaped():
+    nquads = canonical.canonicalize(credential(issuer="urn:example:a<b>{c}"))
+    assert "<urn:example:a\\u003Cb\\u003E\\u007Bc\\u007D>" in nquads
+
+
+@pytest.mark.parametrize("size", [2, 3, 4])
+def test_small_symmetric_graphs_are_canonicalized(size):
+    nquads = canonical.canonicalize(clique(size))
+    assert len(nquads.splitlines()) == size * (size - 1)
+    assert f"_:c14n{size - 1} " in nquads
+
+
+@pytest.mark.parametrize("size", [7, 8, 12])
+def test_a_blank_node_clique_is_refused(size):
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(clique(size))
+    assert refused.value.code == "canonicalization_limit"
+
+
+def test_the_work_limit_is_the_callers_to_choose():
+    canonical.canonicalize(clique(4))
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(clique(4), max_work=10)
+    assert refused.value.code == "canonicalization_limit"
+
+
+def test_too_many_blank_nodes_are_refused():
+    document = {
+        "@context": {"@vocab": "http://example.com/"},
+        "@graph": [{"value": i} for i in range(canonical.MAX_BLANK_NODES + 1)],
+    }
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "canonicalization_limit"
+
+
+def test_too_many_statements_are_refused():
+    document = {
+        "@context": {"@vocab": "http://example.com/"},
+        "@graph": [
+            {"@id": f"http://example.com/thing/{i}", "value": list(range(100))}
+            for i in range(canonical.MAX_QUADS // 100 + 1)
+        ],
+    }
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "canonicalization_limit"
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        [{"@id": "http://example.com/thing", "value": list(range(1_100))}],
+        [{"@id": "http://example.com/thing", "value": list(range(i * 100, i * 100 + 100))} for i in range(11)],
+    ],
+    ids=["one-long-array", "one-node-written-many-times"],
+)
+def test_too_many_values_for_one_property_of_one_node_are_refused(graph):
+    # pyld merges such values with a quadratic duplicate check: refused before it starts.
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize({"@context": {"@vocab": "http://example.com/"}, "@graph": graph})
+    assert refused.value.code == "canonicalization_limit"
+
+
+def test_deeply_nested_json_is_refused_before_expansion():
+    subject: dict = {"id": "did:example:learner"}
+    inner = subject
+    for _ in range(canonical.MAX_DEPTH + 5):
+        inner["achievement"] = {"name": "x"}
+        inner = inner["achievement"]
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(credential(credentialSubject=subject))
+    assert refused.value.code == "canonicalization_limit"
+
+
+@pytest.mark.parametrize(
+    ("document", "named"),
+    [
+        (
+            {
+                "@context": [CREDENTIALS_V1],
+                "type": ["VerifiableCredential"],
+                "issuer": "did:example:issuer",
+                "issuanceDate": "2024-01-01T00:00:00Z",
+                "credentialSubject": {"id": "did:example:learner", "favouriteColour": "green"},
+            },
+            "favouriteColour",
+        ),
+        (
+            {
+                "@context": [CREDENTIALS_V1],
+                "type": ["VerifiableCredential", "MadeUpCredential"],
+                "issuer": "did:example:issuer",
+                "issuanceDate": "2024-01-01T00:00:00Z",
+                "credentialSubject": {"id": "did:example:learner"},
+            },
+            "MadeUpCredential",
+        ),
+        (credential(id="credentials/42"), "credentials/42"),
+        (credential(issuer="issuers/9"), "issuers/9"),
+    ],
+    ids=["undefined-property", "undefined-type", "relative-id", "relative-issuer"],
+)
+def test_terms_json_ld_would_drop_are_refused_by_name(document, named):
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "undefined_term"
+    assert named in refused.value.message
+
+
+def test_a_property_mapped_to_null_is_refused():
+    document = credential(credentialSubject={"id": "did:example:learner", "secret": "x"})
+    document["@context"] = [CREDENTIALS_V2, {"secret": None}]
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "undefined_term"
+
+
+def test_undefined_terms_are_refused_in_vc_2_0_too():
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(credential(credentialSubject={"id": "did:example:learner", "colour": "green"}))
+    assert refused.value.code == "undefined_term"
+    assert "colour" in refused.value.message
+
+
+def test_the_undefined_terms_context_keeps_such_terms_and_signs_them():
+    document = credential(credentialSubject={"id": "did:example:learner", "colour": "green"})
+    document["@context"] = [CREDENTIALS_V2, "https://www.w3.org/ns/credentials/undefined-terms/v2"]
+    nquads = canonical.canonicalize(document)
+    assert "<https://www.w3.org/ns/credentials/undefined-term#colour>" in nquads
+
+
+def test_contexts_that_are_not_bundled_are_not_fetched():
+    document = credential()
+    document["@context"] = [CREDENTIALS_V2, "https://contexts.example/evil.jsonld"]
+    with pytest.raises(ContextError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "context_not_allowed"
+
+
+def test_a_caller_may_allow_a_context_and_it_stays_with_that_loader():
+    url = "https://contexts.example/skills.jsonld"
+    extra = {url: {"@context": {"skill": "https://contexts.example/vocab#skill"}}}
+    document = credential(credentialSubject={"id": "did:example:learner", "skill": "welding"})
+    document["@context"] = [CREDENTIALS_V2, url]
+    nquads = canonical.canonicalize(document, loader=document_loader(extra))
+    assert "<https://contexts.example/vocab#skill>" in nquads
+    # The processed context is cached for that loader only: the default loader still refuses it.
+    with pytest.raises(ContextError):
+        canonical.canonicalize(document)
+
+
+def test_a_loader_cannot_override_what_another_loader_serves():
+    url = "https://contexts.example/term.jsonld"
+    document = credential(credentialSubject={"id": "did:example:learner", "level": "3"})
+    document["@context"] = [CREDENTIALS_V2, url]
+    first = canonical.canonicalize(document, loader=document_loader({url: {"@context": {"level": "urn:one"}}}))
+    second = canonical.canonicalize(document, loader=document_loader({url: {"@context": {"level": "urn:two"}}}))
+    assert "<urn:one>" in first and "<urn:two>" in second
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"@context": 42},
+        {"@context": [CREDENTIALS_V2], "@id": {"not": "a string"}},
+        {"@context": {"@version": 2.0}},
+        {"@context": [CREDENTIALS_V2, {"grade": {"@id": "http://example.com/grade", "@type": "relative-type"}}]},
+    ],
+)
+def test_invalid_json_ld_is_refused(document):
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "jsonld_invalid"
+
+
+@pytest.mark.parametrize("document", [[], "a string", None, 3])
+def test_a_document_must_be_an_object(document):
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)  # type: ignore[arg-type]
+    assert refused.value.code == "jsonld_invalid"
+
+
+def test_repeated_canonicalization_gives_the_same_answer():
+    document = credential(
+        **{"@context": [CREDENTIALS_V2, OB_V3P0]},
+        type=["VerifiableCredential", "OpenBadgeCredential"],
+        credentialSubject={
+            "id": "did:example:learner",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.com/achievements/welding",
+                "type": ["Achievement"],
+                "name": "Welding",
+                "criteria": {"narrative": "Weld."},
+            },
+        },
+    )
+    answers = {canonical.canonicalize(document) for _ in range(5)}
+    assert len(answers) == 1
+
+
+@needs_standards
+@pytest.mark.parametrize("name", ["ob30-simple.json", "ob30-complete.json"])
+def test_the_1edtech_samples_canonicalize_within_the_default_limits(name):
+    document = json.loads((STANDARDS / "samples" / name).read_text())
+    nquads = canonical.canonicalize(document)
+    assert nquads.endswith(" .\n")
+
+
+@needs_standards
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_the_order_of_json_arrays_and_keys_does_not_change_the_canonical_form(seed):
+    document = json.loads((STANDARDS / "samples" / "ob30-complete.json").read_text())
+    expected = canonical.canonicalize(document)
+    shuffler = random.Random(seed)
+
+    def shuffle(value: object, key: str | None = None) -> object:
+        if isinstance(value, dict):
+            items = list(value.items())
+            shuffler.shuffle(items)
+            return {k: shuffle(v, k) for k, v in items}
+        if isinstance(value, list):
+            items = [shuffle(v) for v in value]
+            if key not in ("@context", "allowedValue"):  # contexts and @list containers are ordered
+                shuffler.shuffle(items)
+            return items
+        return value
+
+    assert canonical.canonicalize(shuffle(document)) == expected  # type: ignore[arg-type]

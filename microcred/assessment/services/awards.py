@@ -7,6 +7,7 @@ evaluation of the rule is stored (rule text, inputs, outcome) so a decision can 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,8 @@ from microcred.assessment.models import (
 from microcred.audit.services import record
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 
 def _public_url() -> str:
@@ -274,6 +277,17 @@ def award_if_earned(
     except IntegrityError:  # another worker awarded this learner at the same moment
         return Award.objects.filter(enrolment=enrolment).first()
     return award
+
+
+def award_after_result(enrolment: Enrolment) -> Award | None:
+    """Called once a new result is committed: award if earned. A failure to issue never undoes the result (the
+    award's own transaction is rolled back, nothing is half-written); it is logged, and the next result, a
+    "decide now" or a bulk award tries again."""
+    try:
+        return award_if_earned(enrolment=enrolment)
+    except Exception:
+        logger.exception("Award of enrolment %s failed; its results stay recorded", enrolment.pk)
+        return None
 
 
 def evaluate_now(*, actor: Any, enrolment: Enrolment) -> tuple[RuleDecision, Award | None]:

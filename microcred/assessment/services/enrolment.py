@@ -95,7 +95,7 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
         raise ValidationFailed.single("file", "invalid_encoding", _("Save the CSV file as UTF-8.")) from exc
     if "\x00" in text:
         raise ValidationFailed.single("file", "not_csv", _("This is not a CSV file."))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
         reader.fieldnames = header

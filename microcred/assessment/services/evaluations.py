@@ -260,9 +260,9 @@ def record_evaluation(
             },
         )
     if source != ResultSource.SELF:
-        from microcred.assessment.services.awards import award_if_earned
+        from microcred.assessment.services.awards import award_after_result
 
-        award_if_earned(enrolment=enrolment)
+        award_after_result(enrolment)
     return evaluation
 
 
@@ -296,9 +296,9 @@ def sign_off_task(
             organization=enrolment.credential.provider,
             after={"task": task.title, "component": component.name},
         )
-    from microcred.assessment.services.awards import award_if_earned
+    from microcred.assessment.services.awards import award_after_result
 
-    award_if_earned(enrolment=enrolment)
+    award_after_result(enrolment)
     return sign_off
 
 

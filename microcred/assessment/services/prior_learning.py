@@ -100,7 +100,7 @@ def decide_recognition(
             after={"status": request.status, "component": request.component.name},
         )
     if recognized:
-        from microcred.assessment.services.awards import award_if_earned
+        from microcred.assessment.services.awards import award_after_result
 
-        award_if_earned(enrolment=request.enrolment)
+        award_after_result(request.enrolment)
     return request

@@ -71,6 +71,12 @@ ALLOWED_HOSTS = _env_list("MICROCRED_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],
 CSRF_TRUSTED_ORIGINS = _env_list("MICROCRED_CSRF_TRUSTED_ORIGINS", "")
 # The public base URL is what issued credentials point at (issuer profiles, status lists).
 PUBLIC_BASE_URL = os.environ.get("MICROCRED_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# W3C VC-API test mode: anyone may issue, as a dedicated did:key test issuer, so that the W3C test suites
+# can run against this server. For test deployments only; never switch it on where real credentials live.
+VC_API_TEST_MODE = _env_bool("MICROCRED_VC_API_TEST_MODE", False)
+# Server-side verification reads this platform's own DIDs and status lists from the database; other
+# issuers' documents are fetched over the network only when this is on.
+VC_VERIFY_ALLOW_NETWORK = _env_bool("MICROCRED_VC_VERIFY_ALLOW_NETWORK", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,6 +3,9 @@
 An organization's DID is ``did:web:<host>:organizations:<slug>``; its DID document is served at
 ``<base>/organizations/<slug>/did.json`` and lists every key that has not been withdrawn, so a
 credential signed before a key rotation keeps verifying.
+
+The one exception is the VC-API test issuer (only while ``VC_API_TEST_MODE`` is on): it signs as
+the ``did:key`` of its key, which any verifier resolves offline, as the W3C test suites expect.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from django.conf import settings
 
 from microcred.accounts.models import Organization
 from microcred.issuing.models import IssuerKey
+from microcred.vc.keys import did_key_from_public_multibase
 
+VC_API_TEST_ISSUER_SLUG = "vc-api-test-issuer"
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 
@@ -27,6 +32,22 @@ def organization_did(organization: Organization) -> str:
     host = quote(parts.netloc, safe="")  # did:web encodes the port's colon as %3A
     path = [segment for segment in parts.path.split("/") if segment]
     return ":".join(["did:web", host, *path, "organizations", organization.slug])
+
+
+def is_test_issuer(organization: Organization) -> bool:
+    return bool(getattr(settings, "VC_API_TEST_MODE", False)) and organization.slug == VC_API_TEST_ISSUER_SLUG
+
+
+def issuer_did(organization: Organization, key: IssuerKey) -> str:
+    """The issuer id a credential signed with ``key`` carries."""
+    if is_test_issuer(organization):
+        return did_key_from_public_multibase(key.public_key_multibase)
+    return organization_did(organization)
+
+
+def signing_method_id(organization: Organization, key: IssuerKey) -> str:
+    """The ``verificationMethod`` of a proof made with ``key``."""
+    return f"{issuer_did(organization, key)}#{key.public_key_multibase}"
 
 
 def did_document_url(organization: Organization) -> str:
@@ -62,10 +83,10 @@ def did_document(organization: Organization) -> dict[str, Any]:
     }
 
 
-def issuer_profile(organization: Organization) -> dict[str, Any]:
-    """The OB 3.0 ``Profile`` embedded as a credential's ``issuer``."""
+def issuer_profile(organization: Organization, key: IssuerKey | None = None) -> dict[str, Any]:
+    """The OB 3.0 ``Profile`` embedded as a credential's ``issuer`` (signed with ``key``, if known)."""
     profile: dict[str, Any] = {
-        "id": organization_did(organization),
+        "id": issuer_did(organization, key) if key is not None else organization_did(organization),
         "type": ["Profile"],
         "name": organization.name,
     }

@@ -28,3 +28,16 @@ def status_list_by_public_id(public_id: str) -> StatusList:
     if status_list is None:
         raise NotFound("No such status list.", code="status_list_not_found")
     return status_list
+
+
+def credential_by_public_id(public_id: object) -> IssuedCredential:
+    """By its public id (a UUID, or ``urn:uuid:…``)."""
+    text = str(public_id).removeprefix("urn:uuid:")
+    try:
+        key = uuid.UUID(text) if len(text) <= 45 else None
+    except ValueError:
+        key = None
+    credential = IssuedCredential.objects.select_related("organization").filter(public_id=key).first() if key else None
+    if credential is None:
+        raise NotFound("No such credential.", code="credential_not_found")
+    return credential

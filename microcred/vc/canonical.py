@@ -35,7 +35,7 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
-from microcred.vc.errors import CanonicalizationError, ContextError
+from microcred.vc.errors import CanonicalizationError, ContextError, VCError
 from microcred.vc.loader import Loader, document_loader
 
 # Units of blank-node labelling work (about 2 µs each): typical credentials need none, the 1EdTech
@@ -467,18 +467,20 @@ def to_dataset(document: dict[str, Any], *, loader: Loader | None = None) -> lis
                 dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
             else:
                 raise _dropped("The graph", graph_name)
-    except jsonld.JsonLdError as error:
+        return _quads_of(dataset)
+    except VCError:
+        raise
+    except RecursionError:
+        raise CanonicalizationError("The document is nested too deeply.", code="canonicalization_limit") from None
+    except Exception as error:  # pyld raises JsonLdError, and on some hostile input ValueError, TypeError…
         context_error = _find_cause(error, ContextError)
         if context_error is not None:
             raise context_error from None
         message = f"The document is not valid JSON-LD: {_describe(error)}"
         raise CanonicalizationError(message, code="jsonld_invalid") from None
-    except RecursionError:
-        raise CanonicalizationError("The document is nested too deeply.", code="canonicalization_limit") from None
-    return _quads_of(dataset)
 
 
-def _describe(error: jsonld.JsonLdError) -> str:
+def _describe(error: BaseException) -> str:
     messages = []
     current: BaseException | None = error
     while current is not None and len(messages) < 4:

@@ -336,3 +336,38 @@ def test_the_order_of_json_arrays_and_keys_does_not_change_the_canonical_form(se
         return value
 
     assert canonical.canonicalize(shuffle(document)) == expected  # type: ignore[arg-type]
+
+
+JSON_LD_KEYS = st.sampled_from(
+    [
+        "@context", "@id", "@type", "@value", "@language", "@direction", "@list", "@set", "@graph", "@reverse",
+        "@included", "@index", "@nest", "@vocab", "@base", "@protected", "@version", "@container", "@json",
+        "id", "type", "name", "description", "issuer", "credentialSubject", "validFrom", "proof", "achievement",
+        "http://example.com/p", "_:b0", "", "x",
+    ]
+)
+JSON_LD_STRINGS = st.sampled_from(
+    [
+        CREDENTIALS_V2, OB_V3P0, CREDENTIALS_V1, "https://contexts.example/other", "", "@id", "@type", "@vocab",
+        "@json", "@list", "http://example.com/", "_:b1", "urn:x", "relative", "en", "2024-01-01T00:00:00Z",
+        "VerifiableCredential", "OpenBadgeCredential", "Achievement",
+    ]
+) | st.text(max_size=8)
+HOSTILE_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | JSON_LD_STRINGS,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(JSON_LD_KEYS, children, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=st.dictionaries(JSON_LD_KEYS, HOSTILE_JSON, max_size=6), context=st.sampled_from([None, CREDENTIALS_V2]))
+def test_hostile_json_ld_is_refused_with_a_vc_error_or_canonicalized(body, context):
+    document = dict(body)
+    if context is not None:
+        document.setdefault("@context", context)
+    try:
+        nquads = canonical.canonicalize(document)
+    except (CanonicalizationError, ContextError):
+        return
+    assert nquads == "" or nquads.endswith(" .\n")

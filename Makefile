@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test install system-deps lint test-sqlite test-postgres serve clean messages
+.PHONY: demo test install system-deps node-deps lint test-sqlite test-postgres serve clean messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "microcred needs Python 3.11 or newer")'
@@ -25,6 +25,19 @@ serve: install
 system-deps:
 	@scripts/install-system-deps
 
+# The JavaScript reference libraries for the Data Integrity cross-checks (tests marked `node`).
+NODE_DIR := microcred/vc/tests/node
+node-deps:
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+		echo "node/npm not found: the JavaScript cross-checks will be skipped"; \
+	elif [ -f $(NODE_DIR)/node_modules/.package-lock.json ] \
+		&& [ $(NODE_DIR)/node_modules/.package-lock.json -nt $(NODE_DIR)/package-lock.json ] \
+		&& [ $(NODE_DIR)/node_modules/.package-lock.json -nt $(NODE_DIR)/package.json ]; then \
+		:; \
+	else \
+		npm ci --no-audit --no-fund --prefix $(NODE_DIR); \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 
@@ -39,7 +52,7 @@ test-postgres: install messages
 	@echo "== PostgreSQL: every test that touches the database"
 	scripts/with-postgres $(PYTEST) --ignore=microcred/vc
 
-test: install system-deps lint test-sqlite test-postgres
+test: install system-deps node-deps lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache

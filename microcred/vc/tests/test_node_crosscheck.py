@@ -1,0 +1,344 @@
+"""microcred's Data Integrity proofs against an independent implementation: the Digital Bazaar JavaScript libraries.
+
+microcred signs, the JavaScript libraries (@digitalbazaar/vc, data-integrity, eddsa-rdfc-2022 and eddsa-jcs-2022
+cryptosuites, did-method-key) verify, and the other way round. The libraries are installed by ``make node-deps``
+into ``tests/node/node_modules``; ``tests/node/crosscheck.mjs`` reads the contexts bundled with microcred and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from microcred.vc.canonical import canonicalize
+from microcred.vc.data_integrity import proofs_of, sign, verify_proof
+from microcred.vc.errors import CanonicalizationError, ProofError
+from microcred.vc.keys import Ed25519KeyPair
+from microcred.vc.loader import CREDENTIALS_V2, OB_V3P0
+
+NODE_DIR = Path(__file__).parent / "node"
+SCRIPT = NODE_DIR / "crosscheck.mjs"
+NODE = shutil.which("node")
+CREATED = "2024-05-06T07:08:09Z"
+
+pytestmark = [
+    pytest.mark.node,
+    pytest.mark.skipif(NODE is None, reason="node is not installed: the JavaScript cross-checks cannot run"),
+    pytest.mark.skipif(
+        not (NODE_DIR / "node_modules" / "@digitalbazaar" / "vc").is_dir(),
+        reason="the JavaScript libraries are not installed: run `make node-deps`",
+    ),
+]
+
+# The W3C vc-di-eddsa test vectors (TestVectors/keyPair.json, unsigned.json, signedDataInt.json, signedJCS.json).
+VECTOR_KEY = {
+    "publicKeyMultibase": "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+    "secretKeyMultibase": "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq",
+}
+VECTOR_VM = f"did:key:{VECTOR_KEY['publicKeyMultibase']}#{VECTOR_KEY['publicKeyMultibase']}"
+VECTOR_UNSIGNED: dict[str, Any] = {
+    "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+    "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+    "type": ["VerifiableCredential", "AlumniCredential"],
+    "name": "Alumni Credential",
+    "description": "A minimum viable example of an Alumni Credential.",
+    "issuer": "https://vc.example/issuers/5678",
+    "validFrom": "2023-01-01T00:00:00Z",
+    "credentialSubject": {"id": "did:example:abcdefgh", "alumniOf": "The School of Examples"},
+}
+VECTOR_CREATED = "2023-02-24T23:36:38Z"
+VECTOR_PROOF_VALUES = {
+    "eddsa-rdfc-2022": "z2YwC8z3ap7yx1nZYCg4L3j3ApHsF8kgPdSb5xoS1VR7vPG3F561B52hYnQF9iseabecm3ijx4K1FBTQsCZahKZme",
+    "eddsa-jcs-2022": "z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMWS93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aX",
+}
+
+# Every character RDFC-1.0 escapes in a literal (ECHAR and UCHAR forms), plus text it must leave alone.
+AWKWARD = (
+    'nul\x00 soh\x01 bs\x08 tab\t lf\n vt\x0b ff\x0c cr\r esc\x1b us\x1f del\x7f quote" backslash\\ '
+    "é ñ ß 中文 한국어 العربية 😀 \u00a0nbsp \u2028ls \u2029ps \ufeffbom \U0010fffd <>{}|^`"
+)
+
+
+@pytest.fixture(scope="module")
+def issuer_key() -> Ed25519KeyPair:
+    return Ed25519KeyPair.from_seed(bytes(range(32)))
+
+
+def node(command: str, payload: Any) -> Any:
+    completed = subprocess.run(
+        [NODE, str(SCRIPT), command],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def js_key(key: Ed25519KeyPair) -> dict[str, str]:
+    return {"publicKeyMultibase": key.public_key_multibase, "secretKeyMultibase": key.secret_key_multibase}
+
+
+def ob_credential(issuer: str, *, name: str = "Brewing fundamentals", description: str = "Can brew.") -> dict:
+    return {
+        "@context": [CREDENTIALS_V2, OB_V3P0],
+        "id": "urn:uuid:2d4c4a34-6e0e-4a6a-9d8a-6f4f0d4b6f3e",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "École de brasserie", "url": "https://brew.example/"},
+        "validFrom": "2024-05-01T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:learner-1",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://brew.example/achievements/fundamentals",
+                "type": ["Achievement"],
+                "name": name,
+                "description": description,
+                "criteria": {"narrative": "Brew three batches under supervision."},
+                "achievementType": "Competency",
+            },
+            "result": [{"type": ["Result"], "status": "Completed"}],
+        },
+    }
+
+
+def awkward_credential(issuer: str) -> dict:
+    return ob_credential(issuer, name=f"Awkward {AWKWARD}", description=AWKWARD)
+
+
+def signed_by_microcred(credential: dict, key: Ed25519KeyPair, cryptosuite: str = "eddsa-rdfc-2022") -> dict:
+    return sign(
+        credential, key, verification_method=key.did_key_verification_method, cryptosuite=cryptosuite, created=CREATED
+    )
+
+
+def verified_by_microcred(document: dict, public_key: bytes) -> None:
+    (proof,) = proofs_of(document)
+    verify_proof(document, proof, public_key)
+
+
+def vector_signed(cryptosuite: str) -> dict:
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": cryptosuite,
+        "created": VECTOR_CREATED,
+        "verificationMethod": VECTOR_VM,
+        "proofPurpose": "assertionMethod",
+        "proofValue": VECTOR_PROOF_VALUES[cryptosuite],
+    }
+    if cryptosuite == "eddsa-jcs-2022":
+        proof["@context"] = VECTOR_UNSIGNED["@context"]
+    return {**copy.deepcopy(VECTOR_UNSIGNED), "proof": proof}
+
+
+def test_js_side_reproduces_and_verifies_the_w3c_vectors() -> None:
+    cryptosuites = list(VECTOR_PROOF_VALUES)
+    signing = [
+        {
+            "op": "sign",
+            "mode": "assertion",
+            "credential": VECTOR_UNSIGNED,
+            "keyPair": VECTOR_KEY,
+            "verificationMethod": VECTOR_VM,
+            "cryptosuite": cryptosuite,
+            "created": VECTOR_CREATED,
+        }
+        for cryptosuite in cryptosuites
+    ]
+    verifying = [
+        {"op": "verify", "mode": "assertion", "credential": vector_signed(cryptosuite)} for cryptosuite in cryptosuites
+    ]
+    answers = node("batch", signing + verifying)
+    assert [answer["proof"]["proofValue"] for answer in answers[: len(cryptosuites)]] == [
+        VECTOR_PROOF_VALUES[cryptosuite] for cryptosuite in cryptosuites
+    ]
+    assert answers[len(cryptosuites) :] == [{"verified": True, "error": None}] * len(cryptosuites)
+
+
+def test_js_loader_refuses_what_microcred_does_not_bundle() -> None:
+    key = Ed25519KeyPair.from_multibase(VECTOR_KEY["secretKeyMultibase"])
+    signed = sign(VECTOR_UNSIGNED, key, verification_method=VECTOR_VM, created=VECTOR_CREATED)
+    signed["@context"] = [*signed["@context"], "https://evil.example/context.jsonld"]
+    answer = node("verify", {"credential": signed, "mode": "assertion"})
+    assert answer["verified"] is False
+    assert 'refused "https://evil.example/context.jsonld": not bundled' in answer["error"]
+
+
+def test_js_serves_a_controller_document_for_an_https_verification_method() -> None:
+    key = Ed25519KeyPair.from_multibase(VECTOR_KEY["secretKeyMultibase"])
+    method = "https://vc.example/issuers/5678#key-1"
+    signed = sign(VECTOR_UNSIGNED, key, verification_method=method, created=VECTOR_CREATED)
+    keys = [{"id": method, "publicKeyMultibase": key.public_key_multibase}]
+    assert node("verify", {"credential": signed, "keys": keys}) == {"verified": True, "error": None}
+    refused = node("verify", {"credential": signed})
+    assert refused["verified"] is False
+    assert "not bundled" in refused["error"]
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_microcred_signs_the_w3c_vector_credential_as_the_vector_and_js_verifies(cryptosuite: str) -> None:
+    key = Ed25519KeyPair.from_multibase(VECTOR_KEY["secretKeyMultibase"])
+    signed = sign(VECTOR_UNSIGNED, key, verification_method=VECTOR_VM, cryptosuite=cryptosuite, created=VECTOR_CREATED)
+    assert signed["proof"][0]["proofValue"] == VECTOR_PROOF_VALUES[cryptosuite]
+    # The vector's issuer is not the key's controller: only the assertionMethod purpose applies.
+    assert node("verify", {"credential": signed, "mode": "assertion"}) == {"verified": True, "error": None}
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_microcred_signed_credentials_verify_in_js(issuer_key: Ed25519KeyPair, cryptosuite: str) -> None:
+    credentials = {
+        "open badge": ob_credential(issuer_key.did_key),
+        "awkward strings": awkward_credential(issuer_key.did_key),
+        "w3c vector with our issuer": {**VECTOR_UNSIGNED, "issuer": issuer_key.did_key},
+    }
+    requests = [
+        {"op": "verify", "credential": signed_by_microcred(credential, issuer_key, cryptosuite)}
+        for credential in credentials.values()
+    ]
+    answers = node("batch", requests)
+    assert dict(zip(credentials, answers, strict=True)) == {
+        name: {"verified": True, "error": None} for name in credentials
+    }
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_js_signed_credentials_verify_in_microcred(issuer_key: Ed25519KeyPair, cryptosuite: str) -> None:
+    credentials = [
+        ob_credential(issuer_key.did_key),
+        awkward_credential(issuer_key.did_key),
+        {**VECTOR_UNSIGNED, "issuer": issuer_key.did_key},
+    ]
+    requests = [
+        {
+            "op": "sign",
+            "credential": credential,
+            "keyPair": js_key(issuer_key),
+            "verificationMethod": issuer_key.did_key_verification_method,
+            "cryptosuite": cryptosuite,
+            "created": CREATED,
+        }
+        for credential in credentials
+    ]
+    for credential, signed in zip(credentials, node("batch", requests), strict=True):
+        assert "error" not in signed, signed["error"]
+        assert signed["proof"]["cryptosuite"] == cryptosuite
+        verified_by_microcred(signed, issuer_key.public_bytes)
+        # Ed25519 is deterministic: both implementations must produce the very same proof.
+        ours = signed_by_microcred(credential, issuer_key, cryptosuite)
+        assert ours["proof"][0]["proofValue"] == signed["proof"]["proofValue"]
+
+
+def test_js_signed_credential_tampered_fails_in_microcred(issuer_key: Ed25519KeyPair) -> None:
+    signed = node(
+        "sign",
+        {
+            "credential": awkward_credential(issuer_key.did_key),
+            "keyPair": js_key(issuer_key),
+            "verificationMethod": issuer_key.did_key_verification_method,
+            "created": CREATED,
+        },
+    )
+    signed["credentialSubject"]["achievement"]["description"] = AWKWARD.replace("\x7f", "\x7e")
+    with pytest.raises(ProofError) as raised:
+        verified_by_microcred(signed, issuer_key.public_bytes)
+    assert raised.value.code == "signature_invalid"
+
+
+def test_tampered_microcred_credentials_fail_in_js(issuer_key: Ed25519KeyPair) -> None:
+    signed = signed_by_microcred(awkward_credential(issuer_key.did_key), issuer_key)
+    other = Ed25519KeyPair.from_seed(bytes(32))
+
+    def tampered(change: Any) -> dict:
+        document = copy.deepcopy(signed)
+        change(document)
+        return document
+
+    def last_proof_value_character(document: dict) -> None:
+        proof = document["proof"][0]
+        proof["proofValue"] = proof["proofValue"][:-1] + ("2" if proof["proofValue"][-1] != "2" else "3")
+
+    cases = {
+        "subject": tampered(lambda d: d["credentialSubject"].update(id="did:example:someone-else")),
+        "one control character": tampered(
+            lambda d: d["credentialSubject"]["achievement"].update(description=AWKWARD.replace("\x1f", "\x1e"))
+        ),
+        "one escaped quote": tampered(lambda d: d.update(name=d["name"].replace('"', "'"))),
+        "validFrom": tampered(lambda d: d.update(validFrom="2024-05-01T00:00:01Z")),
+        "type dropped": tampered(lambda d: d.update(type=["VerifiableCredential"])),
+        "proof created": tampered(lambda d: d["proof"][0].update(created="2024-05-06T07:08:10Z")),
+        "proofValue": tampered(last_proof_value_character),
+        "someone else's key": tampered(
+            lambda d: d["proof"][0].update(verificationMethod=other.did_key_verification_method)
+        ),
+    }
+    answers = node("batch", [{"op": "verify", "credential": document} for document in cases.values()])
+    assert {name: answer["verified"] for name, answer in zip(cases, answers, strict=True)} == dict.fromkeys(
+        cases, False
+    )
+    # The untouched credential still verifies in the same run of the JS libraries.
+    assert node("verify", {"credential": signed}) == {"verified": True, "error": None}
+
+
+def test_canonical_nquads_are_the_same_in_both_implementations(issuer_key: Ed25519KeyPair) -> None:
+    vocab = {"@vocab": "https://ex.example/", "@language": "fr"}
+    documents = {
+        "open badge": ob_credential(issuer_key.did_key),
+        "awkward strings": awkward_credential(issuer_key.did_key),
+        "w3c vector": VECTOR_UNSIGNED,
+        "literals": {
+            "@context": {
+                **vocab,
+                "n": {"@id": "https://ex.example/n", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+            },
+            "@id": f"https://ex.example/{AWKWARD[:12].encode().hex()}",
+            "label": [AWKWARD, {"@value": "hello", "@language": "en-GB"}],
+            "n": ["1", "007"],
+            "flag": True,
+            "ratio": 1.5,
+        },
+        "symmetric blank nodes": {
+            "@context": vocab,
+            "@id": "_:a",
+            "knows": [
+                {"@id": "_:b", "knows": {"@id": "_:a"}},
+                {"knows": {"name": "same"}},
+                {"knows": {"name": "same"}},
+            ],
+        },
+    }
+    answers = node("batch", [{"op": "canonize", "document": document} for document in documents.values()])
+    for name, document, answer in zip(documents, documents.values(), answers, strict=True):
+        assert "error" not in answer, (name, answer)
+        assert canonicalize(document) == answer["nquads"], name
+
+
+@pytest.mark.xfail(
+    reason="microcred signs a value's @direction away (JSON-LD drops it without rdfDirection); the JS libraries refuse "
+    "such a document in safe mode. Reported to the data_integrity owner.",
+    strict=False,
+)
+def test_a_direction_that_json_ld_would_drop_is_refused_like_in_js(issuer_key: Ed25519KeyPair) -> None:
+    credential = ob_credential(issuer_key.did_key)
+    credential["credentialSubject"]["achievement"]["name"] = {"@value": "تخمير", "@language": "ar", "@direction": "rtl"}
+    refused = node(
+        "sign",
+        {
+            "credential": credential,
+            "keyPair": js_key(issuer_key),
+            "verificationMethod": issuer_key.did_key_verification_method,
+        },
+    )
+    assert "Safe mode" in refused["error"]
+    with pytest.raises(CanonicalizationError):
+        signed_by_microcred(credential, issuer_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization, User
 from microcred.errors import NotFound
@@ -26,7 +27,7 @@ def status_list_by_public_id(public_id: str) -> StatusList:
         key = None
     status_list = StatusList.objects.select_related("organization").filter(public_id=key).first() if key else None
     if status_list is None:
-        raise NotFound("No such status list.", code="status_list_not_found")
+        raise NotFound(_("No such status list."), code="status_list_not_found")
     return status_list
 
 
@@ -39,5 +40,5 @@ def credential_by_public_id(public_id: object) -> IssuedCredential:
         key = None
     credential = IssuedCredential.objects.select_related("organization").filter(public_id=key).first() if key else None
     if credential is None:
-        raise NotFound("No such credential.", code="credential_not_found")
+        raise NotFound(_("No such credential."), code="credential_not_found")
     return credential

@@ -7,20 +7,39 @@ and what was issued to whom.
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from microcred.accounts.models import Organization
-from microcred.accounts.permissions import require
+from microcred.accounts.models import Organization, OrganizationKind, User
+from microcred.accounts.permissions import SYSTEM, can, require
 from microcred.audit.services import record
-from microcred.errors import Conflict, NotFound, ValidationFailed
-from microcred.issuing import keystore
-from microcred.issuing.models import STATUS_LIST_SIZE, IssuedCredential, IssuerKey, StatusList, StatusPurpose
+from microcred.errors import Conflict, ErrorList, PermissionDenied, ValidationFailed
+from microcred.issuing import identity, keystore, selectors
+from microcred.issuing.models import (
+    STATUS_LIST_SIZE,
+    IssuedCredential,
+    IssuerKey,
+    ProofFormat,
+    StatusList,
+    StatusPurpose,
+)
+from microcred.vc import compose, data_integrity, status
+from microcred.vc import jwt as vc_jwt
+from microcred.vc.dates import format_date_time, parse_date_time
+from microcred.vc.errors import VCError
 from microcred.vc.keys import Ed25519KeyPair
+from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2
+from microcred.vc.model import hashed_identity
 
 # ---------------------------------------------------------------- keys
 
@@ -88,6 +107,8 @@ def withdraw_issuer_key(*, actor: Any, key: IssuerKey) -> None:
     with transaction.atomic():
         key.withdrawn_at = timezone.now()
         key.save(update_fields=["withdrawn_at"])
+        # Cached status-list credentials may carry the withdrawn key's signature: sign them again.
+        StatusList.objects.filter(organization=key.organization).update(signed_credential=None)
         record(
             actor=actor,
             action="issuing.withdraw_key",
@@ -107,7 +128,7 @@ def signing_key(organization: Organization) -> tuple[Ed25519KeyPair, IssuerKey]:
     if key is None:
         try:
             key = create_issuer_key(actor=None, organization=organization)
-        except Conflict:  # created concurrently
+        except (Conflict, IntegrityError):  # created concurrently
             key = active_key(organization)
             assert key is not None
     return Ed25519KeyPair.from_seed(keystore.decrypt_secret(key.encrypted_private_key)), key
@@ -226,7 +247,385 @@ def set_suspension(*, actor: Any, credential: IssuedCredential, suspended: bool,
 
 
 def credential_by_public_id(public_id: str) -> IssuedCredential:
-    credential = IssuedCredential.objects.select_related("organization").filter(public_id=public_id).first()
-    if credential is None:
-        raise NotFound(_("No such credential."), code="credential_not_found")
+    return selectors.credential_by_public_id(public_id)
+
+
+# ---------------------------------------------------------------- issuing
+
+MAX_DOCUMENT_BYTES = 512 * 1024  # one issued credential, signed; it is baked into images and carried in wallets
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+
+
+def _as_json(value: Any, field: str, errors: ErrorList) -> Any:
+    """Plain JSON data (lazy translations become strings), or None with an error."""
+    try:
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    except (TypeError, ValueError, RecursionError):
+        errors.add(field, "not_json", _("This must be JSON data."))
+        return None
+
+
+def _types(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str) else value if isinstance(value, list) else []
+
+
+def _clean_achievement(achievement: Any, errors: ErrorList) -> dict[str, Any]:
+    if not isinstance(achievement, Mapping):
+        errors.add("achievement", "invalid_type", _("The achievement must be a JSON object."))
+        return {}
+    cleaned = _as_json(dict(achievement), "achievement", errors) or {}
+    cleaned.pop("@context", None)  # embedded: the credential's contexts cover it
+    identifier = cleaned.get("id")
+    if not isinstance(identifier, str) or len(identifier) > 500 or not _URI.match(identifier):
+        errors.add(
+            "achievement.id", "invalid_uri", _("The achievement needs an id that is a URI (500 characters at most).")
+        )
+    name = cleaned.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 300:
+        errors.add("achievement.name", "required", _("The achievement needs a name (300 characters at most)."))
+    if "Achievement" not in _types(cleaned.get("type")):
+        errors.add("achievement.type", "invalid_type", _("The achievement's type must include Achievement."))
+    description = cleaned.get("description")
+    if not isinstance(description, str) or not description.strip():
+        errors.add("achievement.description", "required", _("The achievement needs a description."))
+    if not isinstance(cleaned.get("criteria"), dict):
+        errors.add("achievement.criteria", "required", _("The achievement needs criteria (an object)."))
+    return cleaned
+
+
+def _clean_items(items: Any, field: str, errors: ErrorList) -> list[dict[str, Any]]:
+    if isinstance(items, Mapping) or not isinstance(items, Iterable) or isinstance(items, str | bytes):
+        errors.add(field, "invalid_type", _("This must be a list of JSON objects."))
+        return []
+    cleaned = _as_json(list(items), field, errors) or []
+    for position, item in enumerate(cleaned):
+        if not isinstance(item, dict):
+            errors.add(f"{field}.{position}", "invalid_type", _("This must be a JSON object."))
+    return cleaned
+
+
+def _subject(recipient: User | None, recipient_identifier: Any, errors: ErrorList) -> tuple[str, str | None, Any]:
+    """(identifier stored, subject id, subject identity object): a DID becomes the subject's id; an e-mail is hashed."""
+    identifier = recipient_identifier if isinstance(recipient_identifier, str) else None
+    if identifier is None and recipient_identifier is not None:
+        errors.add("recipient_identifier", "invalid_type", _("The recipient must be an e-mail address or a DID."))
+        return "", None, None
+    identifier = (identifier or (recipient.email if recipient is not None else "")).strip()
+    if not identifier:
+        errors.add("recipient_identifier", "required", _("Say who receives the credential (e-mail address or DID)."))
+    elif len(identifier) > 255:
+        errors.add("recipient_identifier", "too_long", _("The recipient has at most 255 characters."))
+    elif identifier.startswith("did:") and _URI.match(identifier):
+        return identifier, identifier, None
+    elif "@" in identifier and " " not in identifier:
+        return identifier.lower(), None, hashed_identity(identifier.lower(), secrets.token_hex(16))
+    else:
+        errors.add("recipient_identifier", "invalid", _("The recipient must be an e-mail address or a DID."))
+    return "", None, None
+
+
+def _sign(
+    unsigned: dict[str, Any], pair: Ed25519KeyPair, method: str, proof_format: str
+) -> tuple[dict[str, Any], str]:
+    """(stored document, JWT or ""): the signed JSON-LD credential, or the JWT and its payload."""
+    if proof_format == ProofFormat.VC_JWT:
+        return unsigned, vc_jwt.sign_jwt(unsigned, pair, kid=method)
+    return data_integrity.sign(unsigned, pair, verification_method=method, cryptosuite=proof_format), ""
+
+
+def _status_entries(organization: Organization) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A revocation and a suspension entry (call inside a transaction), and the model fields that remember them."""
+    revocation_list, revocation_index = allocate_status_index(organization, StatusPurpose.REVOCATION)
+    suspension_list, suspension_index = allocate_status_index(organization, StatusPurpose.SUSPENSION)
+    entries = [
+        status.status_entry(
+            list_url=identity.status_list_url(revocation_list.public_id), index=revocation_index, purpose="revocation"
+        ),
+        status.status_entry(
+            list_url=identity.status_list_url(suspension_list.public_id), index=suspension_index, purpose="suspension"
+        ),
+    ]
+    fields = {
+        "revocation_list": revocation_list,
+        "revocation_index": revocation_index,
+        "suspension_list": suspension_list,
+        "suspension_index": suspension_index,
+    }
+    return entries, fields
+
+
+def _check_size(document: dict[str, Any], token: str) -> None:
+    size = len(token) if token else len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        raise ValidationFailed.single(
+            "credential", "too_large", _("The credential would be larger than %(size)s KiB.") % {"size": 512}
+        )
+
+
+def _compose(**arguments: Any) -> dict[str, Any]:
+    try:
+        return compose.open_badge_credential(**arguments)
+    except VCError as error:
+        raise ValidationFailed.single("achievement", error.code, error.message) from error
+
+
+def issue_credential(
+    *,
+    actor: Any,
+    organization: Organization,
+    achievement: dict[str, Any],
+    recipient: User | None,
+    recipient_identifier: str,
+    results: Iterable[dict[str, Any]] = (),
+    evidence: Iterable[dict[str, Any]] = (),
+    proof_format: str = ProofFormat.DATA_INTEGRITY_RDFC,
+    valid_until: datetime | None = None,
+) -> IssuedCredential:
+    """Compose, sign and store one Open Badges 3.0 credential, with its own revocation and suspension bits.
+
+    ``actor=None`` is the system (an award decided by the rules). Nothing is written when the input is refused.
+    """
+    actor = SYSTEM if actor is None else actor
+    require(actor, "issuing.issue", organization)
+    errors = ErrorList()
+    cleaned = _clean_achievement(achievement, errors)
+    stored_identifier, subject_id, subject_identity = _subject(recipient, recipient_identifier, errors)
+    cleaned_results = _clean_items(results, "results", errors)
+    cleaned_evidence = _clean_items(evidence, "evidence", errors)
+    if proof_format not in ProofFormat.values:
+        errors.add("proof_format", "invalid_choice", _("Choose eddsa-rdfc-2022, eddsa-jcs-2022 or vc-jwt."))
+    now = timezone.now()
+    if valid_until is not None and (not isinstance(valid_until, datetime) or valid_until <= now):
+        errors.add("valid_until", "invalid", _("The end of validity must be a date and time in the future."))
+    errors.raise_if_any()
+
+    public_id = uuid.uuid4()
+    with transaction.atomic():
+        pair, key = signing_key(organization)
+        entries, status_fields = _status_entries(organization)
+        unsigned = _compose(
+            id=f"urn:uuid:{public_id}",
+            issuer=identity.issuer_profile(organization, key),
+            achievement=cleaned,
+            subject_id=subject_id,
+            subject_identifier=subject_identity,
+            results=cleaned_results,
+            evidence=cleaned_evidence,
+            valid_from=format_date_time(now),
+            valid_until=format_date_time(valid_until) if valid_until is not None else None,
+            credential_status=entries,
+        )
+        _check_size(unsigned, "")
+        try:
+            document, token = _sign(unsigned, pair, identity.signing_method_id(organization, key), proof_format)
+        except VCError as error:  # e.g. an achievement term the contexts do not define
+            raise ValidationFailed.single("achievement", error.code, error.message) from error
+        _check_size(document, token)
+        credential = IssuedCredential.objects.create(
+            public_id=public_id,
+            organization=organization,
+            recipient=recipient,
+            recipient_identifier=stored_identifier,
+            achievement_id=cleaned["id"],
+            achievement_name=cleaned["name"][:300],
+            credential_type="OpenBadgeCredential",
+            proof_format=proof_format,
+            document=document,
+            jwt=token,
+            **status_fields,
+        )
+        record(
+            actor=actor,
+            action="issuing.issue",
+            target=credential,
+            organization=organization,
+            after={
+                "credential": credential.credential_id,
+                "achievement": credential.achievement_id,
+                "recipient": stored_identifier,
+                "proof_format": proof_format,
+                "key": key.public_key_multibase,
+            },
+        )
     return credential
+
+
+# ---------------------------------------------------------------- status-list credentials
+
+
+def signed_status_list_credential(status_list: StatusList) -> dict[str, Any]:
+    """The list's ``BitstringStatusListCredential``, signed; cached until a bit changes or a key is withdrawn."""
+    if status_list.signed_credential:
+        return status_list.signed_credential
+    organization = status_list.organization
+    pair, key = signing_key(organization)
+    unsigned = status.status_list_credential(
+        id=identity.status_list_url(status_list.public_id),
+        issuer=identity.issuer_did(organization, key),
+        bits=bytes(status_list.bits),
+        purpose=status_list.purpose,
+        valid_from=format_date_time(timezone.now()),
+    )
+    signed = data_integrity.sign(unsigned, pair, verification_method=identity.signing_method_id(organization, key))
+    # Only if no bit changed meanwhile: a stale list must never be cached over a fresh one.
+    StatusList.objects.filter(pk=status_list.pk, changed_at=status_list.changed_at).update(signed_credential=signed)
+    status_list.signed_credential = signed
+    return signed
+
+
+# ---------------------------------------------------------------- W3C VC-API issuing
+
+VC_CONTEXTS = (CREDENTIALS_V2, CREDENTIALS_V1)
+VC_API_CRYPTOSUITES = (ProofFormat.DATA_INTEGRITY_RDFC, ProofFormat.DATA_INTEGRITY_JCS)
+
+
+def vc_api_test_issuer() -> Organization:
+    """The organization that signs for anonymous callers while ``VC_API_TEST_MODE`` is on."""
+    organization = Organization.objects.filter(slug=identity.VC_API_TEST_ISSUER_SLUG).first()
+    if organization is None:
+        organization, _created = Organization.objects.get_or_create(
+            slug=identity.VC_API_TEST_ISSUER_SLUG,
+            defaults={"name": "VC-API test issuer", "kind": OrganizationKind.PROVIDER, "provider_type": "other"},
+        )
+    if active_key(organization) is None:
+        signing_key(organization)
+    return organization
+
+
+def _bad_issuer() -> ValidationFailed:
+    message = _("The issuer must be a URL or an object with an id.")
+    return ValidationFailed.single("credential.issuer", "invalid", message)
+
+
+def _issuer_id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None
+
+
+def vc_api_organization(*, actor: Any, issuer: Any, test_mode: bool) -> Organization:
+    """Which organization signs a VC-API request: the one the credential (or ``options.issuer``) names.
+
+    Without an issuer, a user's only issuing organization, or the test issuer in test mode.
+    """
+    issuer_id = _issuer_id(issuer)
+    if issuer is not None and issuer_id is None:
+        raise _bad_issuer()
+    if test_mode:
+        test_issuer = vc_api_test_issuer()
+        key = active_key(test_issuer)
+        if issuer_id is None or (key is not None and issuer_id == identity.issuer_did(test_issuer, key)):
+            return test_issuer
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is None:
+        raise PermissionDenied(_("Sign in or send an API token."), code="not_authenticated")
+    candidates = [
+        membership.organization
+        for membership in user.memberships.select_related("organization")
+        if can(user, "issuing.issue", membership.organization)
+    ]
+    if issuer_id is None:
+        if len({organization.pk for organization in candidates}) != 1:
+            raise ValidationFailed.single(
+                "credential.issuer", "issuer_required", _("Name the issuing organization's DID as the issuer.")
+            )
+        return candidates[0]
+    for organization in candidates:
+        if identity.organization_did(organization) == issuer_id:
+            return organization
+    raise PermissionDenied(_("You may not issue credentials for this issuer."), code="issuer_not_allowed")
+
+
+def _check_vc(credential: dict[str, Any], errors: ErrorList) -> str | None:
+    """The VC version's base context, after checking what every credential needs (VC DM 1.1 or 2.0)."""
+    contexts = credential.get("@context")
+    contexts = [contexts] if isinstance(contexts, str) else contexts
+    base = contexts[0] if isinstance(contexts, list) and contexts else None
+    if base not in VC_CONTEXTS:
+        errors.add("credential.@context", "invalid", _("The first context must be the VC 1.1 or 2.0 context."))
+    if "VerifiableCredential" not in _types(credential.get("type")):
+        errors.add("credential.type", "invalid", _("The type must include VerifiableCredential."))
+    subjects = credential.get("credentialSubject")
+    subjects = [subjects] if isinstance(subjects, dict) else subjects
+    if not isinstance(subjects, list) or not subjects or not all(isinstance(s, dict) and s for s in subjects):
+        errors.add("credential.credentialSubject", "invalid", _("The credential needs a subject (an object)."))
+    if "id" in credential and (not isinstance(credential["id"], str) or not _URI.match(credential["id"])):
+        errors.add("credential.id", "invalid_uri", _("The credential's id must be a URL."))
+    if "proof" in credential:
+        errors.add("credential.proof", "already_signed", _("Send the credential without a proof."))
+    for name in ("validFrom", "validUntil", "issuanceDate", "expirationDate"):
+        if name in credential and parse_date_time(credential[name]) is None:
+            errors.add(
+                f"credential.{name}", "invalid_date", _("This must be a date and time such as 2026-01-31T12:00:00Z.")
+            )
+    return base if isinstance(base, str) else None
+
+
+def issue_vc_api_credential(
+    *, actor: Any, organization: Organization, credential: Any, options: Any = None
+) -> IssuedCredential:
+    """Sign a caller's credential (W3C VC-API ``/credentials/issue``) as ``organization``.
+
+    A VC 2.0 credential without a status gets a revocation and a suspension entry, like every credential
+    the platform issues. Terms the contexts do not define are refused (400), not silently dropped.
+    """
+    require(actor, "issuing.issue", organization)
+    errors = ErrorList()
+    if not isinstance(credential, dict):
+        raise ValidationFailed.single("credential", "invalid_type", _("The credential must be a JSON object."))
+    options = options if options is not None else {}
+    if not isinstance(options, dict):
+        raise ValidationFailed.single("options", "invalid_type", _("The options must be a JSON object."))
+    base = _check_vc(credential, errors)
+    cryptosuite = options.get("cryptosuite", ProofFormat.DATA_INTEGRITY_RDFC)
+    if cryptosuite not in VC_API_CRYPTOSUITES:
+        errors.add("options.cryptosuite", "unsupported", _("Choose eddsa-rdfc-2022 or eddsa-jcs-2022."))
+    errors.raise_if_any()
+
+    public_id = uuid.uuid4()
+    with transaction.atomic():
+        pair, key = signing_key(organization)
+        issuer_did = identity.issuer_did(organization, key)
+        unsigned = dict(credential)
+        given = _issuer_id(unsigned.get("issuer"))
+        if given is None and "issuer" in unsigned:
+            raise _bad_issuer()
+        if given is not None and given != issuer_did:
+            raise PermissionDenied(_("You may not issue credentials for this issuer."), code="issuer_not_allowed")
+        unsigned.setdefault("issuer", issuer_did)
+        if base == CREDENTIALS_V1:
+            unsigned.setdefault("issuanceDate", format_date_time(timezone.now()))
+        status_fields: dict[str, Any] = {}
+        if base == CREDENTIALS_V2 and "credentialStatus" not in unsigned:
+            entries, status_fields = _status_entries(organization)
+            unsigned["credentialStatus"] = entries
+        try:
+            method = identity.signing_method_id(organization, key)
+            document = data_integrity.sign(unsigned, pair, verification_method=method, cryptosuite=cryptosuite)
+        except VCError as error:
+            raise ValidationFailed.single("credential", error.code, error.message) from error
+        _check_size(document, "")
+        subjects = unsigned["credentialSubject"]
+        subject = subjects if isinstance(subjects, dict) else subjects[0]
+        types = [t for t in _types(unsigned.get("type")) if t != "VerifiableCredential"]
+        issued = IssuedCredential.objects.create(
+            public_id=public_id,
+            organization=organization,
+            recipient_identifier=str(subject.get("id", ""))[:255],
+            achievement_id="",
+            achievement_name=str(unsigned.get("name", ""))[:300] if isinstance(unsigned.get("name"), str) else "",
+            credential_type=str(types[-1] if types else "VerifiableCredential")[:40],
+            proof_format=cryptosuite,
+            document=document,
+            **status_fields,
+        )
+        record(
+            actor=actor,
+            action="issuing.issue_vc_api",
+            target=issued,
+            organization=organization,
+            after={"credential": unsigned.get("id", issued.credential_id), "key": key.public_key_multibase},
+        )
+    return issued

@@ -1,4 +1,7 @@
-"""Public, machine-readable documents of issuers: DID documents and status-list credentials."""
+"""Public, machine-readable documents of issuers: DID documents, status-list credentials, issued credentials.
+
+Verifiers and wallets fetch these cross-origin and anonymously; nothing here reveals secret material.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +11,23 @@ from django.views.decorators.http import require_GET
 from microcred.accounts.selectors import organization_by_slug
 from microcred.errors import DomainError
 from microcred.issuing import identity, selectors, services
+from microcred.issuing.models import ProofFormat
 
 PUBLIC_CACHE = "public, max-age=300"
+STATUS_CACHE = "public, max-age=60"  # a revocation should reach verifiers within a minute
 
 
-def _json(body: object, content_type: str, status: int = 200) -> JsonResponse:
-    response = JsonResponse(body, status=status, content_type=content_type, json_dumps_params={"ensure_ascii": False})
+def _json(body: object, content_type: str, cache: str = PUBLIC_CACHE) -> JsonResponse:
+    response = JsonResponse(body, content_type=content_type, json_dumps_params={"ensure_ascii": False}, safe=False)
     response["Access-Control-Allow-Origin"] = "*"  # verifiers in browsers fetch these cross-origin
-    response["Cache-Control"] = PUBLIC_CACHE
+    response["Cache-Control"] = cache
     return response
 
 
 def _error(error: DomainError) -> JsonResponse:
-    return JsonResponse(error.to_json(), status=error.status)
+    response = JsonResponse(error.to_json(), status=error.status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET
@@ -33,9 +40,24 @@ def did_document(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def status_list_credential(request: HttpRequest, public_id: str) -> HttpResponse:
+def status_list_credential(request: HttpRequest, public_id: object) -> HttpResponse:
     try:
         status_list = selectors.status_list_by_public_id(public_id)
     except DomainError as error:
         return _error(error)
-    return _json(services.signed_status_list_credential(status_list), "application/vc+ld+json")
+    return _json(services.signed_status_list_credential(status_list), "application/vc+ld+json", STATUS_CACHE)
+
+
+@require_GET
+def credential_document(request: HttpRequest, public_id: object) -> HttpResponse:
+    """The credential as it was issued; a revoked one too, since verifiers read its status from the status list."""
+    try:
+        credential = selectors.credential_by_public_id(public_id)
+    except DomainError as error:
+        return _error(error)
+    if credential.proof_format == ProofFormat.VC_JWT:
+        response = HttpResponse(credential.jwt, content_type="application/vc+jwt")
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = PUBLIC_CACHE
+        return response
+    return _json(credential.document, "application/vc+ld+json")

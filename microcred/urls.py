@@ -13,6 +13,7 @@ urlpatterns = [
     path("assessment/", include("microcred.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("microcred.issuing.urls")),  # DID documents, status lists, issued credentials
     path("admin/", admin.site.urls),
 ]
 

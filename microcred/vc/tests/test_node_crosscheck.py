@@ -85,6 +85,14 @@ def node(command: str, payload: Any) -> Any:
     return json.loads(completed.stdout)
 
 
+def outcome(answer: dict) -> tuple[bool, str | None, list[bool]]:
+    """What the JS libraries said: verified, their error, and each proof's own verdict."""
+    return answer["verified"], answer["error"], [proof["verified"] for proof in answer["proofs"]]
+
+
+VERIFIED = (True, None, [True])
+
+
 def js_key(key: Ed25519KeyPair) -> dict[str, str]:
     return {"publicKeyMultibase": key.public_key_multibase, "secretKeyMultibase": key.secret_key_multibase}
 
@@ -163,7 +171,7 @@ def test_js_side_reproduces_and_verifies_the_w3c_vectors() -> None:
     assert [answer["proof"]["proofValue"] for answer in answers[: len(cryptosuites)]] == [
         VECTOR_PROOF_VALUES[cryptosuite] for cryptosuite in cryptosuites
     ]
-    assert answers[len(cryptosuites) :] == [{"verified": True, "error": None}] * len(cryptosuites)
+    assert [outcome(answer) for answer in answers[len(cryptosuites) :]] == [VERIFIED] * len(cryptosuites)
 
 
 def test_js_loader_refuses_what_microcred_does_not_bundle() -> None:
@@ -180,7 +188,7 @@ def test_js_serves_a_controller_document_for_an_https_verification_method() -> N
     method = "https://vc.example/issuers/5678#key-1"
     signed = sign(VECTOR_UNSIGNED, key, verification_method=method, created=VECTOR_CREATED)
     keys = [{"id": method, "publicKeyMultibase": key.public_key_multibase}]
-    assert node("verify", {"credential": signed, "keys": keys}) == {"verified": True, "error": None}
+    assert outcome(node("verify", {"credential": signed, "keys": keys})) == VERIFIED
     refused = node("verify", {"credential": signed})
     assert refused["verified"] is False
     assert "not bundled" in refused["error"]
@@ -192,7 +200,7 @@ def test_microcred_signs_the_w3c_vector_credential_as_the_vector_and_js_verifies
     signed = sign(VECTOR_UNSIGNED, key, verification_method=VECTOR_VM, cryptosuite=cryptosuite, created=VECTOR_CREATED)
     assert signed["proof"][0]["proofValue"] == VECTOR_PROOF_VALUES[cryptosuite]
     # The vector's issuer is not the key's controller: only the assertionMethod purpose applies.
-    assert node("verify", {"credential": signed, "mode": "assertion"}) == {"verified": True, "error": None}
+    assert outcome(node("verify", {"credential": signed, "mode": "assertion"})) == VERIFIED
 
 
 @pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
@@ -207,9 +215,9 @@ def test_microcred_signed_credentials_verify_in_js(issuer_key: Ed25519KeyPair, c
         for credential in credentials.values()
     ]
     answers = node("batch", requests)
-    assert dict(zip(credentials, answers, strict=True)) == {
-        name: {"verified": True, "error": None} for name in credentials
-    }
+    assert {name: outcome(answer) for name, answer in zip(credentials, answers, strict=True)} == dict.fromkeys(
+        credentials, VERIFIED
+    )
 
 
 @pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
@@ -287,7 +295,52 @@ def test_tampered_microcred_credentials_fail_in_js(issuer_key: Ed25519KeyPair) -
         cases, False
     )
     # The untouched credential still verifies in the same run of the JS libraries.
-    assert node("verify", {"credential": signed}) == {"verified": True, "error": None}
+    assert outcome(node("verify", {"credential": signed})) == VERIFIED
+
+
+def test_microcred_proof_sets_verify_proof_by_proof_in_js(issuer_key: Ed25519KeyPair) -> None:
+    cosigner = Ed25519KeyPair.from_seed(bytes([7]) * 32)
+    signed = sign(
+        ob_credential(issuer_key.did_key),
+        issuer_key,
+        verification_method=issuer_key.did_key_verification_method,
+        created=CREATED,
+        proof_id="urn:uuid:0b6f5a3e-1c1d-4b8e-9a51-5d9c6f0e2a11",
+    )
+    signed = sign(
+        signed, cosigner, verification_method=cosigner.did_key_verification_method, cryptosuite="eddsa-jcs-2022"
+    )
+    forged = copy.deepcopy(signed)
+    forged["proof"][1]["proofValue"] = signed["proof"][0]["proofValue"]
+    # jsonld-signatures calls a document verified when any proof verifies: look at each proof.
+    answers = node("batch", [{"op": "verify", "mode": "assertion", "credential": doc} for doc in (signed, forged)])
+    verdicts = [{proof["verificationMethod"]: proof["verified"] for proof in answer["proofs"]} for answer in answers]
+    assert verdicts == [
+        {issuer_key.did_key_verification_method: True, cosigner.did_key_verification_method: True},
+        {issuer_key.did_key_verification_method: True, cosigner.did_key_verification_method: False},
+    ]
+
+
+def test_js_cosigned_proof_set_verifies_in_microcred(issuer_key: Ed25519KeyPair) -> None:
+    cosigner = Ed25519KeyPair.from_seed(bytes([7]) * 32)
+    ours = signed_by_microcred(awkward_credential(issuer_key.did_key), issuer_key)
+    both = node(
+        "sign",
+        {
+            "mode": "assertion",
+            "credential": ours,
+            "keyPair": js_key(cosigner),
+            "verificationMethod": cosigner.did_key_verification_method,
+            "created": CREATED,
+        },
+    )
+    proofs = proofs_of(both)
+    assert [proof["verificationMethod"] for proof in proofs] == [
+        issuer_key.did_key_verification_method,
+        cosigner.did_key_verification_method,
+    ]
+    verify_proof(both, proofs[0], issuer_key.public_bytes)
+    verify_proof(both, proofs[1], cosigner.public_bytes)
 
 
 def test_canonical_nquads_are_the_same_in_both_implementations(issuer_key: Ed25519KeyPair) -> None:

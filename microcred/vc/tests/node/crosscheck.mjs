@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Cross-checks microcred's Data Integrity proofs with the Digital Bazaar reference libraries.
 //
-//   node crosscheck.mjs verify [JSON]   -> {"verified": bool, "error": string|null}
+//   node crosscheck.mjs verify [JSON]   -> {"verified": bool, "error": string|null, "proofs": [{"id", "cryptosuite",
+//                                           "verificationMethod", "verified", "error"}, ...]}
 //   node crosscheck.mjs sign [JSON]     -> the signed credential
 //   node crosscheck.mjs canonize [JSON] -> {"nquads": "…"} (RDFC-1.0 of {"document": {...}}, jsonld safe mode)
 //   node crosscheck.mjs batch [JSON]    -> an array of answers, one per request {"op": "verify"|"sign"|"canonize", ...}
@@ -138,9 +139,17 @@ async function verify(request) {
       });
     }
   } catch(error) {
-    return {verified: false, error: errorMessage(error)};
+    return {verified: false, error: errorMessage(error), proofs: []};
   }
-  return {verified: Boolean(result.verified), error: result.verified ? null : firstError(result)};
+  // jsonld-signatures calls a document verified when ANY of its proofs verifies: report each proof as well.
+  const proofs = (result.results || []).map(proofResult => ({
+    id: proofResult.proof?.id ?? null,
+    cryptosuite: proofResult.proof?.cryptosuite ?? null,
+    verificationMethod: proofResult.proof?.verificationMethod ?? null,
+    verified: Boolean(proofResult.verified),
+    error: proofResult.verified ? null : errorMessage(proofResult.error ?? proofResult.purposeResult?.error)
+  }));
+  return {verified: Boolean(result.verified), error: result.verified ? null : firstError(result), proofs};
 }
 
 async function sign(request) {

@@ -695,33 +695,14 @@ def _check_key(run: _Run, method: Any, vm: str, issuer: str | None, outcome: _Pr
         )
         return
     try:
-        document = run.context.get_resolver().resolve_document(controller)
+        authorized = run.context.get_resolver().controller_authorizes(controller, getattr(method, "id", None) or vm)
     except VCError as exc:
         outcome.key_reason = exc.code if isinstance(exc, ResolutionError) else KEY_UNRESOLVED
         outcome.key_message = f"The issuer's document {controller[:200]} could not be resolved: {exc.message}"
         return
-    if not _authorizes(document, getattr(method, "id", None) or vm, controller):
+    if not authorized:
         outcome.key_reason = NOT_AUTHORIZED
         outcome.key_message = f"The issuer's document does not list the key {vm[:200]} for assertions."
-
-
-def _authorizes(document: Any, vm_id: str, controller: str) -> bool:
-    if not isinstance(document, dict):
-        return False
-    methods = document.get("assertionMethod")
-    if methods is None:
-        return False
-    if not isinstance(methods, list):
-        methods = [methods]
-    for entry in methods:
-        ref = entry.get("id") if isinstance(entry, dict) else entry
-        if not isinstance(ref, str):
-            continue
-        if ref.startswith("#"):
-            ref = controller + ref
-        if ref == vm_id:
-            return True
-    return False
 
 
 def _jwt_outcome(run: _Run, issuer: str | None) -> _ProofOutcome:
@@ -731,6 +712,8 @@ def _jwt_outcome(run: _Run, issuer: str | None) -> _ProofOutcome:
     outcome = _ProofOutcome(0, purpose="assertionMethod")
     header = getattr(parts, "header", {}) or {}
     kid = header.get("kid")
+    if (not isinstance(kid, str) or not kid) and issuer is not None and issuer.startswith("did:key:"):
+        kid = issuer + "#" + issuer.removeprefix("did:key:")
     if not isinstance(kid, str) or not kid:
         outcome.reason, outcome.message = PROOF_MALFORMED, "The JWT header has no kid naming the issuer's key."
         return outcome
@@ -740,7 +723,7 @@ def _jwt_outcome(run: _Run, issuer: str | None) -> _ProofOutcome:
     method = _resolve(run, kid, outcome)
     if method is None:
         return outcome
-    key = getattr(method, "jwk", None) or method.public_key
+    key = method.jwt_key
     try:
         jwt.verify_jwt_signature(parts, key)
     except VCError as exc:
@@ -748,10 +731,8 @@ def _jwt_outcome(run: _Run, issuer: str | None) -> _ProofOutcome:
         return outcome
     problems = list(jwt.check_claims(parts))
     if problems:
-        first = problems[0]
-        code = getattr(first, "code", first)
-        outcome.reason = str(code)
-        outcome.message = getattr(first, "message", None) or f"The JWT claims do not mirror the credential ({code})."
+        code, message = problems[0]
+        outcome.reason, outcome.message = code, message
         return outcome
     outcome.signature_ok = True
     _check_key(run, method, kid, issuer, outcome)

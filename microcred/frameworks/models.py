@@ -63,6 +63,8 @@ class Framework(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # When the content last changed, as its publisher says (CASE lastChangeDateTime); kept through imports.
+    changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +123,7 @@ class Competency(models.Model):
     depth = models.PositiveIntegerField(default=0)  # 0 for roots; kept by the services for lazy tree loading
     alternative_labels = models.JSONField(_("alternative labels"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True, default="")
+    changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,255 @@
+"""ESCO's published CSV files (the skills pillar), read into one framework document.
+
+Users download their own copy from the ESCO portal (CSV, one language); the reader follows the
+official file layout, finds the files by their published names and reads columns by header name:
+
+- ``skillsHierarchy_<lang>.csv``: the upper levels (Level 0–3 URI and preferred term);
+- ``skillGroups_<lang>.csv``: skill groups;
+- ``skills_<lang>.csv``: the skills and knowledge concepts (``skills_<lang>_labels_subset.csv`` is
+  read instead when the full file is absent);
+- ``broaderRelationsSkillPillar_<lang>.csv``: who is under whom (a concept may have several broader
+  concepts; the tree keeps the first);
+- the skill collections (``transversalSkillsCollection``, ``languageSkillsCollection``,
+  ``ictSkillsCollection``): more skills, and broader concepts when the relations file is absent;
+- ``occupationSkillRelations_<lang>.csv``: checked and counted here; occupations and their skills
+  belong to the skills domain, which reads it with :func:`read_occupation_skill_relations`.
+
+Concepts keep their ESCO URI; their identifier is a UUID derived from it, so importing the same
+files again finds the same competencies. Concepts the files place nowhere go under one group.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from microcred.errors import ValidationFailed
+from microcred.frameworks import document as doc
+from microcred.frameworks.models import CompetencyType
+
+TITLE = "ESCO skills pillar"
+PUBLISHER = "European Commission"
+LICENCE = "ESCO classification of the European Commission; reuse with attribution (ESCO terms of use)"
+SOURCE = "https://esco.ec.europa.eu/en/use-esco/download"
+COLLECTIONS = ("transversalSkillsCollection", "languageSkillsCollection", "ictSkillsCollection")
+
+
+def concept_identifier(uri: str) -> str:
+    return doc.stable_id("esco", uri)
+
+
+def _read(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+    """(where, row) for each data row of one ESCO file, after checking its size, encoding and header."""
+    if path.stat().st_size > doc.MAX_ESCO_FILE_BYTES:
+        raise doc.FileTooLarge(
+            _("%(file)s is too large (at most %(limit)s MB).")
+            % {"file": path.name, "limit": doc.MAX_ESCO_FILE_BYTES // (1024 * 1024)}
+        )
+    text = doc.decode_text(path.read_bytes())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    name = path.name.removesuffix(".csv")
+    try:
+        header = reader.fieldnames or []
+        missing = [column for column in required_columns if column not in header]
+        if missing:
+            raise ValidationFailed.single(
+                f"{name}.columns",
+                "missing_column",
+                _("%(file)s lacks the column(s) %(names)s: is it an ESCO file in the official layout?")
+                % {"file": path.name, "names": ", ".join(missing)},
+            )
+        for row in reader:
+            yield f"{name}.rows.{reader.line_num}", {k: (v or "") for k, v in row.items() if isinstance(k, str)}
+    except csv.Error as exc:
+        raise doc.UnreadableFile(
+            _("The CSV file is malformed near line %(line)s: %(reason)s.") % {"line": reader.line_num, "reason": exc},
+            code="malformed_csv",
+        ) from exc
+
+
+def _labels(value: str, separator: str = "\n") -> list[str]:
+    seen: list[str] = []
+    for label in value.split(separator):
+        label = label.strip()
+        if label and label not in seen:
+            seen.append(label)
+    return seen
+
+
+def _find(directory: Path, stem: str, language: str) -> Path | None:
+    path = directory / f"{stem}_{language}.csv"
+    return path if path.is_file() else None
+
+
+def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1.1") -> doc.FrameworkDocument:
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ValidationFailed.single("directory", "not_found", _("%(path)s is not a directory.") % {"path": directory})
+    document = doc.FrameworkDocument(
+        title=TITLE,
+        identifier=doc.stable_id("esco", language, version),
+        uri="http://data.europa.eu/esco/concept-scheme/skills",
+        description="ESCO (European Skills, Competences, Qualifications and Occupations), skills pillar.",
+        publisher=PUBLISHER,
+        version=version,
+        language=language,
+        licence=LICENCE,
+        source_uri=SOURCE,
+        status="Adopted",
+    )
+    records: dict[str, doc.CompetencyRecord] = {}  # by ESCO URI
+    broader: dict[str, str] = {}
+    roots: set[str] = set()  # Level 0 of the hierarchy
+
+    def add(uri: str, where: str, **fields: object) -> doc.CompetencyRecord | None:
+        uri = uri.strip()
+        if not uri:
+            raise ValidationFailed.single(f"{where}.conceptUri", "required", _("The concept URI is missing."))
+        if uri in records:
+            return None
+        record = doc.CompetencyRecord(
+            identifier=concept_identifier(uri), uri=uri, sort_order=len(records), where=where, **fields
+        )
+        records[uri] = record
+        return record
+
+    hierarchy = _find(directory, "skillsHierarchy", language)
+    if hierarchy:
+        levels = [(f"Level {n} URI", f"Level {n} preferred term") for n in range(4)]
+        for where, row in _read(hierarchy, tuple(name for pair in levels for name in pair)):
+            parent = ""
+            for uri_column, term_column in levels:
+                uri = row[uri_column].strip()
+                if not uri:
+                    break
+                deepest = not any(row[u].strip() for u, _t in levels[levels.index((uri_column, term_column)) + 1 :])
+                add(
+                    uri,
+                    where,
+                    statement=(row.get("Description", "").strip() if deepest else "") or row[term_column].strip(),
+                    short_name=row[term_column].strip(),
+                    code=uri.rsplit("/", 1)[-1],
+                    competency_type=CompetencyType.GROUP,
+                    notes=row.get("Scope note", "").strip() if deepest else "",
+                )
+                if parent and uri not in broader:
+                    broader[uri] = parent
+                elif not parent:
+                    roots.add(uri)
+                parent = uri
+    groups = _find(directory, "skillGroups", language)
+    if groups:
+        for where, row in _read(groups, ("conceptUri", "preferredLabel")):
+            add(
+                row["conceptUri"],
+                where,
+                statement=row.get("description", "").strip() or row["preferredLabel"].strip(),
+                short_name=row["preferredLabel"].strip(),
+                competency_type=CompetencyType.GROUP,
+                alternative_labels=_labels(row.get("altLabels", "")),
+                notes=row.get("scopeNote", "").strip(),
+            )
+    skills = _find(directory, "skills", language) or _find(directory, "skills", f"{language}_labels_subset")
+    if skills:
+        for where, row in _read(skills, ("conceptUri", "preferredLabel")):
+            add(
+                row["conceptUri"],
+                where,
+                statement=row.get("description", "").strip() or row["preferredLabel"].strip(),
+                short_name=row["preferredLabel"].strip(),
+                competency_type=CompetencyType.KNOWLEDGE
+                if row.get("skillType", "").strip() == "knowledge"
+                else CompetencyType.SKILL,
+                level=row.get("reuseLevel", "").strip(),
+                alternative_labels=_labels(row.get("altLabels", "")),
+                notes=row.get("scopeNote", "").strip(),
+            )
+    relations = _find(directory, "broaderRelationsSkillPillar", language)
+    if relations:
+        for _where, row in _read(relations, ("conceptUri", "broaderUri")):
+            broader.setdefault(row["conceptUri"].strip(), row["broaderUri"].strip())
+    for stem in COLLECTIONS:
+        collection = _find(directory, stem, language)
+        if not collection:
+            continue
+        for where, row in _read(collection, ("conceptUri", "preferredLabel")):
+            uri = row["conceptUri"].strip()
+            add(
+                uri,
+                where,
+                statement=row.get("description", "").strip() or row["preferredLabel"].strip(),
+                short_name=row["preferredLabel"].strip(),
+                competency_type=CompetencyType.KNOWLEDGE
+                if row.get("skillType", "").strip() == "knowledge"
+                else CompetencyType.SKILL,
+                level=row.get("reuseLevel", "").strip(),
+                alternative_labels=_labels(row.get("altLabels", ""), "|"),
+            )
+            if not relations:
+                for candidate in _labels(row.get("broaderConceptUri", ""), "|"):
+                    if candidate != uri:
+                        broader.setdefault(uri, candidate)
+                        break
+    if not records:
+        raise ValidationFailed.single(
+            "directory",
+            "no_esco_files",
+            _("No ESCO skills files (skills_%(lang)s.csv, skillGroups_%(lang)s.csv, …) in %(path)s.")
+            % {"lang": language, "path": directory},
+        )
+    occupations = _find(directory, "occupationSkillRelations", language)
+    if occupations:
+        sum(1 for _relation in read_occupation_skill_relations(occupations))  # checks the file whole
+    unplaced = []
+    for uri, record in records.items():
+        parent = broader.get(uri)
+        if parent in records and parent != uri:
+            record.parent = records[parent].identifier
+        elif uri not in roots:
+            unplaced.append(record)
+    if unplaced:
+        group = doc.CompetencyRecord(
+            identifier=doc.stable_id("esco", "unplaced"),
+            uri="",
+            statement="Concepts that these ESCO files place under no broader concept.",
+            short_name="Other concepts",
+            competency_type=CompetencyType.GROUP,
+            sort_order=len(records),
+            where="directory",
+        )
+        for record in unplaced:
+            record.parent = group.identifier
+        document.competencies.append(group)
+    document.competencies.extend(records.values())
+    doc.check(document)
+    return document
+
+
+@dataclass(frozen=True)
+class OccupationSkill:
+    occupation_uri: str
+    relation: str  # "essential" or "optional"
+    skill_type: str
+    skill_uri: str
+
+
+def read_occupation_skill_relations(path: Path) -> Iterator[OccupationSkill]:
+    """The rows of ``occupationSkillRelations_<lang>.csv``; a bad relation type names its row."""
+    for where, row in _read(path, ("occupationUri", "relationType", "skillUri")):
+        relation = row["relationType"].strip()
+        if relation not in ("essential", "optional"):
+            raise ValidationFailed.single(
+                f"{where}.relationType",
+                "invalid",
+                _("The relation type must be “essential” or “optional”, not “%(value)s”.") % {"value": relation[:50]},
+            )
+        if not row["occupationUri"].strip() or not row["skillUri"].strip():
+            raise ValidationFailed.single(where, "required", _("The occupation and skill URIs are required."))
+        yield OccupationSkill(
+            row["occupationUri"].strip(), relation, row.get("skillType", "").strip(), row["skillUri"].strip()
+        )

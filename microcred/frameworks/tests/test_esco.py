@@ -1,0 +1,125 @@
+# ruff: noqa: E501  (ESCO files in their official layout have long lines)
+"""ESCO's CSV files in the official layout: small hand-made files, and the shared ESCO v1.1 files when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from microcred.accounts.permissions import CLI
+from microcred.errors import PermissionDenied, ValidationFailed
+from microcred.frameworks import esco, services
+from microcred.frameworks.document import UnreadableFile
+from microcred.frameworks.models import Competency, Framework
+
+HIERARCHY = """Level 0 URI,Level 0 preferred term,Level 1 URI,Level 1 preferred term,Level 2 URI,Level 2 preferred term,Level 3 URI,Level 3 preferred term,Description,Scope note
+http://data.europa.eu/esco/skill/S,skills,,,,,,,,
+http://data.europa.eu/esco/skill/S,skills,http://data.europa.eu/esco/skill/S1,"communication, collaboration and creativity",,,,,"Communicating, collaborating.","Excludes:
+- animals"
+"""
+SKILLS = """conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,modifiedDate,scopeNote,definition,inScheme,description
+KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a1,skill/competence,cross-sector,manage a team,"lead a team
+supervise a team",,released,2023-01-01,,,http://data.europa.eu/esco/concept-scheme/skills,Lead and supervise a team of people.
+KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a2,knowledge,sector-specific,electrical wiring,,,released,2023-01-01,,,http://data.europa.eu/esco/concept-scheme/skills,Wiring of electrical installations.
+KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a3,skill/competence,occupation-specific,install light fixtures,,,released,2023-01-01,,,http://data.europa.eu/esco/concept-scheme/skills,Install lights.
+"""
+BROADER = """conceptType,conceptUri,broaderType,broaderUri
+KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a1,SkillGroup,http://data.europa.eu/esco/skill/S1
+KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a3,KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a1
+KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/a3,SkillGroup,http://data.europa.eu/esco/skill/S
+"""
+OCCUPATIONS = """occupationUri,relationType,skillType,skillUri
+http://data.europa.eu/esco/occupation/o1,essential,skill/competence,http://data.europa.eu/esco/skill/a1
+http://data.europa.eu/esco/occupation/o1,optional,knowledge,http://data.europa.eu/esco/skill/a2
+"""
+
+
+def write(directory: Path, **files: str) -> Path:
+    for name, text in files.items():
+        (directory / f"{name}_en.csv").write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_the_official_layout_becomes_a_public_framework(tmp_path: Path, db: None) -> None:
+    write(
+        tmp_path,
+        skillsHierarchy=HIERARCHY,
+        skills=SKILLS,
+        broaderRelationsSkillPillar=BROADER,
+        occupationSkillRelations=OCCUPATIONS,
+    )
+    result = services.import_document(
+        actor=CLI, organization=None, document=esco.parse_esco(tmp_path), source_format="esco"
+    )
+    framework = result.framework
+    assert framework.organization is None and framework.status == "published" and framework.publisher == PUBLISHER
+    team = framework.competencies.get(uri="http://data.europa.eu/esco/skill/a1")
+    assert team.alternative_labels == ["lead a team", "supervise a team"] and team.level == "cross-sector"
+    assert team.parent.code == "S1" and team.parent.parent.code == "S"
+    assert framework.competencies.get(uri__endswith="/a3").parent == team  # the first broader concept wins
+    wiring = framework.competencies.get(uri__endswith="/a2")
+    assert wiring.competency_type == "knowledge" and wiring.parent.short_name == "Other concepts"
+    assert framework.competencies.get(code="S1").notes.startswith("Excludes")
+    relations = list(esco.read_occupation_skill_relations(tmp_path / "occupationSkillRelations_en.csv"))
+    assert [r.relation for r in relations] == ["essential", "optional"]
+    again = services.import_document(
+        actor=CLI, organization=None, document=esco.parse_esco(tmp_path), source_format="esco"
+    )
+    assert not again.changed and Framework.objects.count() == 1
+
+
+PUBLISHER = esco.PUBLISHER
+
+
+def test_only_the_platform_imports_public_frameworks(tmp_path: Path, admin) -> None:  # type: ignore[no-untyped-def]
+    write(tmp_path, skills=SKILLS)
+    with pytest.raises(PermissionDenied):
+        services.import_document(
+            actor=admin, organization=None, document=esco.parse_esco(tmp_path), source_format="esco"
+        )
+
+
+def test_bad_esco_files_are_refused_naming_file_and_row(tmp_path: Path, db: None) -> None:
+    with pytest.raises(ValidationFailed) as failed:
+        esco.parse_esco(tmp_path)
+    assert failed.value.errors[0].code == "no_esco_files"
+    write(tmp_path, skills="conceptUri,label\nx,y\n")
+    with pytest.raises(ValidationFailed) as failed:
+        esco.parse_esco(tmp_path)
+    assert failed.value.errors[0].field == "skills_en.columns"
+    write(tmp_path, skills=SKILLS, occupationSkillRelations=OCCUPATIONS.replace("optional", "sometimes"))
+    with pytest.raises(ValidationFailed) as failed:
+        esco.parse_esco(tmp_path)
+    assert failed.value.errors[0].field == "occupationSkillRelations_en.rows.3.relationType"
+    (tmp_path / "occupationSkillRelations_en.csv").unlink()
+    write(
+        tmp_path,
+        broaderRelationsSkillPillar=BROADER
+        + "x,http://data.europa.eu/esco/skill/a1,y,http://data.europa.eu/esco/skill/a3\n",
+    )
+    cyclic = BROADER.replace(
+        "skill/a1,SkillGroup,http://data.europa.eu/esco/skill/S1", "skill/a1,K,http://data.europa.eu/esco/skill/a3"
+    )
+    write(tmp_path, broaderRelationsSkillPillar=cyclic)
+    with pytest.raises(ValidationFailed) as failed:
+        esco.parse_esco(tmp_path)
+    assert {e.code for e in failed.value.errors} == {"cycle"}
+    (tmp_path / "skills_en.csv").write_bytes(SKILLS.encode("utf-16"))
+    with pytest.raises(UnreadableFile):
+        esco.parse_esco(tmp_path)
+    assert not Competency.objects.exists()
+
+
+def test_the_shared_esco_files(esco_dir: Path, db: None) -> None:
+    document = esco.parse_esco(esco_dir)
+    result = services.import_document(actor=CLI, organization=None, document=document, source_format="esco")
+    framework = result.framework
+    assert framework.competencies.count() == len(document.competencies) > 4500
+    assert framework.competencies.filter(parent=None).count() < 10  # the Level 0 concepts and "Other concepts"
+    show_initiative = framework.competencies.get(
+        uri="http://data.europa.eu/esco/skill/001115fb-569f-4ee6-8381-c6807ef2527f"
+    )
+    assert (
+        show_initiative.short_name == "show initiative" and "take the initiative" in show_initiative.alternative_labels
+    )

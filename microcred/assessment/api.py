@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -72,8 +73,8 @@ class ComponentIn(Schema):
     kind: str = Field(max_length=24)
     competencies: list[int] = Field(default_factory=list, max_length=100)
     scale: int | None = None
-    max_score: str | float | None = None
-    pass_mark: str | float | None = None
+    max_score: Decimal | None = None
+    pass_mark: Decimal | None = None
     prior_learning_allowed: bool = False
     unlocked_by: int | None = None
     tasks: list[str] = Field(default_factory=list, max_length=200)
@@ -288,7 +289,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> EnrolmentOut:
 
 class EvaluationIn(Schema):
     component: int
-    score: str | float | None = None
+    score: Decimal | None = None
     passed: bool | None = None
     ratings: dict[str, str] = Field(default_factory=dict)
     comment: str = Field("", max_length=10_000)

@@ -1,0 +1,240 @@
+"""The assessment API: what each endpoint answers, and the specific 4xx JSON body bad input gets (never a 500)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from microcred.assessment import selectors
+from microcred.assessment.models import Enrolment, Evaluation, Evidence, GradebookImport
+from microcred.testing.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def base(wil) -> str:
+    return f"assessment/credentials/{wil.credential.pk}"
+
+
+def test_the_plan_and_its_check(api_as, wil) -> None:
+    response = api_as(make_user()).get(f"{base(wil)}/plan")
+    assert response.status_code == 200
+    body = response.json_body
+    assert [c["name"] for c in body["components"]] == ["PD course", "Workplace evaluation"]
+    assert body["components"][1]["competencies"] == ["communication", "collaboration"]
+    assert body["gaps"] == [] and body["award_rule"] == wil.credential.award_rule
+
+
+def test_adding_a_component(api_as, wil) -> None:
+    admin = api_as(wil.admin)
+    response = admin.post(
+        f"{base(wil)}/plan/components",
+        {"name": "Interview", "kind": "interview", "competencies": [wil.communication.pk], "scale": wil.scale.pk},
+    )
+    assert response.status_code == 201 and response.json_body["competencies"] == ["communication"]
+    cases = [
+        ({"name": "Quiz", "kind": "essay"}, 400, "validation_failed", "kind"),
+        ({"name": "Quiz"}, 400, "validation_failed", "kind"),
+        ({"name": "Quiz", "kind": "exam", "competencies": [999999]}, 404, "competency_not_found", None),
+        ({"name": "Quiz", "kind": "exam", "scale": 999999}, 404, "scale_not_found", None),
+        ({"name": "Quiz", "kind": "exam", "unlocked_by": 999999}, 404, "component_not_found", None),
+        ({"name": "Quiz", "kind": "exam", "max_score": "1e999999"}, 400, "validation_failed", "max_score"),
+        ({"name": "x" * 500, "kind": "exam"}, 400, "validation_failed", "name"),
+    ]
+    for body, status, code, field in cases:
+        response = admin.post(f"{base(wil)}/plan/components", body)
+        assert (response.status_code, response.json_body["code"]) == (status, code), body
+        if field:
+            assert field in [e["field"] for e in response.json_body["errors"]], response.json_body
+    response = api_as(wil.assessor).post(f"{base(wil)}/plan/components", {"name": "Quiz", "kind": "exam"})
+    assert (response.status_code, response.json_body["code"]) == (403, "permission_denied")
+    assert api_as(wil.admin).post("assessment/credentials/999999/plan/components", {}).status_code in (400, 404)
+    assert api_as(wil.admin).get("assessment/credentials/999999/plan").json_body["code"] == "credential_not_found"
+
+
+def test_a_rule_error_points_at_its_position(api_as, wil) -> None:
+    admin = api_as(wil.admin)
+    response = admin.post(f"{base(wil)}/award-rule/check", {"rule": 'grade("PD course") >= '})
+    assert response.status_code == 400
+    assert response.json_body["code"] == "invalid_rule" and response.json_body["field"] == "award_rule"
+    assert isinstance(response.json_body["position"], int)
+    response = admin.call("put", f"{base(wil)}/award-rule", {"rule": 'passed("PD course")'})
+    assert response.status_code == 200 and response.json_body == {"rule": 'passed("PD course")', "valid": True}
+    response = admin.call("put", f"{base(wil)}/award-rule", {"rule": "x" * 5000})
+    assert response.status_code == 400
+
+
+def test_enrolment_by_the_learner_or_the_admin_and_from_csv(api_as, wil) -> None:
+    learner = make_user()
+    response = api_as(learner).post(f"{base(wil)}/enrolments", {})
+    assert response.status_code == 201 and response.json_body["status"] == "enrolled"
+    assert api_as(learner).post(f"{base(wil)}/enrolments", {}).json_body["code"] == "already_enrolled"
+    other = make_user()
+    response = api_as(wil.admin).post(f"{base(wil)}/enrolments", {"email": other.email.upper()})
+    assert response.status_code == 201 and response.json_body["learner"] == other.email
+    response = api_as(wil.admin).post(f"{base(wil)}/enrolments", {"email": "nobody@example.org"})
+    assert (response.status_code, response.json_body["code"]) == (404, "user_not_found")
+    response = api_as(make_user()).post(f"{base(wil)}/enrolments", {"email": other.email})
+    assert response.status_code == 403
+    response = api_as(learner).post(f"{base(wil)}/enrolments", {"route": "assessment_only"})
+    assert response.status_code in (400, 409)
+    response = api_as(wil.admin).post(
+        f"{base(wil)}/enrolments/csv", {"csv": "email\nok@example.org\nbroken\nok@example.org\n"}
+    )
+    assert response.status_code == 400 and response.json_body["code"] == "validation_failed"
+    assert [(e["field"], e["code"]) for e in response.json_body["errors"]] == [
+        ("row 3.email", "invalid_email"),
+        ("row 4.email", "duplicate"),
+    ]
+    assert not Enrolment.objects.filter(learner__email="ok@example.org").exists()
+    response = api_as(wil.admin).post(
+        f"{base(wil)}/enrolments/csv", {"csv": "email\nok@example.org\nbroken\n", "good_rows_only": True}
+    )
+    assert response.status_code == 200 and response.json_body["enrolled"] == 1
+    assert response.json_body["errors"][0]["row"] == 3
+
+
+def test_enrolments_are_visible_to_the_learner_and_assessors_only(api_as, wil) -> None:
+    enrolment = wil.enrol()
+    path = f"assessment/enrolments/{enrolment.pk}"
+    assert api_as(enrolment.learner).get(path).status_code == 200
+    assert api_as(wil.assessor).get(path).status_code == 200
+    response = api_as(make_user()).get(path)
+    assert (response.status_code, response.json_body["code"]) == (404, "enrolment_not_found")
+    assert api_as(None).get(path).status_code == 401
+    assert api_as(wil.assessor).get("assessment/enrolments/abc").status_code == 400
+    assert [e["id"] for e in api_as(enrolment.learner).get("assessment/enrolments").json_body] == [enrolment.pk]
+
+
+def test_recording_results_and_the_errors_of_bad_ones(api_as, wil) -> None:
+    enrolment = wil.enrol()
+    path = f"assessment/enrolments/{enrolment.pk}/evaluations"
+    assessor = api_as(wil.assessor)
+    response = assessor.post(path, {"component": wil.course.pk, "score": 82})
+    assert response.status_code == 201
+    assert response.json_body["score"] == "82.00" and response.json_body["enrolment_status"] == "in_progress"
+    cases = [
+        ({"component": wil.workplace.pk, "ratings": {"communication": "stellar"}}, 400, "ratings.communication"),
+        ({"component": wil.workplace.pk, "ratings": {"communication": 5}}, 400, "ratings.communication"),
+        ({"component": wil.workplace.pk, "ratings": ["superior"]}, 400, "ratings"),
+        ({"component": wil.course.pk, "score": "lots"}, 400, "score"),
+        ({"component": wil.course.pk, "score": {"$gt": 0}}, 400, "score"),
+        ({"component": wil.course.pk, "passed": "maybe"}, 400, "passed"),
+        ({"score": 80}, 400, "component"),
+    ]
+    for body, status, field in cases:
+        response = assessor.post(path, body)
+        assert response.status_code == status, (body, response.json_body)
+        assert response.json_body["code"] == "validation_failed"
+        assert field in [e["field"] for e in response.json_body["errors"]], (body, response.json_body)
+    response = assessor.post(path, {"component": 999999, "score": 1})
+    assert (response.status_code, response.json_body["code"]) == (404, "component_not_found")
+    response = api_as(make_user()).post(path, {"component": wil.course.pk, "score": 99})
+    assert response.status_code == 404  # a stranger does not learn who is enrolled
+    response = api_as(enrolment.learner).post(path, {"component": wil.course.pk, "score": 99})
+    assert (response.status_code, response.json_body["code"]) == (403, "permission_denied")
+    assert Evaluation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "status"),
+    [
+        (b"{", "malformed_json", 400),
+        (b"\xff\xfe{}", "invalid_encoding", 400),
+        (b"[" * 100_000 + b"]" * 100_000, "too_deeply_nested", 400),
+        (b'{"component": 1, "comment": "' + b"x" * (3 * 1024 * 1024) + b'"}', "body_too_large", 413),
+    ],
+)
+def test_malformed_bodies_are_4xx(api_as, wil, raw, code, status) -> None:
+    enrolment = wil.enrol()
+    response = api_as(wil.assessor).call("post", f"assessment/enrolments/{enrolment.pk}/evaluations", raw=raw)
+    assert (response.status_code, response.json_body["code"]) == (status, code)
+
+
+def test_a_supervisor_evaluates_through_the_api_without_an_account(
+    api_as, wil, django_capture_on_commit_callbacks
+) -> None:
+    enrolment = wil.enrol()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(wil.admin).post(
+            f"assessment/enrolments/{enrolment.pk}/supervisors",
+            {"organization": wil.employer.slug, "email": "boss@grid.example", "components": [wil.workplace.pk]},
+        )
+    assert response.status_code == 201
+    from django.core import mail
+
+    token = mail.outbox[0].body.split("/assessment/supervise/")[1].split("/")[0]
+    anonymous = api_as(None)
+    response = anonymous.post(
+        f"assessment/supervise/{token}/evaluations",
+        {"component": wil.workplace.pk, "ratings": {"communication": "superior"}},
+    )
+    assert response.status_code == 201 and response.json_body["source"] == "supervisor_link"
+    response = anonymous.post("assessment/supervise/forged/evaluations", {"component": wil.workplace.pk})
+    assert (response.status_code, response.json_body["code"]) == (404, "invitation_not_found")
+    response = api_as(wil.admin).post(
+        f"assessment/enrolments/{enrolment.pk}/supervisors",
+        {"organization": "no-such-org", "email": "boss@grid.example", "components": [wil.workplace.pk]},
+    )
+    assert (response.status_code, response.json_body["code"]) == (404, "organization_not_found")
+
+
+def test_evidence_is_uploaded_as_multipart(wil) -> None:
+    enrolment = wil.enrol()
+    client = Client()
+    client.force_login(enrolment.learner)
+    path = f"/api/v1/assessment/enrolments/{enrolment.pk}/evidence"
+    pdf = SimpleUploadedFile("cv.pdf", b"%PDF-1.4\nhello", content_type="application/pdf")
+    response = client.post(
+        path, {"kind": "file", "title": "CV", "file": pdf, "shareable": "true", "components": [wil.workplace.pk]}
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["content_type"] == "application/pdf" and body["size"] == 14 and body["shareable"] is True
+    assert body["url"] == f"/assessment/evidence/{body['id']}/"
+    assert list(Evidence.objects.get().components.all()) == [wil.workplace]
+    html = SimpleUploadedFile("cv.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
+    response = client.post(path, {"kind": "file", "title": "CV", "file": html})
+    assert response.status_code == 400 and response.json()["errors"][0] == {
+        "field": "file",
+        "code": "refused_type",
+        "message": response.json()["errors"][0]["message"],
+    }
+    response = client.post(path, {"kind": "link", "title": "Site", "url": "javascript:alert(1)"})
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "invalid_url"
+    assert Evidence.objects.count() == 1
+
+
+def test_gradebook_prior_learning_and_gap_report_endpoints(api_as, wil) -> None:
+    enrolment = wil.enrol(make_user(email="g@example.org"))
+    admin = api_as(wil.admin)
+    response = admin.post(f"{base(wil)}/gradebook", {"csv": "email,component,score\ng@example.org,PD course,70\n"})
+    assert response.status_code == 201 and response.json_body["good_rows"] == 1
+    response = admin.post(f"assessment/gradebook/{response.json_body['id']}/apply", {})
+    assert response.status_code == 200 and response.json_body["applied_rows"] == 1
+    assert admin.post("assessment/gradebook/999999/apply", {}).json_body["code"] == "import_not_found"
+    response = admin.post(f"{base(wil)}/gradebook", {"csv": "email\n"})
+    assert response.status_code == 400 and response.json_body["errors"][0]["code"] in ("empty", "missing_column")
+    assert GradebookImport.objects.count() == 1
+    response = api_as(enrolment.learner).post(
+        f"assessment/enrolments/{enrolment.pk}/prior-learning",
+        {"component": wil.course.pk, "narrative": "I did it before.", "evidence": ["not-a-uuid"]},
+    )
+    assert (response.status_code, response.json_body["errors"][0]["code"]) == (400, "not_recognizable")
+    response = api_as(enrolment.learner).get(
+        f"assessment/enrolments/{enrolment.pk}/gap-report?component={wil.workplace.pk}"
+    )
+    assert response.status_code == 200 and response.json_body["competencies"] == ["communication", "collaboration"]
+    assert api_as(wil.admin).post("assessment/prior-learning/42/decision", {"recognized": True}).status_code == 404
+
+
+def test_award_endpoints_answer_with_codes(api_as, wil) -> None:
+    assert api_as(wil.admin).post("assessment/awards/999999/revoke", {"reason": "x"}).json_body["code"] == (
+        "award_not_found"
+    )
+    response = api_as(wil.assessor).post(f"{base(wil)}/bulk-award")
+    assert (response.status_code, response.json_body["code"]) == (403, "permission_denied")
+    response = api_as(wil.admin).get("assessment/bulk-award/999999")
+    assert (response.status_code, response.json_body["code"]) == (404, "job_not_found")
+    assert selectors.plan_check(wil.credential).ok

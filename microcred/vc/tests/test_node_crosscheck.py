@@ -27,6 +27,8 @@ NODE_DIR = Path(__file__).parent / "node"
 SCRIPT = NODE_DIR / "crosscheck.mjs"
 NODE = shutil.which("node")
 CREATED = "2024-05-06T07:08:09Z"
+STANDARDS = Path(__file__).resolve().parents[3].parent / "shared" / "standards"
+needs_standards = pytest.mark.skipif(not STANDARDS.is_dir(), reason=f"the standards data folder {STANDARDS} is absent")
 
 pytestmark = [
     pytest.mark.node,
@@ -341,6 +343,39 @@ def test_js_cosigned_proof_set_verifies_in_microcred(issuer_key: Ed25519KeyPair)
     ]
     verify_proof(both, proofs[0], issuer_key.public_bytes)
     verify_proof(both, proofs[1], cosigner.public_bytes)
+
+
+@needs_standards
+def test_js_verifies_the_1edtech_ob3_and_clr_vectors() -> None:
+    vectors = STANDARDS / "vectors" / "ob3"
+    controller = json.loads((vectors / "issuer-565049-controller.json").read_text())
+    (method,) = controller["assertionMethod"]
+    keys = [{"id": method["id"], "controller": controller["id"], "publicKeyMultibase": method["publicKeyMultibase"]}]
+    requests = [
+        {"op": "verify", "credential": json.loads((vectors / name).read_text()), "keys": keys}
+        for name in ("signed.json", "clr-signed.json")
+    ]
+    assert [outcome(answer) for answer in node("batch", requests)] == [VERIFIED, VERIFIED]
+
+
+@needs_standards
+@pytest.mark.parametrize("name", ["ob30-simple.json", "ob30-complete.json"])
+def test_1edtech_samples_signed_by_microcred_verify_in_js(issuer_key: Ed25519KeyPair, name: str) -> None:
+    sample = json.loads((STANDARDS / "samples" / name).read_text())
+    sample.pop("proof", None)
+    method = f"{sample['issuer']['id']}#key-1"
+    signed = sign(sample, issuer_key, verification_method=method, created=CREATED)
+    keys = [{"id": method, "publicKeyMultibase": issuer_key.public_key_multibase}]
+    answers = node(
+        "batch",
+        [
+            # While the sample is valid (the complete one expires) and its issuer controls the key.
+            {"op": "verify", "credential": signed, "keys": keys, "now": "2021-01-01T00:00:00Z"},
+            {"op": "canonize", "document": sample},
+        ],
+    )
+    assert outcome(answers[0]) == VERIFIED
+    assert answers[1]["nquads"] == canonicalize(sample)
 
 
 def test_canonical_nquads_are_the_same_in_both_implementations(issuer_key: Ed25519KeyPair) -> None:

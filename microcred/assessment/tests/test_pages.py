@@ -1,0 +1,90 @@
+"""The assessment pages: a learner's list and enrolment page, assessors recording results, the provider's page for
+a credential (plan check, cohort, gradebook import, bulk award). The pages call the same services as the API."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from microcred.assessment import selectors
+from microcred.assessment.models import Evaluation, Evidence, GradebookImport
+from microcred.testing.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_learner_sees_their_enrolments_and_adds_evidence(wil) -> None:
+    enrolment = wil.enrol()
+    client = signed_in(enrolment.learner)
+    page = client.get("/assessment/")
+    assert page.status_code == 200 and wil.credential.title.encode() in page.content
+    assert b'href="/assessment/"' in page.content  # in the navigation
+    path = f"/assessment/enrolments/{enrolment.pk}/"
+    page = client.get(path)
+    assert page.status_code == 200 and b"Add evidence" in page.content and b"Record the result" not in page.content
+    upload = SimpleUploadedFile("reflection.txt", "Ce que j’ai appris.".encode(), content_type="text/plain")
+    response = client.post(path, {"action": "evidence", "kind": "file", "title": "Reflection", "file": upload})
+    assert response.status_code == 302 and Evidence.objects.get().content_type == "text/plain"
+    script = SimpleUploadedFile("x.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
+    response = client.post(path, {"action": "evidence", "kind": "file", "title": "Bad", "file": script})
+    assert response.status_code == 400 and b"cannot be uploaded" in response.content
+    response = client.post(path, {"action": "evaluate", "component": wil.course.pk, f"c{wil.course.pk}-score": "99"})
+    assert response.status_code == 400 and not Evaluation.objects.exists()
+
+
+def test_an_assessor_records_results_on_the_page(wil) -> None:
+    enrolment = wil.enrol()
+    client = signed_in(wil.assessor)
+    path = f"/assessment/enrolments/{enrolment.pk}/"
+    page = client.get(path)
+    assert page.status_code == 200 and b"Record the result for PD course" in page.content
+    response = client.post(path, {"action": "evaluate", "component": wil.course.pk, f"c{wil.course.pk}-score": "82"})
+    assert response.status_code == 302
+    response = client.post(path, {"action": "evaluate", "component": wil.course.pk, f"c{wil.course.pk}-score": "820"})
+    assert response.status_code == 400 and b"Enter a score from 0 to 100" in response.content
+    prefix = f"c{wil.workplace.pk}"
+    superior = selectors.scale_levels(wil.scale)[-1].pk
+    response = client.post(
+        path,
+        {"action": "evaluate", "component": wil.workplace.pk, f"{prefix}-rating_{wil.communication.pk}": superior},
+    )
+    assert response.status_code == 302
+    page = client.get(path)
+    assert b"Not decided yet" in page.content and b"level(&quot;collaboration&quot;)" in page.content
+    assert selectors.facts_for(enrolment).levels == {"communication": "superior"}
+
+
+def test_strangers_do_not_see_an_enrolment(wil) -> None:
+    enrolment = wil.enrol()
+    assert signed_in(make_user()).get(f"/assessment/enrolments/{enrolment.pk}/").status_code == 404
+    assert signed_in(make_user()).get("/assessment/enrolments/999999/").status_code == 404
+    assert Client().get(f"/assessment/enrolments/{enrolment.pk}/").status_code == 302  # to the log-in page
+
+
+def test_the_providers_page_for_a_credential(wil) -> None:
+    enrolment = wil.enrol(make_user(email="pat@example.org"))
+    admin = signed_in(wil.admin)
+    path = f"/assessment/credentials/{wil.credential.pk}/"
+    page = admin.get(path)
+    assert page.status_code == 200
+    assert b"Every competency is assessed" in page.content and b"pat@example.org" in page.content
+    assert b"Import results from a gradebook" in page.content
+    csv = SimpleUploadedFile("lms.csv", b"email,component,score\npat@example.org,PD course,88\nx@y.z,PD course,1\n")
+    page = admin.post(path, {"action": "preview", "file": csv})
+    assert page.status_code == 200 and b"Rows with errors" in page.content
+    preview = GradebookImport.objects.get()
+    response = admin.post(path, {"action": "apply", "import": preview.pk})
+    assert response.status_code == 400 and not Evaluation.objects.exists()
+    response = admin.post(path, {"action": "apply", "import": preview.pk, "good_rows_only": "on"})
+    assert response.status_code == 302 and Evaluation.objects.get().enrolment == enrolment
+    assessor_page = signed_in(wil.assessor).get(path)
+    assert assessor_page.status_code == 200 and b"Import results from a gradebook" not in assessor_page.content
+    assert signed_in(make_user()).get(path).status_code == 404
+    assert signed_in(wil.supervisor).get(path).status_code == 404

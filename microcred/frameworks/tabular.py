@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from microcred.errors import ErrorList, ValidationFailed
 from microcred.frameworks import document as doc
-from microcred.frameworks.models import CompetencyType, Framework
+from microcred.frameworks.models import CompetencyType, Crosswalk, Framework, LinkStatus
 
 COLUMNS = (
     "identifier",
@@ -172,6 +172,50 @@ def export_csv(framework: Framework) -> str:
                 row.sort_order,
                 f" {LABEL_SEPARATOR} ".join(row.alternative_labels or []),
                 row.notes,
+            ]
+        )
+    return out.getvalue()
+
+
+CROSSWALK_COLUMNS = (
+    "source_code",
+    "source_uri",
+    "source_statement",
+    "relation",
+    "target_code",
+    "target_uri",
+    "target_statement",
+    "status",
+    "score",
+    "confirmed_by",
+    "confirmed_at",
+)
+
+
+def export_crosswalk_csv(crosswalk: Crosswalk, *, statuses: tuple[str, ...] = (LinkStatus.CONFIRMED,)) -> str:
+    """One row per mapping (SKOS relation), with who confirmed it and when."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CROSSWALK_COLUMNS)
+    links = (
+        crosswalk.links.filter(status__in=statuses)
+        .select_related("source", "target", "confirmed_by")
+        .order_by("source__sort_order", "source_id", "pk")
+    )
+    for link in links:
+        writer.writerow(
+            [
+                link.source.code,
+                link.source.uri,
+                link.source.statement,
+                link.relation,
+                link.target.code,
+                link.target.uri,
+                link.target.statement,
+                link.status,
+                "" if link.score is None else f"{link.score:.4f}",
+                link.confirmed_by.email if link.confirmed_by else "",
+                link.confirmed_at.isoformat() if link.confirmed_at else "",
             ]
         )
     return out.getvalue()

@@ -187,18 +187,14 @@ def _object_bounds(value: Any, max_depth: int, max_values: int) -> str | None:
     """``too_deep`` / ``too_large`` when a Python value passes the bounds (walked without recursion)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     count = 0
-    seen: set[int] = set()
     while stack:
         item, depth = stack.pop()
         count += 1
         if count > max_values:
-            return TOO_LARGE
+            return TOO_LARGE  # also how a cycle (which JSON cannot express) ends
         if isinstance(item, dict | list):
             if depth > max_depth:
                 return TOO_DEEP
-            if id(item) in seen:
-                return TOO_DEEP  # a cycle: a structure JSON cannot express
-            seen.add(id(item))
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
     return None

@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import re
 import threading
+import uuid
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,7 @@ DEFAULT_MAX_WORK = 20_000
 MAX_QUADS = 10_000
 MAX_BLANK_NODES = 1_000
 MAX_DEPTH = 64  # nesting of JSON objects and arrays in the input document
+MAX_RECURSION = 100  # of Hash N-Degree Quads, which recurses only through look-alike blank nodes
 MAX_JSON_VALUES = 50_000
 # pyld merges the values of a node's property with a quadratic duplicate check; bound the sum of
 # the squares of those counts (a million is about a quarter of a second).
@@ -122,6 +124,7 @@ class _Canonicalizer:
         self.quads = quads
         self.max_work = max_work
         self.work = 0
+        self.depth = 0
         self.canonical: dict[str, str] = {}
         self.blank_quads: dict[str, list[Quad]] = {}
         self.first_degree: dict[str, str] = {}
@@ -176,6 +179,18 @@ class _Canonicalizer:
 
     def _hash_n_degree(self, blank: str, issuer: dict[str, str]) -> tuple[str, dict[str, str]]:
         self._spend()
+        self.depth += 1
+        try:
+            return self._hash_n_degree_at_depth(blank, issuer)
+        finally:
+            self.depth -= 1
+
+    def _hash_n_degree_at_depth(self, blank: str, issuer: dict[str, str]) -> tuple[str, dict[str, str]]:
+        if self.depth > MAX_RECURSION:
+            raise CanonicalizationError(
+                "Labelling the document's blank nodes recurses too deeply; the document is refused.",
+                code="canonicalization_limit",
+            )
         hash_to_related: dict[str, list[str]] = {}
         for quad in self.blank_quads[blank]:
             for term, position in ((quad[0], "s"), (quad[2], "o"), (quad[3], "g")):
@@ -297,11 +312,64 @@ class _LockedLRU(LRUCache):
             return super().get(key, default)
 
 
+class _Processor(jsonld.JsonLdProcessor):
+    """pyld's processor, remembering processed contexts that pyld itself recomputes every time.
+
+    pyld caches a processed context per (context, active context), but not type-scoped contexts
+    (``"@propagate": false`` clones the active context first, under a new id), and it serializes
+    every scoped context to JCS to look it up; with them a typical Open Badge spends most of its
+    canonicalization time on context processing. Contexts are immutable once processed, so the
+    result for the same active context and the same local context is reused.
+    """
+
+    def __init__(self, on_property_dropped: Callable[[Any], Any], memo: _LockedLRU) -> None:
+        super().__init__(on_property_dropped=on_property_dropped)
+        self._memo = memo
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        arguments = (override_protected, propagate, validate_scoped, cycles)
+        active_id = active_ctx.get("_uuid")
+        if active_id is None and isinstance(active_ctx, dict):
+            active_id = active_ctx["_uuid"] = str(uuid.uuid4())
+        local_key = _context_key(local_ctx)
+        if active_id is None or local_key is None or cycles:
+            return super()._process_context(active_ctx, local_ctx, options, *arguments)
+        key = (active_id, local_key, override_protected, propagate, validate_scoped)
+        entry = self._memo.get(key)
+        # The entry keeps its active and local contexts alive, so their ids cannot be reused.
+        if entry is not None and entry[0] is active_ctx and (local_key[0] != "object" or entry[1] is local_ctx):
+            return entry[2]
+        processed = super()._process_context(active_ctx, local_ctx, options, *arguments)
+        self._memo[key] = (active_ctx, local_ctx, processed)
+        return processed
+
+
+def _context_key(local_ctx: Any) -> Any:
+    """A key that stays valid while the cache entry holds ``local_ctx``: a URL's value, or the object's id."""
+    if isinstance(local_ctx, str):
+        return ("url", local_ctx)
+    if isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx):
+        return ("urls", *local_ctx)
+    if isinstance(local_ctx, dict):
+        return ("object", id(local_ctx))
+    return None
+
+
 class _ContextCache:
     """Processed contexts, kept per document loader: a context one loader serves says nothing about another."""
 
     def __init__(self, loader: Loader) -> None:
         self.shared = _LockedLRU(maxsize=200)
+        self.processed = _LockedLRU(maxsize=500)
 
         def tagged(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
             remote = dict(loader(url, options))
@@ -444,7 +512,7 @@ def to_dataset(document: dict[str, Any], *, loader: Loader | None = None) -> lis
     _check_shape(document)
     cache = _context_cache(loader or _DEFAULT_LOADER)
     dropped: list[Any] = []
-    processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    processor = _Processor(dropped.append, cache.processed)
     options = {
         "base": "",
         "documentLoader": cache.loader,

@@ -137,6 +137,8 @@ def _jcs(value: Any) -> bytes:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
         raise CanonicalizationError(f"The document cannot be written as JCS (RFC 8785): {error}") from None
+    except RecursionError:
+        raise CanonicalizationError("The document is nested too deeply.", code="canonicalization_limit") from None
 
 
 def signing_input(
@@ -286,6 +288,8 @@ def verify_proof(
     :class:`ProofError` codes: ``proof_malformed``, ``cryptosuite_unsupported``, ``proof_value_malformed``,
     ``signature_invalid``; :class:`CanonicalizationError` and :class:`ContextError` pass through.
     """
+    if not isinstance(public_key, bytes | bytearray):
+        raise InvalidKey("The public key must be given as raw bytes.")
     all_proofs = proofs_of(document)
     _check_proof(proof)
     signature = _decode_proof_value(proof["proofValue"])

@@ -371,3 +371,46 @@ def test_changing_any_string_of_a_signed_credential_makes_verification_fail(cryp
     target[path[-1]] = replacement
     with pytest.raises(VCError):
         verify(document)
+
+
+def test_jcs_of_json_nested_too_deep_is_refused():
+    document = signed("eddsa-jcs-2022")
+    deep: list = []
+    for _ in range(5_000):
+        deep = [deep]
+    document["credentialSubject"]["achievement"]["criteria"]["narrative"] = deep
+    assert refusal(document) in ("canonicalization_limit", "signature_invalid")
+
+
+def test_a_public_key_that_is_not_bytes_is_refused():
+    assert refusal(signed(), key="z6Mk…") == "invalid_key"  # type: ignore[arg-type]
+
+
+PROOF_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+    st.sampled_from(["DataIntegrityProof", "eddsa-rdfc-2022", "eddsa-jcs-2022", "z" + "2" * 88, "urn:uuid:x"]),
+    st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            ["type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "previousProof",
+             "@context", "id", "expires"]
+        ),
+        PROOF_VALUES,
+        max_size=4,
+    ),
+    cryptosuite=st.sampled_from(data_integrity.SUPPORTED_CRYPTOSUITES),
+)
+def test_hostile_proofs_are_refused_with_a_vc_error(changes, cryptosuite):
+    document = signed(cryptosuite)
+    document["proof"][0].update(changes)
+    try:
+        verify(document)
+    except VCError:
+        return
+    # Only changes that leave the signed proof as it was may verify.
+    assert all(SIGNED[cryptosuite]["proof"][0].get(name) == value for name, value in changes.items())

@@ -367,12 +367,18 @@ def _context_key(local_ctx: Any) -> Any:
 class _ContextCache:
     """Processed contexts, kept per document loader: a context one loader serves says nothing about another."""
 
-    def __init__(self, loader: Loader) -> None:
+    def __init__(self, loader: Loader, *, hold_weakly: bool = True) -> None:
         self.shared = _LockedLRU(maxsize=200)
         self.processed = _LockedLRU(maxsize=500)
 
+        # Held weakly when this cache is the value of a weak-keyed map whose key is the loader.
+        loader_ref: Callable[[], Loader | None] = weakref.ref(loader) if hold_weakly else (lambda: loader)
+
         def tagged(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-            remote = dict(loader(url, options))
+            target = loader_ref()
+            if target is None:  # pragma: no cover - the caller holds its loader while canonicalizing
+                raise ContextError(f"The document loader for {url!r} is gone.")
+            remote = dict(target(url, options))
             remote.setdefault("tag", "static")  # lets pyld keep the resolved context across calls
             return remote
 
@@ -391,7 +397,7 @@ def _context_cache(loader: Loader) -> _ContextCache:
         try:
             cache = _context_caches.get(loader)
         except TypeError:  # not weakly referenceable: no reuse across calls
-            return _ContextCache(loader)
+            return _ContextCache(loader, hold_weakly=False)
         if cache is None:
             cache = _ContextCache(loader)
             _context_caches[loader] = cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import random
 import re
@@ -274,6 +275,24 @@ def test_a_caller_may_allow_a_context_and_it_stays_with_that_loader():
     # The processed context is cached for that loader only: the default loader still refuses it.
     with pytest.raises(ContextError):
         canonical.canonicalize(document)
+
+
+def test_caches_do_not_keep_loaders_alive():
+    before = len(canonical._context_caches)
+    for _ in range(5):
+        canonical.canonicalize(credential(), loader=document_loader({}))
+    gc.collect()
+    assert len(canonical._context_caches) <= before
+
+
+def test_a_loader_that_cannot_be_weakly_referenced_still_works():
+    class Loader:
+        __slots__ = ()
+
+        def __call__(self, url, options=None):
+            return document_loader()(url, options)
+
+    assert canonical.canonicalize(credential(), loader=Loader()) == canonical.canonicalize(credential())
 
 
 def test_a_loader_cannot_override_what_another_loader_serves():

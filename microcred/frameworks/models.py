@@ -334,6 +334,8 @@ class FrameworkImport(models.Model):
     file_name = models.CharField(max_length=300, blank=True, default="")
     path = models.CharField(max_length=500, blank=True, default="")  # the uploaded file, until the task ran
     checksum = models.CharField(max_length=64, blank=True, default="")
+    options = models.JSONField(default=dict, blank=True)  # what the format needs besides the file (CSV: title…)
+    task_id = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

@@ -6,3 +6,9 @@ class AssessmentConfig(AppConfig):
     name = "microcred.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from microcred.assessment.services.plans import check_plan_before_publication
+        from microcred.catalog.services import add_publish_check
+
+        add_publish_check(check_plan_before_publication)

@@ -7,6 +7,7 @@ A published version is frozen; ``start_new_version`` copies it into the next dra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
@@ -314,12 +315,25 @@ def _unmet(field: str, item_text: str) -> FieldError:
     return FieldError(field, "not_met", _("Not met: %(item)s") % {"item": item_text})
 
 
+# Conditions other domains put on publication without the catalog importing them (they register in their
+# AppConfig.ready); each raises a DomainError to refuse. Assessment adds: every certified competency is assessed,
+# or a reviewer waived the gap.
+PUBLISH_CHECKS: list[Callable[[MicroCredential], None]] = []
+
+
+def add_publish_check(check: Callable[[MicroCredential], None]) -> None:
+    if check not in PUBLISH_CHECKS:
+        PUBLISH_CHECKS.append(check)
+
+
 def publish(*, actor: Any, credential: MicroCredential) -> MicroCredential:
     """Freeze an approved version and make it the public one; the version it replaces is superseded."""
     require(actor, "catalog.publish", credential)
     with transaction.atomic():
         credential = MicroCredential.objects.select_for_update().get(pk=credential.pk)
         _require_status(credential, (Status.APPROVED,), _("Only an approved design can be published."))
+        for check in PUBLISH_CHECKS:
+            check(credential)
         before = _state(credential)
         previous = list(
             MicroCredential.objects.filter(

@@ -169,6 +169,24 @@ def waive_plan_gaps(*, actor: Any, credential: MicroCredential, reason: str) -> 
     return plan
 
 
+def check_plan_before_publication(credential: MicroCredential) -> None:
+    """The catalog calls this before it publishes a version: a competency the credential certifies but no
+    component assesses needs a reviewer's waiver, and a competency must not be rated on two scales."""
+    report = selectors.plan_check(credential)
+    if report.conflicting_scales:
+        raise Conflict(
+            _("These competencies are rated on more than one scale: %(names)s.")
+            % {"names": ", ".join(selectors.competency_name(c) for c in report.conflicting_scales)},
+            code="plan_conflicting_scales",
+        )
+    if report.gaps and not report.waived:
+        raise Conflict(
+            _("No assessment component assesses: %(names)s. A reviewer must waive this gap before publication.")
+            % {"names": ", ".join(selectors.competency_name(c) for c in report.gaps)},
+            code="plan_gaps_not_waived",
+        )
+
+
 def check_award_rule(credential: MicroCredential, rule: str) -> None:
     """Raise :class:`RuleSyntaxError` if ``rule`` does not parse or does not fit the credential's plan."""
     compile_rule(rule, selectors.signature_of(credential))

@@ -187,3 +187,53 @@ def test_the_award_rule_is_checked_against_the_plan_when_saved(wil) -> None:
 def test_a_plan_is_created_on_first_use_once(wil) -> None:
     assert AssessmentPlan.objects.filter(credential=wil.credential).count() == 1
     assert selectors.plan_of(wil.credential).components.count() == 2
+
+
+def test_publishing_a_plan_with_a_gap_needs_the_reviewers_waiver(wil) -> None:
+    from microcred.catalog import services as catalog
+    from microcred.catalog.models import Status
+
+    _scale, (safety,) = make_scale_with_competencies(wil.provider, ["safety"])
+    draft = catalog.create_draft(
+        actor=wil.admin, provider=wil.provider, title="Safe Line Work", delivery_mode="online", workload_hours="12"
+    )
+    plans.set_plan_competencies(actor=wil.admin, credential=draft, competencies=[wil.communication, safety])
+    plans.add_component(
+        actor=wil.admin,
+        credential=draft,
+        name="Field evaluation",
+        kind="workplace_evaluation",
+        competencies=[wil.communication],
+        scale=wil.scale,
+    )
+    catalog.submit_for_review(actor=wil.admin, credential=draft)
+    catalog.review(actor=wil.reviewer, credential=draft, decision="approved")
+    with pytest.raises(Conflict) as caught:
+        catalog.publish(actor=wil.admin, credential=draft)
+    assert caught.value.code == "plan_gaps_not_waived" and "safety" in caught.value.message
+    draft.refresh_from_db()
+    assert draft.status == Status.APPROVED
+    plans.waive_plan_gaps(actor=wil.reviewer, credential=draft, reason="Safety is certified by the utility itself.")
+    assert catalog.publish(actor=wil.admin, credential=draft).status == Status.PUBLISHED
+
+
+def test_a_credential_without_a_plan_or_without_gaps_publishes_as_before(wil) -> None:
+    from microcred.catalog import services as catalog
+
+    for title in ("No plan yet", "Complete plan"):
+        draft = catalog.create_draft(
+            actor=wil.admin, provider=wil.provider, title=title, delivery_mode="online", workload_hours="1"
+        )
+        if title == "Complete plan":
+            plans.set_plan_competencies(actor=wil.admin, credential=draft, competencies=[wil.communication])
+            plans.add_component(
+                actor=wil.admin,
+                credential=draft,
+                name="Talk",
+                kind="interview",
+                competencies=[wil.communication],
+                scale=wil.scale,
+            )
+        catalog.submit_for_review(actor=wil.admin, credential=draft)
+        catalog.review(actor=wil.reviewer, credential=draft, decision="approved")
+        assert catalog.publish(actor=wil.admin, credential=draft).status == "published"

@@ -160,3 +160,34 @@ def register_routers() -> None:
 
 
 register_routers()
+
+
+def build_vc_api() -> NinjaAPI:
+    """The W3C VC-API at the site root (``/credentials/issue``…), with this API's parser, authentication and
+    error bodies; anonymous issuing only in test mode (``VC_API_TEST_MODE``)."""
+    from microcred.issuing.vc_api import router as vc_api_router
+    from microcred.issuing.vc_api import test_mode
+
+    vc = NinjaAPI(
+        title="microcred VC-API",
+        version="vc-api",
+        urls_namespace="vc-api",
+        parser=SafeJsonParser(),
+        auth=[*api_auth, test_mode],
+        docs_url=None,
+        openapi_url=None,
+    )
+    for exception, handler in (
+        (DomainError, on_domain_error),
+        (BodyError, on_body_error),
+        (NinjaValidationError, on_validation_error),
+        (AuthenticationError, on_auth_error),
+        (RequestDataTooBig, on_too_big),
+        (HttpError, on_http_error),
+    ):
+        vc.add_exception_handler(exception, handler)
+    vc.add_router("/", vc_api_router)
+    return vc
+
+
+vc_api = build_vc_api()

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from microcred.api import api
+from microcred.api import api, vc_api
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("assessment/", include("microcred.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", vc_api.urls),  # W3C VC-API: credentials/issue, credentials/verify, presentations/verify
     path("", include("microcred.issuing.urls")),  # DID documents, status lists, issued credentials
     path("admin/", admin.site.urls),
 ]

@@ -38,7 +38,7 @@ from microcred.vc import jwt as vc_jwt
 from microcred.vc.dates import format_date_time, parse_date_time
 from microcred.vc.errors import VCError
 from microcred.vc.keys import Ed25519KeyPair
-from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2
+from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, DATA_INTEGRITY_V2
 from microcred.vc.model import hashed_identity
 
 # ---------------------------------------------------------------- keys
@@ -597,6 +597,9 @@ def issue_vc_api_credential(
         unsigned.setdefault("issuer", issuer_did)
         if base == CREDENTIALS_V1:
             unsigned.setdefault("issuanceDate", format_date_time(timezone.now()))
+            contexts = unsigned["@context"] if isinstance(unsigned["@context"], list) else [unsigned["@context"]]
+            if DATA_INTEGRITY_V2 not in contexts:  # VC 1.1 does not define DataIntegrityProof's terms
+                unsigned["@context"] = [*contexts, DATA_INTEGRITY_V2]
         status_fields: dict[str, Any] = {}
         if base == CREDENTIALS_V2 and "credentialStatus" not in unsigned:
             entries, status_fields = _status_entries(organization)

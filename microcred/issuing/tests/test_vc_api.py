@@ -1,0 +1,306 @@
+"""The W3C VC-API at the site root: issue, verify, presentations; authentication, test mode and hostile bodies."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from microcred.accounts.services import create_api_token
+from microcred.issuing import identity, services
+from microcred.issuing.models import IssuedCredential
+from microcred.testing import factories
+from microcred.vc import compose, data_integrity
+from microcred.vc.keys import Ed25519KeyPair
+from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(path: str, body: Any = None, *, raw: bytes | None = None, token: str | None = None, client=None):
+    client = client or Client()
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    data = raw if raw is not None else json.dumps(body)
+    response = client.post(path, data=data, content_type="application/json", headers=headers)
+    response.body = json.loads(response.content) if response.content else None
+    return response
+
+
+def _credential(issuer: Any = None, **extra: Any) -> dict[str, Any]:
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:learner", "name": "Lena"},
+    }
+    if issuer is not None:
+        credential["issuer"] = issuer
+    credential.update(extra)
+    return credential
+
+
+@pytest.fixture
+def token(admin) -> str:
+    return create_api_token(user=admin, name="ci")[1]
+
+
+def test_an_admin_issues_with_a_bearer_token_and_the_result_verifies(provider, token) -> None:
+    did = identity.organization_did(provider)
+    response = _post("/credentials/issue", {"credential": _credential(did), "options": {}}, token=token)
+    assert response.status_code == 201, response.body
+    credential = response.body["verifiableCredential"]
+    assert credential["issuer"] == did
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert {e["statusPurpose"] for e in credential["credentialStatus"]} == {"revocation", "suspension"}
+    stored = IssuedCredential.objects.get()
+    assert stored.organization == provider and stored.revocation_index is not None
+    verified = _post("/credentials/verify", {"verifiableCredential": credential, "options": {}})
+    assert verified.status_code == 200, verified.body
+    assert verified.body["verified"] is True and verified.body["errors"] == []
+    assert "proof" in " ".join(verified.body["checks"])
+
+
+def test_without_an_issuer_the_admins_only_organization_signs(provider, token) -> None:
+    response = _post("/credentials/issue", {"credential": _credential()}, token=token)
+    assert response.status_code == 201
+    assert response.body["verifiableCredential"]["issuer"] == identity.organization_did(provider)
+
+
+def test_jcs_vc11_and_an_issuer_object(provider, token) -> None:
+    did = identity.organization_did(provider)
+    body = {"credential": _credential({"id": did, "name": "Maple"}), "options": {"cryptosuite": "eddsa-jcs-2022"}}
+    response = _post("/credentials/issue", body, token=token)
+    assert response.status_code == 201, response.body
+    assert response.body["verifiableCredential"]["proof"][0]["cryptosuite"] == "eddsa-jcs-2022"
+    v1 = _credential(did)
+    v1["@context"] = [CREDENTIALS_V1]
+    response = _post("/credentials/issue", {"credential": v1}, token=token)
+    assert response.status_code == 400  # the VC 1.1 context does not define "name": it would not be signed
+    assert response.body["errors"][0]["code"] == "undefined_term"
+    v1["credentialSubject"] = {"id": "did:example:learner"}
+    response = _post("/credentials/issue", {"credential": v1}, token=token)
+    assert response.status_code == 201, response.body
+    issued = response.body["verifiableCredential"]
+    assert "issuanceDate" in issued and "credentialStatus" not in issued
+    assert _post("/credentials/verify", {"verifiableCredential": issued}).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["assessor", "reviewer"])
+def test_other_roles_may_not_issue(provider, role) -> None:
+    user = factories.make_member(provider, role)
+    secret = create_api_token(user=user, name="x")[1]
+    body = {"credential": _credential(identity.organization_did(provider))}
+    response = _post("/credentials/issue", body, token=secret)
+    assert response.status_code in (400, 403)
+    assert not IssuedCredential.objects.exists()
+
+
+def test_anonymous_callers_and_foreign_issuers_are_refused(provider, learner, token) -> None:
+    did = identity.organization_did(provider)
+    response = _post("/credentials/issue", {"credential": _credential(did)})
+    assert response.status_code == 401 and response.body["code"] == "not_authenticated"
+    response = _post("/credentials/issue", {"credential": _credential(did)}, token="mc_forged")
+    assert response.status_code == 401
+    learner_token = create_api_token(user=learner, name="x")[1]
+    assert _post("/credentials/issue", {"credential": _credential(did)}, token=learner_token).status_code == 403
+    other = factories.make_organization("provider")
+    response = _post("/credentials/issue", {"credential": _credential(identity.organization_did(other))}, token=token)
+    assert response.status_code == 403 and response.body["code"] == "issuer_not_allowed"
+    assert not IssuedCredential.objects.exists()
+
+
+def test_a_session_needs_the_csrf_token(provider, admin) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    response = _post("/credentials/issue", {"credential": _credential()}, client=client)
+    assert response.status_code == 403
+    assert not IssuedCredential.objects.exists()
+
+
+def test_test_mode_lets_anyone_issue_as_the_did_key_test_issuer(settings, provider) -> None:
+    settings.VC_API_TEST_MODE = True
+    response = _post("/credentials/issue", {"credential": _credential()})
+    assert response.status_code == 201, response.body
+    credential = response.body["verifiableCredential"]
+    assert credential["issuer"].startswith("did:key:z6Mk")
+    assert credential["proof"][0]["verificationMethod"].startswith(credential["issuer"] + "#z6Mk")
+    response = _post("/credentials/issue", {"credential": _credential(credential["issuer"])})
+    assert response.status_code == 201
+    verified = _post("/credentials/verify", {"verifiableCredential": credential})
+    assert verified.status_code == 200, verified.body
+    # test mode does not open real organizations to anonymous callers
+    response = _post("/credentials/issue", {"credential": _credential(identity.organization_did(provider))})
+    assert response.status_code in (401, 403)
+
+
+def test_test_mode_is_off_by_default(settings) -> None:
+    assert settings.VC_API_TEST_MODE is False
+    assert _post("/credentials/issue", {"credential": _credential()}).status_code == 401
+
+
+HOSTILE_ISSUE_BODIES = [
+    ("[]", 400),
+    ('"credential"', 400),
+    ("{", 400),
+    ('{"credential": 1}', 400),
+    ('{"credential": "text"}', 400),
+    ('{"credential": {}}', 400),
+    ('{"credential": [{}]}', 400),
+    ('{"options": {}}', 400),
+    ('{"credential": {"@context": ["https://example.org/ctx"], "type": ["VerifiableCredential"]}}', 400),
+]
+
+
+@pytest.mark.parametrize(("raw", "status"), HOSTILE_ISSUE_BODIES)
+def test_hostile_issue_bodies(token, provider, raw, status) -> None:
+    response = _post("/credentials/issue", raw=raw.encode(), token=token)
+    assert response.status_code == status, response.body
+    assert "code" in response.body
+    assert not IssuedCredential.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"type": ["Badge"]}, "credential.type"),
+        ({"credentialSubject": []}, "credential.credentialSubject"),
+        ({"credentialSubject": "lena"}, "credential.credentialSubject"),
+        ({"id": "not a uri"}, "credential.id"),
+        ({"validFrom": "yesterday"}, "credential.validFrom"),
+        ({"proof": {"type": "DataIntegrityProof"}}, "credential.proof"),
+        ({"issuer": 42}, "credential.issuer"),
+        ({"undefinedTerm": "dropped by JSON-LD"}, "credential"),
+    ],
+)
+def test_invalid_credentials_are_400_with_the_field(token, provider, change, field) -> None:
+    credential = {**_credential(), **change}
+    response = _post("/credentials/issue", {"credential": credential}, token=token)
+    assert response.status_code == 400, response.body
+    fields = [error["field"] for error in response.body.get("errors", [])]
+    assert field in fields, response.body
+    assert not IssuedCredential.objects.exists()
+
+
+def test_bad_options_are_refused(token, provider) -> None:
+    for options in ("fast", [1], {"cryptosuite": "rsa-2048"}):
+        response = _post("/credentials/issue", {"credential": _credential(), "options": options}, token=token)
+        assert response.status_code == 400, response.body
+
+
+def test_huge_deeply_nested_and_non_utf8_bodies(token) -> None:
+    huge = b'{"credential": {"x": "' + b"a" * (3 * 1024 * 1024) + b'"}}'
+    for path in ("/credentials/issue", "/credentials/verify", "/presentations/verify"):
+        response = _post(path, raw=huge, token=token)
+        assert response.status_code == 413, (path, response.body)
+        nested = b'{"verifiableCredential": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        response = _post(path, raw=nested, token=token)
+        assert response.status_code == 400 and response.body["code"] == "too_deeply_nested"
+        response = _post(path, raw=b'{"credential": "\xff\xfe"}', token=token)
+        assert response.status_code == 400 and response.body["code"] == "invalid_encoding"
+
+
+@pytest.fixture
+def signed(provider, token) -> dict[str, Any]:
+    body = {"credential": _credential(identity.organization_did(provider))}
+    response = _post("/credentials/issue", body, token=token)
+    return response.body["verifiableCredential"]
+
+
+def test_a_tampered_credential_is_400_verified_false_with_the_failing_check(signed) -> None:
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["name"] = "Mallory"
+    response = _post("/credentials/verify", {"verifiableCredential": tampered})
+    assert response.status_code == 400
+    assert response.body["verified"] is False
+    failures = [(error["code"], error["reason"]) for error in response.body["errors"]]
+    assert ("proof", "signature_invalid") in failures, failures
+
+
+def test_verify_refuses_malformed_requests(signed) -> None:
+    bodies = ({}, {"verifiableCredential": 5}, {"verifiableCredential": []})
+    bodies += ({"verifiableCredential": signed, "options": 1},)
+    for body in bodies:
+        response = _post("/credentials/verify", body)
+        assert response.status_code == 400 and "code" in response.body, body
+    response = _post("/credentials/verify", {"verifiableCredential": {"not": "a credential"}})
+    assert response.status_code == 400 and response.body["verified"] is False
+
+
+def test_verify_does_not_fetch_foreign_urls(signed, settings) -> None:
+    settings.VC_VERIFY_ALLOW_NETWORK = False
+    foreign = copy.deepcopy(signed)
+    foreign["proof"][0]["verificationMethod"] = "did:web:example.com#z6Mkfoo"
+    response = _post("/credentials/verify", {"verifiableCredential": foreign})
+    assert response.status_code == 400 and response.body["verified"] is False
+
+
+def _presentation(credentials: list[Any], holder: str | None = None) -> dict[str, Any]:
+    return compose.presentation(credentials=credentials, holder=holder)
+
+
+def test_presentations_with_embedded_credentials(signed, provider, learner) -> None:
+    jwt_credential = services.issue_credential(
+        actor=None,
+        organization=provider,
+        achievement={
+            "id": "https://microcred.example/a/1",
+            "type": ["Achievement"],
+            "name": "A",
+            "description": "d",
+            "criteria": {"narrative": "n"},
+        },
+        recipient=learner,
+        recipient_identifier=learner.email,
+        proof_format="vc-jwt",
+    )
+    response = _post("/presentations/verify", {"verifiablePresentation": _presentation([signed, jwt_credential.jwt])})
+    assert response.status_code == 200, response.body
+    assert response.body["verified"] is True and len(response.body["credentialResults"]) == 2
+
+    tampered = copy.deepcopy(signed)
+    tampered["issuer"] = "did:web:evil.example"
+    response = _post("/presentations/verify", {"verifiablePresentation": _presentation([signed, tampered])})
+    assert response.status_code == 400 and response.body["verified"] is False
+    assert [r["verified"] for r in response.body["credentialResults"]] == [True, False]
+
+
+def test_a_signed_presentation_and_an_expected_challenge(signed) -> None:
+    holder = Ed25519KeyPair.generate()
+    unsigned = _presentation([signed], holder=holder.did_key)
+    presentation = data_integrity.sign(
+        unsigned, holder, verification_method=holder.did_key_verification_method, proof_purpose="authentication"
+    )
+    response = _post("/presentations/verify", {"verifiablePresentation": presentation, "options": {}})
+    assert response.status_code == 200, response.body
+    assert response.body["presentationResult"]["verified"] is True
+    response = _post("/presentations/verify", {"verifiablePresentation": presentation, "options": {"challenge": "abc"}})
+    assert response.status_code == 400
+    assert response.body["presentationResult"]["errors"][0]["code"] == "challenge_mismatch"
+    forged = copy.deepcopy(presentation)
+    forged["holder"] = "did:example:someone-else"
+    response = _post("/presentations/verify", {"verifiablePresentation": forged})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"verifiablePresentation": "vp"},
+        {"verifiablePresentation": {"type": ["VerifiableCredential"]}},
+        {"verifiablePresentation": {"type": "VerifiablePresentation", "verifiableCredential": [1]}},
+        {"verifiablePresentation": {"type": "VerifiablePresentation", "verifiableCredential": [{}] * 51}},
+    ],
+)
+def test_malformed_presentations(body) -> None:
+    response = _post("/presentations/verify", body)
+    assert response.status_code == 400 and "code" in response.body
+
+
+def test_the_status_list_is_served_under_the_vc_api_path(signed) -> None:
+    url = signed["credentialStatus"][0]["statusListCredential"]
+    public_id = url.rsplit("/", 1)[1]
+    response = Client().get(f"/credentials/status/{public_id}")
+    assert response.status_code == 200 and response.json()["id"] == url

@@ -1,0 +1,168 @@
+"""The W3C VC-API (https://w3c-ccg.github.io/vc-api/) at the site root: issue, verify, presentations.
+
+Mounted by ``microcred.api`` on its own ninja API, which brings the safe JSON parser, bearer-token and
+session authentication, and the error bodies. Issuing needs an API token (or a session with CSRF)
+of an organization's admin, except in test mode (``VC_API_TEST_MODE``), where anyone may issue as
+the dedicated test issuer so that the W3C test suites can run. A credential that does not verify is
+answered with 400 and the full report, as the VC-API and its test suites expect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Body, Router, Status
+
+from microcred.accounts.permissions import SystemActor
+from microcred.errors import ValidationFailed
+from microcred.issuing import identity, services, verification
+from microcred.vc import data_integrity
+from microcred.vc.errors import VCError
+
+router = Router(tags=["VC-API"])
+
+TEST_MODE_ACTOR = SystemActor("vc-api-test-mode")
+MAX_PRESENTED_CREDENTIALS = 50
+JWT_ENVELOPE = "data:application/vc+jwt,"
+
+
+def test_mode(request: HttpRequest) -> Any:
+    """ninja authentication: lets anonymous callers through while test mode is on."""
+    return TEST_MODE_ACTOR if getattr(settings, "VC_API_TEST_MODE", False) else None
+
+
+def _body_object(body: Any, name: str) -> Any:
+    if not isinstance(body, dict):
+        raise ValidationFailed.single("body", "invalid_type", _("The body must be a JSON object."))
+    if name not in body:
+        raise ValidationFailed.single(name, "required", _("This field is required."))
+    options = body.get("options", {})
+    if not isinstance(options, dict):
+        raise ValidationFailed.single("options", "invalid_type", _("The options must be a JSON object."))
+    return body[name]
+
+
+@router.post("credentials/issue", response={201: dict}, summary="Issue a credential (W3C VC-API)")
+def issue(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
+    credential = _body_object(payload, "credential")
+    options = payload.get("options") or {}
+    issuer = options.get("issuer", credential.get("issuer") if isinstance(credential, dict) else None)
+    in_test_mode = bool(getattr(settings, "VC_API_TEST_MODE", False))
+    actor = request.auth
+    organization = services.vc_api_organization(actor=actor, issuer=issuer, test_mode=in_test_mode)
+    if identity.is_test_issuer(organization):
+        actor = TEST_MODE_ACTOR
+    issued = services.issue_vc_api_credential(
+        actor=actor, organization=organization, credential=credential, options=options
+    )
+    return Status(201, {"verifiableCredential": issued.document})
+
+
+def _unwrap(credential: Any) -> Any:
+    """A VC-JWT enveloped in a ``data:`` URL (VC 2.0 ``EnvelopedVerifiableCredential``) becomes the JWT."""
+    if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+        types = credential.get("type")
+        if (types == "EnvelopedVerifiableCredential" or types == ["EnvelopedVerifiableCredential"]) and credential[
+            "id"
+        ].startswith(JWT_ENVELOPE):
+            return credential["id"][len(JWT_ENVELOPE) :]
+    return credential
+
+
+def _problem(check: Any) -> dict[str, Any]:
+    return {"code": check.code, "reason": check.reason, "message": check.message}
+
+
+def _result(report: Any) -> dict[str, Any]:
+    checks = [check for check in report.checks if check.outcome != "skip"]
+    return {
+        "verified": bool(report.valid),
+        "checks": [check.code for check in checks],
+        "warnings": [_problem(check) for check in report.checks if check.outcome == "skip"],
+        "errors": [_problem(check) for check in checks if check.outcome == "fail"],
+        "report": report.to_json(),
+    }
+
+
+def _verify_one(credential: Any, field: str) -> dict[str, Any]:
+    credential = _unwrap(credential)
+    if not isinstance(credential, dict | str) or not credential:
+        raise ValidationFailed.single(field, "invalid_type", _("A credential is a JSON object or a VC-JWT."))
+    return _result(verification.verify_credential(credential))
+
+
+@router.post("credentials/verify", auth=None, response={200: dict, 400: dict}, summary="Verify a credential")
+def verify_credential(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
+    result = _verify_one(_body_object(payload, "verifiableCredential"), "verifiableCredential")
+    return Status(200 if result["verified"] else 400, result)
+
+
+def _presentation_proof(presentation: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """The presentation's own proofs (if any): each must verify with a key its controller publishes."""
+    proofs = data_integrity.proofs_of(presentation)
+    errors: list[dict[str, str]] = []
+    resolver = verification.resolver()
+    for proof in proofs:
+        try:
+            if options.get("challenge") is not None and proof.get("challenge") != options["challenge"]:
+                raise VCError("The proof's challenge is not the one expected.", code="challenge_mismatch")
+            if options.get("domain") is not None and proof.get("domain") != options["domain"]:
+                raise VCError("The proof's domain is not the one expected.", code="domain_mismatch")
+            method = resolver.resolve_verification_method(str(proof.get("verificationMethod", "")))
+            holder = presentation.get("holder")
+            holder_id = holder.get("id") if isinstance(holder, dict) else holder
+            if holder_id is not None and method.controller != holder_id:
+                raise VCError("The proof's key is not controlled by the holder.", code="controller_mismatch")
+            data_integrity.verify_proof(presentation, proof, method.public_key)
+        except VCError as error:
+            errors.append({"code": error.code, "message": error.message})
+    if not proofs and (options.get("challenge") is not None or options.get("domain") is not None):
+        errors.append({"code": "proof_missing", "message": "The presentation has no proof to carry the challenge."})
+    return {
+        "verified": not errors,
+        "checks": ["proof"] if proofs else [],
+        "warnings": [],
+        "errors": errors,
+    }
+
+
+@router.post("presentations/verify", auth=None, response={200: dict, 400: dict}, summary="Verify a presentation")
+def verify_presentation(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
+    presentation = _body_object(payload, "verifiablePresentation")
+    options = payload.get("options") or {}
+    if not isinstance(presentation, dict):
+        raise ValidationFailed.single(
+            "verifiablePresentation", "invalid_type", _("The presentation must be a JSON object.")
+        )
+    types = presentation.get("type")
+    if "VerifiablePresentation" not in ([types] if isinstance(types, str) else types or []):
+        raise ValidationFailed.single(
+            "verifiablePresentation.type", "invalid", _("The type must include VerifiablePresentation.")
+        )
+    credentials = presentation.get("verifiableCredential", [])
+    credentials = credentials if isinstance(credentials, list) else [credentials]
+    if len(credentials) > MAX_PRESENTED_CREDENTIALS:
+        raise ValidationFailed.single(
+            "verifiablePresentation.verifiableCredential",
+            "too_many",
+            _("A presentation holds at most %(count)s credentials.") % {"count": MAX_PRESENTED_CREDENTIALS},
+        )
+    credential_results = [
+        _verify_one(credential, f"verifiablePresentation.verifiableCredential.{position}")
+        for position, credential in enumerate(credentials)
+    ]
+    presentation_result = _presentation_proof(presentation, options)
+    verified = presentation_result["verified"] and all(result["verified"] for result in credential_results)
+    body = {
+        "verified": verified,
+        "presentationResult": presentation_result,
+        "credentialResults": credential_results,
+        "checks": presentation_result["checks"],
+        "warnings": [],
+        "errors": presentation_result["errors"]
+        + [error for result in credential_results for error in result["errors"]],
+    }
+    return Status(200 if verified else 400, body)

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from joserfc import jws
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
@@ -388,3 +390,17 @@ def test_oversized_tokens_are_refused_before_parsing():
     assert caught.value.code == "limit_exceeded"
     with pytest.raises(LimitExceeded):
         jwt.decode_jwt(big.encode())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_property_any_changed_character_is_refused(data):
+    position = data.draw(st.integers(min_value=0, max_value=len(GOOD) - 1))
+    replacement = data.draw(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ "))
+    assume(GOOD[position] != replacement)
+    tampered = GOOD[:position] + replacement + GOOD[position + 1 :]
+    with pytest.raises(VCError):
+        parts = jwt.decode_jwt(tampered)
+        jwt.verify_jwt_signature(parts, PAIR.public_bytes)
+        if not jwt.check_claims(parts):
+            raise AssertionError("a changed token verified")  # pragma: no cover

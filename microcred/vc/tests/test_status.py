@@ -3,6 +3,8 @@ import gzip
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.vc import status
 from microcred.vc.errors import LimitExceeded, VCError
@@ -225,3 +227,23 @@ def test_revocation_list():
         with pytest.raises(VCError) as caught:
             status.check_revocation_list(bad_entry, bad_document, credential_id)
         assert caught.value.code == code
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(min_size=1, max_size=4096), st.data())
+def test_property_round_trip_and_bit_order(bits, data):
+    assert status.decode_bitstring(status.encode_bitstring(bits)) == bits
+    index = data.draw(st.integers(min_value=0, max_value=len(bits) * 8 - 1))
+    assert status.bit_at(bits, index) == (format(int.from_bytes(bits, "big"), f"0{len(bits) * 8}b")[index] == "1")
+    flipped = status.with_bit(bits, index, not status.bit_at(bits, index))
+    assert status.bit_at(flipped, index) != status.bit_at(bits, index)
+    assert sum(bin(a ^ b).count("1") for a, b in zip(bits, flipped, strict=True)) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_property_decoding_arbitrary_text_never_crashes(text):
+    try:
+        status.decode_bitstring(text, max_bytes=4096)
+    except VCError as exc:
+        assert exc.code in ("status_list_malformed", "limit_exceeded")

@@ -21,10 +21,11 @@ What it verifies (``decode_jwt`` + ``verify_jwt_signature`` + ``check_claims``):
 - no ``crit`` header (microcred understands no extension), no ``b64``, a ``jwk`` header only if public;
 - strict base64url (no padding, canonical), UTF-8 JSON objects without duplicate names or NaN, a size cap.
 
-The OB claim rules (§8.2.6.1) are reported by :func:`check_claims` as ``(code, message)`` problems; in the
-OB and ``vc`` forms ``iss``, ``jti``, ``nbf`` and ``sub`` are required whenever the credential has the
-property they mirror, and every claim present must equal it. As §8.2.6.1 says, an ``exp`` claim sets
-``validUntil`` (``expirationDate`` for VC 1.1) when the credential has none.
+In the ``vc`` form, properties the ``vc`` claim leaves out are taken from ``iss``/``jti``/``nbf``/``sub``
+(VC Data Model 1.1 §6.3.1). The OB claim rules (§8.2.6.1) are reported by :func:`check_claims` as
+``(code, message)`` problems; in the OB and ``vc`` forms ``iss``, ``jti``, ``nbf`` and ``sub`` are required
+whenever the credential has the property they mirror, and every claim present must equal it. As §8.2.6.1
+says, an ``exp`` claim sets ``validUntil`` (``expirationDate`` for VC 1.1) when the credential has none.
 
 The curve and RSA arithmetic are ``cryptography``'s; JWKs are imported with ``joserfc``.
 """
@@ -282,9 +283,26 @@ def _credential_of(payload: dict[str, Any], form: str) -> tuple[dict[str, Any], 
             raise _malformed("The JWT vc claim is not a JSON object.")
         if "@context" in payload:
             raise _malformed("The JWT payload has both a vc claim and credential members.")
-        return copy.deepcopy(payload["vc"]), FORM_VC_CLAIM
+        credential = copy.deepcopy(payload["vc"])
+        _fill_from_claims(credential, payload)
+        return credential, FORM_VC_CLAIM
     credential = {name: copy.deepcopy(value) for name, value in payload.items() if name not in REGISTERED_CLAIMS}
     return credential, form
+
+
+def _fill_from_claims(credential: dict[str, Any], payload: Mapping[str, Any]) -> None:
+    """VC-JWT 1.1 (VC Data Model 1.1 §6.3.1) lets the ``vc`` claim leave out what the JWT claims say; the
+    decoded credential gets it back from them. A property present in both is compared later, never replaced."""
+    if "issuer" not in credential and isinstance(payload.get("iss"), str):
+        credential["issuer"] = payload["iss"]
+    if "id" not in credential and isinstance(payload.get("jti"), str):
+        credential["id"] = payload["jti"]
+    start_name, _ = _date_names(credential)
+    if start_name not in credential and _is_numeric_date(payload.get("nbf")):
+        credential[start_name] = format_date_time(datetime.fromtimestamp(int(payload["nbf"] // 1), tz=UTC))
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict) and "id" not in subject and isinstance(payload.get("sub"), str):
+        subject["id"] = payload["sub"]
 
 
 def decode_jwt(token: str | bytes) -> JwtParts:

@@ -404,3 +404,16 @@ def test_property_any_changed_character_is_refused(data):
         jwt.verify_jwt_signature(parts, PAIR.public_bytes)
         if not jwt.check_claims(parts):
             raise AssertionError("a changed token verified")  # pragma: no cover
+
+
+def test_a_vc_claim_without_the_properties_its_claims_carry():
+    """VC Data Model 1.1 JWTs may leave issuer, id, issuanceDate and the subject id to the claims."""
+    full = vc1_credential()
+    sparse = copy.deepcopy(full)
+    for name in ("issuer", "id", "issuanceDate"):
+        sparse.pop(name)
+    del sparse["credentialSubject"]["id"]
+    payload = {**jwt.claims_for({**full, "issuer": PAIR.did_key}), "vc": sparse}
+    parts = jwt.decode_jwt(forge({"alg": "EdDSA", "typ": "JWT"}, payload))
+    assert parts.credential == {**full, "issuer": PAIR.did_key}
+    assert jwt.check_claims(parts) == []

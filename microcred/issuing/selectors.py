@@ -42,3 +42,9 @@ def credential_by_public_id(public_id: object) -> IssuedCredential:
     if credential is None:
         raise NotFound(_("No such credential."), code="credential_not_found")
     return credential
+
+
+def credential_by_credential_id(credential_id: str) -> IssuedCredential:
+    """By the ``id`` written in the credential, or by the platform's public id."""
+    credential = IssuedCredential.objects.select_related("organization").filter(document__id=credential_id).first()
+    return credential if credential is not None else credential_by_public_id(credential_id)

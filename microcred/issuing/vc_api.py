@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 
 from microcred.accounts.permissions import SystemActor
-from microcred.errors import ValidationFailed
-from microcred.issuing import identity, services, verification
+from microcred.errors import Conflict, PermissionDenied, ValidationFailed
+from microcred.issuing import identity, selectors, services, verification
 from microcred.vc import data_integrity
 from microcred.vc.errors import VCError
 
@@ -32,6 +32,15 @@ JWT_ENVELOPE = "data:application/vc+jwt,"
 def test_mode(request: HttpRequest) -> Any:
     """ninja authentication: lets anonymous callers through while test mode is on."""
     return TEST_MODE_ACTOR if getattr(settings, "VC_API_TEST_MODE", False) else None
+
+
+def _actor_for(request: HttpRequest, organization: Any) -> Any:
+    """The test-mode actor acts for the test issuer only; everyone else acts as the authenticated user."""
+    if identity.is_test_issuer(organization):
+        return TEST_MODE_ACTOR
+    if request.auth is TEST_MODE_ACTOR:
+        raise PermissionDenied(_("Sign in or send an API token."), code="not_authenticated")
+    return request.auth
 
 
 def _body_object(body: Any, name: str) -> Any:
@@ -51,12 +60,9 @@ def issue(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
     options = payload.get("options") or {}
     issuer = options.get("issuer", credential.get("issuer") if isinstance(credential, dict) else None)
     in_test_mode = bool(getattr(settings, "VC_API_TEST_MODE", False))
-    actor = request.auth
-    organization = services.vc_api_organization(actor=actor, issuer=issuer, test_mode=in_test_mode)
-    if identity.is_test_issuer(organization):
-        actor = TEST_MODE_ACTOR
+    organization = services.vc_api_organization(actor=request.auth, issuer=issuer, test_mode=in_test_mode)
     issued = services.issue_vc_api_credential(
-        actor=actor, organization=organization, credential=credential, options=options
+        actor=_actor_for(request, organization), organization=organization, credential=credential, options=options
     )
     return Status(201, {"verifiableCredential": issued.document})
 
@@ -111,6 +117,8 @@ def _presentation_proof(presentation: dict[str, Any], options: dict[str, Any]) -
                 raise VCError("The proof's challenge is not the one expected.", code="challenge_mismatch")
             if options.get("domain") is not None and proof.get("domain") != options["domain"]:
                 raise VCError("The proof's domain is not the one expected.", code="domain_mismatch")
+            if proof.get("proofPurpose") != "authentication":
+                raise VCError("A presentation is proved for authentication.", code="proof_purpose_mismatch")
             method = resolver.resolve_verification_method(str(proof.get("verificationMethod", "")))
             holder = presentation.get("holder")
             holder_id = holder.get("id") if isinstance(holder, dict) else holder
@@ -166,3 +174,43 @@ def verify_presentation(request: HttpRequest, payload: Body[dict[str, Any]]) -> 
         + [error for result in credential_results for error in result["errors"]],
     }
     return Status(200 if verified else 400, body)
+
+
+STATUS_PURPOSES = ("revocation", "suspension")
+
+
+@router.post("credentials/status", response=dict, summary="Update a credential's status (W3C VC-API)")
+def update_status(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict[str, Any]:
+    """``{"credentialId": …, "credentialStatus": [{"type": "BitstringStatusListEntry", "statusPurpose": …,
+    "status": true|false}]}``: revoke (for good), suspend or reinstate a credential this platform issued."""
+    credential_id = _body_object(payload, "credentialId")
+    if not isinstance(credential_id, str) or not credential_id or len(credential_id) > 2000:
+        raise ValidationFailed.single("credentialId", "invalid_type", _("This must be text."))
+    changes = payload.get("credentialStatus")
+    changes = [changes] if isinstance(changes, dict) else changes
+    if not isinstance(changes, list) or not changes or not all(isinstance(change, dict) for change in changes):
+        raise ValidationFailed.single("credentialStatus", "invalid", _("List the status changes as JSON objects."))
+    for change in changes:
+        if change.get("statusPurpose") not in STATUS_PURPOSES or not isinstance(change.get("status", True), bool):
+            raise ValidationFailed.single(
+                "credentialStatus", "invalid", _("Each change needs a statusPurpose (revocation or suspension).")
+            )
+    credential = selectors.credential_by_credential_id(credential_id)
+    actor = _actor_for(request, credential.organization)
+    for change in changes:
+        if change["statusPurpose"] == "revocation":
+            if change.get("status", True) is False:
+                raise Conflict(_("A revocation cannot be undone."), code="revocation_final")
+            if credential.revoked_at is None:
+                credential = services.revoke_credential(
+                    actor=actor, credential=credential, reason=str(change.get("reason") or "VC-API")
+                )
+        elif bool(credential.suspended_at) != change.get("status", True):
+            credential = services.set_suspension(
+                actor=actor, credential=credential, suspended=change.get("status", True)
+            )
+    return {
+        "credentialId": credential_id,
+        "revoked": credential.revoked_at is not None,
+        "suspended": credential.suspended_at is not None,
+    }

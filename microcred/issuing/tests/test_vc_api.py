@@ -304,3 +304,62 @@ def test_the_status_list_is_served_under_the_vc_api_path(signed) -> None:
     public_id = url.rsplit("/", 1)[1]
     response = Client().get(f"/credentials/status/{public_id}")
     assert response.status_code == 200 and response.json()["id"] == url
+
+
+def test_status_updates_through_the_vc_api(signed, token, provider) -> None:
+    stored = IssuedCredential.objects.get()
+    body = {"credentialId": stored.credential_id, "credentialStatus": [{"statusPurpose": "suspension", "status": True}]}
+    assert _post("/credentials/status", body).status_code == 401
+    response = _post("/credentials/status", body, token=token)
+    assert response.status_code == 200 and response.body["suspended"] is True
+    verified = _post("/credentials/verify", {"verifiableCredential": signed})
+    assert verified.status_code == 400
+    assert [(e["code"], e["reason"]) for e in verified.body["errors"]] == [("status", "suspended")]
+    body["credentialStatus"] = [{"statusPurpose": "suspension", "status": False}]
+    assert _post("/credentials/status", body, token=token).body["suspended"] is False
+    assert _post("/credentials/verify", {"verifiableCredential": signed}).status_code == 200
+    body["credentialStatus"] = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}
+    assert _post("/credentials/status", body, token=token).body["revoked"] is True
+    verified = _post("/credentials/verify", {"verifiableCredential": signed})
+    assert [(e["code"], e["reason"]) for e in verified.body["errors"]] == [("status", "revoked")]
+    body["credentialStatus"] = [{"statusPurpose": "revocation", "status": False}]
+    assert _post("/credentials/status", body, token=token).status_code == 409
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"credentialId": 5, "credentialStatus": [{"statusPurpose": "revocation"}]},
+        {"credentialId": "urn:uuid:x", "credentialStatus": "revoked"},
+        {"credentialId": "urn:uuid:x", "credentialStatus": [{"statusPurpose": "expiry"}]},
+        {"credentialId": "urn:uuid:x", "credentialStatus": [{"statusPurpose": "revocation", "status": "yes"}]},
+    ],
+)
+def test_malformed_status_updates(token, body) -> None:
+    response = _post("/credentials/status", body, token=token)
+    assert response.status_code == 400 and "code" in response.body
+
+
+def test_status_updates_of_unknown_or_foreign_credentials(signed, provider, settings) -> None:
+    body = {"credentialId": "urn:uuid:00000000-0000-0000-0000-000000000000", "credentialStatus": []}
+    body["credentialStatus"] = [{"statusPurpose": "revocation"}]
+    other_admin = factories.make_member(factories.make_organization("provider"), "admin")
+    other_token = create_api_token(user=other_admin, name="x")[1]
+    assert _post("/credentials/status", body, token=other_token).status_code == 404
+    stored = IssuedCredential.objects.get()
+    body["credentialId"] = stored.credential_id
+    assert _post("/credentials/status", body, token=other_token).status_code == 403
+    settings.VC_API_TEST_MODE = True  # test mode opens the test issuer only, never a real organization's credentials
+    assert _post("/credentials/status", body).status_code == 403
+    assert IssuedCredential.objects.get().revoked_at is None
+
+
+def test_a_presentation_proved_for_the_wrong_purpose(signed) -> None:
+    holder = Ed25519KeyPair.generate()
+    presentation = data_integrity.sign(
+        _presentation([signed], holder=holder.did_key), holder, verification_method=holder.did_key_verification_method
+    )
+    response = _post("/presentations/verify", {"verifiablePresentation": presentation})
+    assert response.status_code == 400
+    assert response.body["presentationResult"]["errors"][0]["code"] == "proof_purpose_mismatch"

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from microcred.vc import schema as schema_module
@@ -667,8 +668,28 @@ def _proof_message(exc: VCError) -> str:
     return messages.get(exc.code, exc.message)
 
 
+@lru_cache(maxsize=1024)
+def _did_key_method(vm: str) -> tuple[Any, bool]:
+    """A did:key verification method and whether its document lists it for assertions.
+
+    did:key documents are computed from the key itself, so the answer never changes: it is cached
+    (resolving costs several base58 decodings, more than the signature check of a VC-JWT).
+    """
+    from microcred.vc import did
+
+    resolver = did.Resolver(_no_fetch, cache_seconds=0)
+    method = resolver.resolve_verification_method(vm)
+    return method, resolver.controller_authorizes(method.controller, method.id)
+
+
+def _no_fetch(url: str) -> bytes:
+    raise ResolutionError(f"{url} is not fetched for a did:key.", code="resolution_network_refused")
+
+
 def _resolve(run: _Run, vm: str, outcome: _ProofOutcome) -> Any:
     try:
+        if vm.startswith("did:key:"):
+            return _did_key_method(vm)[0]
         return run.context.get_resolver().resolve_verification_method(vm)
     except VCError as exc:
         outcome.reason = KEY_UNRESOLVED
@@ -691,7 +712,10 @@ def _check_key(run: _Run, method: Any, vm: str, issuer: str | None, outcome: _Pr
         )
         return
     try:
-        authorized = run.context.get_resolver().controller_authorizes(controller, getattr(method, "id", None) or vm)
+        if vm.startswith("did:key:") and getattr(method, "id", None) == vm:
+            authorized = _did_key_method(vm)[1]
+        else:
+            authorized = run.context.get_resolver().controller_authorizes(controller, getattr(method, "id", None) or vm)
     except VCError as exc:
         outcome.key_reason = exc.code if isinstance(exc, ResolutionError) else KEY_UNRESOLVED
         outcome.key_message = f"The issuer's document {controller[:200]} could not be resolved: {exc.message}"

@@ -112,3 +112,47 @@ def test_hostile_input_does_not_raise():
 
 def test_problem_to_json():
     assert schema.SchemaProblem("/a", "b").to_json() == {"path": "/a", "message": "b"}
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+@pytest.mark.parametrize("name", ["ob30-simple.json", "ob30-complete.json"])
+def test_fast_path_agrees_with_the_full_validator(name):
+    """The compiled fast path says "valid" exactly when the full validator finds no problem."""
+    import random
+
+    document = json.loads((SAMPLE.parent / name).read_text(encoding="utf-8"))
+    values = [None, 1, 1.5, True, "", "x", [], {}, ["a"], [{"id": "x"}], "2020-01-01", "2020-13-01T00:00:00Z"]
+    paths = [path for path in _paths(document) if path]
+    chooser = random.Random(3)
+    for _ in range(300):
+        path = chooser.choice(paths)
+        mutated = copy.deepcopy(document)
+        node = mutated
+        for part in path[:-1]:
+            node = node[part]
+        if chooser.random() < 0.3:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = chooser.choice(values)
+        chosen = schema.schema_for(mutated)
+        if chosen is None:
+            continue
+        statuses: list = []
+        normalized = schema._normalize(mutated, "", statuses)
+        fast = schema._fast_valid(*chosen, normalized) and all(
+            schema._fast_valid(schema.ACHIEVEMENT_CREDENTIAL, "/$defs/CredentialStatus", entry) for _, entry in statuses
+        )
+        full = not schema._problems(schema._validator(*chosen), normalized, "") and not any(
+            schema._problems(schema._validator(schema.ACHIEVEMENT_CREDENTIAL, "/$defs/CredentialStatus"), entry, "")
+            for _, entry in statuses
+        )
+        assert fast == full, (path, node.get(path[-1]) if isinstance(node, dict) else None)

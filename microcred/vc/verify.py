@@ -380,7 +380,7 @@ def _unbaked(run: _Run, kind: str, unbake: Callable[[], Any]) -> None:
     try:
         found = unbake()
     except VCError as exc:
-        _fail_parse(run, UNBAKE_FAILED, f"No credential could be read from the {kind} image: {exc.message}")
+        _fail_parse(run, exc.code, f"No credential could be read from the {kind} image: {exc.message}")
     except Exception:
         _fail_parse(run, UNBAKE_FAILED, f"No credential could be read from the {kind} image.")
     if found is None:

@@ -148,3 +148,33 @@ def test_report_json_shape():
     data = report.to_json()
     assert data["valid"] is True and data["format"] == "data-integrity" and data["issuer"] == KEY.did_key
     assert all({"code", "outcome", "message"} <= set(check) for check in data["checks"])
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+
+
+def test_baked_png_and_svg_verify():
+    from microcred.vc import baking
+
+    credential = sign(unsigned())
+    token = jwt.sign_jwt(unsigned(), KEY, kid=KEY.did_key_verification_method)
+    for carried in (credential, token):
+        png = baking.bake_png(_png(), carried)
+        report = verifier.verify(png, resolver=resolver(), now=NOW)
+        check(report)
+        assert "PNG" in report.check(verifier.PARSE).message
+        svg = baking.bake_svg(SVG, carried)
+        for given in (svg, svg.encode() if isinstance(svg, str) else svg):
+            report = verifier.verify(given, resolver=resolver(), now=NOW)
+            check(report)
+            assert "SVG" in report.check(verifier.PARSE).message

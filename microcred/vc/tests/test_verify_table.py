@@ -470,3 +470,49 @@ def test_controls_are_valid():
     assert verifier.verify(credential, resolver=resolver(), now=NOW, **options).valid
     assert verifier.verify(sign(unsigned(endorsements=[endorsement()])), resolver=resolver(), now=NOW).valid
     assert data_integrity.proofs_of(signed())
+
+
+# --- baked images ------------------------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (30, 30, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _baked_tampered_png() -> bytes:
+    from microcred.vc import baking
+
+    return baking.bake_png(_png(), changed(signed(), "name", "Tampered after baking"))
+
+
+def _corrupted_png() -> bytes:
+    png = bytearray(_png())
+    png[20] ^= 0xFF  # inside the IHDR chunk: its CRC no longer matches
+    return bytes(png)
+
+
+IMAGE_CASES = [
+    pytest.param(_baked_tampered_png, V.PROOF, "signature_invalid", id="baked-png-tampered"),
+    pytest.param(_png, V.PARSE, "baking_no_credential", id="png-without-credential"),
+    pytest.param(_corrupted_png, V.PARSE, "baking_malformed_image", id="png-corrupted"),
+    pytest.param(lambda: "<svg xmlns='http://www.w3.org/2000/svg'/>", V.PARSE, "baking_no_credential", id="bare-svg"),
+    pytest.param(
+        lambda: '<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+        V.PARSE,
+        "baking_malformed_image",
+        id="svg-with-entities",
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "code", "reason"), IMAGE_CASES)
+def test_bad_baked_image_is_rejected(build, code, reason):
+    report = verifier.verify(build(), resolver=resolver(), now=NOW)
+    assert not report.valid
+    assert (code, reason) in [(check.code, check.reason) for check in report.failures], report.to_json()["checks"]

@@ -106,3 +106,31 @@ def test_sign_refuses_a_bad_key_file(tmp_path, credential_file):
     result = run("vc", "sign", "--key", str(key), str(credential_file))
     assert result.returncode == 2
     assert b"secretKeyMultibase" in result.stderr
+
+
+def test_verify_a_baked_png(tmp_path, key_file, credential_file):
+    import io
+
+    from PIL import Image
+
+    from microcred.vc import baking
+
+    signed = run("vc", "sign", "--key", str(key_file), str(credential_file))
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="PNG")
+    path = tmp_path / "badge.png"
+    path.write_bytes(baking.bake_png(buffer.getvalue(), json.loads(signed.stdout)))
+    result = run("verify", "--offline", str(path))
+    assert result.returncode == 0, result.stdout.decode()
+    assert "PNG" in result.stdout.decode()
+
+
+def test_bench_runs_and_prints_every_figure(tmp_path):
+    result = run("bench", "vc", "--seconds", "0.01", "--sample", str(tmp_path / "absent.json"))
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert "raw Ed25519" in out
+    for fmt in ("vc-jwt", "eddsa-jcs-2022", "eddsa-rdfc-2022"):
+        assert fmt in out
+    assert "absent: skipped" in out
+    assert "≥ 300/s" in out and "≥ 50%" in out

@@ -3,7 +3,8 @@
 ``microcred verify FILE|URL|-`` reads a JSON credential, a VC-JWT or a baked PNG/SVG badge, prints
 the report (``--json`` for the machine-readable form) and exits 0 only when the credential is valid
 (1 when it is not, 2 when the input could not be read at all). A URL is fetched over https only,
-with the resolver's size and time limits; ``--offline`` resolves ``did:key`` only and checks no
+with the resolver's size, time and address limits, and must answer JSON (a credential; images and
+JWTs are verified from files or stdin); ``--offline`` resolves ``did:key`` only and checks no
 status; ``--allow-private`` lets local test servers (loopback, private addresses) answer.
 
 ``microcred vc keygen`` prints a key file; ``microcred vc sign --key KEYFILE`` signs a credential

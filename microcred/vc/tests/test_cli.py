@@ -134,3 +134,26 @@ def test_bench_runs_and_prints_every_figure(tmp_path):
         assert fmt in out
     assert "absent: skipped" in out
     assert "≥ 300/s" in out and "≥ 50%" in out
+
+
+def test_verify_from_a_local_url(tmp_path, key_file, credential_file):
+    import functools
+    import http.server
+    import threading
+
+    signed = run("vc", "sign", "--key", str(key_file), str(credential_file))
+    (tmp_path / "credential.json").write_bytes(signed.stdout)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/credential.json"
+        refused = run("verify", url)
+        assert refused.returncode == 2 and b"https" in refused.stderr
+        allowed = run("verify", "--allow-private", "--json", url)
+        assert allowed.returncode == 0, allowed.stdout.decode() + allowed.stderr.decode()
+        assert json.loads(allowed.stdout)["valid"] is True
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,4 +1,4 @@
-"""The platform's own issuing API (``/api/v1/``): issue for an organization, revoke, suspend, reinstate."""
+"""The platform's own issuing API (``/api/v1/``): issue for an organization, revoke, suspend, reinstate; keys."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 
-from microcred.accounts.models import User
+from microcred.accounts.models import Organization, User
 from microcred.accounts.selectors import organization_by_slug
 from microcred.errors import ValidationFailed
 from microcred.issuing import identity, selectors, services
-from microcred.issuing.models import IssuedCredential, ProofFormat
+from microcred.issuing.models import IssuedCredential, IssuerKey, ProofFormat
 from microcred.vc.dates import parse_date_time
 
 router = Router(tags=["issuing"])
@@ -85,3 +85,41 @@ def unsuspend(request: HttpRequest, public_id: str, payload: Body[dict[str, Any]
     credential = selectors.credential_by_public_id(public_id)
     reason = _string(payload, "reason")
     return _detail(services.set_suspension(actor=request.auth, credential=credential, suspended=False, reason=reason))
+
+
+def _key(organization: Organization, key: IssuerKey) -> dict[str, Any]:
+    """The public parts of a signing key: never its private half, not even encrypted."""
+    state = "withdrawn" if key.withdrawn_at else "retired" if key.retired_at else "active"
+    return {
+        "public_key_multibase": key.public_key_multibase,
+        "verification_method": identity.verification_method_id(organization, key),
+        "state": state,
+        "created_at": key.created_at.isoformat(),
+        "retired_at": key.retired_at.isoformat() if key.retired_at else None,
+        "withdrawn_at": key.withdrawn_at.isoformat() if key.withdrawn_at else None,
+    }
+
+
+@router.get("organizations/{slug}/keys", response=list[dict], summary="The organization's signing keys (public parts)")
+def keys(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    organization = organization_by_slug(slug)
+    return [_key(organization, key) for key in selectors.keys_of(actor=request.auth, organization=organization)]
+
+
+@router.post("organizations/{slug}/keys/rotate", response={201: dict}, summary="Sign with a new key from now on")
+def rotate_key(request: HttpRequest, slug: str) -> Status:
+    organization = organization_by_slug(slug)
+    return Status(201, _key(organization, services.rotate_issuer_key(actor=request.auth, organization=organization)))
+
+
+@router.post(
+    "organizations/{slug}/keys/{public_key_multibase}/withdraw",
+    response=dict,
+    summary="Withdraw a retired key from the DID document: what it signed stops verifying",
+)
+def withdraw_key(request: HttpRequest, slug: str, public_key_multibase: str) -> dict[str, Any]:
+    organization = organization_by_slug(slug)
+    key = selectors.key_by_multibase(organization, public_key_multibase)
+    services.withdraw_issuer_key(actor=request.auth, key=key)
+    key.refresh_from_db()
+    return _key(organization, key)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization, User
+from microcred.accounts.permissions import require
 from microcred.errors import NotFound
-from microcred.issuing.models import IssuedCredential, StatusList
+from microcred.issuing.models import IssuedCredential, IssuerKey, StatusList
 
 
 def credentials_of(user: User) -> QuerySet[IssuedCredential]:
@@ -48,3 +50,16 @@ def credential_by_credential_id(credential_id: str) -> IssuedCredential:
     """By the ``id`` written in the credential, or by the platform's public id."""
     credential = IssuedCredential.objects.select_related("organization").filter(document__id=credential_id).first()
     return credential if credential is not None else credential_by_public_id(credential_id)
+
+
+def keys_of(*, actor: Any, organization: Organization) -> list[IssuerKey]:
+    """Every key the organization ever had, oldest first (for its admins)."""
+    require(actor, "issuing.manage_keys", organization)
+    return list(organization.issuer_keys.order_by("created_at"))
+
+
+def key_by_multibase(organization: Organization, public_key_multibase: str) -> IssuerKey:
+    key = organization.issuer_keys.filter(public_key_multibase=str(public_key_multibase)[:64]).first()
+    if key is None:
+        raise NotFound(_("No such key."), code="key_not_found")
+    return key

@@ -104,6 +104,8 @@ def withdraw_issuer_key(*, actor: Any, key: IssuerKey) -> None:
         require(actor, "issuing.manage_keys", key.organization)
     if key.retired_at is None:
         raise Conflict(_("Rotate the key before withdrawing it."), code="key_active")
+    if key.withdrawn_at is not None:
+        raise Conflict(_("This key is already withdrawn."), code="key_withdrawn")
     with transaction.atomic():
         key.withdrawn_at = timezone.now()
         key.save(update_fields=["withdrawn_at"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -108,3 +110,34 @@ def test_hostile_bodies_and_unknown_ids(api_as, admin, provider) -> None:
     assert client.post("organizations/nobody/credentials", {}).status_code == 404
     for public_id in ("nope", "00000000-0000-0000-0000-000000000000", "urn:uuid:" + "a" * 300):
         assert client.post(f"credentials/{public_id}/revoke", {"reason": "x"}).status_code == 404
+
+
+def test_keys_rotate_and_withdraw_through_the_api(api_as, admin, provider, achievement) -> None:
+    client = api_as(admin)
+    client.post(f"organizations/{provider.slug}/credentials", _body(achievement))
+    (first,) = client.get(f"organizations/{provider.slug}/keys").json_body
+    assert first["state"] == "active" and first["verification_method"].endswith(first["public_key_multibase"])
+    response = client.post(f"organizations/{provider.slug}/keys/rotate")
+    assert response.status_code == 201 and response.json_body["state"] == "active"
+    second = response.json_body
+    listed = client.get(f"organizations/{provider.slug}/keys").json_body
+    assert [k["state"] for k in listed] == ["retired", "active"]
+    path = f"organizations/{provider.slug}/keys"
+    assert client.post(f"{path}/{second['public_key_multibase']}/withdraw").status_code == 409
+    response = client.post(f"{path}/{first['public_key_multibase']}/withdraw")
+    assert response.status_code == 200 and response.json_body["state"] == "withdrawn"
+    assert client.post(f"{path}/{first['public_key_multibase']}/withdraw").json_body["code"] == "key_withdrawn"
+    assert client.post(f"{path}/z6MkNotAKey/withdraw").status_code == 404
+    did = Client().get(f"/organizations/{provider.slug}/did.json").json()
+    assert [m["publicKeyMultibase"] for m in did["verificationMethod"]] == [second["public_key_multibase"]]
+    body = json.dumps(client.get(path).json_body)
+    assert "private" not in body and "encrypted" not in body
+
+
+@pytest.mark.parametrize("role", ["assessor", "reviewer", None])
+def test_only_admins_see_and_manage_keys(api_as, provider, role) -> None:
+    user = factories.make_member(provider, role) if role else factories.make_user()
+    client = api_as(user)
+    assert client.get(f"organizations/{provider.slug}/keys").status_code == 403
+    assert client.post(f"organizations/{provider.slug}/keys/rotate").status_code == 403
+    assert api_as().get(f"organizations/{provider.slug}/keys").status_code == 401

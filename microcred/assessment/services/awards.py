@@ -213,6 +213,20 @@ def decide(
     )
 
 
+def _follow(enrolment: Enrolment, decision: RuleDecision) -> None:
+    """Move an enrolment that was not awarded along: some results in → in progress; every input the rule reads
+    is in and the rule is not met → assessed (a new result or a correction is needed for an award)."""
+    values = list(decision.inputs.values())
+    status = enrolment.status
+    if decision.outcome == award_rules.NOT_MET and values and all(v is not None for v in values):
+        status = EnrolmentStatus.ASSESSED
+    elif any(v is not None for v in values):
+        status = EnrolmentStatus.IN_PROGRESS
+    if status != enrolment.status and enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS):
+        enrolment.status = status
+        enrolment.save(update_fields=["status", "updated_at"])
+
+
 def _issue(*, actor: Any, enrolment: Enrolment, context: IssueContext, facts: award_rules.Facts) -> Any:
     from microcred.issuing.services import issue_credential
 
@@ -245,13 +259,7 @@ def award_if_earned(
         with transaction.atomic():
             decision = decide(enrolment, facts=facts, compiled=context.compiled if context else None)
             if decision.outcome != award_rules.MET:
-                if (
-                    enrolment.status == EnrolmentStatus.ENROLLED
-                    and decision.inputs
-                    and any(v is not None for v in decision.inputs.values())
-                ):
-                    enrolment.status = EnrolmentStatus.IN_PROGRESS
-                    enrolment.save(update_fields=["status", "updated_at"])
+                _follow(enrolment, decision)
                 return None
             # The lock makes two concurrent calls for one learner wait for each other; the loser sees the award.
             Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()

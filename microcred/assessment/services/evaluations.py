@@ -311,8 +311,11 @@ def invite_supervisor(
     name: str = "",
     components: list[AssessmentComponent],
     link_base: str,
+    notify: bool = True,
 ) -> tuple[SupervisorInvitation, str]:
-    """E-mail a workplace supervisor a link to evaluate one learner on some components. Returns the token once."""
+    """E-mail a workplace supervisor a link to evaluate one learner on some components. Returns the token once.
+
+    ``notify=False`` sends no e-mail (the demo loader, or an admin who passes the link on another way)."""
     require(actor, "assessment.manage", enrolment)
     errors = ErrorList()
     email = str(email or "").strip().lower()
@@ -350,6 +353,8 @@ def invite_supervisor(
         link = f"{link_base.rstrip('/')}/{token}/"
         learner = enrolment.learner.display_name or enrolment.learner.email
         credential = enrolment.credential.title
+        if not notify:
+            return invitation, token
         transaction.on_commit(
             lambda: send_mail(
                 subject=_("Please evaluate %(learner)s for “%(credential)s”")

@@ -59,22 +59,25 @@ def _invited(wil, enrolment) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("grade", "communication", "collaboration", "outcome", "missing"),
+    ("grade", "communication", "collaboration", "outcome", "missing", "status"),
     [
-        ("79.99", "superior", "superior", "not_met", []),
-        ("95", "excellent", "superior", "not_met", []),
-        ("80", "superior", None, "undetermined", ['level("collaboration")']),
-        (None, "superior", "superior", "undetermined", ['grade("PD course")']),
-        ("60", None, None, "not_met", []),  # false and unknown is false: the missing ratings cannot change it
+        ("79.99", "superior", "superior", "not_met", [], "assessed"),
+        ("95", "excellent", "superior", "not_met", [], "assessed"),
+        ("80", "superior", None, "undetermined", ['level("collaboration")'], "in_progress"),
+        (None, "superior", "superior", "undetermined", ['grade("PD course")'], "in_progress"),
+        # false and unknown is false: the missing ratings cannot change it, but the learner is not assessed yet
+        ("60", None, None, "not_met", [], "in_progress"),
     ],
 )
 def test_the_rule_is_decided_with_its_inputs_and_never_awards_by_default(
-    wil, grade, communication, collaboration, outcome, missing
+    wil, grade, communication, collaboration, outcome, missing, status
 ) -> None:
     enrolment = wil.enrol()
     results(wil, enrolment, grade, communication, collaboration)
     decision = enrolment.decisions.order_by("-pk").first()
     assert (decision.outcome, decision.missing) == (outcome, missing)
+    enrolment.refresh_from_db()
+    assert enrolment.status == status
     assert decision.rule == wil.credential.award_rule
     assert not Award.objects.exists()
 

@@ -411,3 +411,8 @@ def test_hostile_gradebooks_are_refused(wil, data, code) -> None:
 def test_gradebooks_need_the_providers_admin(wil) -> None:
     with pytest.raises(PermissionDenied):
         gradebook.preview_gradebook(actor=wil.assessor, credential=wil.credential, data=gradebook_csv())
+
+
+def test_an_invitation_without_e_mail_returns_the_link_only(wil, django_capture_on_commit_callbacks) -> None:
+    invitation, token = invite(wil, wil.enrol(), django_capture_on_commit_callbacks, notify=False)
+    assert mail.outbox == [] and evaluations.invitation_for_token(token) == invitation

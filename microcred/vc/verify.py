@@ -54,7 +54,6 @@ TOO_DEEP = "too_deep"
 NOT_UTF8 = "not_utf8"
 NOT_JSON = "not_json"
 NOT_OBJECT = "not_object"
-UNRECOGNIZED = "unrecognized_format"
 UNBAKE_FAILED = "unbake_failed"
 CONTEXT_MISSING = "context_missing"
 CONTEXT_FIRST = "context_first_invalid"
@@ -87,11 +86,22 @@ TOO_MANY = "too_many"
 INTERNAL_ERROR = "internal_error"
 NOT_REACHED = "not_reached"
 
+# The reasons this module gives (the proof, key, JWT, status and baking modules add their own codes).
+REASON_CODES = (
+    TOO_LARGE, TOO_DEEP, NOT_UTF8, NOT_JSON, NOT_OBJECT, UNBAKE_FAILED, CONTEXT_MISSING, CONTEXT_FIRST,
+    CONTEXT_NOT_BUNDLED, CONTEXT_INLINE, SCHEMA_INVALID, SUBJECT_MISSING, SUBJECT_UNIDENTIFIED, IDENTIFIER_MALFORMED,
+    PROOF_MISSING, PROOF_MALFORMED, PROOF_PURPOSE, KEY_UNRESOLVED, ISSUER_MISSING, CONTROLLER_MISMATCH, NOT_AUTHORIZED,
+    DATE_INVALID, DATE_MISSING, NOT_YET_VALID, EXPIRED, REVOKED, SUSPENDED, STATUS_UNAVAILABLE, STATUS_LIST_INVALID,
+    STATUS_LIST_ISSUER, STATUS_ENTRY_MALFORMED, ENDORSEMENT_INVALID, CREDENTIAL_INVALID, TOO_MANY, INTERNAL_ERROR,
+    NOT_REACHED,
+)  # fmt: skip
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_VALUES = 100_000
 MAX_PROOFS = 8
 MAX_ENDORSEMENTS = 16
+MAX_CLR_CREDENTIALS = 256
 MAX_STATUS_ENTRIES = 4
 MAX_NESTED_DEPTH = 2  # endorsements of endorsements, credentials in a CLR
 CLOCK_SKEW = timedelta(minutes=5)
@@ -992,12 +1002,15 @@ def _credentials(run: _Run, item: Any) -> None:
     if not isinstance(embedded, list) or not embedded:
         run.add(CREDENTIALS, FAIL, "The CLR holds no credentials.", CREDENTIAL_INVALID)
         return
+    if len(embedded) > MAX_CLR_CREDENTIALS:
+        run.add(CREDENTIALS, FAIL, f"The CLR holds more than {MAX_CLR_CREDENTIALS} credentials.", TOO_MANY)
+        return
     if run.depth >= MAX_NESTED_DEPTH:
         run.add(CREDENTIALS, SKIP, "Credentials nested this deep are not checked.")
         return
     details = []
     failed = None
-    for index, entry in enumerate(embedded[:64]):
+    for index, entry in enumerate(embedded):
         target = entry
         if isinstance(entry, dict) and entry.get("type") == "EnvelopedVerifiableCredential":
             data = entry.get("id") or ""

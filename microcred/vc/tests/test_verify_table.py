@@ -220,6 +220,22 @@ def unavailable_status():
     return credential, {"status_fetcher": fetch}
 
 
+def clr_holding(credentials: list, *, signed_by_key: bool = True) -> dict:
+    from microcred.vc import compose
+
+    clr = compose.clr_credential(
+        id="urn:uuid:clr",
+        issuer={"id": KEY.did_key, "name": "Example University"},
+        credentials=credentials,
+        subject_id="did:example:learner",
+        name="Transcript",
+        valid_from="2026-02-01T00:00:00Z",
+    )
+    if not signed_by_key:  # too big to sign: another credential's proof, the check still runs
+        return {**clr, "proof": signed()["proof"]}
+    return sign(clr)
+
+
 V = verifier
 SIGNED_CASES = [
     # changed bytes in signed fields (rdfc and jcs)
@@ -404,6 +420,16 @@ SIGNED_CASES = [
     pytest.param(with_endorsement_tampered, V.ENDORSEMENTS, V.ENDORSEMENT_INVALID, id="endorsement-bad-signature"),
     pytest.param(
         with_endorsement_not_an_endorsement, V.ENDORSEMENTS, V.ENDORSEMENT_INVALID, id="endorsement-wrong-type"
+    ),
+    # CLR
+    pytest.param(
+        lambda: clr_holding([changed(signed(), "name", "Tampered")]),
+        V.CREDENTIALS,
+        V.CREDENTIAL_INVALID,
+        id="clr-tampered-credential",
+    ),
+    pytest.param(
+        lambda: clr_holding([signed()] * 257, signed_by_key=False), V.CREDENTIALS, V.TOO_MANY, id="clr-too-many"
     ),
     # VC-JWT
     pytest.param(lambda: unsigned_jwt("none"), V.PARSE, "jwt_alg_not_allowed", id="jwt-alg-none"),

@@ -284,17 +284,11 @@ def _verify(item: Any, context: _Context, depth: int) -> Report:
     steps = (_parse, _contexts, _schema, _subject, _proof, _validity, _status, _endorsements, _credentials)
     try:
         for step in steps:
-            current = len(run.report.checks)
             try:
-                step(run, item)
+                _run_step(run, step, item)
             except _Stop:
                 run.skip_rest("Not checked: the credential could not be read safely.")
                 break
-            except RecursionError:
-                _internal(run, current, step, TOO_DEEP, "The credential is nested too deeply to be checked.")
-            except Exception as exc:
-                message = f"The check stopped on an unexpected error ({type(exc).__name__})."
-                _internal(run, current, step, INTERNAL_ERROR, message)
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
@@ -303,6 +297,20 @@ def _verify(item: Any, context: _Context, depth: int) -> Report:
     proof = report.check(PROOF)
     report.valid = not report.failures and proof is not None and proof.outcome == PASS
     return report
+
+
+def _run_step(run: _Run, step: Callable[[_Run, Any], None], item: Any) -> None:
+    """One check; an unexpected error fails that check (and stops, for parse and contexts) instead of escaping."""
+    current = len(run.report.checks)
+    try:
+        step(run, item)
+    except _Stop:
+        raise
+    except RecursionError:
+        _internal(run, current, step, TOO_DEEP, "The credential is nested too deeply to be checked.")
+    except Exception as exc:
+        message = f"The check stopped on an unexpected error ({type(exc).__name__})."
+        _internal(run, current, step, INTERNAL_ERROR, message)
 
 
 _STEP_CODES = {

@@ -542,3 +542,36 @@ def test_bad_baked_image_is_rejected(build, code, reason):
     report = verifier.verify(build(), resolver=resolver(), now=NOW)
     assert not report.valid
     assert (code, reason) in [(check.code, check.reason) for check in report.failures], report.to_json()["checks"]
+
+
+class _Hostile:
+    """An object that fails whatever is done with it."""
+
+    def __eq__(self, other):
+        raise RuntimeError("boom")
+
+    def __hash__(self):
+        raise RuntimeError("boom")
+
+    def __repr__(self):
+        raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [float("nan"), {1, 2}, b"bytes", object(), _Hostile(), 10**400, {"k": _Hostile()}, {1: "an int key"}],
+    ids=["nan", "set", "bytes", "object", "hostile", "huge-int", "nested-hostile", "int-key"],
+)
+def test_python_values_json_cannot_hold_never_raise(value):
+    credential = signed()
+    credential["credentialSubject"]["achievement"]["name"] = value
+    report = verifier.verify(credential, resolver=resolver(), now=NOW)
+    assert not report.valid
+    assert report.failures
+
+
+def test_hostile_context_entry_never_raises():
+    credential = signed()
+    credential["@context"] = [credential["@context"][0], _Hostile()]
+    report = verifier.verify(credential, resolver=resolver(), now=NOW)
+    assert not report.valid

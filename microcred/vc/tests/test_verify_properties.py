@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -81,3 +82,34 @@ def _at(document, path):
     for part in path:
         document = document[part]
     return document
+
+
+TOKEN_CREDENTIAL = unsigned(subject_identifier=hashed_identity("ada@example.org", "5a1t"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_changed_string_in_a_vc_jwt_is_invalid(data):
+    from microcred.vc import jwt
+    from microcred.vc.tests.verify_fixtures import KEY
+
+    token = jwt.sign_jwt(TOKEN_CREDENTIAL, KEY, kid=KEY.did_key_verification_method)
+    head, body, signature = token.split(".")
+    parts = {
+        "header": json.loads(jwt.b64url_decode(head, "header")),
+        "payload": json.loads(jwt.b64url_decode(body, "payload")),
+    }
+    paths = list(string_paths(parts))
+    path = data.draw(st.sampled_from(paths), label="path")
+    original = _at(parts, path)
+    new = data.draw(st.text(min_size=1, max_size=12).filter(lambda text: text != original), label="new value")
+    changed = replaced(parts, path, new)
+    forged = ".".join(
+        [
+            jwt.b64url_encode(json.dumps(changed["header"]).encode()),
+            jwt.b64url_encode(json.dumps(changed["payload"]).encode()),
+            signature,
+        ]
+    )
+    report = verifier.verify(forged, resolver=resolver(), now=NOW)
+    assert not report.valid, (path, original, new)

@@ -213,16 +213,24 @@ def decide(
     )
 
 
-def _follow(enrolment: Enrolment, decision: RuleDecision) -> None:
-    """Move an enrolment that was not awarded along: some results in → in progress; every input the rule reads
-    is in and the rule is not met → assessed (a new result or a correction is needed for an award)."""
-    values = list(decision.inputs.values())
-    status = enrolment.status
-    if decision.outcome == award_rules.NOT_MET and values and all(v is not None for v in values):
+MOVABLE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS)
+
+
+def next_status(current: str, outcome: str, inputs: dict[str, Any]) -> str | None:
+    """Where an enrolment that was not awarded moves: some results in → in progress; every input the rule reads is
+    in and the rule is not met → assessed (a new result or a correction is needed for an award). None: stay."""
+    values = list(inputs.values())
+    status = current
+    if outcome == award_rules.NOT_MET and values and all(v is not None for v in values):
         status = EnrolmentStatus.ASSESSED
     elif any(v is not None for v in values):
         status = EnrolmentStatus.IN_PROGRESS
-    if status != enrolment.status and enrolment.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS):
+    return status if status != current and current in MOVABLE else None
+
+
+def _follow(enrolment: Enrolment, decision: RuleDecision) -> None:
+    status = next_status(enrolment.status, decision.outcome, decision.inputs)
+    if status is not None:
         enrolment.status = status
         enrolment.save(update_fields=["status", "updated_at"])
 

@@ -9,6 +9,7 @@ learner already awarded is skipped (one award per enrolment, enforced by the dat
 from __future__ import annotations
 
 import traceback
+from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
@@ -19,8 +20,8 @@ from django_tasks import task
 
 from microcred.accounts.permissions import SYSTEM, require
 from microcred.assessment import award_rules, selectors
-from microcred.assessment.models import Award, BulkAwardJob, Enrolment, EnrolmentStatus, JobStatus
-from microcred.assessment.services.awards import award_if_earned, issue_context
+from microcred.assessment.models import Award, BulkAwardJob, Enrolment, EnrolmentStatus, JobStatus, RuleDecision
+from microcred.assessment.services.awards import MOVABLE, award_if_earned, issue_context, next_status
 from microcred.audit.services import record
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict
@@ -91,12 +92,12 @@ def run_bulk_award(job_id: int, *, chunk: int = CHUNK) -> BulkAwardJob:
             if not enrolments:
                 break
             awarded_before = set(Award.objects.filter(enrolment__in=enrolments).values_list("enrolment_id", flat=True))
-            facts = selectors.facts_for_many(credential, [e for e in enrolments if e.pk not in awarded_before])
+            # Awarded earlier (a previous run, or by hand): nothing to do, nothing issued twice.
+            pending = [e for e in enrolments if e.pk not in awarded_before]
+            facts = selectors.facts_for_many(credential, pending)
             counts = {"awarded": 0, "not_met": 0, "undetermined": 0, "failed": 0}
             error = ""
-            for enrolment in enrolments:
-                if enrolment.pk in awarded_before:
-                    continue  # awarded earlier (a previous run, or by hand): nothing to do, nothing issued twice
+            for enrolment in _decide_unearned(credential, pending, facts, context.compiled, counts):
                 try:
                     award = award_if_earned(enrolment=enrolment, facts=facts[enrolment.pk], context=context)
                 except Exception:  # one learner's failure must not stop the cohort; it is counted and reported
@@ -134,6 +135,46 @@ def run_bulk_award(job_id: int, *, chunk: int = CHUNK) -> BulkAwardJob:
             after={"processed": job.processed, "awarded": job.awarded, "failed": job.failed},
         )
     return job
+
+
+def _decide_unearned(
+    credential: MicroCredential,
+    pending: list[Enrolment],
+    facts: dict[int, award_rules.Facts],
+    compiled: award_rules.CompiledRule | None,
+    counts: dict[str, int],
+) -> list[Enrolment]:
+    """Decide the rule for a chunk at once and store, in one transaction, the decisions of those who did not earn
+    it; return those who did, each to be decided again and awarded in its own transaction."""
+    if compiled is None:
+        return pending  # no rule: the per-learner path records that nothing can be decided
+    rule = credential.award_rule.strip()
+    earned: list[Enrolment] = []
+    decisions: list[RuleDecision] = []
+    moves: dict[str, list[int]] = defaultdict(list)
+    for enrolment in pending:
+        decision = award_rules.evaluate(compiled, facts[enrolment.pk])
+        if decision.met:
+            earned.append(enrolment)
+            continue
+        counts["undetermined" if decision.outcome == award_rules.UNDETERMINED else "not_met"] += 1
+        decisions.append(
+            RuleDecision(
+                enrolment=enrolment,
+                rule=rule,
+                outcome=decision.outcome,
+                inputs=decision.inputs,
+                missing=decision.missing,
+            )
+        )
+        status = next_status(enrolment.status, decision.outcome, decision.inputs)
+        if status is not None:
+            moves[status].append(enrolment.pk)
+    with transaction.atomic():
+        RuleDecision.objects.bulk_create(decisions, batch_size=500)
+        for status, ids in moves.items():
+            Enrolment.objects.filter(pk__in=ids, status__in=MOVABLE).update(status=status, updated_at=timezone.now())
+    return earned
 
 
 def resume_bulk_award(*, actor: Any, job: BulkAwardJob) -> BulkAwardJob:

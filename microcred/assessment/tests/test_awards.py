@@ -13,6 +13,7 @@ from microcred.assessment.models import (
     Award,
     AwardStatus,
     BulkAwardJob,
+    Enrolment,
     EnrolmentStatus,
     JobStatus,
     RuleDecision,
@@ -296,6 +297,15 @@ def test_bulk_award_is_idempotent(wil) -> None:
         0,
     )
     assert Award.objects.count() == 3 == IssuedCredential.objects.count()
+    statuses = [Enrolment.objects.get(pk=e.pk).status for e in learners]
+    assert statuses == ["awarded", "assessed", "awarded", "assessed", "awarded", "enrolled"]
+    latest = [e.decisions.order_by("-pk").first() for e in learners]
+    assert [d.outcome for d in latest] == ["met", "not_met", "met", "not_met", "met", "undetermined"]
+    assert latest[1].inputs['grade("PD course")'] == "70.00" and latest[5].missing == [
+        'grade("PD course")',
+        'level("communication")',
+        'level("collaboration")',
+    ]
     again = bulk.run_bulk_award(job.pk)
     assert again.awarded == 3
     second = bulk.run_bulk_award(bulk.start_bulk_award(actor=wil.admin, credential=wil.credential, enqueue=False).pk)

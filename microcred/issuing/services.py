@@ -547,6 +547,8 @@ def _check_vc(credential: dict[str, Any], errors: ErrorList) -> str | None:
     base = contexts[0] if isinstance(contexts, list) and contexts else None
     if base not in VC_CONTEXTS:
         errors.add("credential.@context", "invalid", _("The first context must be the VC 1.1 or 2.0 context."))
+    elif not all(isinstance(context, str) for context in contexts):  # verifiers (ours too) refuse inline contexts
+        errors.add("credential.@context", "context_inline", _("Contexts are URLs; inline contexts are not accepted."))
     if "VerifiableCredential" not in _types(credential.get("type")):
         errors.add("credential.type", "invalid", _("The type must include VerifiableCredential."))
     subjects = credential.get("credentialSubject")

@@ -172,6 +172,9 @@ def test_hostile_issue_bodies(token, provider, raw, status) -> None:
         ({"proof": {"type": "DataIntegrityProof"}}, "credential.proof"),
         ({"issuer": 42}, "credential.issuer"),
         ({"undefinedTerm": "dropped by JSON-LD"}, "credential"),
+        ({"@context": [CREDENTIALS_V2, {"@vocab": "https://evil.example/"}]}, "credential.@context"),
+        ({"@context": [CREDENTIALS_V2, "https://evil.example/context"]}, "credential"),
+        ({"credentialSubject": {"id": "did:example:x", "https://schema.org/name": list(range(60_000))}}, "credential"),
     ],
 )
 def test_invalid_credentials_are_400_with_the_field(token, provider, change, field) -> None:

@@ -245,6 +245,7 @@ class _Context:
     max_bytes: int
     check_status: bool
     status_lists: dict[str, Any] = field(default_factory=dict)
+    in_clr: bool = False  # a credential a CLR holds: the CLR schema already checked its shape
 
     def get_resolver(self) -> Any:
         if self.resolver is None:
@@ -496,6 +497,9 @@ def _fail_contexts(run: _Run, reason: str, message: str) -> Any:
 
 def _schema(run: _Run, item: Any) -> None:
     credential = run.report.credential or {}
+    if run.context.in_clr and run.jwt_parts is None:
+        run.add(SCHEMA, SKIP, "The CLR 2.0 schema checked this credential as part of the CLR.")
+        return
     chosen = schema_module.schema_for(credential)
     if chosen is None:
         run.add(SCHEMA, SKIP, "No 1EdTech schema applies to this type of credential.")
@@ -1026,6 +1030,7 @@ def _credentials(run: _Run, item: Any) -> None:
         context = _nested_context(run.context)
         context.status_fetcher = run.context.status_fetcher
         context.check_status = run.context.check_status
+        context.in_clr = True
         sub = _verify(target, context, run.depth + 1)
         failure = sub.first_failure
         details.append({"index": index, "valid": sub.valid, "failure": failure.to_json() if failure else None})

@@ -19,6 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser = actions.add_parser(name, help=help_text, description=help_text)
         parser.add_argument("organization", help="the organization's short name (slug)")
         parser.set_defaults(func=run)
+    help_text = "remove a retired key from the DID document (it leaked): what it signed stops verifying"
+    parser = actions.add_parser("withdraw", help=help_text, description=help_text)
+    parser.add_argument("organization", help="the organization's short name (slug)")
+    parser.add_argument("key", help="the key's publicKeyMultibase (z6Mk…), as `keys list` prints it")
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from microcred.accounts.permissions import CLI
     from microcred.accounts.selectors import organization_by_slug
     from microcred.errors import DomainError
-    from microcred.issuing import identity, services
+    from microcred.issuing import identity, selectors, services
 
     try:
         organization = organization_by_slug(args.organization)
@@ -39,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         elif args.keys_action == "rotate":
             key = services.rotate_issuer_key(actor=CLI, organization=organization)
             print(f"now signing with {identity.verification_method_id(organization, key)}")
+        elif args.keys_action == "withdraw":
+            key = selectors.key_by_multibase(organization, args.key)
+            services.withdraw_issuer_key(actor=CLI, key=key)
+            print(f"withdrawn {identity.verification_method_id(organization, key)}")
         elif args.keys_action == "list":
             for key in organization.issuer_keys.order_by("created_at"):
                 state = "withdrawn" if key.withdrawn_at else "retired" if key.retired_at else "active"

@@ -141,3 +141,23 @@ def test_only_admins_see_and_manage_keys(api_as, provider, role) -> None:
     assert client.get(f"organizations/{provider.slug}/keys").status_code == 403
     assert client.post(f"organizations/{provider.slug}/keys/rotate").status_code == 403
     assert api_as().get(f"organizations/{provider.slug}/keys").status_code == 401
+
+
+def test_no_response_carries_secret_key_material(api_as, admin, provider, achievement) -> None:
+    from microcred.issuing import services
+
+    client = api_as(admin)
+    responses = [client.post(f"organizations/{provider.slug}/credentials", _body(achievement))]
+    pair, key = services.signing_key(provider)
+    responses.append(client.get(f"organizations/{provider.slug}/keys"))
+    public_id = responses[0].json_body["id"].removeprefix("urn:uuid:")
+    responses.append(client.post(f"credentials/{public_id}/suspend", {}))
+    page = Client()
+    bodies = [r.content for r in responses] + [
+        page.get(f"/organizations/{provider.slug}/did.json").content,
+        page.get(f"/credentials/{public_id}").content,
+    ]
+    secrets = (pair.secret_key_multibase.encode(), pair.private_bytes.hex().encode(), bytes(key.encrypted_private_key))
+    for body in bodies:
+        for secret in secrets:
+            assert secret not in body

@@ -199,6 +199,13 @@ def test_the_keys_cli(provider) -> None:
     assert code == 0 and "retired" in out and "active" in out
     code, out = run("export-did", provider.slug)
     assert code == 0 and len(json.loads(out)["verificationMethod"]) == 2
+    old_key = provider.issuer_keys.order_by("created_at").first().public_key_multibase
+    code, out = run("withdraw", provider.slug, old_key)
+    assert code == 0 and "withdrawn" in out
+    code, out = run("withdraw", provider.slug, old_key)
+    assert code == 2 and "key_withdrawn" in out
+    code, out = run("withdraw", provider.slug, "z6MkNope")
+    assert code == 2 and "key_not_found" in out
     code, out = run("list", "no-such-org")
     assert code == 2 and "organization_not_found" in out
 

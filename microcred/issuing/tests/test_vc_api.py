@@ -366,3 +366,11 @@ def test_a_presentation_proved_for_the_wrong_purpose(signed) -> None:
     response = _post("/presentations/verify", {"verifiablePresentation": presentation})
     assert response.status_code == 400
     assert response.body["presentationResult"]["errors"][0]["code"] == "proof_purpose_mismatch"
+
+
+def test_json_clients_need_no_csrf_token(signed, token) -> None:
+    """Verifiers and the W3C test suites post JSON without cookies; only a browser session needs the CSRF token."""
+    client = Client(enforce_csrf_checks=True)
+    assert _post("/credentials/verify", {"verifiableCredential": signed}, client=client).status_code == 200
+    response = _post("/credentials/issue", {"credential": _credential()}, token=token, client=client)
+    assert response.status_code == 201

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import re
 import threading
 import uuid
@@ -52,9 +53,13 @@ MAX_JSON_VALUES = 50_000
 MAX_MERGE_WORK = 1_000_000
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+MAX_SAFE_INTEGER = 2**53
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")  # BCP 47, as JSON-LD checks it
+_DECIMAL = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 def _escape_table(characters: list[int], echar: dict[str, str]) -> dict[int, str]:
@@ -325,6 +330,37 @@ class _Processor(jsonld.JsonLdProcessor):
     def __init__(self, on_property_dropped: Callable[[Any], Any], memo: _LockedLRU) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self._memo = memo
+        self.free_floating: list[Any] = []
+
+    def _expand(
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        expanded = super()._expand(
+            active_ctx,
+            active_property,
+            element,
+            options,
+            inside_list=inside_list,
+            inside_index=inside_index,
+            type_scoped_ctx=type_scoped_ctx,
+        )
+        # A scalar, a value or an object with nothing but an id directly in a graph is dropped silently
+        # (jsonld.js's safe mode refuses it: "free-floating scalar", "object with only @id"…).
+        if (
+            expanded is None
+            and element is not None
+            and not inside_list
+            and (active_property is None or self._expand_iri(active_ctx, active_property, vocab=True) == "@graph")
+        ):
+            self.free_floating.append(element)
+        return expanded
 
     def _process_context(
         self,
@@ -421,6 +457,27 @@ def _check_shape(document: Any) -> None:
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            _check_number(value)
+
+
+def _check_number(value: float) -> None:
+    """Refuse numbers that JavaScript, and so the reference libraries, would read or write differently."""
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise CanonicalizationError(
+                f"The integer {value} is beyond 2^53: other implementations would read it as another number.",
+                code="jsonld_invalid",
+            )
+    elif not math.isfinite(value):
+        raise CanonicalizationError(f"{value} is not a JSON number.", code="jsonld_invalid")
+    elif value == 0 and math.copysign(1.0, value) < 0:
+        raise CanonicalizationError("-0.0 is written differently by different implementations.", code="jsonld_invalid")
+    elif 0 < abs(value) < 1e-6 and not value.is_integer():
+        # jsonld.js writes such a number as the integer 0 (its String() has no decimal point).
+        raise CanonicalizationError(
+            f"The number {value!r} is too small to canonicalize the same way everywhere.", code="jsonld_invalid"
+        )
 
 
 def _dropped(what: str, term: Any) -> CanonicalizationError:
@@ -440,7 +497,7 @@ def _is_absolute(value: Any) -> bool:
     """
     return (
         isinstance(value, str)
-        and _ABSOLUTE_IRI.match(value) is not None
+        and _ABSOLUTE_IRI.fullmatch(value) is not None
         and not value.startswith(jsonld.DEFAULT_BASE_IRI)
     )
 
@@ -463,9 +520,7 @@ def _check_expanded(expanded: Any) -> None:
         if not isinstance(value, dict):
             continue
         if "@value" in value:
-            datatype = value.get("@type")
-            if datatype is not None and datatype != "@json" and not _is_absolute(datatype):
-                raise _dropped("The datatype", datatype)
+            _check_value_object(value)
             continue
         node_id = value.get("@id")
         if isinstance(node_id, str):
@@ -487,6 +542,14 @@ def _check_expanded(expanded: Any) -> None:
                         raise _dropped("The property", reverse_property)
                     stack.append(reverse_value)
             elif key.startswith("@"):
+                if key in ("@graph", "@included"):
+                    for member in item if isinstance(item, list) else [item]:
+                        if not isinstance(member, dict) or "@value" in member or "@list" in member:
+                            raise CanonicalizationError(
+                                f"The {key} member {_short(member)} is not a node; JSON-LD would drop it and it "
+                                "would not be signed.",
+                                code="undefined_term",
+                            )
                 if key in ("@list", "@set", "@graph", "@included"):
                     stack.append(item)
             elif _is_absolute(key):
@@ -498,6 +561,28 @@ def _check_expanded(expanded: Any) -> None:
             "The document gives some nodes too many values for one property; it is not canonicalized.",
             code="canonicalization_limit",
         )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check_value_object(value: dict[str, Any]) -> None:
+    datatype = value.get("@type")
+    if datatype is not None and datatype != "@json" and not _is_absolute(datatype):
+        raise _dropped("The datatype", datatype)
+    language = value.get("@language")
+    if language is not None and (not isinstance(language, str) or _LANGUAGE_TAG.fullmatch(language) is None):
+        raise CanonicalizationError(f"{language!r} is not a language tag.", code="jsonld_invalid")
+    literal = value["@value"]
+    if datatype == XSD_DOUBLE and isinstance(literal, str):
+        # pyld and jsonld.js convert such strings differently unless they are plain decimal numbers.
+        number = float(literal) if _DECIMAL.fullmatch(literal) else math.nan
+        if not math.isfinite(number) or (number == 0 and literal.startswith("-")):
+            raise CanonicalizationError(f"{literal!r} is not an xsd:double number.", code="jsonld_invalid")
+    elif isinstance(literal, int | float) and not isinstance(literal, bool):
+        _check_number(literal)
 
 
 def _find_cause(error: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -526,11 +611,19 @@ def to_dataset(document: dict[str, Any], *, loader: Loader | None = None) -> lis
         "extractAllScripts": True,
         "processingMode": "json-ld-1.1",
         "produceGeneralizedRdf": False,
+        # As the eddsa-rdfc-2022 reference does: a base direction becomes an i18n datatype, not dropped.
+        "rdfDirection": "i18n-datatype",
     }
     try:
         expanded = processor.expand(document, options)
         if dropped:
             raise _dropped("The property", dropped[0])
+        if processor.free_floating:
+            raise CanonicalizationError(
+                f"{_short(processor.free_floating[0])} is not a node with statements where it stands; JSON-LD would "
+                "drop it and it would not be signed.",
+                code="undefined_term",
+            )
         _check_expanded(expanded)
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
@@ -541,7 +634,7 @@ def to_dataset(document: dict[str, Any], *, loader: Loader | None = None) -> lis
                 dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
             else:
                 raise _dropped("The graph", graph_name)
-        return _quads_of(dataset)
+        quads = _quads_of(dataset)
     except VCError:
         raise
     except RecursionError:
@@ -552,6 +645,12 @@ def to_dataset(document: dict[str, Any], *, loader: Loader | None = None) -> lis
             raise context_error from None
         message = f"The document is not valid JSON-LD: {_describe(error)}"
         raise CanonicalizationError(message, code="jsonld_invalid") from None
+    if not quads:
+        raise CanonicalizationError(
+            "The document makes no RDF statement: JSON-LD would drop all of it, so nothing would be signed.",
+            code="undefined_term",
+        )
+    return quads
 
 
 def _describe(error: BaseException) -> str:

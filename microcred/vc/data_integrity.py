@@ -51,6 +51,9 @@ _XSD_DATE_TIME = re.compile(
 )
 
 
+_BASE58BTC_MULTIBASE = re.compile(r"z[1-9A-HJ-NP-Za-km-z]{1,128}")
+
+
 @dataclass(frozen=True)
 class SigningInput:
     """What a proof signs, with the intermediate values the W3C test vectors list."""
@@ -75,7 +78,7 @@ def is_xml_datetime(value: Any) -> bool:
     """True for an XML Schema ``dateTime`` (time zone optional) that names a real instant."""
     if not isinstance(value, str):
         return False
-    match = _XSD_DATE_TIME.match(value)
+    match = _XSD_DATE_TIME.fullmatch(value)
     if match is None:
         return False
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
@@ -265,7 +268,8 @@ def _check_context_prefix(document: dict[str, Any], proof: dict[str, Any]) -> No
 
 
 def _decode_proof_value(proof_value: Any) -> bytes:
-    if not isinstance(proof_value, str) or not proof_value.startswith("z"):
+    # The alphabet is checked here because the base58 library forgives surrounding whitespace.
+    if not isinstance(proof_value, str) or _BASE58BTC_MULTIBASE.fullmatch(proof_value) is None:
         raise ProofError(
             "proofValue must be a multibase base58-btc string (starting with 'z').", code="proof_value_malformed"
         )

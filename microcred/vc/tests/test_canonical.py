@@ -453,7 +453,7 @@ def test_blank_node_labels_agree_with_pyld_where_pyld_is_right(path):
 @settings(max_examples=60, deadline=None)
 @given(size=st.integers(min_value=2, max_value=5), edges=st.sets(st.tuples(st.integers(0, 4), st.integers(0, 4))))
 def test_blank_node_graphs_agree_with_pyld(size, edges):
-    nodes = [{"@id": f"_:n{i}", "http://example.com/p": []} for i in range(size)]
+    nodes = [{"@id": f"_:n{i}", "http://example.com/kind": "node", "http://example.com/p": []} for i in range(size)]
     for source, target in edges:
         if source < size and target < size:
             nodes[source]["http://example.com/p"].append({"@id": f"_:n{target}"})
@@ -475,3 +475,76 @@ def test_a_quad_naming_one_blank_node_twice_is_hashed_once_as_rdfc_1_0_says():
     assert canonical.canonicalize(document) == (
         "_:c14n0 <http://example.com/p> _:c14n0 .\n_:c14n1 <http://example.com/p> _:c14n0 .\n"
     )
+
+
+VOCAB = {"@vocab": "https://vocab.example/"}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_a_base_direction_becomes_an_i18n_datatype_as_in_the_reference_cryptosuite():
+    label = {"@value": "تخمير", "@language": "AR", "@direction": "rtl"}
+    document = {"@context": [CREDENTIALS_V2, VOCAB], "@id": "urn:x", "label": label}
+    expected = '<urn:x> <https://vocab.example/label> "تخمير"^^<https://www.w3.org/ns/i18n#ar_rtl> .\n'
+    assert canonical.canonicalize(document) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        2**53 + 1,
+        -(2**53) - 1,
+        10**21,
+        1e-7,
+        5e-324,
+        -0.0,
+        float("nan"),
+        float("inf"),
+        {"@value": "2024-01-01", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+        {"@value": "0x10", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+        {"@value": "1_0", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+        {"@value": "-0", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+        {"@value": "1e400", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+        {"@value": "Infinity", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+        {"@value": "x", "@language": "not a tag"},
+    ],
+)
+def test_values_other_implementations_would_read_or_write_differently_are_refused(value):
+    # Each of these canonicalizes differently in jsonld.js (JavaScript numbers, parseFloat) or is not valid RDF.
+    document = {"@context": [CREDENTIALS_V2, VOCAB], "@id": "urn:x", "value": value}
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "jsonld_invalid"
+
+
+@pytest.mark.parametrize(
+    ("value", "nquad"),
+    [
+        (2**53, '"9007199254740992"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        (1.5, '"1.5E0"^^<http://www.w3.org/2001/XMLSchema#double>'),
+        (0.000001, '"1.0E-6"^^<http://www.w3.org/2001/XMLSchema#double>'),
+        (3.0, '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ({"@value": "1.5", "@type": XSD + "double"}, f'"1.5E0"^^<{XSD}double>'),
+        ({"@value": "007", "@type": XSD + "integer"}, f'"007"^^<{XSD}integer>'),
+    ],
+)
+def test_numbers_both_implementations_agree_on(value, nquad):
+    document = {"@context": [CREDENTIALS_V2, VOCAB], "@id": "urn:x", "value": value}
+    assert canonical.canonicalize(document) == f"<urn:x> <https://vocab.example/value> {nquad} .\n"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"@context": [CREDENTIALS_V2]},
+        {"@context": [CREDENTIALS_V2, VOCAB], "list": []},
+        {"@context": [CREDENTIALS_V2, VOCAB], "@graph": ["a free-floating string"]},
+        {"@context": [CREDENTIALS_V2, VOCAB], "@graph": [{"@id": "urn:x", "p": 1}, {"@value": "floating"}]},
+        {"@context": [CREDENTIALS_V2, VOCAB], "@graph": [{"@id": "urn:x", "p": 1}, {"@id": "urn:only-an-id"}]},
+        {"@context": [CREDENTIALS_V2, VOCAB], "@id": "urn:x", "p": 1, "@included": ["a free-floating string"]},
+    ],
+    ids=["nothing", "empty-list", "graph-scalar", "graph-value", "graph-only-id", "included-scalar"],
+)
+def test_documents_whose_content_json_ld_would_drop_are_refused(document):
+    with pytest.raises(CanonicalizationError) as refused:
+        canonical.canonicalize(document)
+    assert refused.value.code == "undefined_term"

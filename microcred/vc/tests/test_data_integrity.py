@@ -68,6 +68,7 @@ def refusal(document: dict[str, Any], proof: dict[str, Any] | None = None, key: 
 
 
 SUITES = pytest.mark.parametrize("cryptosuite", data_integrity.SUPPORTED_CRYPTOSUITES)
+SIGNED_RDFC_PROOF_VALUE = signed()["proof"][0]["proofValue"]
 
 
 @SUITES
@@ -271,6 +272,9 @@ def test_switching_cryptosuite_between_the_two_suites_fails():
         ({"proofValue": "z3vQB7B6MrGQZaxCuFg4oh"}, "proof_value_malformed"),
         ({"proofValue": 12}, "proof_value_malformed"),
         ({"proofValue": "z" + "1" * 500}, "proof_value_malformed"),
+        ({"proofValue": SIGNED_RDFC_PROOF_VALUE + " "}, "proof_value_malformed"),
+        ({"proofValue": " " + SIGNED_RDFC_PROOF_VALUE}, "proof_value_malformed"),
+        ({"proofValue": SIGNED_RDFC_PROOF_VALUE + "\n"}, "proof_value_malformed"),
         ({"@context": ["https://www.w3.org/ns/credentials/examples/v2"]}, "proof_malformed"),
     ],
 )
@@ -358,15 +362,21 @@ SIGNED = {suite: signed(suite) for suite in data_integrity.SUPPORTED_CRYPTOSUITE
     cryptosuite=st.sampled_from(data_integrity.SUPPORTED_CRYPTOSUITES),
     choice=st.integers(min_value=0),
     replacement=st.text(max_size=40),
+    how=st.sampled_from(["replace", "append", "prepend"]),
 )
-def test_changing_any_string_of_a_signed_credential_makes_verification_fail(cryptosuite, choice, replacement):
+def test_changing_any_string_of_a_signed_credential_makes_verification_fail(cryptosuite, choice, replacement, how):
     document = copy.deepcopy(SIGNED[cryptosuite])
     paths = string_paths(document)
     path = paths[choice % len(paths)]
     target = document
     for step in path[:-1]:
         target = target[step]
-    if target[path[-1]] == replacement:
+    original = target[path[-1]]
+    if how == "append":
+        replacement = original + (replacement or " ")
+    elif how == "prepend":
+        replacement = (replacement or " ") + original
+    elif replacement == original:
         replacement += "x"
     target[path[-1]] = replacement
     with pytest.raises(VCError):

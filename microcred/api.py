@@ -154,6 +154,9 @@ def register_routers() -> None:
     from microcred.assessment.api import router as assessment_router
 
     api.add_router("/", assessment_router)
+    from microcred.frameworks.api import router as frameworks_router
+
+    api.add_router("/", frameworks_router)
     from microcred.issuing.api import router as issuing_router
 
     api.add_router("/", issuing_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("microcred.accounts.urls")),
     path("wallet/", include("microcred.wallet.urls")),
     path("catalog/", include("microcred.catalog.urls")),
+    path("frameworks/", include("microcred.frameworks.urls")),
     path("assessment/", include("microcred.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,0 +1,223 @@
+"""Framework pages: the list, a version's tree (lazy levels, search, permalinks), a competency, imports,
+crosswalk review. Thin: parse, call one selector or service, render; domain errors show as pages or
+beside form fields."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from microcred.accounts.models import Organization
+from microcred.accounts.permissions import can
+from microcred.accounts.selectors import organization_by_slug
+from microcred.errors import DomainError, NotFound
+from microcred.frameworks import imports, selectors, services
+from microcred.frameworks.forms import CrosswalkForm, ImportForm
+from microcred.frameworks.models import Framework, ImportStatus, LinkStatus, MatchRelation
+
+
+def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return render(request, "error.html", {"error": error}, status=error.status)
+
+
+def _editable_organizations(user: object) -> list[Organization]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = Organization.objects.filter(memberships__user=user).distinct().order_by("name")
+    return [org for org in rows if can(user, "frameworks.edit", org)]
+
+
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = selectors.visible_frameworks(request.user).order_by("title")
+    return render(
+        request,
+        "frameworks/list.html",
+        {"frameworks": frameworks, "organizations": _editable_organizations(request.user)},
+    )
+
+
+def framework(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        found = selectors.framework_version(request.user, slug)
+    except DomainError as error:
+        return _error(request, error)
+    return redirect("frameworks:framework_version", found.slug, found.version)
+
+
+def framework_version(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    try:
+        found = selectors.framework_version(request.user, slug, version)
+    except DomainError as error:
+        return _error(request, error)
+    query = request.GET.get("q", "").strip()[:200]
+    nodes, total = selectors.children(found, None)
+    context = {
+        "framework": found,
+        "nodes": nodes,
+        "total": total,
+        "query": query,
+        "matches": selectors.search(found, query) if query else None,
+        "versions": [f for f in selectors.versions_of(found) if selectors.may_see(request.user, f)],
+        "scales": found.scales.prefetch_related("levels"),
+        "crosswalks": selectors.crosswalks_of(found, request.user),
+        "may_edit": selectors.may_edit(request.user, found),
+        "crosswalk_form": CrosswalkForm(frameworks=_crosswalk_targets(request, found))
+        if _editable_organizations(request.user)
+        else None,
+    }
+    return render(request, "frameworks/framework.html", context)
+
+
+def _crosswalk_targets(request: HttpRequest, source: Framework) -> list[Framework]:
+    return [f for f in selectors.visible_frameworks(request.user).order_by("title") if f.pk != source.pk]
+
+
+def children(request: HttpRequest, slug: str, version: str, identifier: str) -> HttpResponse:
+    """One level of the tree as an HTML fragment, loaded when a branch is opened."""
+    try:
+        found = selectors.framework_version(request.user, slug, version)
+        parent = selectors.competency(found, identifier)
+    except DomainError as error:
+        return HttpResponse(error.message, status=error.status)
+    nodes, total = selectors.children(found, parent)
+    return render(request, "frameworks/tree_level.html", {"framework": found, "nodes": nodes, "total": total})
+
+
+def competency(request: HttpRequest, slug: str, version: str, identifier: str) -> HttpResponse:
+    try:
+        found = selectors.framework_version(request.user, slug, version)
+        item = selectors.competency(found, identifier)
+    except DomainError as error:
+        return _error(request, error)
+    nodes, total = selectors.children(found, item)
+    context = {
+        "framework": found,
+        "item": item,
+        "ancestors": selectors.ancestors(item),
+        "nodes": nodes,
+        "total": total,
+        "links": selectors.links_of(item),
+        "criteria": item.rubric_criteria.select_related("rubric").prefetch_related("levels"),
+        "aligned_url": f"{reverse('catalog:search')}?competency={item.pk}",
+    }
+    return render(request, "frameworks/competency.html", context)
+
+
+def by_uri(request: HttpRequest, identifier: str) -> HttpResponse:
+    """A URI the platform minted: the page of what it names."""
+    try:
+        found, item = selectors.by_uri(request.build_absolute_uri(request.path))
+    except NotFound:
+        try:
+            found, item = selectors.by_uri(identifier)
+        except DomainError as error:
+            return _error(request, error)
+    if item is not None:
+        return redirect("frameworks:competency", found.slug, found.version, item.identifier)
+    return redirect("frameworks:framework_version", found.slug, found.version)
+
+
+@login_required
+def start_import(request: HttpRequest, organization: str) -> HttpResponse:
+    try:
+        org = organization_by_slug(organization)
+    except DomainError as error:
+        return _error(request, error)
+    if not can(request.user, "frameworks.edit", org):
+        return _error(request, NotFound(_("No such organization."), code="organization_not_found"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports.start_import(
+                actor=request.user,
+                organization=org,
+                source_format=form.cleaned_data["format"],
+                data=upload.read(),
+                file_name=upload.name,
+                options={"title": form.cleaned_data["title"], "version": form.cleaned_data["version"]},
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            return redirect("frameworks:import_job", job.pk)
+    return render(
+        request, "frameworks/import.html", {"form": form, "organization": org}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    try:
+        job = selectors.import_job(request.user, job_id)
+    except DomainError as error:
+        return _error(request, error)
+    running = job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    return render(request, "frameworks/import_job.html", {"job": job, "running": running})
+
+
+@login_required
+@require_POST
+def create_crosswalk(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    try:
+        source = selectors.framework_version(request.user, slug, version)
+        form = CrosswalkForm(request.POST, frameworks=_crosswalk_targets(request, source))
+        if not form.is_valid():
+            messages.error(request, _("Choose a framework to map to."))
+            return redirect("frameworks:framework_version", source.slug, source.version)
+        organizations = _editable_organizations(request.user)
+        if not organizations:
+            return _error(request, NotFound(_("No such organization."), code="organization_not_found"))
+        crosswalk = services.create_crosswalk(
+            actor=request.user,
+            organization=organizations[0],
+            source_framework=source,
+            target_framework=form.cleaned_data["target"],
+        )
+    except DomainError as error:
+        return _error(request, error)
+    return redirect("frameworks:crosswalk", crosswalk.pk)
+
+
+def crosswalk(request: HttpRequest, crosswalk_id: int) -> HttpResponse:
+    try:
+        found = selectors.crosswalk(request.user, crosswalk_id)
+    except DomainError as error:
+        return _error(request, error)
+    links = found.links.select_related("source", "target", "confirmed_by").order_by(
+        "status", "source__sort_order", "source_id", "-score"
+    )
+    context = {
+        "crosswalk": found,
+        "suggested": [link for link in links if link.status == LinkStatus.SUGGESTED][:300],
+        "decided": [link for link in links if link.status != LinkStatus.SUGGESTED][:300],
+        "relations": MatchRelation.choices,
+        "may_edit": found.organization is not None and can(request.user, "frameworks.edit", found.organization),
+    }
+    return render(request, "frameworks/crosswalk.html", context)
+
+
+@login_required
+@require_POST
+def crosswalk_action(request: HttpRequest, crosswalk_id: int) -> HttpResponse:
+    try:
+        found = selectors.crosswalk(request.user, crosswalk_id)
+        if "suggest" in request.POST:
+            made = services.suggest_links(actor=request.user, crosswalk=found)
+            messages.success(request, _("%(n)s suggestions to review.") % {"n": len(made)})
+        else:
+            link = found.links.filter(pk=request.POST.get("link", "0") or "0").first()
+            if link is None:
+                raise NotFound(_("No such link."), code="link_not_found")
+            relation = request.POST.get("relation") or None
+            services.decide_link(actor=request.user, link=link, accept="accept" in request.POST, relation=relation)
+    except (DomainError, ValueError) as error:
+        if isinstance(error, ValueError):
+            error = NotFound(_("No such link."), code="link_not_found")
+        return _error(request, error)
+    return redirect("frameworks:crosswalk", found.pk)

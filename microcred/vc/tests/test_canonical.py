@@ -7,6 +7,8 @@ import gc
 import json
 import random
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -548,3 +550,104 @@ def test_documents_whose_content_json_ld_would_drop_are_refused(document):
     with pytest.raises(CanonicalizationError) as refused:
         canonical.canonicalize(document)
     assert refused.value.code == "undefined_term"
+
+
+NODE = shutil.which("node")
+NODE_DIR = Path(__file__).parent / "node"
+REFERENCE_JS_MISSING = (
+    "node is not installed: the comparison with jsonld.js cannot run"
+    if NODE is None
+    else "the JavaScript libraries are not installed: run `make node-deps`"
+    if not (NODE_DIR / "node_modules" / "@digitalbazaar" / "eddsa-rdfc-2022-cryptosuite").is_dir()
+    else None
+)
+
+
+class DocumentGenerator:
+    """Random JSON-LD, half sensible and half hostile, over the bundled contexts and an inline one."""
+
+    CONTEXTS = (
+        [CREDENTIALS_V2],
+        [CREDENTIALS_V2, OB_V3P0],
+        [CREDENTIALS_V1],
+        [CREDENTIALS_V2, {"@vocab": "https://vocab.example/"}],
+        [
+            {
+                "@vocab": "https://vocab.example/",
+                "n": {"@id": "https://vocab.example/n", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
+                "l": {"@id": "https://vocab.example/l", "@container": "@list"},
+                "d": {"@id": "https://vocab.example/d", "@type": "http://www.w3.org/2001/XMLSchema#double"},
+                "j": {"@id": "https://vocab.example/j", "@type": "@json"},
+                "r": {"@reverse": "https://vocab.example/r"},
+                "i": {"@id": "https://vocab.example/i", "@type": "@id"},
+            }
+        ],
+    )
+    KEYS = (
+        "name", "description", "id", "type", "issuer", "credentialSubject", "validFrom", "achievement", "undefined",
+        "n", "l", "d", "j", "r", "i", "@id", "@type", "@included", "@graph", "evidence", "alignment",
+    )  # fmt: skip
+    STRINGS = (
+        "plain", "a\x01b", "tab\t", "é😀", 'q"\\', "\b\f", "urn:x:1", "urn:x\n", " urn:x", "did:example:1",
+        "relative", "_:b1", "_:b2", "https://vocab.example/x", "VerifiableCredential", "OpenBadgeCredential",
+        "Achievement", "Profile", "2024-01-01T00:00:00Z", "", "x y", "a<b", "1.5", "en\n",
+    )  # fmt: skip
+    SCALARS = (0, 1, -5, 2**53, 2**53 + 1, 10**21, 1.5, 0.1, 1e21, -0.0, 3.0, 1e-7, 0.000001, True, False, None)
+    VALUE_OBJECT_EXTRAS = (
+        {},
+        {"@language": "en"},
+        {"@language": "AR", "@direction": "rtl"},
+        {"@direction": "ltr"},
+        {"@type": "https://vocab.example/datatype"},
+        {"@type": "relative-datatype"},
+        {"@language": "not a tag"},
+    )
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+
+    def value(self, depth: int) -> object:
+        pick = self.random.random()
+        if depth > 3 or pick < 0.45:
+            kind = self.random.random()
+            if kind < 0.6:
+                return self.random.choice(self.STRINGS)
+            if kind < 0.9:
+                return self.random.choice(self.SCALARS)
+            return {"@value": self.random.choice(self.STRINGS), **self.random.choice(self.VALUE_OBJECT_EXTRAS)}
+        if pick < 0.65:
+            return [self.value(depth + 1) for _ in range(self.random.randint(0, 3))]
+        return self.node(depth + 1)
+
+    def node(self, depth: int) -> dict:
+        return {self.random.choice(self.KEYS): self.value(depth) for _ in range(self.random.randint(0, 4))}
+
+    def document(self) -> dict:
+        return {**self.node(1), "@context": self.random.choice(self.CONTEXTS)}
+
+
+@pytest.mark.node
+@pytest.mark.skipif(REFERENCE_JS_MISSING is not None, reason=REFERENCE_JS_MISSING or "")
+@pytest.mark.parametrize("seed", [1, 2])
+def test_canonical_forms_agree_with_the_reference_cryptosuite_or_are_refused(seed):
+    generator = DocumentGenerator(seed)
+    documents = [generator.document() for _ in range(400)]
+    completed = subprocess.run(
+        [NODE, str(NODE_DIR / "rdfc_reference.mjs")],
+        input=json.dumps(documents),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=True,
+    )
+    agreed = 0
+    for document, reference in zip(documents, json.loads(completed.stdout), strict=True):
+        try:
+            ours = canonical.canonicalize(document)
+        except (CanonicalizationError, ContextError):
+            continue  # refusing more than the reference does is allowed: nothing is signed differently
+        assert "nquads" in reference, f"accepted what the reference refuses ({reference['error']}): {document!r}"
+        assert ours == reference["nquads"], document
+        agreed += 1
+    assert agreed > 20  # the generator makes enough documents both accept

@@ -14,10 +14,21 @@ has three gaps a signer and a verifier of untrusted credentials cannot live with
   of quads, of blank nodes and the nesting depth of the JSON are capped as well.
 * **Dropped terms.** JSON-LD silently drops properties it cannot map to an IRI, relative ``@type``
   and ``@id`` values and the like; whatever is dropped is not signed. Like the reference libraries'
-  "safe mode", such a document is refused with ``undefined_term`` naming the term.
+  "safe mode", such a document is refused with ``undefined_term`` naming the term (also: graph
+  members that are not nodes, and documents that make no statement at all).
 
-Processed contexts are cached per document loader, so verifying many credentials with the same
-contexts processes each context once.
+The result must be byte-identical to what the eddsa-rdfc-2022 reference cryptosuite (jsonld.js and
+rdf-canonize) computes, so this module follows it where pyld differs: a base direction becomes an
+``i18n`` datatype (``rdfDirection: "i18n-datatype"``); a quad naming one blank node twice is hashed
+once for it (RDFC-1.0 keeps a set of quads per blank node); and values the two read or write
+differently are refused with ``jsonld_invalid`` rather than signed: integers beyond 2^53, non-integral
+numbers below 10^-6 (JavaScript prints them without a decimal point), ``-0.0``, non-finite numbers,
+``xsd:double`` strings that are not plain decimals, and invalid language tags. Anything jsonld.js or
+pyld fails on becomes ``jsonld_invalid`` too, so hostile input only ever raises a ``VCError``.
+
+Processed contexts, type-scoped ones included, are cached per document loader, so verifying many
+credentials with the same contexts processes each context once. Reuse a loader object across calls
+to benefit (``loader=None`` uses the bundled contexts and a shared cache).
 """
 
 from __future__ import annotations

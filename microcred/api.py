@@ -168,15 +168,15 @@ register_routers()
 def build_vc_api() -> NinjaAPI:
     """The W3C VC-API at the site root (``/credentials/issue``…), with this API's parser, authentication and
     error bodies; anonymous issuing only in test mode (``VC_API_TEST_MODE``)."""
+    from microcred.issuing.vc_api import anonymous_in_test_mode
     from microcred.issuing.vc_api import router as vc_api_router
-    from microcred.issuing.vc_api import test_mode
 
     vc = NinjaAPI(
         title="microcred VC-API",
         version="vc-api",
         urls_namespace="vc-api",
         parser=SafeJsonParser(),
-        auth=[*api_auth, test_mode],
+        auth=[*api_auth, anonymous_in_test_mode],
         docs_url=None,
         openapi_url=None,
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from microcred.accounts.models import Organization, User
 from microcred.accounts.services import add_member, create_organization
-from microcred.assessment.models import Enrolment
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import create_draft, create_pathway, publish, review, submit_for_review
-from microcred.demo import scenario
+from microcred.demo import assessments, scenario
 
 
 @dataclass
@@ -47,6 +47,8 @@ def load_demo() -> DemoSummary:
         organizations[spec["slug"]] = create_organization(actor=None, **spec)
     for email, name, org_slug, role in scenario.STAFF:
         add_member(actor=None, organization=organizations[org_slug], user=_user(email, name), role=role)
+    admins = {slug: _staff(org, "admin") for slug, org in organizations.items() if org.kind == "provider"}
+    catalogue = assessments.build_frameworks(organizations, admins)
 
     credentials: dict[str, MicroCredential] = {}
     specs = [scenario.WIL_CREDENTIAL, scenario.ASSESSMENT_ONLY_CREDENTIAL, *scenario.STACKABLE_CREDENTIALS]
@@ -59,6 +61,7 @@ def load_demo() -> DemoSummary:
         # The demo's designs go through the provider's own governance: the admin submits and
         # publishes, the reviewer approves.
         admin, reviewer = (_staff(provider, role) for role in ("admin", "reviewer"))
+        assessments.plan_credential(admin, credential, key, catalogue)
         submit_for_review(actor=admin, credential=credential)
         review(actor=reviewer, credential=credential, decision="approved", comment="Meets our standard.")
         credentials[key] = publish(actor=admin, credential=credential)
@@ -71,8 +74,17 @@ def load_demo() -> DemoSummary:
         **pathway,
     )
 
+    workplace = organizations[scenario.WORKPLACE]
     for email, name, enrolments in scenario.LEARNERS:
         learner = _user(email, name)
-        for key, status in enrolments:
-            Enrolment.objects.create(learner=learner, credential=credentials[key], status=status)
+        for key, stage in enrolments:
+            credential = credentials[key]
+            people = {
+                "admin": _staff(credential.provider, "admin"),
+                "assessor": _staff(credential.provider, "assessor"),
+                "supervisor": _staff(workplace, "assessor"),
+                "workplace": workplace,
+                "base_url": settings.PUBLIC_BASE_URL,
+            }
+            assessments.enrol_at_stage(learner, credential, key, stage, people)
     return DemoSummary(created=True, logins=demo_logins())

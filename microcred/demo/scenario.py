@@ -180,3 +180,129 @@ LEARNERS = [
     ("emma.roberts@learner.example", "Emma Roberts", [("wil", "awarded"), ("marketing", "awarded")]),
     ("lucas.pelletier@learner.example", "Lucas Pelletier", []),
 ]
+
+# ---------------------------------------------------------------- assessment (issue 6)
+
+# Each provider's competency framework: (provider slug, title, [(code, short name, statement)]).
+FRAMEWORKS = [
+    (
+        "grand-river-university",
+        "Workplace Essential Skills",
+        [
+            ("COM", "communication", "Communicates clearly with co-workers, supervisors and clients."),
+            ("COL", "collaboration", "Works with others toward shared goals and resolves conflict."),
+        ],
+    ),
+    (
+        "northern-lights-college",
+        "Digital Business and Health Informatics Skills",
+        [
+            ("HR", "health records", "Keeps electronic health records accurate and complete."),
+            ("PRIV", "privacy", "Protects personal health information as privacy law requires."),
+            ("STD", "data standards", "Uses health data standards such as HL7 FHIR and ICD-10-CA correctly."),
+            ("WEB", "web design", "Designs accessible, responsive web pages for a small business."),
+        ],
+    ),
+]
+# The six-level performance scale of the work-integrated-learning seed, lowest first.
+SCALE_NAME = "Performance scale"
+SCALE_LEVELS = ["unsatisfactory", "satisfactory", "good", "very good", "excellent", "superior"]
+
+# Assessment plans: credential key -> components. A component's competencies are rated on its provider's scale.
+PLANS = {
+    "wil": [
+        {"name": "PD course", "kind": "course_grade", "max_score": 100, "pass_mark": 80},
+        {
+            "name": "Workplace evaluation",
+            "kind": "workplace_evaluation",
+            "competencies": ["communication", "collaboration"],
+        },
+    ],
+    "informatics": [
+        {
+            "name": "pre-test",
+            "kind": "pre_test",
+            "max_score": 40,
+            "pass_mark": 60,
+            "competencies": ["health records", "privacy", "data standards"],
+        },
+        {
+            "name": "post-test",
+            "kind": "post_test",
+            "max_score": 40,
+            "pass_mark": 70,
+            "unlocked_by": "pre-test",
+            "prior_learning_allowed": True,
+        },
+    ],
+    "marketing": [{"name": "campaign project", "kind": "project", "max_score": 100, "pass_mark": 70}],
+    "webdesign": [
+        {"name": "wireframe exercise", "kind": "exam", "max_score": 20, "pass_mark": 60},
+        {"name": "portfolio site", "kind": "portfolio", "competencies": ["web design"]},
+    ],
+    "ecommerce": [{"name": "store project", "kind": "project", "max_score": 100, "pass_mark": 70}],
+}
+
+# The results that bring an enrolment to its stage, recorded through the services in this order:
+# (credential key, stage) -> [(component, by "assessor" or the employer's "supervisor", result)].
+ATTESTATION = "I supervised this student's twelve-week co-op term and observed this work myself."
+RESULTS = {
+    ("wil", "awarded"): [
+        ("PD course", "assessor", {"score": 82}),
+        (
+            "Workplace evaluation",
+            "supervisor",
+            {"ratings": {"communication": "superior", "collaboration": "superior"}, "attestation": ATTESTATION},
+        ),
+    ],
+    ("wil", "assessed"): [
+        ("PD course", "assessor", {"score": 85}),
+        (
+            "Workplace evaluation",
+            "supervisor",
+            {"ratings": {"communication": "superior", "collaboration": "excellent"}},
+        ),
+    ],
+    ("wil", "in_progress"): [("PD course", "assessor", {"score": 78})],
+    ("informatics", "awarded"): [
+        (
+            "pre-test",
+            "assessor",
+            {"score": 34, "ratings": {"health records": "excellent", "privacy": "superior", "data standards": "good"}},
+        ),
+        ("post-test", "assessor", {"score": 33}),
+    ],
+    ("informatics", "in_progress"): [
+        (
+            "pre-test",
+            "assessor",
+            {
+                "score": 18,
+                "ratings": {
+                    "health records": "very good",
+                    "privacy": "satisfactory",
+                    "data standards": "unsatisfactory",
+                },
+            },
+        ),
+    ],
+    ("marketing", "awarded"): [("campaign project", "assessor", {"score": 88})],
+    ("webdesign", "awarded"): [
+        ("wireframe exercise", "assessor", {"score": 17}),
+        ("portfolio site", "assessor", {"ratings": {"web design": "excellent"}}),
+    ],
+    ("webdesign", "in_progress"): [("wireframe exercise", "assessor", {"score": 15})],
+    ("ecommerce", "awarded"): [("store project", "assessor", {"score": 91})],
+}
+# The employer whose supervisor evaluates work-integrated learning.
+WORKPLACE = "maple-grid-energy"
+# Evidence learners share with employers: (e-mail, credential key, title, reflection).
+EVIDENCE = [
+    (
+        "maya.singh@learner.example",
+        "wil",
+        "What my co-op term taught me about communication",
+        "I led the morning safety briefing for my crew and rewrote the outage notice templates with the "
+        "customer-service team.",
+    ),
+]

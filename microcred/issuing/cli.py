@@ -19,6 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser = actions.add_parser(name, help=help_text, description=help_text)
         parser.add_argument("organization", help="the organization's short name (slug)")
         parser.set_defaults(func=run)
+    help_text = "print the VC-API test issuer's did:key (test mode only), for the W3C test suites' manifest"
+    parser = actions.add_parser("test-issuer", help=help_text, description=help_text)
+    parser.set_defaults(func=run)
     help_text = "remove a retired key from the DID document (it leaked): what it signed stops verifying"
     parser = actions.add_parser("withdraw", help=help_text, description=help_text)
     parser.add_argument("organization", help="the organization's short name (slug)")
@@ -36,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from microcred.errors import DomainError
     from microcred.issuing import identity, selectors, services
 
+    if args.keys_action == "test-issuer":
+        return _test_issuer()
     try:
         organization = organization_by_slug(args.organization)
         if args.keys_action == "create":
@@ -57,4 +62,20 @@ def run(args: argparse.Namespace) -> int:
     except DomainError as error:
         print(f"error [{error.code}]: {error.message}")
         return 2
+    return 0
+
+
+def _test_issuer() -> int:
+    from django.conf import settings
+
+    from microcred.issuing import identity, services
+
+    if not settings.VC_API_TEST_MODE:
+        print("error: the VC-API test issuer exists only with MICROCRED_VC_API_TEST_MODE=1")
+        return 2
+    organization = services.vc_api_test_issuer()
+    key = services.active_key(organization)
+    assert key is not None
+    print(f"issuer              {identity.issuer_did(organization, key)}")
+    print(f"verificationMethod  {identity.signing_method_id(organization, key)}")
     return 0

@@ -210,6 +210,19 @@ def test_the_keys_cli(provider) -> None:
     assert code == 2 and "organization_not_found" in out
 
 
+def test_the_test_issuer_cli(settings) -> None:
+    from microcred.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["keys", "test-issuer"]) == 2
+    settings.VC_API_TEST_MODE = True
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["keys", "test-issuer"]) == 0
+    assert "did:key:z6Mk" in out.getvalue()
+
+
 def test_selectors_refuse_malformed_ids() -> None:
     from microcred.errors import NotFound
 

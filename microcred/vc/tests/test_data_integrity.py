@@ -424,3 +424,20 @@ def test_hostile_proofs_are_refused_with_a_vc_error(changes, cryptosuite):
         return
     # Only changes that leave the signed proof as it was may verify.
     assert all(SIGNED[cryptosuite]["proof"][0].get(name) == value for name, value in changes.items())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cryptosuite=st.sampled_from(data_integrity.SUPPORTED_CRYPTOSUITES),
+    name=st.text(min_size=1, max_size=30),
+    narrative=st.text(max_size=60),
+    credits=st.integers(min_value=0, max_value=2**53) | st.floats(min_value=0.5, max_value=1e6),
+    results=st.lists(st.sampled_from(["Completed", "Enrolled", "Failed", "InProgress"]), max_size=3),
+)
+def test_any_signed_micro_credential_verifies(cryptosuite, name, narrative, credits, results):
+    credential = micro_credential()
+    achievement = credential["credentialSubject"]["achievement"]
+    achievement.update(name=name, criteria={"narrative": narrative}, creditsAvailable=credits)
+    credential["credentialSubject"]["result"] = [{"type": ["Result"], "status": status} for status in results]
+    document = sign(credential, ISSUER_KEY, verification_method=VERIFICATION_METHOD, cryptosuite=cryptosuite)
+    verify(document)

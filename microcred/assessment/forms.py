@@ -39,7 +39,7 @@ class EvaluationForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.component = component
         if component.scored:
-            self.fields["score"].label = _("Score (out of %(max)s)") % {"max": component.max_score.normalize()}
+            self.fields["score"].label = _("Score (out of %(max)s)") % {"max": component.max_score_text}
         else:
             del self.fields["score"]
         self.rating_fields: list[str] = []

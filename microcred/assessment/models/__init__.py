@@ -3,7 +3,13 @@
 from microcred.assessment.models.awards import Award, AwardStatus, BulkAwardJob, JobStatus, RuleDecision, RuleOutcome
 from microcred.assessment.models.enrolments import Enrolment, EnrolmentStatus, Route
 from microcred.assessment.models.evidence import Evidence, EvidenceKind, evidence_storage
-from microcred.assessment.models.plans import AssessmentComponent, AssessmentPlan, ComponentKind, LogBookTask
+from microcred.assessment.models.plans import (
+    AssessmentComponent,
+    AssessmentPlan,
+    ComponentKind,
+    LogBookTask,
+    plain_number,
+)
 from microcred.assessment.models.results import (
     CompetencyRating,
     Evaluation,
@@ -40,4 +46,5 @@ __all__ = [
     "SupervisorInvitation",
     "TaskSignOff",
     "evidence_storage",
+    "plain_number",
 ]

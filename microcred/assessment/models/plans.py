@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -10,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from microcred.accounts.models import Organization
 from microcred.catalog.models import MicroCredential
 from microcred.frameworks.models import Competency, ProficiencyScale
+
+
+def plain_number(value: Decimal | None) -> str:
+    """82.50 → "82.5", 100.00 → "100" (``Decimal.normalize`` alone would write "1E+2")."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ComponentKind(models.TextChoices):
@@ -84,6 +94,14 @@ class AssessmentComponent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def max_score_text(self) -> str:
+        return plain_number(self.max_score)
+
+    @property
+    def pass_mark_text(self) -> str:
+        return plain_number(self.pass_mark)
 
     @property
     def scored(self) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
+from microcred.assessment.models.plans import plain_number
 from microcred.frameworks.models import Competency, ProficiencyLevel
 
 
@@ -56,6 +57,10 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component} · {self.enrolment}"
+
+    @property
+    def score_text(self) -> str:
+        return plain_number(self.score)
 
     @property
     def provider(self) -> Organization:

@@ -26,6 +26,7 @@ from microcred.assessment.models import (
     EnrolmentStatus,
     Evidence,
     RuleDecision,
+    plain_number,
 )
 from microcred.audit.services import record
 from microcred.catalog.models import MicroCredential
@@ -84,7 +85,7 @@ def achievement_for(credential: MicroCredential, components: list[AssessmentComp
                 "valueMax": "100",
             }
             if component.pass_mark is not None:
-                entry["requiredValue"] = str(component.pass_mark.normalize())
+                entry["requiredValue"] = plain_number(component.pass_mark)
             descriptions.append(entry)
         if component.scale is None:
             continue
@@ -153,7 +154,7 @@ def _results(context: IssueContext, facts: award_rules.Facts) -> list[dict[str, 
                 {
                     "type": ["Result"],
                     "resultDescription": f"{identifier}#component-{component.pk}",
-                    "value": str(grade.normalize()),
+                    "value": plain_number(grade),
                     "status": "Completed",
                 }
             )

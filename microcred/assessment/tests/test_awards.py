@@ -136,6 +136,7 @@ def test_earning_the_rule_awards_and_issues_a_signed_open_badge(wil) -> None:
     assert set(by_kind) >= {"82"}
     (grade,) = [r for r in subject["result"] if "value" in r]
     assert descriptions[grade["resultDescription"]]["name"] == "PD course"
+    assert descriptions[grade["resultDescription"]]["requiredValue"] == "80"  # not "8E+1"
     levels = [r for r in subject["result"] if "achievedLevel" in r]
     assert len(levels) == 2
     for result in levels:
@@ -379,3 +380,15 @@ def test_facts_for_many_reads_each_learners_counted_results(wil) -> None:
     learners = cohort(wil, size=4)
     facts = selectors.facts_for_many(wil.credential, learners)
     assert [facts[e.pk].grades.get("pd course") for e in learners] == [85, 70, 85, None]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("100.00", "100"), ("80", "80"), ("82.50", "82.5"), ("0.00", "0"), ("1000000.00", "1000000"), (None, "")],
+)
+def test_numbers_are_written_plainly(value, text) -> None:
+    from decimal import Decimal
+
+    from microcred.assessment.models import plain_number
+
+    assert plain_number(None if value is None else Decimal(value)) == text

@@ -1,0 +1,72 @@
+"""The demo's work-integrated-learning journey in a real browser: the admin invites the workplace supervisor, who
+rates the learner "superior" on both competencies through the e-mailed link (no account), the instructor enters 82 %
+for the PD course, the credential is issued, the learner sees it in the wallet, and it verifies."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from microcred.assessment.models import Award
+from microcred.testing.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def log_out(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+
+
+def test_supervisor_and_instructor_results_award_a_credential_that_verifies(page, wil) -> None:
+    learner = make_user(email="maya.singh@learner.example", name="Maya Singh")
+    enrolment = wil.enrol(learner)
+    enrolment_page = f"/assessment/enrolments/{enrolment.pk}/"
+
+    log_in(page, wil.admin.email)
+    page.goto(enrolment_page)
+    page.get_by_label("Employer (organization identifier)").fill(wil.employer.slug)
+    page.get_by_label("Supervisor's e-mail address").fill("marc.gagnon@maplegrid.example")
+    page.get_by_label("Supervisor's name").fill("Marc Gagnon")
+    page.get_by_role("button", name="Send the invitation").click()
+    assert page.get_by_text("The supervisor was invited by e-mail.").is_visible()
+    log_out(page)
+
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/assessment/supervise/[^/\s]+/)", message.body).group(1)
+    page.goto(link)
+    assert page.get_by_role("heading", name="Workplace evaluation").first.is_visible()
+    page.get_by_label("Level for “communication”").select_option(label="superior")
+    page.get_by_label("Level for “collaboration”").select_option(label="superior")
+    page.get_by_label("Attestation (optional)").fill("I supervised Maya's twelve-week co-op term.")
+    page.get_by_role("button", name="Record the result for Workplace evaluation").click()
+    assert page.get_by_text("Thank you: your evaluation was recorded.").is_visible()
+
+    log_in(page, wil.assessor.email)
+    page.goto(enrolment_page)
+    assert "Not decided yet" in page.content()
+    page.get_by_label("Score (out of 100)").fill("82")
+    page.get_by_role("button", name="Record the result for PD course").click()
+    assert page.locator("#enrolment-status").inner_text() == "Awarded"
+    assert page.get_by_text("Awarded and issued").is_visible()
+    log_out(page)
+
+    log_in(page, learner.email)
+    page.goto("/wallet/")
+    card = page.locator(".card", has_text=wil.credential.title)
+    assert card.is_visible() and card.get_by_text("Valid").is_visible()
+
+    issued = Award.objects.get(enrolment=enrolment).issued_credential
+    document = page.request.get(f"/credentials/{issued.public_id}").json()
+    answer = page.request.post("/credentials/verify", data={"verifiableCredential": document})
+    assert answer.status == 200 and answer.json()["verified"] is True, answer.json()

@@ -177,3 +177,21 @@ def test_baked_png_and_svg_verify():
             report = verifier.verify(given, resolver=resolver(), now=NOW)
             check(report)
             assert "SVG" in report.check(verifier.PARSE).message
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_a_proof_without_created_is_valid(suite):
+    """vc-di-eddsa makes ``created`` optional: a proof without it verifies (a malformed one does not; see the table)."""
+    from microcred.vc import data_integrity
+    from microcred.vc.keys import encode_multibase_base58btc
+
+    document = unsigned()
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": suite,
+        "verificationMethod": KEY.did_key_verification_method,
+        "proofPurpose": "assertionMethod",
+    }
+    signature = KEY.sign(data_integrity.signing_input(document, proof).hash_data)
+    proof["proofValue"] = encode_multibase_base58btc(signature)
+    check(verifier.verify({**document, "proof": proof}, resolver=resolver(), now=NOW))

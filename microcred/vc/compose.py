@@ -8,6 +8,7 @@ define, so canonicalization drops nothing. Sign it with :mod:`microcred.vc.data_
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -107,6 +108,11 @@ def _drop_none(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if value is not None and value != []}
 
 
+def _fresh(document: dict[str, Any]) -> dict[str, Any]:
+    """The finished document, sharing no object with the caller's arguments (changing one never changes the other)."""
+    return copy.deepcopy(_drop_none(document))
+
+
 def open_badge_credential(
     *,
     id: str,
@@ -145,7 +151,7 @@ def open_badge_credential(
             "creditsEarned": credits_earned,
         }
     )
-    return _drop_none(
+    return _fresh(
         {
             "@context": [*CREDENTIAL_CONTEXTS, *extra_contexts],
             "id": id,
@@ -178,7 +184,7 @@ def endorsement_credential(
     credential_status: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """An unsigned OB 3.0 ``EndorsementCredential`` about ``subject_id`` (an achievement, profile or credential)."""
-    return _drop_none(
+    return _fresh(
         {
             "@context": list(CREDENTIAL_CONTEXTS),
             "id": id,
@@ -227,7 +233,7 @@ def clr_credential(
             "association": [{"type": "Association", **dict(item)} for item in associations],
         }
     )
-    return _drop_none(
+    return _fresh(
         {
             "@context": list(CLR_CONTEXTS),
             "id": id,
@@ -263,7 +269,7 @@ def presentation(
             )
         else:
             items.append(dict(credential))
-    return _drop_none(
+    return _fresh(
         {
             "@context": [CREDENTIALS_V2],
             "id": id,

@@ -190,3 +190,11 @@ def test_canonicalizes_without_dropped_terms():
     assert '"94567"' in nquads and "sha256$" in nquads
     nquads = canonical.canonicalize(badge(subject_id="did:example:learner", subject_identifier=None))
     assert "<did:example:learner>" in nquads
+
+
+def test_output_shares_nothing_with_the_arguments():
+    credential = badge()
+    credential["credentialSubject"]["achievement"]["criteria"]["narrative"] = "changed"
+    credential["credentialSubject"]["achievement"]["alignment"][0]["targetName"] = "changed"
+    assert ACHIEVEMENT["criteria"]["narrative"] == "Pass the three graded projects."
+    assert ACHIEVEMENT["alignment"][0]["targetName"] == "Data analysis"

@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     # name: (module, one-line description)
     "vc": ("microcred.vc.bench", "sign and verify Open Badges 3.0 credentials in every proof format"),
     "award": ("microcred.bench.award", "enrol a cohort, import its results, decide the rule, issue what is earned"),
+    "frameworks": ("microcred.bench.frameworks", "import ESCO and 100,000 competencies, render trees, rank"),
 }
 
 

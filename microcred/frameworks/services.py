@@ -730,25 +730,27 @@ def _sync_competencies(
     pk_to_identifier = {row.pk: identifier for identifier, row in existing.items()}
     wanted = {item.identifier: item for item in document.competencies}
     counts = {"competencies_created": 0, "competencies_updated": 0, "competencies_removed": 0}
-    to_create: list[Competency] = []
-    to_update: list[Competency] = []
+    to_create: dict[int, list[tuple[str | None, Competency]]] = {}  # by depth: parents are written first
+    to_update: list[tuple[str | None, Competency]] = []
     total = len(document.competencies)
     for item in document.competencies:
-        values = _row_values(item, depth_of[item.identifier])
+        depth = depth_of[item.identifier]
+        values = _row_values(item, depth)
         row = existing.get(item.identifier)
         if row is None:
-            to_create.append(
-                Competency(framework=framework, identifier=item.identifier, changed_at=item.changed_at or now, **values)
+            made = Competency(
+                framework=framework, identifier=item.identifier, changed_at=item.changed_at or now, **values
             )
+            to_create.setdefault(depth, []).append((item.parent, made))
         else:
             parent_identifier = pk_to_identifier.get(row.parent_id) if row.parent_id else None
             if any(getattr(row, name) != value for name, value in values.items()) or parent_identifier != item.parent:
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.changed_at = item.changed_at or now
-                to_update.append(row)
+                to_update.append((item.parent, row))
     removed = [row for identifier, row in existing.items() if identifier not in wanted]
-    counts["competencies_created"] = len(to_create)
+    counts["competencies_created"] = sum(len(rows) for rows in to_create.values())
     counts["competencies_updated"] = len(to_update)
     counts["competencies_removed"] = len(removed)
     if dry_run or not (to_create or to_update or removed):
@@ -762,26 +764,25 @@ def _sync_competencies(
                 _("The file leaves out competencies that something is aligned to; they cannot be removed."),
                 code="competency_in_use",
             ) from exc
+    pk_of = {identifier: row.pk for identifier, row in existing.items() if identifier in wanted}
     done = 0
-    for start in range(0, len(to_create), BATCH):
-        Competency.objects.bulk_create(to_create[start : start + BATCH])
-        done += len(to_create[start : start + BATCH])
-        if progress:
-            progress(done, total)
-    fields = [*_row_values(document.competencies[0], 0).keys(), "changed_at"] if document.competencies else []
-    for start in range(0, len(to_update), BATCH):
-        Competency.objects.bulk_update(to_update[start : start + BATCH], fields)
-    # Parents last: every row now has a primary key.
-    pk_of = dict(framework.competencies.values_list("identifier", "pk"))
-    parent_now = dict(framework.competencies.values_list("pk", "parent_id"))
-    moved = []
-    for item in document.competencies:
-        pk = pk_of[item.identifier]
-        parent_pk = pk_of[item.parent] if item.parent is not None else None
-        if parent_now.get(pk) != parent_pk:
-            moved.append(Competency(pk=pk, parent_id=parent_pk))
-    for start in range(0, len(moved), BATCH):
-        Competency.objects.bulk_update(moved[start : start + BATCH], ["parent"])
+    for depth in sorted(to_create):
+        level = to_create[depth]
+        for parent, made in level:
+            made.parent_id = pk_of[parent] if parent is not None else None
+        for start in range(0, len(level), BATCH):
+            chunk = [made for _parent, made in level[start : start + BATCH]]
+            Competency.objects.bulk_create(chunk)
+            pk_of.update((made.identifier, made.pk) for made in chunk)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    for parent, row in to_update:
+        row.parent_id = pk_of[parent] if parent is not None else None
+    fields = [*_row_values(document.competencies[0], 0).keys(), "changed_at", "parent"] if document.competencies else []
+    rows = [row for _parent, row in to_update]
+    for start in range(0, len(rows), BATCH):
+        Competency.objects.bulk_update(rows[start : start + BATCH], fields)
     if progress:
         progress(total, total)
     return counts

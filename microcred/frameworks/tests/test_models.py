@@ -36,3 +36,21 @@ def test_level_labels_are_unique_within_a_scale(provider: Organization) -> None:
     ProficiencyLevel.objects.create(scale=scale, rank=0, label="good")
     with pytest.raises(IntegrityError), transaction.atomic():
         ProficiencyLevel.objects.create(scale=scale, rank=1, label="good")
+
+
+def test_the_demo_framework_has_twelve_competencies_and_a_six_level_scale(provider: Organization) -> None:
+    from microcred.accounts.permissions import SYSTEM
+    from microcred.frameworks.samples import load_future_ready_talent
+
+    framework = load_future_ready_talent(actor=SYSTEM, organization=provider)
+    assert framework.competencies.filter(competency_type="competency").count() == 12
+    assert [lv.label for lv in framework.scales.get().levels.all()] == [
+        "unsatisfactory",
+        "satisfactory",
+        "good",
+        "very good",
+        "excellent",
+        "superior",
+    ]
+    assert framework.status == "published"
+    assert load_future_ready_talent(actor=SYSTEM, organization=provider).pk == framework.pk

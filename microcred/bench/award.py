@@ -55,7 +55,7 @@ def _bench(args: argparse.Namespace, started: float) -> int:
     from microcred.assessment import award_rules, selectors
     from microcred.assessment.models import Award, BulkAwardJob, Enrolment
     from microcred.assessment.services import bulk, enrolment, gradebook, plans
-    from microcred.testing.assessment import make_published_credential, make_scale_with_competencies
+    from microcred.testing.assessment import as_draft, make_published_credential, make_scale_with_competencies
     from microcred.testing.factories import make_member, make_organization
 
     rng = random.Random(args.seed)
@@ -63,18 +63,19 @@ def _bench(args: argparse.Namespace, started: float) -> int:
     admin = make_member(provider, "admin", email="admin@bench.example")
     scale, (communication, collaboration) = make_scale_with_competencies(provider, ["communication", "collaboration"])
     credential = make_published_credential(provider, title="Bench credential")
-    plans.add_component(
-        actor=admin,
-        credential=credential,
-        name="course",
-        kind="course_grade",
-        max_score=100,
-        pass_mark=70,
-        competencies=[communication, collaboration],
-        scale=scale,
-    )
-    rule = 'grade("course") >= 70 and level("communication") >= "good" and level("collaboration") >= "good"'
-    plans.save_award_rule(actor=admin, credential=credential, rule=rule)
+    with as_draft(credential):
+        plans.add_component(
+            actor=admin,
+            credential=credential,
+            name="course",
+            kind="course_grade",
+            max_score=100,
+            pass_mark=70,
+            competencies=[communication, collaboration],
+            scale=scale,
+        )
+        rule = 'grade("course") >= 70 and level("communication") >= "good" and level("collaboration") >= "good"'
+        plans.save_award_rule(actor=admin, credential=credential, rule=rule)
     levels = [lv.label for lv in selectors.scale_levels(scale)]
 
     n = args.learners

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from microcred.accounts.models import Organization
@@ -42,3 +44,17 @@ def make_published_credential(provider: Organization, **fields: Any) -> MicroCre
     MicroCredential.objects.filter(pk=credential.pk).update(status=Status.PUBLISHED)
     credential.refresh_from_db()
     return credential
+
+
+@contextmanager
+def as_draft(credential: MicroCredential) -> Iterator[MicroCredential]:
+    """Change the plan of a credential the factory published: the version goes back to draft for the change (the
+    plan services refuse to touch a published version), then is published again."""
+    status = credential.status
+    MicroCredential.objects.filter(pk=credential.pk).update(status=Status.DRAFT)
+    credential.status = Status.DRAFT
+    try:
+        yield credential
+    finally:
+        MicroCredential.objects.filter(pk=credential.pk).update(status=status)
+        credential.status = status

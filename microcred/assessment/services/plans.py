@@ -22,6 +22,14 @@ MAX_COMPONENTS = 50
 MAX_TASKS = 200
 
 
+def _require_editable(credential: MicroCredential) -> None:
+    """A version's plan and rule are part of the design: frozen once it is sent for review, like the rest of it."""
+    if not credential.is_editable:
+        raise Conflict(
+            _("This version is frozen; change its assessment in a new version."), code="plan_frozen"
+        )
+
+
 def _plan_for(credential: MicroCredential) -> AssessmentPlan:
     plan, _created = AssessmentPlan.objects.get_or_create(credential=credential)
     return plan
@@ -61,6 +69,7 @@ def add_component(
 ) -> AssessmentComponent:
     """Add one component to the credential's plan (created on first use)."""
     require(actor, "assessment.manage", credential)
+    _require_editable(credential)
     errors = ErrorList()
     name = " ".join(str(name or "").split())
     if not name:
@@ -127,6 +136,7 @@ def add_component(
 def set_plan_competencies(*, actor: Any, credential: MicroCredential, competencies: list[Competency]) -> AssessmentPlan:
     """The competencies the credential certifies; the plan check looks for any that no component assesses."""
     require(actor, "assessment.manage", credential)
+    _require_editable(credential)
     with transaction.atomic():
         plan = _plan_for(credential)
         before = sorted(plan.competencies.values_list("pk", flat=True))
@@ -146,6 +156,8 @@ def set_plan_competencies(*, actor: Any, credential: MicroCredential, competenci
 def waive_plan_gaps(*, actor: Any, credential: MicroCredential, reason: str) -> AssessmentPlan:
     """A reviewer accepts, with a reason, that the current gaps may be published. New gaps need a new waiver."""
     require(actor, "assessment.waive_gaps", credential)
+    if credential.is_public:
+        raise Conflict(_("This version is published; a waiver is given during its review."), code="plan_frozen")
     reason = str(reason or "").strip()
     if not reason:
         raise ValidationFailed.single("reason", "required", _("Say why the gap is acceptable."))
@@ -195,6 +207,7 @@ def check_award_rule(credential: MicroCredential, rule: str) -> None:
 def save_award_rule(*, actor: Any, credential: MicroCredential, rule: str) -> MicroCredential:
     """Validate the rule against the plan (position of the first fault on error) and store it."""
     require(actor, "assessment.manage", credential)
+    _require_editable(credential)
     if not isinstance(rule, str):
         raise RuleSyntaxError(0, _("A rule is text."))
     rule = rule.strip()

@@ -15,7 +15,7 @@ from microcred.assessment.models import AssessmentComponent, Enrolment
 from microcred.assessment.services import enrolment, plans
 from microcred.catalog.models import MicroCredential
 from microcred.frameworks.models import Competency, ProficiencyScale
-from microcred.testing.assessment import make_published_credential, make_scale_with_competencies
+from microcred.testing.assessment import as_draft, make_published_credential, make_scale_with_competencies
 from microcred.testing.factories import make_member, make_organization, make_user
 
 DEMO_RULE = (
@@ -66,19 +66,20 @@ def wil(db: None) -> Wil:
     supervisor = make_member(employer, "assessor")
     scale, (communication, collaboration) = make_scale_with_competencies(provider, ["communication", "collaboration"])
     credential = make_published_credential(provider, title="Communication and Collaboration at Work")
-    plans.set_plan_competencies(actor=admin, credential=credential, competencies=[communication, collaboration])
-    course = plans.add_component(
-        actor=admin, credential=credential, name="PD course", kind="course_grade", max_score=100, pass_mark=80
-    )
-    workplace = plans.add_component(
-        actor=admin,
-        credential=credential,
-        name="Workplace evaluation",
-        kind="workplace_evaluation",
-        competencies=[communication, collaboration],
-        scale=scale,
-    )
-    plans.save_award_rule(actor=admin, credential=credential, rule=DEMO_RULE)
+    with as_draft(credential):
+        plans.set_plan_competencies(actor=admin, credential=credential, competencies=[communication, collaboration])
+        course = plans.add_component(
+            actor=admin, credential=credential, name="PD course", kind="course_grade", max_score=100, pass_mark=80
+        )
+        workplace = plans.add_component(
+            actor=admin,
+            credential=credential,
+            name="Workplace evaluation",
+            kind="workplace_evaluation",
+            competencies=[communication, collaboration],
+            scale=scale,
+        )
+        plans.save_award_rule(actor=admin, credential=credential, rule=DEMO_RULE)
     credential.refresh_from_db()
     return Wil(
         provider,

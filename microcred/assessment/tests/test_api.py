@@ -8,6 +8,7 @@ from django.test import Client
 
 from microcred.assessment import selectors
 from microcred.assessment.models import Enrolment, Evaluation, Evidence, GradebookImport
+from microcred.testing.assessment import as_draft
 from microcred.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,17 @@ def test_the_plan_and_its_check(api_as, wil) -> None:
 
 def test_adding_a_component(api_as, wil) -> None:
     admin = api_as(wil.admin)
+    response = admin.post(f"{base(wil)}/plan/components", {"name": "Interview", "kind": "interview"})
+    assert (response.status_code, response.json_body["code"]) == (409, "plan_frozen")  # published: frozen
+    with as_draft(wil.credential):
+        _components_of_a_draft(admin, wil)
+    response = api_as(wil.assessor).post(f"{base(wil)}/plan/components", {"name": "Quiz", "kind": "exam"})
+    assert (response.status_code, response.json_body["code"]) == (403, "permission_denied")
+    assert api_as(wil.admin).post("assessment/credentials/999999/plan/components", {}).status_code in (400, 404)
+    assert api_as(wil.admin).get("assessment/credentials/999999/plan").json_body["code"] == "credential_not_found"
+
+
+def _components_of_a_draft(admin, wil) -> None:
     response = admin.post(
         f"{base(wil)}/plan/components",
         {"name": "Interview", "kind": "interview", "competencies": [wil.communication.pk], "scale": wil.scale.pk},
@@ -47,10 +59,6 @@ def test_adding_a_component(api_as, wil) -> None:
         assert (response.status_code, response.json_body["code"]) == (status, code), body
         if field:
             assert field in [e["field"] for e in response.json_body["errors"]], response.json_body
-    response = api_as(wil.assessor).post(f"{base(wil)}/plan/components", {"name": "Quiz", "kind": "exam"})
-    assert (response.status_code, response.json_body["code"]) == (403, "permission_denied")
-    assert api_as(wil.admin).post("assessment/credentials/999999/plan/components", {}).status_code in (400, 404)
-    assert api_as(wil.admin).get("assessment/credentials/999999/plan").json_body["code"] == "credential_not_found"
 
 
 def test_a_rule_error_points_at_its_position(api_as, wil) -> None:
@@ -59,10 +67,13 @@ def test_a_rule_error_points_at_its_position(api_as, wil) -> None:
     assert response.status_code == 400
     assert response.json_body["code"] == "invalid_rule" and response.json_body["field"] == "award_rule"
     assert isinstance(response.json_body["position"], int)
+    with as_draft(wil.credential):
+        response = admin.call("put", f"{base(wil)}/award-rule", {"rule": 'passed("PD course")'})
+        assert response.status_code == 200 and response.json_body == {"rule": 'passed("PD course")', "valid": True}
+        response = admin.call("put", f"{base(wil)}/award-rule", {"rule": "x" * 5000})
+        assert response.status_code == 400
     response = admin.call("put", f"{base(wil)}/award-rule", {"rule": 'passed("PD course")'})
-    assert response.status_code == 200 and response.json_body == {"rule": 'passed("PD course")', "valid": True}
-    response = admin.call("put", f"{base(wil)}/award-rule", {"rule": "x" * 5000})
-    assert response.status_code == 400
+    assert (response.status_code, response.json_body["code"]) == (409, "plan_frozen")
 
 
 def test_enrolment_by_the_learner_or_the_admin_and_from_csv(api_as, wil) -> None:

@@ -22,7 +22,7 @@ from microcred.assessment.models import (
 from microcred.assessment.services import enrolment as enrolments
 from microcred.assessment.services import evaluations, gradebook, plans
 from microcred.errors import Conflict, Gone, NotFound, PermissionDenied, ValidationFailed
-from microcred.testing.assessment import make_published_credential
+from microcred.testing.assessment import as_draft, make_published_credential
 from microcred.testing.factories import make_member, make_organization, make_user
 
 pytestmark = pytest.mark.django_db
@@ -158,8 +158,8 @@ def test_the_latest_result_counts(wil) -> None:
 
 def test_results_are_refused_for_a_withdrawn_learner_or_another_plans_component(wil) -> None:
     enrolment = wil.enrol()
-    other = make_published_credential(wil.provider)
-    foreign = plans.add_component(actor=wil.admin, credential=other, name="Exam", kind="exam", max_score=10)
+    with as_draft(make_published_credential(wil.provider)) as other:
+        foreign = plans.add_component(actor=wil.admin, credential=other, name="Exam", kind="exam", max_score=10)
     with pytest.raises(ValidationFailed):
         evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=foreign, score=5)
     enrolments.withdraw(actor=enrolment.learner, enrolment=enrolment)
@@ -308,13 +308,14 @@ def test_the_supervisor_page_works_without_an_account(wil, django_capture_on_com
 
 @pytest.fixture
 def log_book(wil):
-    return plans.add_component(
-        actor=wil.admin,
-        credential=wil.credential,
-        name="Field log",
-        kind="log_book",
-        tasks=["Lock out a panel", "Lead a toolbox talk"],
-    )
+    with as_draft(wil.credential):
+        return plans.add_component(
+            actor=wil.admin,
+            credential=wil.credential,
+            name="Field log",
+            kind="log_book",
+            tasks=["Lock out a panel", "Lead a toolbox talk"],
+        )
 
 
 def test_a_log_book_passes_once_every_task_is_signed_off(wil, log_book) -> None:
@@ -332,8 +333,8 @@ def test_a_log_book_passes_once_every_task_is_signed_off(wil, log_book) -> None:
 
 
 def test_a_task_of_another_credentials_log_book_is_refused(wil, log_book) -> None:
-    other = make_published_credential(wil.provider)
-    foreign = plans.add_component(actor=wil.admin, credential=other, name="Log", kind="log_book", tasks=["t"])
+    with as_draft(make_published_credential(wil.provider)) as other:
+        foreign = plans.add_component(actor=wil.admin, credential=other, name="Log", kind="log_book", tasks=["t"])
     with pytest.raises(ValidationFailed):
         evaluations.sign_off_task(actor=wil.assessor, enrolment=wil.enrol(), task=foreign.tasks.get())
 

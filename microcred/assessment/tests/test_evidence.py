@@ -14,7 +14,7 @@ from django.test import Client
 from microcred.assessment.models import Evidence
 from microcred.assessment.services import evidence
 from microcred.errors import PermissionDenied, ValidationFailed
-from microcred.testing.assessment import make_published_credential
+from microcred.testing.assessment import as_draft, make_published_credential
 from microcred.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,8 @@ def test_titles_kinds_and_links_to_the_plan_are_checked(wil) -> None:
     from microcred.assessment.services import plans
     from microcred.testing.assessment import make_scale_with_competencies
 
-    foreign = plans.add_component(actor=wil.admin, credential=other, name="Exam", kind="exam", max_score=10)
+    with as_draft(other):
+        foreign = plans.add_component(actor=wil.admin, credential=other, name="Exam", kind="exam", max_score=10)
     _scale, (unrelated,) = make_scale_with_competencies(wil.provider, ["unrelated"])
     with pytest.raises(ValidationFailed) as caught:
         evidence.submit_evidence(

@@ -10,6 +10,7 @@ import pytest
 from microcred.accounts.permissions import can
 from microcred.assessment.models import Award, BulkAwardJob, RuleDecision
 from microcred.assessment.services import evaluations, evidence, gradebook, plans, prior_learning
+from microcred.testing.assessment import as_draft
 from microcred.testing.factories import make_member, make_organization, make_user
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +28,13 @@ EXPECTED = {  # provider roles; "-" nobody
 @pytest.fixture
 def objects(wil):
     enrolment = wil.enrol()
-    log_book = plans.add_component(
-        actor=wil.admin, credential=wil.credential, name="Log", kind="log_book", tasks=["A task"]
-    )
-    post = plans.add_component(
-        actor=wil.admin, credential=wil.credential, name="Post", kind="post_test", prior_learning_allowed=True
-    )
+    with as_draft(wil.credential):
+        log_book = plans.add_component(
+            actor=wil.admin, credential=wil.credential, name="Log", kind="log_book", tasks=["A task"]
+        )
+        post = plans.add_component(
+            actor=wil.admin, credential=wil.credential, name="Post", kind="post_test", prior_learning_allowed=True
+        )
     evaluation = evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=1)
     sign_off = evaluations.sign_off_task(actor=wil.assessor, enrolment=enrolment, task=log_book.tasks.get())
     item = evidence.submit_evidence(

@@ -10,9 +10,16 @@ from microcred.assessment.models import AssessmentPlan, ComponentKind, LogBookTa
 from microcred.assessment.services import plans
 from microcred.audit.models import AuditEntry
 from microcred.errors import Conflict, PermissionDenied, ValidationFailed
-from microcred.testing.assessment import make_scale_with_competencies
+from microcred.testing.assessment import as_draft, make_scale_with_competencies
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def designing(wil):
+    """The plan is designed while the version is a draft."""
+    with as_draft(wil.credential):
+        yield
 
 
 def codes(error: ValidationFailed) -> dict[str, str]:
@@ -93,8 +100,10 @@ def test_component_names_are_unique_in_a_plan_whatever_the_case(wil) -> None:
 def test_a_component_cannot_be_unlocked_by_another_plans_component(wil) -> None:
     from microcred.testing.assessment import make_published_credential
 
-    other = make_published_credential(wil.provider)
-    foreign = plans.add_component(actor=wil.admin, credential=other, name="Pre-test", kind="pre_test", max_score=10)
+    with as_draft(make_published_credential(wil.provider)) as other:
+        foreign = plans.add_component(
+            actor=wil.admin, credential=other, name="Pre-test", kind="pre_test", max_score=10
+        )
     with pytest.raises(ValidationFailed) as caught:
         plans.add_component(
             actor=wil.admin, credential=wil.credential, name="Post-test", kind="post_test", unlocked_by=foreign
@@ -237,3 +246,23 @@ def test_a_credential_without_a_plan_or_without_gaps_publishes_as_before(wil) ->
         catalog.submit_for_review(actor=wil.admin, credential=draft)
         catalog.review(actor=wil.reviewer, credential=draft, decision="approved")
         assert catalog.publish(actor=wil.admin, credential=draft).status == "published"
+
+
+def test_a_published_version_keeps_its_plan_and_rule(wil) -> None:
+    from microcred.catalog.models import MicroCredential, Status
+
+    for status in (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED):
+        MicroCredential.objects.filter(pk=wil.credential.pk).update(status=status)
+        wil.credential.refresh_from_db()
+        for change in (
+            lambda: plans.add_component(actor=wil.admin, credential=wil.credential, name="Quiz", kind="exam"),
+            lambda: plans.set_plan_competencies(actor=wil.admin, credential=wil.credential, competencies=[]),
+            lambda: plans.save_award_rule(actor=wil.admin, credential=wil.credential, rule='passed("PD course")'),
+        ):
+            with pytest.raises(Conflict) as caught:
+                change()
+            assert caught.value.code == "plan_frozen"
+    with pytest.raises(Conflict) as caught:
+        plans.waive_plan_gaps(actor=wil.reviewer, credential=wil.credential, reason="Too late")
+    assert caught.value.code == "plan_frozen"
+    assert [c.name for c in selectors.components_of(wil.credential)] == ["PD course", "Workplace evaluation"]

@@ -9,7 +9,7 @@ from microcred.assessment import selectors
 from microcred.assessment.models import Evaluation, PriorLearningStatus, ResultSource, Route
 from microcred.assessment.services import enrolment, evaluations, evidence, plans, prior_learning
 from microcred.errors import Conflict, PermissionDenied, ValidationFailed
-from microcred.testing.assessment import make_published_credential, make_scale_with_competencies
+from microcred.testing.assessment import as_draft, make_published_credential, make_scale_with_competencies
 from microcred.testing.factories import make_member, make_organization, make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,32 +26,33 @@ def informatics(db):
     credential = make_published_credential(college, title="Health Care Informatics (assessment only)")
     credential.assessment_only = True
     credential.save(update_fields=["assessment_only"])
-    pre = plans.add_component(
-        actor=admin,
-        credential=credential,
-        name="pre-test",
-        kind="pre_test",
-        max_score=40,
-        pass_mark=60,
-        competencies=[records, privacy, standards],
-        scale=scale,
-    )
-    post = plans.add_component(
-        actor=admin,
-        credential=credential,
-        name="post-test",
-        kind="post_test",
-        max_score=40,
-        pass_mark=70,
-        unlocked_by=pre,
-        prior_learning_allowed=True,
-    )
-    plans.save_award_rule(actor=admin, credential=credential, rule='passed("post-test")')
+    with as_draft(credential):
+        pre = plans.add_component(
+            actor=admin,
+            credential=credential,
+            name="pre-test",
+            kind="pre_test",
+            max_score=40,
+            pass_mark=60,
+            competencies=[records, privacy, standards],
+            scale=scale,
+        )
+        post = plans.add_component(
+            actor=admin,
+            credential=credential,
+            name="post-test",
+            kind="post_test",
+            max_score=40,
+            pass_mark=70,
+            unlocked_by=pre,
+            prior_learning_allowed=True,
+        )
+        plans.save_award_rule(actor=admin, credential=credential, rule='passed("post-test")')
     # A course of the catalog that teaches privacy: where the gap report sends a learner who lacks it.
-    teaching = make_published_credential(college, title="Privacy in Health Care")
-    plans.add_component(
-        actor=admin, credential=teaching, name="Project", kind="project", competencies=[privacy], scale=scale
-    )
+    with as_draft(make_published_credential(college, title="Privacy in Health Care")) as teaching:
+        plans.add_component(
+            actor=admin, credential=teaching, name="Project", kind="project", competencies=[privacy], scale=scale
+        )
     learner = make_user()
     enrolled = enrolment.enrol(actor=learner, learner=learner, credential=credential, route=Route.ASSESSMENT_ONLY)
     return {

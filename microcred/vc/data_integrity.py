@@ -35,7 +35,7 @@ from microcred.vc.keys import (
     encode_multibase_base58btc,
     verify_signature,
 )
-from microcred.vc.loader import Loader
+from microcred.vc.loader import CREDENTIALS_V2, DATA_INTEGRITY_V2, Loader
 
 PROOF_TYPE = "DataIntegrityProof"
 EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
@@ -208,6 +208,8 @@ def sign(
         raise ProofError(f"created {created!r} is not an XML Schema dateTime.", code="proof_malformed")
 
     existing = proofs_of(document)
+    if not existing:
+        document = _with_suite_context(document)
     proof: dict[str, Any] = {"type": PROOF_TYPE}
     if proof_id is not None:
         proof["id"] = proof_id
@@ -231,6 +233,20 @@ def sign(
     secured = copy.deepcopy({key_: value for key_, value in document.items() if key_ != "proof"})
     secured["proof"] = [*copy.deepcopy(existing), proof]
     return secured
+
+
+def _with_suite_context(document: dict[str, Any]) -> dict[str, Any]:
+    """A VC 1.1 document gets the Data Integrity context appended, as the reference libraries add it.
+
+    VC 2.0's context defines the proof terms already; without them a 1.1 proof's terms would be dropped.
+    """
+    context = document.get("@context")
+    if context is None:
+        return document
+    contexts = context if isinstance(context, list) else [context]
+    if CREDENTIALS_V2 in contexts or DATA_INTEGRITY_V2 in contexts:
+        return document
+    return {**document, "@context": [*contexts, DATA_INTEGRITY_V2]}
 
 
 def _check_proof(proof: Any) -> None:

@@ -441,3 +441,20 @@ def test_any_signed_micro_credential_verifies(cryptosuite, name, narrative, cred
     credential["credentialSubject"]["result"] = [{"type": ["Result"], "status": status} for status in results]
     document = sign(credential, ISSUER_KEY, verification_method=VERIFICATION_METHOD, cryptosuite=cryptosuite)
     verify(document)
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_a_vc_1_1_credential_gets_the_data_integrity_context_and_verifies(cryptosuite: str) -> None:
+    key = Ed25519KeyPair.generate()
+    document = {
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"],
+        "id": "urn:uuid:6a2a4c1e-1111-4a5b-8c9d-0e1f2a3b4c5d",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": key.did_key, "type": ["Profile"], "name": "Maple College"},
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner", "type": ["AchievementSubject"]},
+    }
+    signed = sign(document, key, verification_method=key.did_key_verification_method, cryptosuite=cryptosuite)
+    assert signed["@context"][-1] == "https://w3id.org/security/data-integrity/v2"
+    assert document["@context"][-1] != "https://w3id.org/security/data-integrity/v2"  # the input is not changed
+    verify_proof(signed, signed["proof"][0], key.public_bytes)

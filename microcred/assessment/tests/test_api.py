@@ -249,3 +249,69 @@ def test_award_endpoints_answer_with_codes(api_as, wil) -> None:
     response = api_as(wil.admin).get("assessment/bulk-award/999999")
     assert (response.status_code, response.json_body["code"]) == (404, "job_not_found")
     assert selectors.plan_check(wil.credential).ok
+
+
+def test_award_revoke_reissue_and_bulk_award_through_the_api(
+    api_as, wil, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from microcred.assessment.models import Award
+
+    enrolment = wil.enrol()
+    assessor = api_as(wil.assessor)
+    path = f"assessment/enrolments/{enrolment.pk}/evaluations"
+    assessor.post(path, {"component": wil.course.pk, "score": "82"})
+    response = assessor.post(
+        path, {"component": wil.workplace.pk, "ratings": {"communication": "superior", "collaboration": "superior"}}
+    )
+    assert response.status_code == 201 and response.json_body["enrolment_status"] == "awarded"
+    detail = api_as(enrolment.learner).get(f"assessment/enrolments/{enrolment.pk}").json_body
+    assert detail["award"]["status"] == "issued" and detail["decision"]["outcome"] == "met"
+    award = Award.objects.get()
+    admin = api_as(wil.admin)
+    response = admin.post(f"assessment/awards/{award.pk}/revoke", {"reason": ""})
+    assert (response.status_code, response.json_body["errors"][0]["field"]) == (400, "reason")
+    response = admin.post(f"assessment/awards/{award.pk}/revoke", {"reason": "Wrong learner."})
+    assert response.status_code == 200 and response.json_body["status"] == "revoked"
+    response = admin.post(f"assessment/awards/{award.pk}/revoke", {"reason": "Again."})
+    assert (response.status_code, response.json_body["code"]) == (409, "already_revoked")
+    response = admin.post(f"assessment/awards/{award.pk}/reissue", {"reason": "Checked."})
+    assert response.status_code == 200 and response.json_body["status"] == "issued"
+    assert len(response.json_body["previous_credentials"]) == 1
+    assert api_as(wil.assessor).post(f"assessment/awards/{award.pk}/reissue", {}).status_code == 403
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(f"{base(wil)}/bulk-award")
+    assert response.status_code == 202
+    progress = admin.get(f"assessment/bulk-award/{response.json_body['id']}")
+    assert progress.status_code == 200 and progress.json_body["status"] == "done"
+    assert progress.json_body["processed"] == 1 and progress.json_body["awarded"] == 0  # awarded already
+    assert api_as(wil.assessor).get(f"assessment/bulk-award/{response.json_body['id']}").status_code == 403
+
+
+def test_sign_off_and_recognition_through_the_api(api_as, wil) -> None:
+    from microcred.assessment.services import plans
+
+    with as_draft(wil.credential):
+        log_book = plans.add_component(
+            actor=wil.admin, credential=wil.credential, name="Log", kind="log_book", tasks=["Task one"]
+        )
+        post = plans.add_component(
+            actor=wil.admin, credential=wil.credential, name="Post", kind="post_test", prior_learning_allowed=True
+        )
+    enrolment = wil.enrol()
+    task = log_book.tasks.get()
+    response = api_as(wil.assessor).post(f"assessment/enrolments/{enrolment.pk}/tasks/{task.pk}/sign-off", {})
+    assert response.status_code == 201 and response.json_body["task"] == "Task one"
+    response = api_as(wil.assessor).post(f"assessment/enrolments/{enrolment.pk}/tasks/{task.pk}/sign-off", {})
+    assert (response.status_code, response.json_body["code"]) == (409, "already_signed")
+    learner = api_as(enrolment.learner)
+    response = learner.post(
+        f"assessment/enrolments/{enrolment.pk}/prior-learning", {"component": post.pk, "narrative": "Done it."}
+    )
+    assert response.status_code == 201 and response.json_body["status"] == "requested"
+    decision = f"assessment/prior-learning/{response.json_body['id']}/decision"
+    assert learner.post(decision, {"recognized": True}).status_code == 403
+    response = api_as(wil.assessor).post(decision, {"recognized": True, "comment": "Seen the records."})
+    assert response.status_code == 200 and response.json_body["status"] == "recognized"
+    assert api_as(wil.assessor).post(decision, {"recognized": "perhaps"}).status_code == 400

@@ -88,3 +88,59 @@ def test_the_providers_page_for_a_credential(wil) -> None:
     assert assessor_page.status_code == 200 and b"Import results from a gradebook" not in assessor_page.content
     assert signed_in(make_user()).get(path).status_code == 404
     assert signed_in(wil.supervisor).get(path).status_code == 404
+
+
+def test_log_book_sign_off_revocation_and_reissue_on_the_enrolment_page(wil) -> None:
+    from microcred.assessment.models import Award
+    from microcred.assessment.services import evaluations, plans
+    from microcred.testing.assessment import as_draft
+
+    with as_draft(wil.credential):
+        log_book = plans.add_component(
+            actor=wil.admin, credential=wil.credential, name="Field log", kind="log_book", tasks=["Lock out a panel"]
+        )
+    enrolment = wil.enrol()
+    path = f"/assessment/enrolments/{enrolment.pk}/"
+    assessor = signed_in(wil.assessor)
+    task = log_book.tasks.get()
+    assert assessor.post(path, {"action": "sign_off", "task": task.pk}).status_code == 302
+    assert assessor.post(path, {"action": "sign_off", "task": 999999}).status_code == 404
+    assert selectors.facts_for(enrolment).passed["field log"] is True
+    evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=90)
+    evaluations.record_evaluation(
+        actor=wil.assessor,
+        enrolment=enrolment,
+        component=wil.workplace,
+        ratings={"communication": "superior", "collaboration": "superior"},
+    )
+    award = Award.objects.get(enrolment=enrolment)
+    admin = signed_in(wil.admin)
+    assert b"Revoke the award" in admin.get(path).content
+    assert b"Revoke the award" not in assessor.get(path).content
+    assert admin.post(path, {"action": "revoke", "reason": ""}).status_code == 400
+    assert admin.post(path, {"action": "revoke", "reason": "Entered for the wrong learner."}).status_code == 302
+    award.refresh_from_db()
+    assert award.status == "revoked"
+    assert admin.post(path, {"action": "reissue", "reason": "Checked again."}).status_code == 302
+    award.refresh_from_db()
+    assert award.status == "issued" and award.previous_credentials.count() == 1
+    assert assessor.post(path, {"action": "revoke", "reason": "x"}).status_code == 400  # not theirs to do
+    award.refresh_from_db()
+    assert award.status == "issued"
+
+
+def test_the_bulk_award_starts_from_the_providers_page(wil, settings, django_capture_on_commit_callbacks) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from microcred.assessment.services import evaluations
+
+    enrolment = wil.enrol()
+    evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=50)
+    admin = signed_in(wil.admin)
+    path = f"/assessment/credentials/{wil.credential.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(path, {"action": "bulk_award"})
+    assert response.status_code == 302
+    page = admin.get(path)
+    assert b'id="bulk-progress"' in page.content and b"1 of 1 decided, 0 awarded" in page.content
+    progress = admin.get(page.content.decode().split('data-url="')[1].split('"')[0])
+    assert progress.status_code == 200 and progress.json()["status"] == "done"

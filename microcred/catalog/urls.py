@@ -1,6 +1,6 @@
 from django.urls import path
 
-from microcred.catalog import views
+from microcred.catalog import alignment_views, views
 
 app_name = "catalog"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:provider>/<slug:slug>/", views.credential, name="credential"),
     path("<slug:provider>/<slug:slug>/v<int:version>/", views.credential_version, name="credential_version"),
     path("<slug:provider>/<slug:slug>/v<int:version>/edit/", views.edit, name="edit"),
+    path("<slug:provider>/<slug:slug>/v<int:version>/align/", alignment_views.align, name="align"),
     path(
         "<slug:provider>/<slug:slug>/v<int:version>/<slug:action>/",
         views.transition,

@@ -1,0 +1,60 @@
+"""In a real browser: import a CASE file through the page, browse the tree, align a micro-credential to a competency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from microcred.catalog.tests.conftest import draft
+from microcred.frameworks import imports
+from microcred.frameworks.models import FrameworkImport
+from microcred.frameworks.tests.conftest import as_bytes, case_package
+from microcred.testing.factories import PASSWORD, make_member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_import_browse_and_align(page, provider, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = make_member(provider, "admin", email="admin@maple.example")
+    credential = draft(admin, provider, title="Data for Decisions", learning_outcomes=["Frame a problem with data"])
+    package = tmp_path / "future-ready-talent.json"
+    package.write_bytes(as_bytes(case_package()))
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("admin@maple.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+    page.goto("/frameworks/")
+    page.get_by_role("link", name="Import a framework for Maple College").click()
+    page.get_by_label("Format").select_option("case")
+    page.get_by_label("File").set_input_files(str(package))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Import of future-ready-talent.json").is_visible()
+    imports.run_import(FrameworkImport.objects.get().pk)  # what the task worker does
+    page.reload()
+    page.get_by_role("link", name="Future-ready talent").click()
+
+    assert page.get_by_role("link", name="FRT-1 Thinking").is_visible()
+    assert not page.get_by_text("Solve complex problems with data").is_visible()
+    page.locator("summary", has_text="Thinking").first.click()  # the level loads when opened
+    page.get_by_role("link", name="FRT-1.1 Problem solving").click()
+    assert page.get_by_text("Solve complex problems with data").first.is_visible()
+    assert page.get_by_text("analytical thinking").is_visible()
+    page.go_back()
+    page.get_by_label("Search this framework").fill("critically")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("link", name="FRT-1.2 Think critically about sources").is_visible()
+
+    page.goto(f"/catalog/{provider.slug}/{credential.slug}/v1/")
+    page.get_by_role("link", name="Align to competencies").click()
+    page.get_by_label("Search", exact=True).fill("problems")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("listitem").filter(has_text="Problem solving").get_by_role("button", name="Align").click()
+    page.wait_for_load_state()
+    assert page.locator(".alignments").get_by_text("Problem solving").is_visible()
+    assert credential.alignments.get().target_code == "FRT-1.1"

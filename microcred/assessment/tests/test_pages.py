@@ -144,3 +144,17 @@ def test_the_bulk_award_starts_from_the_providers_page(wil, settings, django_cap
     assert b'id="bulk-progress"' in page.content and b"1 of 1 decided, 0 awarded" in page.content
     progress = admin.get(page.content.decode().split('data-url="')[1].split('"')[0])
     assert progress.status_code == 200 and progress.json()["status"] == "done"
+
+
+def test_the_pages_speak_french(wil) -> None:
+    from django.conf import settings as django_settings
+
+    enrolment = wil.enrol()
+    client = signed_in(enrolment.learner)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(f"/assessment/enrolments/{enrolment.pk}/").content.decode()
+    assert "Mes évaluations" in page and "Ajouter une preuve" in page and "Statut :" in page
+    response = client.post(
+        f"/assessment/enrolments/{enrolment.pk}/", {"action": "evidence", "kind": "link", "title": "x", "url": "ftp://"}
+    )
+    assert "Saisissez une adresse Web qui commence par https://." in response.content.decode()

@@ -452,6 +452,19 @@ def submit_evidence(
     return Status(201, _evidence_out(created))
 
 
+class ShareIn(Schema):
+    shareable: bool
+
+
+@router.patch("assessment/evidence/{public_id}", response=EvidenceOut)
+def share_evidence(request: HttpRequest, public_id: str, payload: ShareIn) -> EvidenceOut:
+    found = Evidence.objects.filter(public_id__in=_uuids([public_id])).select_related("enrolment").first()
+    if found is None or found.enrolment.learner != request.user:
+        raise NotFound("Not found.", code="evidence_not_found")
+    shared = evidence.set_evidence_shareable(actor=request.user, evidence=found, shareable=payload.shareable)
+    return _evidence_out(shared)
+
+
 # ---------------------------------------------------------------- prior learning and the pre-test route
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -147,6 +148,13 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("Your evidence was added."))
                 done = True
+            elif action == "share" and is_learner:
+                item = enrolment.evidence.get(public_id=request.POST.get("evidence", ""))
+                evidence.set_evidence_shareable(
+                    actor=user, evidence=item, shareable=request.POST.get("shareable") == "yes"
+                )
+                messages.success(request, _("Your choice was saved."))
+                done = True
             elif action in ("revoke", "reissue") and may_manage and reason_form.is_valid():
                 award = Award.objects.get(enrolment=enrolment)
                 if action == "revoke":
@@ -177,12 +185,12 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                     )
                     messages.success(request, _("The supervisor was invited by e-mail."))
                     done = True
-            elif action not in ("evaluate", "evidence", "revoke", "reissue", "invite"):
+            elif action not in ("evaluate", "evidence", "share", "revoke", "reissue", "invite"):
                 raise PermissionDenied(_("You are not allowed to do this."))
         except ValidationFailed as error:
             target = {"evidence": evidence_form, "invite": supervisor_form}.get(action, reason_form)
             target.add_service_errors(error)
-        except (LogBookTask.DoesNotExist, Award.DoesNotExist, ValueError):
+        except (LogBookTask.DoesNotExist, Award.DoesNotExist, Evidence.DoesNotExist, ValueError, DjangoValidationError):
             return render_domain_error(request, NotFound(_("Not found.")))
         except DomainError as error:
             messages.error(request, error.message)

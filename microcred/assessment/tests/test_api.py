@@ -315,3 +315,20 @@ def test_sign_off_and_recognition_through_the_api(api_as, wil) -> None:
     response = api_as(wil.assessor).post(decision, {"recognized": True, "comment": "Seen the records."})
     assert response.status_code == 200 and response.json_body["status"] == "recognized"
     assert api_as(wil.assessor).post(decision, {"recognized": "perhaps"}).status_code == 400
+
+
+def test_the_learner_decides_what_employers_may_see(api_as, wil) -> None:
+    from microcred.assessment.services import evidence
+
+    enrolment = wil.enrol()
+    item = evidence.submit_evidence(
+        actor=enrolment.learner, enrolment=enrolment, kind="reflection", title="Notes", text="Mine."
+    )
+    path = f"assessment/evidence/{item.public_id}"
+    response = api_as(enrolment.learner).patch(path, {"shareable": True})
+    assert response.status_code == 200 and response.json_body["shareable"] is True
+    assert api_as(wil.admin).patch(path, {"shareable": False}).json_body["code"] == "evidence_not_found"
+    assert api_as(enrolment.learner).patch("assessment/evidence/not-a-uuid", {"shareable": True}).status_code == 404
+    assert api_as(enrolment.learner).patch(path, {"shareable": "maybe"}).status_code == 400
+    item.refresh_from_db()
+    assert item.shareable is True

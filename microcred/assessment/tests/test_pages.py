@@ -158,3 +158,21 @@ def test_the_pages_speak_french(wil) -> None:
         f"/assessment/enrolments/{enrolment.pk}/", {"action": "evidence", "kind": "link", "title": "x", "url": "ftp://"}
     )
     assert "Saisissez une adresse Web qui commence par https://." in response.content.decode()
+
+
+def test_the_learner_shares_evidence_from_the_page(wil) -> None:
+    from microcred.assessment.services import evidence
+
+    enrolment = wil.enrol()
+    item = evidence.submit_evidence(actor=enrolment.learner, enrolment=enrolment, kind="link", title="N", url="https://x.ca")
+    client = signed_in(enrolment.learner)
+    path = f"/assessment/enrolments/{enrolment.pk}/"
+    assert b"Share with employers" in client.get(path).content
+    assert client.post(path, {"action": "share", "evidence": item.public_id, "shareable": "yes"}).status_code == 302
+    item.refresh_from_db()
+    assert item.shareable and b"Stop sharing" in client.get(path).content
+    assert client.post(path, {"action": "share", "evidence": "nope", "shareable": "no"}).status_code == 404
+    assessor = signed_in(wil.assessor)
+    assert assessor.post(path, {"action": "share", "evidence": item.public_id, "shareable": "no"}).status_code == 400
+    item.refresh_from_db()
+    assert item.shareable

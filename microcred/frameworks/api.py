@@ -139,6 +139,7 @@ def competency(request: HttpRequest, slug: str, version: str, identifier: str) -
         for link in selectors.links_of(item)
     ]
     body["alignedCredentials"] = f"{reverse('catalog:search')}?competency={item.pk}"
+    body["usedBy"] = [{"kind": u.kind, "label": u.label, "url": u.url} for u in selectors.usages_of(item)]
     return body
 
 

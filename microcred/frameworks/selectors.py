@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +135,29 @@ def by_uri(identifier_or_uri: str) -> tuple[Framework, Competency | None]:
     if framework is None:
         raise NotFound(_("Nothing has this identifier."), code="not_found")
     return framework, None
+
+
+@dataclass
+class Usage:
+    """Something aligned to a competency, as a domain above frameworks describes it."""
+
+    kind: str
+    label: str
+    url: str
+
+
+# Domains above frameworks (the catalog…) say what is aligned to a competency without frameworks
+# importing them: each registers a function in its AppConfig.ready.
+USAGE_PROVIDERS: list[Callable[[Competency], list[Usage]]] = []
+
+
+def add_usage_provider(provider: Callable[[Competency], list[Usage]]) -> None:
+    if provider not in USAGE_PROVIDERS:
+        USAGE_PROVIDERS.append(provider)
+
+
+def usages_of(item: Competency) -> list[Usage]:
+    return [usage for provider in USAGE_PROVIDERS for usage in provider(item)]
 
 
 def links_of(item: Competency) -> list[CrosswalkLink]:

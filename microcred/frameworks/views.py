@@ -104,6 +104,7 @@ def competency(request: HttpRequest, slug: str, version: str, identifier: str) -
         "links": selectors.links_of(item),
         "criteria": item.rubric_criteria.select_related("rubric").prefetch_related("levels"),
         "aligned_url": f"{reverse('catalog:search')}?competency={item.pk}",
+        "usages": selectors.usages_of(item),
     }
     return render(request, "frameworks/competency.html", context)
 

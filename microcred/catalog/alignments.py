@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts.permissions import require
 from microcred.audit.services import record
-from microcred.catalog.models import EDITABLE_STATUSES, Alignment, MicroCredential
+from microcred.catalog.models import EDITABLE_STATUSES, PUBLIC_STATUSES, Alignment, MicroCredential
 from microcred.errors import Conflict, ValidationFailed
 from microcred.frameworks.models import Competency
+from microcred.frameworks.selectors import Usage
 
 
 def _require_editable(credential: MicroCredential) -> None:
@@ -74,3 +75,28 @@ def remove_alignment(*, actor: Any, alignment: Alignment) -> None:
             organization=credential.provider,
             before=before,
         )
+
+
+def usages(competency: Competency) -> list[Usage]:
+    """The public micro-credentials aligned to a competency, for its page in the frameworks domain."""
+    from django.urls import reverse
+
+    rows = (
+        Alignment.objects.filter(competency=competency, credential__status__in=PUBLIC_STATUSES)
+        .select_related("credential__provider")
+        .order_by("credential__title", "credential__version")[:200]
+    )
+    seen: dict[int, Usage] = {}
+    for row in rows:
+        credential = row.credential
+        seen.setdefault(
+            credential.pk,
+            Usage(
+                kind=str(_("Micro-credential")),
+                label=f"{credential.title} ({credential.provider.name}, v{credential.version})",
+                url=reverse(
+                    "catalog:credential_version", args=[credential.provider.slug, credential.slug, credential.version]
+                ),
+            ),
+        )
+    return list(seen.values())

@@ -6,3 +6,9 @@ class CatalogConfig(AppConfig):
     name = "microcred.catalog"
     label = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from microcred.catalog.alignments import usages
+        from microcred.frameworks.selectors import add_usage_provider
+
+        add_usage_provider(usages)

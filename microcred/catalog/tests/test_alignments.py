@@ -65,3 +65,26 @@ def test_search_filters_by_framework_and_competency(
     assert [c.title for c in result.results] == ["Aligned one"]
     facet = next(f for f in result.facets if f.name == "framework")
     assert facet.values[0].count == 1
+
+
+def test_a_competency_page_shows_the_published_credentials_aligned_to_it(
+    admin: User,
+    reviewer: User,
+    provider: Organization,
+    competency,
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    from microcred.catalog.tests.conftest import publish
+
+    frameworks.publish_framework(actor=admin, framework=competency.framework)
+    credential = draft(admin, provider, title="Aligned one")
+    alignments.align(actor=admin, credential=credential, competency=competency)
+    framework = competency.framework
+    page = f"/frameworks/{framework.slug}/v/{framework.version}/c/{competency.identifier}/"
+    assert "Aligned one" not in client.get(page).content.decode()  # drafts are not shown
+    publish(admin, reviewer, credential)
+    assert "Aligned one (Maple College, v1)" in client.get(page).content.decode()
+    body = client.get(
+        f"/api/v1/frameworks/{framework.slug}/versions/{framework.version}/competencies/{competency.identifier}"
+    )
+    assert body.json()["usedBy"][0]["url"].endswith(f"/{credential.slug}/v1/")

@@ -13,11 +13,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Body, Field, Router, Schema, Status
+from ninja import Body, Field, File, Form, Router, Schema, Status, UploadedFile
 
 from microcred.accounts.selectors import organization_by_slug
 from microcred.errors import NotFound, ValidationFailed
 from microcred.frameworks import case, imports, selectors, services, tabular
+from microcred.frameworks import document as doc
 from microcred.frameworks.models import Competency, CrosswalkLink, Framework, FrameworkImport
 from microcred.frameworks.similarity import index_for
 
@@ -353,6 +354,32 @@ def start_import(request: HttpRequest, payload: ImportIn) -> Status:
         data=data,
         file_name=payload.fileName,
         options={"title": payload.title, "version": payload.version},
+    )
+    return Status(202, job_body(job))
+
+
+@router.post(
+    "framework-imports/upload",
+    response={202: dict},
+    summary="Queue the import of a CASE or CSV file sent as multipart/form-data (up to 20 MB)",
+)
+def upload_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    format: Form[str],
+    organization: Form[str] = "",
+    title: Form[str] = "",
+    version: Form[str] = "1",
+) -> Status:
+    if file.size is not None and file.size > doc.MAX_FILE_BYTES:
+        raise doc.FileTooLarge(_("The file is too large (at most 20 MB)."))
+    job = imports.start_import(
+        actor=request.user,
+        organization=organization_by_slug(organization) if organization else None,
+        source_format=format,
+        data=file.read(doc.MAX_FILE_BYTES + 1),
+        file_name=file.name or "",
+        options={"title": title[:300], "version": version[:40] or "1"},
     )
     return Status(202, job_body(job))
 

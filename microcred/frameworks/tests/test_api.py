@@ -139,3 +139,24 @@ def test_crosswalks_through_the_api(api_as, admin: User, provider: Organization,
         client.get(f"crosswalks/{crosswalk_id}/case.json").json_body["CFAssociations"][0]["associationType"]
         == "isRelatedTo"
     )
+
+
+def test_large_files_go_as_multipart(admin: User, provider: Organization, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(admin)
+    upload = SimpleUploadedFile("frt.json", as_bytes(case_package()), content_type="application/json")
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/api/v1/framework-imports/upload", {"file": upload, "format": "case", "organization": provider.slug}
+        )
+    assert started.status_code == 202
+    assert client.get(f"/api/v1/framework-imports/{started.json()['id']}").json()["status"] == "done"
+    huge = SimpleUploadedFile("huge.json", b" " * (21 * 1024 * 1024), content_type="application/json")
+    refused = client.post(
+        "/api/v1/framework-imports/upload", {"file": huge, "format": "case", "organization": provider.slug}
+    )
+    assert refused.status_code == 413 and refused.json()["code"] == "file_too_large"
+    missing = client.post("/api/v1/framework-imports/upload", {"format": "case"})
+    assert missing.status_code == 400

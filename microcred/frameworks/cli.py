@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     esco = actions.add_parser("import-esco", help="import ESCO's skills pillar from a directory of its CSV files")
     _add_import_arguments(esco)
     esco.set_defaults(format="esco")
+    sample = actions.add_parser("load-sample", help="import the Future-ready talent sample (12 competencies, 6 levels)")
+    sample.add_argument("--organization", help="the publisher organization's short name; none: a public framework")
+    sample.set_defaults(func=run_load_sample)
     export = actions.add_parser("export", help="print a framework version as CASE JSON or CSV")
     export.add_argument("slug", help="the framework's short name")
     export.add_argument("--version", dest="framework_version", help="default: the latest version")
@@ -125,4 +128,21 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         json.dump(case.export_case(framework), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+    return 0
+
+
+def run_load_sample(args: argparse.Namespace) -> int:
+    _setup()
+    from microcred.accounts.permissions import CLI
+    from microcred.accounts.selectors import organization_by_slug
+    from microcred.errors import DomainError
+    from microcred.frameworks.samples import load_future_ready_talent
+
+    try:
+        organization = organization_by_slug(args.organization) if args.organization else None
+        framework = load_future_ready_talent(actor=CLI, organization=organization)
+    except DomainError as error:
+        print(f"error [{error.code}]: {error.message}", file=sys.stderr)
+        return 2
+    print(f"{framework.title} {framework.version} ({framework.slug}): {framework.competencies.count()} entries")
     return 0

@@ -174,9 +174,10 @@ def create_crosswalk(request: HttpRequest, slug: str, version: str) -> HttpRespo
         organizations = _editable_organizations(request.user)
         if not organizations:
             return _error(request, NotFound(_("No such organization."), code="organization_not_found"))
+        owner = next((org for org in organizations if org.pk == source.organization_id), organizations[0])
         crosswalk = services.create_crosswalk(
             actor=request.user,
-            organization=organizations[0],
+            organization=owner,
             source_framework=source,
             target_framework=form.cleaned_data["target"],
         )

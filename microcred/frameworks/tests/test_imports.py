@@ -97,3 +97,9 @@ def test_the_command_line_imports_esco(tmp_path: Path, db: None, capsys) -> None
     assert main(["frameworks", "import-esco", str(tmp_path)]) == 0
     assert "ESCO skills pillar 1.1" in capsys.readouterr().out
     assert Framework.objects.get().organization is None
+
+
+def test_the_command_line_loads_the_sample(provider: Organization, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["frameworks", "load-sample", "--organization", provider.slug]) == 0
+    assert "Future-ready talent 1.0" in capsys.readouterr().out
+    assert main(["frameworks", "load-sample", "--organization", "nobody"]) == 2

@@ -8,7 +8,8 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from microcred.assessment.services.plans import check_plan_before_publication
-        from microcred.catalog.services import add_publish_check
+        from microcred.assessment.services.plans import check_plan_before_publication, copy_plan
+        from microcred.catalog.services import add_new_version_copy, add_publish_check
 
         add_publish_check(check_plan_before_publication)
+        add_new_version_copy(copy_plan)

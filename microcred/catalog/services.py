@@ -207,6 +207,8 @@ def start_new_version(*, actor: Any, credential: MicroCredential) -> MicroCreden
                 alignment.pk = None
                 alignment.credential = copy
                 alignment.save()
+        for copy_more in NEW_VERSION_COPIES:
+            copy_more(credential, copy)
         record(
             actor=actor,
             action="catalog.new_version",
@@ -324,6 +326,15 @@ PUBLISH_CHECKS: list[Callable[[MicroCredential], None]] = []
 def add_publish_check(check: Callable[[MicroCredential], None]) -> None:
     if check not in PUBLISH_CHECKS:
         PUBLISH_CHECKS.append(check)
+
+
+# What other domains copy into a new version (same registration): assessment copies the assessment plan.
+NEW_VERSION_COPIES: list[Callable[[MicroCredential, MicroCredential], None]] = []
+
+
+def add_new_version_copy(copy: Callable[[MicroCredential, MicroCredential], None]) -> None:
+    if copy not in NEW_VERSION_COPIES:
+        NEW_VERSION_COPIES.append(copy)
 
 
 def publish(*, actor: Any, credential: MicroCredential) -> MicroCredential:

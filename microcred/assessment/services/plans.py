@@ -199,6 +199,35 @@ def check_plan_before_publication(credential: MicroCredential) -> None:
         )
 
 
+def copy_plan(source: MicroCredential, copy: MicroCredential) -> None:
+    """A new version starts from the plan of the version it copies (the catalog calls this in its
+    ``start_new_version`` transaction, whose audit entry records the copy). A waiver is not copied: the new version
+    is reviewed again."""
+    plan = AssessmentPlan.objects.filter(credential=source).first()
+    if plan is None:
+        return
+    new_plan = AssessmentPlan.objects.create(credential=copy)
+    new_plan.competencies.set(plan.competencies.all())
+    copies: dict[int, tuple[AssessmentComponent, int | None]] = {}
+    for component in plan.components.prefetch_related("competencies", "tasks"):
+        competencies, tasks = list(component.competencies.all()), list(component.tasks.all())
+        old_pk, unlocked_by = component.pk, component.unlocked_by_id
+        component.pk = None
+        component._state.adding = True
+        component._prefetched_objects_cache = {}  # else set() below would compare with the old component's rows
+        component.plan, component.unlocked_by = new_plan, None
+        component.save()
+        component.competencies.set(competencies)
+        LogBookTask.objects.bulk_create(
+            LogBookTask(component=component, title=task.title, sort_order=task.sort_order) for task in tasks
+        )
+        copies[old_pk] = (component, unlocked_by)
+    for component, unlocked_by in copies.values():
+        if unlocked_by is not None:
+            component.unlocked_by = copies[unlocked_by][0]
+            component.save(update_fields=["unlocked_by"])
+
+
 def check_award_rule(credential: MicroCredential, rule: str) -> None:
     """Raise :class:`RuleSyntaxError` if ``rule`` does not parse or does not fit the credential's plan."""
     compile_rule(rule, selectors.signature_of(credential))

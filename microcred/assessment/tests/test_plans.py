@@ -266,3 +266,40 @@ def test_a_published_version_keeps_its_plan_and_rule(wil) -> None:
         plans.waive_plan_gaps(actor=wil.reviewer, credential=wil.credential, reason="Too late")
     assert caught.value.code == "plan_frozen"
     assert [c.name for c in selectors.components_of(wil.credential)] == ["PD course", "Workplace evaluation"]
+
+
+def test_a_new_version_starts_from_the_plan_of_the_one_it_copies(wil) -> None:
+    from microcred.catalog import services as catalog
+    from microcred.catalog.models import MicroCredential
+
+    post = plans.add_component(
+        actor=wil.admin,
+        credential=wil.credential,
+        name="Retest",
+        kind="post_test",
+        max_score=10,
+        unlocked_by=wil.course,
+    )
+    plans.add_component(actor=wil.admin, credential=wil.credential, name="Log", kind="log_book", tasks=["a", "b"])
+    _scale, (safety,) = make_scale_with_competencies(wil.provider, ["safety"])
+    plans.set_plan_competencies(
+        actor=wil.admin, credential=wil.credential, competencies=[wil.communication, wil.collaboration, safety]
+    )
+    plans.waive_plan_gaps(actor=wil.reviewer, credential=wil.credential, reason="Covered elsewhere.")
+    MicroCredential.objects.filter(pk=wil.credential.pk).update(status="published")
+    wil.credential.refresh_from_db()
+    copy = catalog.start_new_version(actor=wil.admin, credential=wil.credential)
+    components = selectors.components_of(copy)
+    assert [c.name for c in components] == ["PD course", "Workplace evaluation", "Retest", "Log"]
+    assert all(c.plan.credential == copy for c in components)
+    by_name = {c.name: c for c in components}
+    assert by_name["Retest"].unlocked_by == by_name["PD course"] and by_name["Retest"].pk != post.pk
+    assert [t.title for t in by_name["Log"].tasks.all()] == ["a", "b"]
+    assert [c.short_name for c in by_name["Workplace evaluation"].competencies.all()] == [
+        "communication",
+        "collaboration",
+    ]
+    check = selectors.plan_check(copy)
+    assert check.gaps == [safety] and not check.waived  # the new version is reviewed again
+    plans.check_award_rule(copy, copy.award_rule)  # the copied rule fits the copied plan
+    assert selectors.components_of(wil.credential)[2].pk == post.pk  # the old version keeps its own plan

@@ -31,7 +31,9 @@ CSV_OPTIONS = ("title", "version", "publisher", "language", "licence", "source_u
 
 
 def upload_directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / "framework-imports"
+    """Where uploads wait for their task: in the data directory, never under the served media."""
+    configured = getattr(settings, "FRAMEWORK_IMPORT_DIR", None)
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "framework-imports"
 
 
 def parse(source_format: str, data: bytes, options: dict[str, Any]) -> doc.FrameworkDocument:

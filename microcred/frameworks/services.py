@@ -901,10 +901,10 @@ def _document_rubric_state(document: doc.FrameworkDocument) -> list[Any]:
                             lv.position,
                             lv.proficiency_level,
                         )
-                        for lv in c.levels
+                        for lv in sorted(c.levels, key=lambda lv: lv.position)
                     ],
                 )
-                for c in rubric.criteria
+                for c in sorted(rubric.criteria, key=lambda c: c.position)
             ],
         )
         for rubric in sorted(document.rubrics, key=lambda r: r.identifier)

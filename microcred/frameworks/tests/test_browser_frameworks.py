@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_import_browse_and_align(page, provider, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FRAMEWORK_IMPORT_DIR = tmp_path / "uploads"
     admin = make_member(provider, "admin", email="admin@maple.example")
     credential = draft(admin, provider, title="Data for Decisions", learning_outcomes=["Frame a problem with data"])
     package = tmp_path / "future-ready-talent.json"

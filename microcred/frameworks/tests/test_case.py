@@ -175,3 +175,11 @@ def test_someone_else_cannot_import_into_an_organization(provider: Organization,
             document=case.parse_case(as_bytes(case_package())),
             source_format="case",
         )
+
+
+def test_rubric_levels_in_any_order_are_still_the_same_file(admin: User, provider: Organization) -> None:
+    package = case_package()
+    levels = package["CFRubrics"][0]["CFRubricCriteria"][0]["CFRubricCriterionLevels"]
+    levels.reverse()
+    import_case(admin, provider, as_bytes(package))
+    assert not import_case(admin, provider, as_bytes(package)).changed

@@ -17,7 +17,7 @@ from microcred.frameworks.tests.conftest import as_bytes, case_package
 
 @pytest.fixture(autouse=True)
 def media(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FRAMEWORK_IMPORT_DIR = tmp_path / "uploads"
 
 
 def test_an_import_job_reports_its_outcome(admin: User, provider: Organization) -> None:

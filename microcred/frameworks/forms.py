@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from microcred.accounts.forms import ServiceErrorsMixin
 from microcred.errors import DomainError, ValidationFailed
 from microcred.frameworks.document import MAX_FILE_BYTES
+from microcred.frameworks.models import CompetencyType
 
 
 class ImportForm(ServiceErrorsMixin, forms.Form):
@@ -42,3 +43,29 @@ class CrosswalkForm(forms.Form):
         from microcred.frameworks.models import Framework
 
         self.fields["target"].queryset = Framework.objects.filter(pk__in=[f.pk for f in frameworks]).order_by("title")
+
+
+class FrameworkForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    version = forms.CharField(label=_("Version"), max_length=40, initial="1")
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    licence = forms.CharField(label=_("Licence"), max_length=500, required=False)
+
+
+class CompetencyForm(ServiceErrorsMixin, forms.Form):
+    statement = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 2}), max_length=20_000)
+    short_name = forms.CharField(label=_("Short name"), max_length=300, required=False)
+    code = forms.CharField(label=_("Code"), max_length=100, required=False)
+    competency_type = forms.ChoiceField(label=_("Type"), choices=CompetencyType.choices)
+    parent = forms.CharField(label=_("Parent's code"), max_length=100, required=False)
+
+
+class ScaleForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Scale name"), max_length=200)
+    levels = forms.CharField(
+        label=_("Levels"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_("One per line, lowest first.")
+    )
+
+
+class NewVersionForm(ServiceErrorsMixin, forms.Form):
+    version = forms.CharField(label=_("New version"), max_length=40)

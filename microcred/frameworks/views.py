@@ -15,9 +15,16 @@ from django.views.decorators.http import require_POST
 from microcred.accounts.models import Organization
 from microcred.accounts.permissions import can
 from microcred.accounts.selectors import organization_by_slug
-from microcred.errors import DomainError, NotFound
+from microcred.errors import DomainError, NotFound, ValidationFailed
 from microcred.frameworks import imports, selectors, services
-from microcred.frameworks.forms import CrosswalkForm, ImportForm
+from microcred.frameworks.forms import (
+    CompetencyForm,
+    CrosswalkForm,
+    FrameworkForm,
+    ImportForm,
+    NewVersionForm,
+    ScaleForm,
+)
 from microcred.frameworks.models import Framework, ImportStatus, LinkStatus, MatchRelation
 
 
@@ -66,6 +73,9 @@ def framework_version(request: HttpRequest, slug: str, version: str) -> HttpResp
         "scales": found.scales.prefetch_related("levels"),
         "crosswalks": selectors.crosswalks_of(found, request.user),
         "may_edit": selectors.may_edit(request.user, found),
+        "competency_form": CompetencyForm(prefix="c"),
+        "scale_form": ScaleForm(prefix="s"),
+        "version_form": NewVersionForm(prefix="v"),
         "crosswalk_form": CrosswalkForm(frameworks=_crosswalk_targets(request, found))
         if _editable_organizations(request.user)
         else None,
@@ -223,3 +233,83 @@ def crosswalk_action(request: HttpRequest, crosswalk_id: int) -> HttpResponse:
             error = NotFound(_("No such link."), code="link_not_found")
         return _error(request, error)
     return redirect("frameworks:crosswalk", found.pk)
+
+
+@login_required
+def create_framework(request: HttpRequest, organization: str) -> HttpResponse:
+    try:
+        org = organization_by_slug(organization)
+    except DomainError as error:
+        return _error(request, error)
+    if not can(request.user, "frameworks.edit", org):
+        return _error(request, NotFound(_("No such organization."), code="organization_not_found"))
+    form = FrameworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.create_framework(actor=request.user, organization=org, **form.cleaned_data)
+        except ValidationFailed as error:
+            form.add_service_errors(error)
+        except DomainError as error:
+            return _error(request, error)
+        else:
+            return redirect("frameworks:framework_version", made.slug, made.version)
+    return render(
+        request,
+        "frameworks/framework_form.html",
+        {"form": form, "organization": org},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def edit(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """The authoring actions of a version's page: add a competency or a scale, publish, start the next version."""
+    try:
+        found = selectors.framework_version(request.user, slug, version)
+        action = request.POST.get("action", "")
+        if action == "add_competency":
+            form = CompetencyForm(request.POST, prefix="c")
+            if form.is_valid():
+                data = form.cleaned_data
+                parent = found.competencies.filter(code=data["parent"]).first() if data["parent"] else None
+                if data["parent"] and parent is None:
+                    raise ValidationFailed.single("parent", "unknown_parent", _("No competency has this code."))
+                services.add_competency(
+                    actor=request.user,
+                    framework=found,
+                    statement=data["statement"],
+                    short_name=data["short_name"],
+                    code=data["code"],
+                    competency_type=data["competency_type"],
+                    parent=parent,
+                )
+                messages.success(request, _("Competency added."))
+        elif action == "add_scale":
+            form = ScaleForm(request.POST, prefix="s")
+            if form.is_valid():
+                levels = [line.strip() for line in form.cleaned_data["levels"].splitlines() if line.strip()]
+                services.add_scale(actor=request.user, framework=found, name=form.cleaned_data["name"], levels=levels)
+                messages.success(request, _("Scale added."))
+        elif action == "publish":
+            services.publish_framework(actor=request.user, framework=found)
+            messages.success(request, _("Published."))
+        elif action == "new_version":
+            form = NewVersionForm(request.POST, prefix="v")
+            if form.is_valid():
+                made = services.start_new_version(
+                    actor=request.user, framework=found, version=form.cleaned_data["version"]
+                )
+                return redirect("frameworks:framework_version", made.slug, made.version)
+        else:
+            raise ValidationFailed.single("action", "invalid", _("Unknown action."))
+        if action in ("add_competency", "add_scale", "new_version") and not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    except ValidationFailed as error:
+        for field_error in error.errors:
+            messages.error(request, field_error.message)
+    except DomainError as error:
+        return _error(request, error)
+    return redirect("frameworks:framework_version", found.slug, found.version)

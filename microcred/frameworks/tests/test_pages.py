@@ -96,3 +96,44 @@ def test_crosswalk_review_page(admin: User, provider: Organization, framework: F
     link.refresh_from_db()
     assert link.status == LinkStatus.CONFIRMED and link.relation == "exactMatch" and link.confirmed_by == admin
     assert client.post(f"{url}decide/", {"link": "abc", "reject": "1"}).status_code == 404
+
+
+def test_authoring_through_the_pages(admin: User, provider: Organization, learner: User) -> None:
+    client = Client()
+    client.force_login(admin)
+    assert client.post(f"/frameworks/manage/{provider.slug}/new/", {"title": "", "version": "1"}).status_code == 400
+    response = client.post(f"/frameworks/manage/{provider.slug}/new/", {"title": "Grid skills", "version": "1"})
+    page = response["Location"]
+    edit = f"{page}edit/"
+    client.post(
+        edit, {"action": "add_competency", "c-statement": "Work safely", "c-code": "S", "c-competency_type": "group"}
+    )
+    client.post(
+        edit,
+        {
+            "action": "add_competency",
+            "c-statement": "Lock out",
+            "c-code": "S.1",
+            "c-competency_type": "skill",
+            "c-parent": "S",
+        },
+    )
+    bad = client.post(
+        edit,
+        {"action": "add_competency", "c-statement": "Again", "c-code": "S", "c-competency_type": "skill"},
+        follow=True,
+    )
+    assert "Another competency of this framework has this code." in bad.content.decode()
+    client.post(edit, {"action": "add_scale", "s-name": "Three", "s-levels": "low\nmid\nhigh\n"})
+    framework = Framework.objects.get(title="Grid skills")
+    assert framework.competencies.get(code="S.1").parent.code == "S"
+    assert [lv.label for lv in framework.scales.get().levels.all()] == ["low", "mid", "high"]
+    client.post(edit, {"action": "publish"})
+    framework.refresh_from_db()
+    assert framework.status == "published"
+    response = client.post(edit, {"action": "new_version", "v-version": "2"})
+    assert response["Location"].endswith("/v/2/")
+    outsider = Client()
+    outsider.force_login(learner)
+    assert outsider.post(edit, {"action": "publish"}).status_code == 403
+    assert outsider.get(f"/frameworks/manage/{provider.slug}/new/").status_code == 404

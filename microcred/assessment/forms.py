@@ -82,6 +82,11 @@ class GradebookForm(ServiceErrorsMixin, forms.Form):
     )
 
 
+class EnrolmentCsvForm(ServiceErrorsMixin, forms.Form):
+    file = forms.FileField(label=_("Learners (CSV)"), help_text=_("Columns: email (required), name, route."))
+    good_rows_only = forms.BooleanField(label=_("Enrol the good rows only and skip the bad ones"), required=False)
+
+
 class ApplyGradebookForm(forms.Form):
     good_rows_only = forms.BooleanField(label=_("Import the good rows only and skip the bad ones"), required=False)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_assessments, name="mine"),
     path("enrolments/<int:enrolment_id>/", views.enrolment_detail, name="enrolment"),
     path("credentials/<int:credential_id>/", views.credential_admin, name="credential"),
+    path("credentials/<int:credential_id>/enrol/", views.enrol, name="enrol"),
     path("supervise/", views.supervise, {"token": ""}, name="supervise_base"),
     path("supervise/<str:token>/", views.supervise, name="supervise"),
     path("evidence/<uuid:public_id>/", views.evidence_file, name="evidence"),

@@ -19,6 +19,7 @@ from microcred.accounts.views import render_domain_error
 from microcred.assessment import selectors
 from microcred.assessment.forms import (
     ApplyGradebookForm,
+    EnrolmentCsvForm,
     EvaluationForm,
     EvidenceForm,
     GradebookForm,
@@ -33,10 +34,12 @@ from microcred.assessment.models import (
     Evidence,
     GradebookImport,
     LogBookTask,
+    Route,
 )
 from microcred.assessment.services import awards, bulk, evaluations, evidence, gradebook
+from microcred.assessment.services import enrolment as enrolments
 from microcred.catalog.models import MicroCredential
-from microcred.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from microcred.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 
 
 @login_required
@@ -219,6 +222,27 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     return render(request, "assessment/enrolment.html", context, status=status)
 
 
+@login_required
+@require_http_methods(["POST"])
+def enrol(request: HttpRequest, credential_id: int) -> HttpResponse:
+    """A learner enrols from the credential's page; the assessment-only route when the credential offers only that."""
+    credential = MicroCredential.objects.filter(pk=credential_id).select_related("provider").first()
+    if credential is None:
+        return render_domain_error(request, NotFound(_("No such micro-credential.")))
+    route = Route.ASSESSMENT_ONLY if credential.assessment_only else Route.STANDARD
+    try:
+        created = enrolments.enrol(actor=request.user, learner=request.user, credential=credential, route=route)
+    except Conflict as error:
+        existing = Enrolment.objects.filter(learner=request.user, credential=credential).first()
+        if error.code == "already_enrolled" and existing is not None:
+            return redirect("assessment:enrolment", enrolment_id=existing.pk)
+        return render_domain_error(request, error)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    messages.success(request, _("You are enrolled."))
+    return redirect("assessment:enrolment", enrolment_id=created.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def supervise(request: HttpRequest, token: str) -> HttpResponse:
     """A workplace supervisor evaluates one learner through the e-mailed link; no account needed."""
@@ -247,6 +271,8 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
     may_manage = can(request.user, "assessment.manage", credential)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     upload_form = GradebookForm(request.POST, request.FILES) if action == "preview" else GradebookForm()
+    roster_form = EnrolmentCsvForm(request.POST, request.FILES) if action == "enrol_csv" else EnrolmentCsvForm()
+    roster = None
     apply_form = ApplyGradebookForm(request.POST) if action == "apply" else ApplyGradebookForm()
     preview = None
     status = 200
@@ -265,13 +291,27 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("The results were imported."))
                 return redirect("assessment:credential", credential_id=credential.pk)
+            elif action == "enrol_csv" and roster_form.is_valid():
+                roster = enrolments.enrol_from_csv(
+                    actor=request.user,
+                    credential=credential,
+                    data=roster_form.cleaned_data["file"].read(),
+                    good_rows_only=roster_form.cleaned_data["good_rows_only"],
+                )
+                messages.success(
+                    request, _("%(n)d learners were enrolled.") % {"n": roster.enrolled}
+                )
             elif action == "bulk_award":
                 bulk.start_bulk_award(actor=request.user, credential=credential)
                 messages.success(request, _("The bulk award has started."))
                 return redirect("assessment:credential", credential_id=credential.pk)
         except ValidationFailed as error:
             messages.error(request, error.message)
-            upload_form.add_service_errors(error) if action == "preview" else None
+            if action == "preview":
+                upload_form.add_service_errors(error)
+            elif action == "enrol_csv":
+                roster_form.add_service_errors(error)
+                roster = {"errors": [{"row": e.field, "message": e.message} for e in error.errors]}
             status = 400
         except (GradebookImport.DoesNotExist, ValueError):
             return render_domain_error(request, NotFound(_("Not found.")))
@@ -285,6 +325,8 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
         "check": selectors.plan_check(credential),
         "cohort": selectors.cohort(credential).prefetch_related("award")[:500],
         "upload_form": upload_form,
+        "roster_form": roster_form,
+        "roster": roster,
         "apply_form": apply_form,
         "preview": preview,
         "job": BulkAwardJob.objects.filter(credential=credential).order_by("-created_at").first(),

@@ -176,3 +176,38 @@ def test_the_learner_shares_evidence_from_the_page(wil) -> None:
     assert assessor.post(path, {"action": "share", "evidence": item.public_id, "shareable": "no"}).status_code == 400
     item.refresh_from_db()
     assert item.shareable
+
+
+def test_a_learner_enrols_from_the_catalog_page(wil) -> None:
+    from microcred.catalog.models import MicroCredential
+
+    learner = make_user()
+    client = signed_in(learner)
+    credential = wil.credential
+    page = client.get(f"/catalog/{credential.provider.slug}/{credential.slug}/")
+    assert page.status_code == 200
+    assert f'action="/assessment/credentials/{credential.pk}/enrol/"'.encode() in page.content
+    response = client.post(f"/assessment/credentials/{credential.pk}/enrol/")
+    enrolment = learner.enrolments.get()
+    assert response.status_code == 302 and response["Location"] == f"/assessment/enrolments/{enrolment.pk}/"
+    again = client.post(f"/assessment/credentials/{credential.pk}/enrol/")
+    assert again["Location"] == f"/assessment/enrolments/{enrolment.pk}/" and learner.enrolments.count() == 1
+    assert client.get(f"/assessment/credentials/{credential.pk}/enrol/").status_code == 405
+    assert client.post("/assessment/credentials/999999/enrol/").status_code == 404
+    MicroCredential.objects.filter(pk=credential.pk).update(status="retired")
+    assert signed_in(make_user()).post(f"/assessment/credentials/{credential.pk}/enrol/").status_code == 409
+    admin_page = signed_in(wil.admin).get(f"/catalog/{credential.provider.slug}/{credential.slug}/")
+    assert f'href="/assessment/credentials/{credential.pk}/"'.encode() in admin_page.content
+
+
+def test_a_cohort_is_enrolled_from_a_file_on_the_providers_page(wil) -> None:
+    admin = signed_in(wil.admin)
+    path = f"/assessment/credentials/{wil.credential.pk}/"
+    bad = SimpleUploadedFile("cohort.csv", b"email\nok@example.org\nnot-an-address\n")
+    page = admin.post(path, {"action": "enrol_csv", "file": bad})
+    assert page.status_code == 400 and b"row 3.email" in page.content and b"Not a valid e-mail address." in page.content
+    assert not wil.credential.enrolments.exists()
+    good = SimpleUploadedFile("cohort.csv", b"email\nok@example.org\nnot-an-address\n")
+    page = admin.post(path, {"action": "enrol_csv", "file": good, "good_rows_only": "on"})
+    assert page.status_code == 200 and b"1 learners were enrolled." in page.content
+    assert list(wil.credential.enrolments.values_list("learner__email", flat=True)) == ["ok@example.org"]

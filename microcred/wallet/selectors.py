@@ -1,0 +1,210 @@
+"""Reads of the wallet: the learner's credentials with live status, imports, share links, pathway progress."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from microcred.accounts.models import User
+from microcred.assessment.models import Award
+from microcred.catalog import formats, stacking
+from microcred.catalog.models import MicroCredential, Pathway
+from microcred.catalog.selectors import pathways
+from microcred.errors import NotFound
+from microcred.issuing.models import IssuedCredential, ProofFormat
+from microcred.issuing.selectors import credentials_of
+from microcred.wallet import services, summaries
+from microcred.wallet.models import ImportedCredential, ShareLink, ShareView
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value).removeprefix("urn:uuid:")[:45])
+    except ValueError:
+        return None
+
+
+@dataclass
+class WalletItem:
+    """One credential as the wallet shows it, issued here or imported."""
+
+    source: str  # "issued" or "imported"
+    public_id: str
+    summary: summaries.Summary
+    report: dict[str, Any]
+    status: str
+    proof_format: str = ""
+    legacy: bool = False
+    issued: IssuedCredential | None = None
+    imported: ImportedCredential | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(summaries.STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def checks(self) -> list[summaries.CheckLine]:
+        return summaries.check_lines(self.report)
+
+    @property
+    def has_jwt(self) -> bool:
+        return self.proof_format == ProofFormat.VC_JWT
+
+    @property
+    def signed(self) -> dict[str, Any] | str | None:
+        """What a verifier is given: the signed JSON-LD document or the VC-JWT."""
+        if self.issued is not None:
+            return self.issued.jwt if self.has_jwt else self.issued.document
+        return None
+
+
+def signed_form(credential: IssuedCredential) -> dict[str, Any] | str:
+    return credential.jwt if credential.proof_format == ProofFormat.VC_JWT else credential.document
+
+
+def issued_item(credential: IssuedCredential) -> WalletItem:
+    """A credential issued here, verified now (status lists and keys read from the database)."""
+    report = services.verify_for_wallet(signed_form(credential))
+    return WalletItem(
+        source="issued",
+        public_id=str(credential.public_id),
+        summary=summaries.summarize(credential.document),
+        report=report,
+        status=summaries.status_from_report(report),
+        proof_format=credential.proof_format,
+        issued=credential,
+    )
+
+
+def imported_item(imported: ImportedCredential) -> WalletItem:
+    """An imported credential with the report stored at its last verification."""
+    report = imported.report or {}
+    return WalletItem(
+        source="imported",
+        public_id=str(imported.public_id),
+        summary=summaries.summarize(imported.credential),
+        report=report,
+        status=summaries.status_from_report(report),
+        proof_format=imported.format,
+        legacy=imported.legacy,
+        imported=imported,
+    )
+
+
+def wallet_of(user: User) -> list[WalletItem]:
+    items = [issued_item(credential) for credential in credentials_of(user)]
+    items += [imported_item(imported) for imported in imports_of(user)]
+    return items
+
+
+def imports_of(user: User) -> QuerySet[ImportedCredential]:
+    return ImportedCredential.objects.filter(owner=user)
+
+
+def held_credential(user: User, public_id: Any) -> IssuedCredential:
+    key = _uuid(public_id)
+    credential = credentials_of(user).filter(public_id=key).first() if key else None
+    if credential is None:
+        raise NotFound(_("No such credential in your wallet."), code="credential_not_found")
+    return credential
+
+
+def held_import(user: User, public_id: Any) -> ImportedCredential:
+    key = _uuid(public_id)
+    imported = imports_of(user).filter(public_id=key).first() if key else None
+    if imported is None:
+        raise NotFound(_("No such credential in your wallet."), code="import_not_found")
+    return imported
+
+
+def share_links_of(user: User) -> QuerySet[ShareLink]:
+    return ShareLink.objects.filter(owner=user).prefetch_related("credentials")
+
+
+def share_link_of(user: User, public_id: Any) -> ShareLink:
+    key = _uuid(public_id)
+    link = share_links_of(user).filter(public_id=key).first() if key else None
+    if link is None:
+        raise NotFound(_("No such share link."), code="share_not_found")
+    return link
+
+
+def views_of(link: ShareLink, limit: int = 100) -> list[ShareView]:
+    return list(link.views.all()[:limit])
+
+
+# ---------------------------------------------------------------- what a shared page shows
+
+
+@dataclass
+class SharedItem:
+    summary: summaries.Summary
+    status: str
+    status_label: str
+    checks: list[summaries.CheckLine]
+    evidence: list[summaries.EvidenceEntry]
+
+
+def shared_items(link: ShareLink) -> list[SharedItem]:
+    """The shared credentials, verified now, each with only the evidence the learner chose."""
+    chosen = set(link.evidence_ids or [])
+    items = []
+    for credential in link.credentials.order_by("issued_at", "pk"):
+        item = issued_item(credential)
+        item.summary.evidence = [entry for entry in item.summary.evidence if entry.id in chosen]
+        items.append(SharedItem(item.summary, item.status, item.status_label, item.checks, item.summary.evidence))
+    return items
+
+
+def overall_status(items: list[SharedItem]) -> str:
+    if items and all(item.status == summaries.VALID for item in items):
+        return summaries.VALID
+    return next((item.status for item in items if item.status != summaries.VALID), summaries.INVALID)
+
+
+# ---------------------------------------------------------------- pathway progress
+
+
+@dataclass
+class PathwayStanding:
+    pathway: Pathway
+    progress: stacking.PathwayProgress
+
+    @property
+    def started(self) -> bool:
+        return bool(self.progress.earned)
+
+    @property
+    def credits(self) -> Decimal:
+        return self.progress.credits
+
+
+def earned_micro_credentials(user: User) -> list[MicroCredential]:
+    """The micro-credentials the user holds through credentials issued here that are not revoked."""
+    held = IssuedCredential.objects.filter(recipient=user, revoked_at__isnull=True)
+    earned = {
+        award.enrolment.credential.pk: award.enrolment.credential
+        for award in Award.objects.filter(issued_credential__in=held).select_related("enrolment__credential__provider")
+    }
+    achievement_ids = set(held.values_list("achievement_id", flat=True))
+    if achievement_ids:  # issued through the API rather than an award: matched by the catalog's achievement id
+        candidates = MicroCredential.objects.filter(pathways__isnull=False).select_related("provider").distinct()
+        for credential in candidates:
+            if credential.pk not in earned and formats.achievement_url(credential) in achievement_ids:
+                earned[credential.pk] = credential
+    return list(earned.values())
+
+
+def pathway_progress(user: User) -> list[PathwayStanding]:
+    """Every pathway of the catalog with what the user holds, what is missing and the credit that counts."""
+    earned = earned_micro_credentials(user)
+    standings = []
+    for pathway in pathways().prefetch_related("members__provider"):
+        standings.append(PathwayStanding(pathway, stacking.evaluate(pathway, earned)))
+    standings.sort(key=lambda standing: (not standing.started, standing.pathway.title))
+    return standings

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.db import transaction
 
 from microcred.accounts.models import Organization, User
+from microcred.accounts.permissions import SYSTEM
 from microcred.accounts.services import add_member, create_organization
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import create_draft, create_pathway, publish, review, submit_for_review
 from microcred.demo import assessments, scenario
+from microcred.frameworks.samples import load_future_ready_talent
 
 
 @dataclass
@@ -49,6 +51,7 @@ def load_demo() -> DemoSummary:
         add_member(actor=None, organization=organizations[org_slug], user=_user(email, name), role=role)
     admins = {slug: _staff(org, "admin") for slug, org in organizations.items() if org.kind == "provider"}
     catalogue = assessments.build_frameworks(organizations, admins)
+    load_future_ready_talent(actor=SYSTEM, organization=None)  # the public 12-competency, six-level framework
 
     credentials: dict[str, MicroCredential] = {}
     specs = [scenario.WIL_CREDENTIAL, scenario.ASSESSMENT_ONLY_CREDENTIAL, *scenario.STACKABLE_CREDENTIALS]

@@ -54,3 +54,11 @@ def test_the_demo_framework_has_twelve_competencies_and_a_six_level_scale(provid
     ]
     assert framework.status == "published"
     assert load_future_ready_talent(actor=SYSTEM, organization=provider).pk == framework.pk
+
+
+def test_the_demo_includes_the_future_ready_talent_framework(db: None) -> None:
+    from microcred.demo.loader import load_demo
+
+    load_demo()
+    framework = Framework.objects.get(title="Future-ready talent", organization=None)
+    assert framework.competencies.filter(competency_type="competency").count() == 12

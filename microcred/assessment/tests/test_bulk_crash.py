@@ -1,0 +1,71 @@
+"""Kill the bulk-award worker with SIGKILL half-way, in its own process and database, then start it again:
+nothing is lost, nothing is issued twice, and every award has exactly one credential."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+COHORT = 120
+
+
+def _worker(env: dict[str, str], *args: str, **kwargs):  # type: ignore[no-untyped-def]
+    command = [sys.executable, "-m", "microcred.testing.bulk_worker", *args]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def _count(database: Path, table: str) -> int:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=20) as connection:
+        return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - a fixed name
+
+
+def test_a_killed_worker_loses_nothing_and_issues_nothing_twice(tmp_path: Path) -> None:
+    database = tmp_path / "crash.sqlite3"
+    env = {
+        **os.environ,
+        "MICROCRED_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "microcred.settings",
+        "MICROCRED_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    setup = _worker(env, "setup", str(COHORT))
+    out, err = setup.communicate(timeout=300)
+    assert setup.returncode == 0, err
+    job = out.strip().splitlines()[-1]
+
+    worker = _worker(env, "run", job)
+    deadline = time.monotonic() + 240
+    while _count(database, "assessment_award") < 10:
+        assert worker.poll() is None, "the worker finished before it could be killed: " + worker.stderr.read()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+
+    awarded = _count(database, "assessment_award")
+    assert 10 <= awarded < COHORT  # killed half-way
+    assert _count(database, "issuing_issuedcredential") == awarded  # no award without its credential, or reverse
+
+    resumed = _worker(env, "resume", job)
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert out.split()[0] == "done"
+
+    with sqlite3.connect(database) as connection:
+        (awards,) = connection.execute("SELECT COUNT(*) FROM assessment_award").fetchone()
+        (issued,) = connection.execute("SELECT COUNT(*) FROM issuing_issuedcredential").fetchone()
+        (learners,) = connection.execute("SELECT COUNT(DISTINCT recipient_id) FROM issuing_issuedcredential").fetchone()
+        (twice,) = connection.execute(
+            "SELECT COUNT(*) FROM (SELECT enrolment_id FROM assessment_award GROUP BY enrolment_id HAVING COUNT(*) > 1)"
+        ).fetchone()
+    assert awards == issued == learners == COHORT and twice == 0

@@ -91,6 +91,21 @@ class ApplyGradebookForm(forms.Form):
     good_rows_only = forms.BooleanField(label=_("Import the good rows only and skip the bad ones"), required=False)
 
 
+class RecognitionForm(ServiceErrorsMixin, forms.Form):
+    component = forms.IntegerField(widget=forms.HiddenInput)
+    narrative = forms.CharField(
+        label=_("What you learned, where and when"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RecognitionDecisionForm(forms.Form):
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    recognized = forms.TypedChoiceField(
+        choices=[("yes", _("Recognize")), ("no", _("Decline"))], coerce=lambda v: v == "yes"
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000)
+
+
 class ReasonForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

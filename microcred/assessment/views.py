@@ -24,6 +24,8 @@ from microcred.assessment.forms import (
     EvidenceForm,
     GradebookForm,
     ReasonForm,
+    RecognitionDecisionForm,
+    RecognitionForm,
     SupervisorForm,
 )
 from microcred.assessment.models import (
@@ -34,12 +36,15 @@ from microcred.assessment.models import (
     Evidence,
     GradebookImport,
     LogBookTask,
+    PriorLearningRequest,
     Route,
 )
-from microcred.assessment.services import awards, bulk, evaluations, evidence, gradebook
+from microcred.assessment.services import awards, bulk, evaluations, evidence, gradebook, prior_learning
 from microcred.assessment.services import enrolment as enrolments
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+
+PAGE_ACTIONS = ("evaluate", "evidence", "share", "recognition", "decide_recognition", "revoke", "reissue", "invite")
 
 
 @login_required
@@ -123,6 +128,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     )
     reason_form = ReasonForm(request.POST) if action in ("revoke", "reissue") else ReasonForm()
     supervisor_form = SupervisorForm(request.POST) if action == "invite" else SupervisorForm()
+    recognition_form = RecognitionForm(request.POST) if action == "recognition" else None
     status = 200
     if request.method == "POST":
         done = False
@@ -151,6 +157,31 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 )
                 messages.success(request, _("Your evidence was added."))
                 done = True
+            elif action == "recognition" and is_learner and recognition_form is not None:
+                if recognition_form.is_valid():
+                    prior_learning.request_recognition(
+                        actor=user,
+                        enrolment=enrolment,
+                        component=selectors.component_by_id(
+                            enrolment.credential, recognition_form.cleaned_data["component"]
+                        ),
+                        narrative=recognition_form.cleaned_data["narrative"],
+                    )
+                    messages.success(request, _("Your request was sent to the assessors."))
+                    done = True
+                else:
+                    messages.error(request, _("Describe what you learned, where and when."))
+            elif action == "decide_recognition" and may_evaluate:
+                decision_form = RecognitionDecisionForm(request.POST)
+                if decision_form.is_valid():
+                    prior_learning.decide_recognition(
+                        actor=user,
+                        request=enrolment.prior_learning_requests.get(pk=decision_form.cleaned_data["request"]),
+                        recognized=decision_form.cleaned_data["recognized"],
+                        comment=decision_form.cleaned_data["comment"],
+                    )
+                    messages.success(request, _("The request was decided."))
+                    done = True
             elif action == "share" and is_learner:
                 item = enrolment.evidence.get(public_id=request.POST.get("evidence", ""))
                 evidence.set_evidence_shareable(
@@ -188,12 +219,21 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                     )
                     messages.success(request, _("The supervisor was invited by e-mail."))
                     done = True
-            elif action not in ("evaluate", "evidence", "share", "revoke", "reissue", "invite"):
+            elif action not in PAGE_ACTIONS:
                 raise PermissionDenied(_("You are not allowed to do this."))
         except ValidationFailed as error:
-            target = {"evidence": evidence_form, "invite": supervisor_form}.get(action, reason_form)
-            target.add_service_errors(error)
-        except (LogBookTask.DoesNotExist, Award.DoesNotExist, Evidence.DoesNotExist, ValueError, DjangoValidationError):
+            target = {"evidence": evidence_form, "invite": supervisor_form, "recognition": recognition_form}.get(action)
+            (target or reason_form).add_service_errors(error)
+            if action == "recognition":
+                messages.error(request, "; ".join(str(e.message) for e in error.errors))
+        except (
+            LogBookTask.DoesNotExist,
+            Award.DoesNotExist,
+            Evidence.DoesNotExist,
+            PriorLearningRequest.DoesNotExist,
+            ValueError,
+            DjangoValidationError,
+        ):
             return render_domain_error(request, NotFound(_("Not found.")))
         except DomainError as error:
             messages.error(request, error.message)
@@ -218,8 +258,29 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "supervisor_form": supervisor_form,
         "award": selectors.award_of(enrolment),
         "decision": enrolment.decisions.order_by("-decided_at", "-pk").first(),
+        **_prior_learning_context(enrolment, components),
     }
     return render(request, "assessment/enrolment.html", context, status=status)
+
+
+def _prior_learning_context(enrolment: Enrolment, components: list[Any]) -> dict[str, Any]:
+    """What the route offers: components prior learning may satisfy (and the learner's requests), requests waiting
+    for an assessor, and the gap report of a failed pre-test."""
+    requests = {r.component_id: r for r in enrolment.prior_learning_requests.all()}
+    facts = selectors.facts_for(enrolment)
+    failed_pre_tests = [
+        c
+        for c in components
+        if c.kind == ComponentKind.PRE_TEST and facts.passed.get(" ".join(c.name.split()).casefold()) is False
+    ]
+    return {
+        "recognizable": [(c, requests.get(c.pk)) for c in components if c.prior_learning_allowed],
+        "pending_requests": [r for r in requests.values() if r.status == "requested"],
+        "gap_reports": [
+            (c, [(competency, report.credentials[competency.pk]) for competency in report.competencies])
+            for c, report in ((c, selectors.gap_report(enrolment, c)) for c in failed_pre_tests)
+        ],
+    }
 
 
 @login_required

@@ -156,3 +156,38 @@ def test_evidence_of_another_enrolment_cannot_support_a_request(informatics, wil
             actor=e.learner, enrolment=e, component=informatics["post"], narrative="x", evidence=[other]
         )
     assert caught.value.errors[0].code == "not_yours"
+
+
+def test_the_route_on_the_enrolment_page(informatics) -> None:
+    from django.test import Client
+
+    e, assessor, pre = informatics["enrolment"], informatics["assessor"], informatics["pre"]
+    evaluations.record_evaluation(
+        actor=assessor, enrolment=e, component=pre, score=12, ratings={"health records": "excellent"}
+    )
+    learner = Client()
+    learner.force_login(e.learner)
+    path = f"/assessment/enrolments/{e.pk}/"
+    page = learner.get(path).content.decode()
+    assert "Still to learn" in page and "Privacy in Health Care" in page and "data standards" in page
+    assert "Ask that post-test be recognized" in page
+    empty = {"action": "recognition", "component": informatics["post"].pk, "narrative": ""}
+    assert learner.post(path, empty).status_code == 400
+    response = learner.post(
+        path, {"action": "recognition", "component": informatics["post"].pk, "narrative": "Records clerk, 5 years."}
+    )
+    assert response.status_code == 302 and e.prior_learning_requests.get().status == "requested"
+    response = learner.post(path, {"action": "recognition", "component": pre.pk, "narrative": "I know it."})
+    assert response.status_code == 400 and "cannot be satisfied by prior learning" in response.content.decode()
+    staff = Client()
+    staff.force_login(assessor)
+    assert "Records clerk, 5 years." in staff.get(path).content.decode()
+    request = e.prior_learning_requests.get()
+    response = staff.post(
+        path, {"action": "decide_recognition", "request": request.pk, "recognized": "yes", "comment": "Verified."}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "recognized" and selectors.facts_for(e).passed["post-test"] is True
+    decline = {"action": "decide_recognition", "request": request.pk, "recognized": "no"}
+    assert learner.post(path, decline).status_code == 400

@@ -1,0 +1,214 @@
+"""Verifying for people: what they paste, upload or link to, checked, explained, and (for members) logged.
+
+The page ``/verify/`` and ``POST /api/v1/verify`` call :func:`verify_input`. Links are followed only to
+credentials this platform issued (read from the database, never fetched: the verifier must not become a
+way to make the server call arbitrary addresses). Other domains learn of each verification through
+listeners they register (employers count their verifiers' verifications); a listener never sees who an
+anonymous visitor is, because nothing about them is passed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from microcred.accounts.models import Organization, OrganizationKind
+from microcred.errors import DomainError, ValidationFailed
+from microcred.issuing import identity, report_text, selectors, verification
+from microcred.issuing.credential_summary import Summary, summarize
+from microcred.issuing.models import ProofFormat
+from microcred.vc import verify
+
+logger = logging.getLogger(__name__)
+
+MAX_INPUT_BYTES = verify.MAX_BYTES
+_CREDENTIAL_PATH = re.compile(r"^/credentials/(?P<id>[0-9a-fA-F-]{32,36})/?$")
+
+PAGE = "page"
+API = "api"
+
+
+@dataclass
+class Verified:
+    report: verify.Report
+    verdict: report_text.Verdict
+    summary: Summary | None
+    issuer: Organization | None
+
+
+@dataclass(frozen=True)
+class VerificationEvent:
+    """One verification, for listeners: the signed-in viewer (None when anonymous) and what was verified."""
+
+    viewer: Any
+    channel: str
+    verified: bool
+    credential_id: str
+    issuer: str
+    achievement: str
+
+
+Listener = Callable[[VerificationEvent], None]
+LISTENERS: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+
+
+def _notify(event: VerificationEvent) -> None:
+    for listener in LISTENERS:
+        try:
+            listener(event)
+        except Exception:
+            # Logging a verification is bookkeeping: it must never turn a verdict into an error page.
+            logger.exception("verification listener %r failed", listener)
+
+
+# --- reading the input ----------------------------------------------------------------------------
+
+
+def read_upload(upload: IO[bytes], field: str = "file") -> bytes:
+    """The uploaded file's bytes, refusing more than :data:`MAX_INPUT_BYTES` without reading it all."""
+    data = upload.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise ValidationFailed.single(
+            field, "too_large", _("The file is larger than %(size)s KiB.") % {"size": MAX_INPUT_BYTES // 1024}
+        )
+    if not data:
+        raise ValidationFailed.single(field, "empty", _("The file is empty."))
+    return data
+
+
+def read_text(value: Any, field: str = "credential") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationFailed.single(field, "required", _("Paste a credential: JSON or a JWT."))
+    if len(value.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
+        raise ValidationFailed.single(
+            field, "too_large", _("The credential is larger than %(size)s KiB.") % {"size": MAX_INPUT_BYTES // 1024}
+        )
+    return value
+
+
+def platform_credential(url: Any, field: str = "url") -> dict[str, Any] | str:
+    """The credential this platform issued at ``url`` (``<base>/credentials/<id>``), from the database."""
+    if not isinstance(url, str) or not url.strip() or len(url) > 2000:
+        raise ValidationFailed.single(field, "required", _("Give the link of a credential."))
+    parts = urlsplit(url.strip())
+    base = urlsplit(identity.public_base_url())
+    prefix = base.path.rstrip("/")
+    path = parts.path[len(prefix) :] if parts.path.startswith(prefix + "/") else ""
+    match = _CREDENTIAL_PATH.match(path)
+    if parts.netloc.lower() != base.netloc.lower() or parts.scheme not in ("http", "https") or match is None:
+        raise ValidationFailed.single(
+            field,
+            "not_platform_link",
+            _("Only links to credentials issued on this platform can be opened; paste or upload other credentials."),
+        )
+    try:
+        credential = selectors.credential_by_public_id(match["id"])
+    except (DomainError, ValueError) as error:
+        raise ValidationFailed.single(field, "not_found", _("No credential was issued at this link.")) from error
+    return credential.jwt if credential.proof_format == ProofFormat.VC_JWT else credential.document
+
+
+# --- the issuer, as this platform knows it ----------------------------------------------------------------
+
+
+def platform_organization(issuer_id: str) -> Organization | None:
+    """The organization whose did:web ``issuer_id`` is, when this platform publishes it."""
+    prefix = identity.organization_did(Organization(slug=""))  # "did:web:<host>:organizations:"
+    if not issuer_id.startswith(prefix):
+        return None
+    slug = issuer_id[len(prefix) :]
+    return Organization.objects.filter(slug=slug).first() if slug and ":" not in slug else None
+
+
+def registry_url(organization: Organization) -> str:
+    if organization.kind == OrganizationKind.PROVIDER:
+        return f"{reverse('catalog:search')}?provider={organization.slug}"
+    return reverse("issuing:did-document", args=[organization.slug])
+
+
+def _issuer_line(report: verify.Report, summary: Summary | None) -> tuple[report_text.CheckLine, Organization | None]:
+    title = str(report_text.TITLES[report_text.ISSUER_REGISTRY])
+    organization = platform_organization(report.issuer or "") if report.issuer else None
+    if organization is None:
+        sentence = _("The issuer is not registered on this platform: its identity rests on its own identifier only.")
+        return report_text.CheckLine(report_text.ISSUER_REGISTRY, verify.SKIP, title, sentence), None
+    claimed = summary.issuer_name if summary else ""
+    if claimed and claimed.casefold() != organization.name.casefold():
+        sentence = _("The credential calls its issuer “%(claimed)s”, but the key is that of %(name)s.") % {
+            "claimed": claimed,
+            "name": organization.name,
+        }
+        mismatch = "issuer_name_mismatch"
+        line = report_text.CheckLine(
+            report_text.ISSUER_REGISTRY, verify.FAIL, title, sentence, mismatch, registry_url(organization)
+        )
+        return line, organization
+    sentence = _("Issued by %(name)s, registered on this platform.") % {"name": organization.name}
+    line = report_text.CheckLine(
+        report_text.ISSUER_REGISTRY, verify.PASS, title, sentence, None, registry_url(organization)
+    )
+    return line, organization
+
+
+# --- verifying ----------------------------------------------------------------------------------
+
+
+def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, channel: str = PAGE) -> Verified:
+    """Verify, explain and summarize ``item``; tell the listeners. Never raises on bad credentials."""
+    report = verification.verify_credential(item)
+    summary = summarize(report.credential)
+    extra, organization = _issuer_line(report, summary)
+    result = Verified(report, report_text.verdict(report, [extra]), summary, organization)
+    signed_in = viewer if getattr(viewer, "is_authenticated", False) else None
+    credential = report.credential or {}
+    _notify(
+        VerificationEvent(
+            viewer=signed_in,
+            channel=channel,
+            verified=result.verdict.verified,
+            credential_id=summary_text(credential.get("id"), 500),
+            issuer=(report.issuer or "")[:500],
+            achievement=(summary.achievement_name or summary.name) if summary else "",
+        )
+    )
+    return result
+
+
+def summary_text(value: Any, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def to_json(result: Verified) -> dict[str, Any]:
+    """The API's answer: the verdict, each check in plain language, and the library's full report."""
+    return {
+        "verified": result.verdict.verified,
+        "headline": result.verdict.headline,
+        "reason": result.verdict.reason,
+        "checks": [
+            {
+                "code": line.code,
+                "outcome": line.outcome,
+                "title": line.title,
+                "message": line.sentence,
+                **({"reason": line.reason} if line.reason else {}),
+            }
+            for line in result.verdict.checks
+        ],
+        "issuer": {
+            "id": result.report.issuer,
+            "organization": result.issuer.slug if result.issuer is not None else None,
+        },
+        "report": result.report.to_json(),
+    }

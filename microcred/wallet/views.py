@@ -1,14 +1,297 @@
-"""The learner's wallet pages."""
+"""The learner's wallet pages, and the public page of a share link. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
 
-from microcred.issuing.selectors import credentials_of
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from microcred.errors import DomainError, ValidationFailed
+from microcred.issuing.models import ProofFormat
+from microcred.wallet import badges, selectors, services, summaries
+from microcred.wallet.forms import ImportForm, ShareForm, SharePasswordForm
+from microcred.wallet.models import ShareKind
+
+
+def render_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return render(request, "error.html", {"error": error}, status=error.status)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "wallet/home.html", {"credentials": credentials_of(request.user)})
+    items = selectors.wallet_of(request.user)
+    return _private(render(request, "wallet/home.html", {"credentials": items}))
+
+
+@login_required
+def credential(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        held = selectors.held_credential(request.user, public_id)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    item = selectors.issued_item(held)
+    return _private(render(request, "wallet/credential.html", {"item": item}))
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
+    try:
+        held = selectors.held_credential(request.user, public_id)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    is_jwt = held.proof_format == ProofFormat.VC_JWT
+    signed = held.jwt if is_jwt else held.document
+    stem = f"credential-{held.public_id}"
+    if kind == "json" and not is_jwt:
+        body = json.dumps(held.document, ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/vc+ld+json; charset=utf-8")
+        suffix = "json"
+    elif kind == "jwt" and is_jwt:
+        response = HttpResponse(held.jwt, content_type="application/vc+jwt")
+        suffix = "jwt"
+    elif kind == "png":
+        response = HttpResponse(badges.baked_png(held.achievement_name, signed), content_type="image/png")
+        suffix = "png"
+    elif kind == "svg":
+        response = HttpResponse(badges.baked_svg(held.achievement_name, signed), content_type="image/svg+xml")
+        suffix = "svg"
+    else:
+        return render_domain_error(
+            request, DomainError(_("This credential is not available in that format."), code="format_not_available")
+        )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{suffix}"'
+    return _private(response)
+
+
+# ---------------------------------------------------------------- imports
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        kind, value = form.payload()
+        try:
+            if kind == "url":
+                imported = services.import_from_url(owner=request.user, url=str(value))
+            else:
+                imported = services.import_credential(owner=request.user, data=value)
+        except ValidationFailed as error:
+            form.add_service_errors(error)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if imported.verified:
+                messages.success(request, _("The credential was verified and added to your wallet."))
+            else:
+                messages.error(request, _("The credential was added, but it did not pass verification."))
+            return redirect("wallet:import", public_id=imported.public_id)
+    return render(request, "wallet/import_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def imported(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        item = selectors.imported_item(selectors.held_import(request.user, public_id))
+    except DomainError as error:
+        return render_domain_error(request, error)
+    return _private(render(request, "wallet/imported.html", {"item": item}))
+
+
+@login_required
+@require_POST
+def import_verify(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        services.reverify_import(actor=request.user, imported=selectors.held_import(request.user, public_id))
+    except DomainError as error:
+        return render_domain_error(request, error)
+    messages.success(request, _("Verified again."))
+    return redirect("wallet:import", public_id=public_id)
+
+
+@login_required
+@require_POST
+def import_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        services.delete_import(actor=request.user, imported=selectors.held_import(request.user, public_id))
+    except DomainError as error:
+        return render_domain_error(request, error)
+    messages.success(request, _("The imported credential was removed from your wallet."))
+    return redirect("wallet:home")
+
+
+# ---------------------------------------------------------------- sharing
+
+
+def _share_form(request: HttpRequest) -> tuple[ShareForm, dict[str, object]]:
+    held = list(selectors.credentials_of(request.user))
+    by_id = {str(credential.public_id): credential for credential in held}
+    evidence_choices = []
+    for credential in held:
+        for entry in summaries.evidence_of(credential.document):
+            if entry.id:
+                evidence_choices.append((entry.id, f"{entry.name} ({credential.achievement_name})"))
+    initial = {}
+    wanted = request.GET.get("credential")
+    if wanted in by_id:
+        initial = {"credentials": [wanted], "kind": ShareKind.CREDENTIAL}
+    form = ShareForm(
+        request.POST or None,
+        initial=initial,
+        credential_choices=[(key, credential.achievement_name) for key, credential in by_id.items()],
+        evidence_choices=list(dict.fromkeys(evidence_choices)),
+    )
+    return form, by_id
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_new(request: HttpRequest) -> HttpResponse:
+    form, by_id = _share_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            link, token = services.create_share_link(
+                owner=request.user,
+                kind=data["kind"],
+                credentials=[by_id[key] for key in data["credentials"]],
+                evidence_ids=data["evidence"],
+                expires_at=form.expires_at(),
+                password=data["password"],
+                label=data["label"],
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error)
+        else:
+            url = request.build_absolute_uri(reverse("wallet:shared", args=[token]))
+            context = {"link": link, "url": url, "qr_svg": qr_svg(url)}
+            return _private(render(request, "wallet/share_created.html", context, status=201))
+    return render(request, "wallet/share_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def shares(request: HttpRequest) -> HttpResponse:
+    links = [(link, selectors.views_of(link, 20)) for link in selectors.share_links_of(request.user)]
+    return _private(render(request, "wallet/shares.html", {"links": links}))
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        services.revoke_share_link(actor=request.user, link=selectors.share_link_of(request.user, public_id))
+    except DomainError as error:
+        return render_domain_error(request, error)
+    messages.success(request, _("The link is revoked: nobody can open it any more."))
+    return redirect("wallet:shares")
+
+
+def qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    text = image.to_string(encoding="unicode")
+    return text if isinstance(text, str) else text.decode("utf-8")
+
+
+@require_GET
+def shared_qr(request: HttpRequest, token: str) -> HttpResponse:
+    """The QR code of a link, to whoever already has the link."""
+    try:
+        services.shared_link(token)
+    except DomainError as error:
+        return HttpResponse(status=error.status)
+    url = request.build_absolute_uri(reverse("wallet:shared", args=[token]))
+    return _private(HttpResponse(qr_svg(url), content_type="image/svg+xml"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page of a share link: the verification result first, then only what the learner chose."""
+    try:
+        link = services.shared_link(token)
+    except DomainError as error:
+        response = render(request, "wallet/shared_gone.html", {"error": error}, status=error.status)
+        response["X-Robots-Tag"] = "noindex"
+        return _private(response)
+    session_key = f"wallet-share-{link.public_id}"
+    form = None
+    if link.has_password and not request.session.get(session_key):
+        form = SharePasswordForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if services.password_matches(link, form.cleaned_data["password"]):
+                request.session[session_key] = True
+                return redirect("wallet:shared", token=token)
+            form.add_error("password", _("This password does not open the link."))
+        status = 400 if form.errors else 401
+        response = render(request, "wallet/shared_password.html", {"form": form}, status=status)
+        response["X-Robots-Tag"] = "noindex"
+        return _private(response)
+    items = selectors.shared_items(link)
+    overall = selectors.overall_status(items)
+    services.record_share_view(link=link, outcome=overall, referrer=request.headers.get("Referer", ""))
+    context = {
+        "link": link,
+        "items": items,
+        "overall": overall,
+        "overall_label": summaries.STATUS_LABELS.get(overall, overall),
+        "verified": overall == summaries.VALID,
+    }
+    response = render(request, "wallet/shared.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return _private(response)
+
+
+# ---------------------------------------------------------------- the record and pathways
+
+
+def _chosen(request: HttpRequest) -> list | None:
+    wanted = request.GET.getlist("credential")
+    if not wanted:
+        return None
+    return [selectors.held_credential(request.user, public_id) for public_id in wanted[:256]]
+
+
+@login_required
+def record(request: HttpRequest) -> HttpResponse:
+    try:
+        chosen = _chosen(request)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    items = [selectors.issued_item(credential) for credential in chosen or selectors.credentials_of(request.user)]
+    context = {"items": items, "owner": request.user, "query": request.GET.urlencode()}
+    return _private(render(request, "wallet/record.html", context))
+
+
+@login_required
+@require_GET
+def record_clr(request: HttpRequest) -> HttpResponse:
+    try:
+        signed = services.export_clr(owner=request.user, credentials=_chosen(request))
+    except DomainError as error:
+        return render_domain_error(request, error)
+    response = JsonResponse(signed, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Type"] = "application/vc+ld+json; charset=utf-8"
+    response["Content-Disposition"] = 'attachment; filename="learner-record-clr.json"'
+    return _private(response)
+
+
+@login_required
+def pathways(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "wallet/pathways.html", {"standings": selectors.pathway_progress(request.user)}))

@@ -257,6 +257,10 @@ def _check_proof(proof: Any) -> None:
             raise ProofError(f"The proof has no {name}.", code="proof_malformed")
     if "proofValue" not in proof:
         raise ProofError("The proof has no proofValue.", code="proof_malformed")
+    for name, value in proof.items():
+        # JSON-LD reads null and [] as no value, so they could be added to a signed proof unnoticed.
+        if value is None or value == []:
+            raise ProofError(f"The proof's {name} is empty.", code="proof_malformed")
     if proof["type"] != PROOF_TYPE:
         raise ProofError(f"The proof type is {proof['type']!r}, not {PROOF_TYPE!r}.", code="proof_malformed")
     if proof["cryptosuite"] not in SUPPORTED_CRYPTOSUITES:

@@ -422,7 +422,8 @@ def pyld_is_right_about(document: dict, nquads: str) -> bool:
     twice for a blank node that appears in it twice (``_:x <p> _:x``), where RDFC-1.0 and the
     current rdf-canonize keep a set of quads per blank node.
     """
-    if re.search(r"[\x00-\x1f\x7f]", json.dumps(document, ensure_ascii=False)):
+    as_json = json.dumps(document, ensure_ascii=False)  # writes control characters as \u00XX, \b or \f
+    if re.search(r"[\x00-\x1f\x7f]|\\u00[01][0-9a-fA-F]|\\[bf]", as_json):
         return False
     for line in nquads.splitlines():
         labels = re.findall(r"_:c14n\d+", line)

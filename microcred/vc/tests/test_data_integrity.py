@@ -276,6 +276,8 @@ def test_switching_cryptosuite_between_the_two_suites_fails():
         ({"proofValue": " " + SIGNED_RDFC_PROOF_VALUE}, "proof_value_malformed"),
         ({"proofValue": SIGNED_RDFC_PROOF_VALUE + "\n"}, "proof_value_malformed"),
         ({"@context": ["https://www.w3.org/ns/credentials/examples/v2"]}, "proof_malformed"),
+        ({"expires": []}, "proof_malformed"),  # no value to JSON-LD: unsigned, so refused
+        ({"domain": []}, "proof_malformed"),
     ],
 )
 def test_malformed_proofs_are_refused_with_their_code(change, code):

@@ -332,3 +332,10 @@ def test_the_learner_decides_what_employers_may_see(api_as, wil) -> None:
     assert api_as(enrolment.learner).patch(path, {"shareable": "maybe"}).status_code == 400
     item.refresh_from_db()
     assert item.shareable is True
+
+
+def test_the_assessment_endpoints_are_in_the_openapi_document(client) -> None:
+    document = client.get("/api/v1/openapi.json")
+    assert document.status_code == 200
+    paths = [p for p in document.json()["paths"] if p.startswith("/api/v1/assessment/")]
+    assert "/api/v1/assessment/enrolments/{enrolment_id}/evaluations" in paths and len(paths) >= 20

@@ -85,7 +85,8 @@ def download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         kind, value = form.payload()
         try:
@@ -153,7 +154,7 @@ def _share_form(request: HttpRequest) -> tuple[ShareForm, dict[str, object]]:
     if wanted in by_id:
         initial = {"credentials": [wanted], "kind": ShareKind.CREDENTIAL}
     form = ShareForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         credential_choices=[(key, credential.achievement_name) for key, credential in by_id.items()],
         evidence_choices=list(dict.fromkeys(evidence_choices)),
@@ -233,7 +234,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     session_key = f"wallet-share-{link.public_id}"
     form = None
     if link.has_password and not request.session.get(session_key):
-        form = SharePasswordForm(request.POST or None)
+        form = SharePasswordForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             if services.password_matches(link, form.cleaned_data["password"]):
                 request.session[session_key] = True

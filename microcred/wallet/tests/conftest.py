@@ -15,6 +15,7 @@ from microcred.issuing import services as issuing
 from microcred.issuing.models import IssuedCredential
 from microcred.testing import factories
 from microcred.vc import compose, data_integrity
+from microcred.vc import jwt as vc_jwt
 from microcred.vc.dates import format_date_time
 from microcred.vc.keys import Ed25519KeyPair
 
@@ -85,12 +86,9 @@ def issued(provider: Organization, learner: User) -> IssuedCredential:
 ELSEWHERE_SEED = bytes(range(32))
 
 
-def signed_elsewhere(
-    *, valid_until: datetime | None = None, issuer_id: str | None = None, key: Ed25519KeyPair | None = None
-) -> dict[str, Any]:
-    """An OB 3.0 credential a did:key issuer signed somewhere else (verifiable offline)."""
-    pair = key or Ed25519KeyPair.from_seed(ELSEWHERE_SEED)
-    unsigned = compose.open_badge_credential(
+def unsigned_elsewhere(*, valid_until: datetime | None = None, issuer_id: str | None = None) -> dict[str, Any]:
+    pair = Ed25519KeyPair.from_seed(ELSEWHERE_SEED)
+    return compose.open_badge_credential(
         id=f"urn:uuid:{uuid.uuid4()}",
         issuer={"id": issuer_id or pair.did_key, "type": ["Profile"], "name": "Elsewhere Polytechnic"},
         achievement=make_achievement("First aid", slug="first-aid"),
@@ -98,7 +96,19 @@ def signed_elsewhere(
         valid_from=format_date_time(datetime.now(UTC) - timedelta(days=30)),
         valid_until=format_date_time(valid_until) if valid_until else None,
     )
+
+
+def signed_elsewhere(*, valid_until: datetime | None = None, issuer_id: str | None = None) -> dict[str, Any]:
+    """An OB 3.0 credential a did:key issuer signed somewhere else (verifiable offline)."""
+    pair = Ed25519KeyPair.from_seed(ELSEWHERE_SEED)
+    unsigned = unsigned_elsewhere(valid_until=valid_until, issuer_id=issuer_id)
     return data_integrity.sign(unsigned, pair, verification_method=pair.did_key_verification_method)
+
+
+def jwt_elsewhere(*, valid_until: datetime | None = None, issuer_id: str | None = None) -> str:
+    pair = Ed25519KeyPair.from_seed(ELSEWHERE_SEED)
+    unsigned = unsigned_elsewhere(valid_until=valid_until, issuer_id=issuer_id)
+    return vc_jwt.sign_jwt(unsigned, pair, kid=pair.did_key_verification_method)
 
 
 def as_bytes(document: dict[str, Any]) -> bytes:

@@ -139,13 +139,8 @@ def _score(errors: ErrorList, component: AssessmentComponent, score: Any) -> Dec
     return value.quantize(Decimal("0.01"))
 
 
-def resolve_ratings(errors: ErrorList, component: AssessmentComponent, ratings: Any) -> list[tuple[Any, Any]]:
-    """``{competency name or id: level name}`` → [(Competency, ProficiencyLevel)] on the component's scale."""
-    if ratings in (None, ""):
-        return []
-    if not isinstance(ratings, dict):
-        errors.add("ratings", "invalid_type", _("Send ratings as competency → level."))
-        return []
+def _names(component: AssessmentComponent) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The component's competencies and its scale's levels, by id and by name (any case or spacing)."""
     competencies = {}
     for competency in component.competencies.all():
         competencies[str(competency.pk)] = competency
@@ -155,6 +150,26 @@ def resolve_ratings(errors: ErrorList, component: AssessmentComponent, ratings: 
         for level in selectors.scale_levels(component.scale):
             levels[" ".join(selectors.level_name(level).split()).casefold()] = level
             levels[str(level.pk)] = level
+    return competencies, levels
+
+
+def resolve_ratings(
+    errors: ErrorList, component: AssessmentComponent, ratings: Any, cache: dict[int, Any] | None = None
+) -> list[tuple[Any, Any]]:
+    """``{competency name or id: level name}`` → [(Competency, ProficiencyLevel)] on the component's scale.
+
+    ``cache`` keeps each component's names across the rows of one import."""
+    if ratings in (None, ""):
+        return []
+    if not isinstance(ratings, dict):
+        errors.add("ratings", "invalid_type", _("Send ratings as competency → level."))
+        return []
+    if cache is None:
+        competencies, levels = _names(component)
+    else:
+        if component.pk not in cache:
+            cache[component.pk] = _names(component)
+        competencies, levels = cache[component.pk]
     resolved = []
     for key, value in list(ratings.items())[:100]:
         if value in (None, ""):

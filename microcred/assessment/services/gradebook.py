@@ -57,6 +57,7 @@ def preview_gradebook(*, actor: Any, credential: MicroCredential, data: bytes, f
     competency_columns = [c for c in rows[0] if c not in KNOWN_COLUMNS]
     good: list[dict[str, Any]] = []
     problems: list[dict[str, Any]] = []
+    names: dict[int, Any] = {}
     for number, row in enumerate(rows, start=2):
         errors = ErrorList()
         email = row.get("email", "").strip().lower()
@@ -74,7 +75,7 @@ def preview_gradebook(*, actor: Any, credential: MicroCredential, data: bytes, f
             if passed_text and passed is None:
                 errors.add("passed", "invalid_choice", _("Write yes or no."))
             ratings = {c: row.get(c, "").strip() for c in competency_columns if row.get(c, "").strip()}
-            resolved = resolve_ratings(errors, component, ratings)
+            resolved = resolve_ratings(errors, component, ratings, names)
             if score is None and passed is None and not resolved and not errors.errors:
                 errors.add("score", "required", _("The row has no score, pass or level."))
             parsed = {

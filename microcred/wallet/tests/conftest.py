@@ -29,7 +29,7 @@ EVIDENCE = [
     {
         "id": "http://127.0.0.1:8000/assessment/evidence/22222222-2222-4222-8222-222222222222/",
         "type": ["Evidence"],
-        "name": "Supervisor's safety checklist",
+        "name": "Supervisor safety checklist",
     },
     {
         "id": "http://127.0.0.1:8000/assessment/evidence/33333333-3333-4333-8333-333333333333/",

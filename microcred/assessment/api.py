@@ -433,9 +433,14 @@ def submit_evidence(
     genre: Form[str] = "",
     shareable: Form[bool] = False,
     components: Form[list[int]] = (),  # type: ignore[assignment]
+    competencies: Form[list[int]] = (),  # type: ignore[assignment]
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Status:
     found = _enrolment_for(request, enrolment_id)
+    wanted = set(competencies or [])
+    linked = list(Competency.objects.filter(pk__in=wanted))
+    if len(linked) != len(wanted):
+        raise NotFound("Unknown competency.", code="competency_not_found")
     created = evidence.submit_evidence(
         actor=request.user,
         enrolment=found,
@@ -448,6 +453,7 @@ def submit_evidence(
         genre=genre,
         shareable=shareable,
         components=[selectors.component_by_id(found.credential, pk) for pk in components or []],
+        competencies=linked,
     )
     return Status(201, _evidence_out(created))
 

@@ -212,9 +212,16 @@ def test_evidence_is_uploaded_as_multipart(wil) -> None:
         "code": "refused_type",
         "message": response.json()["errors"][0]["message"],
     }
+    response = client.post(
+        path, {"kind": "link", "title": "Site", "url": "https://x.example", "competencies": [wil.communication.pk]}
+    )
+    assert response.status_code == 201
+    assert list(Evidence.objects.get(title="Site").competencies.all()) == [wil.communication]
+    response = client.post(path, {"kind": "link", "title": "S", "url": "https://x.example", "competencies": [999999]})
+    assert (response.status_code, response.json()["code"]) == (404, "competency_not_found")
     response = client.post(path, {"kind": "link", "title": "Site", "url": "javascript:alert(1)"})
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "invalid_url"
-    assert Evidence.objects.count() == 1
+    assert Evidence.objects.count() == 2
 
 
 def test_gradebook_prior_learning_and_gap_report_endpoints(api_as, wil) -> None:

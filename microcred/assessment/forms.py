@@ -73,6 +73,20 @@ class EvidenceForm(ServiceErrorsMixin, forms.Form):
         label=_("Reflection"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000
     )
     shareable = forms.BooleanField(label=_("Employers may see this evidence"), required=False)
+    components = forms.TypedMultipleChoiceField(
+        label=_("It shows my work for"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    competencies = forms.TypedMultipleChoiceField(
+        label=_("It shows these competencies"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, components: list[AssessmentComponent] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["components"].choices = [(c.pk, c.name) for c in components]
+        assessed = {c.pk: c for component in components for c in component.competencies.all()}
+        self.fields["competencies"].choices = [(pk, selectors.competency_name(c)) for pk, c in assessed.items()]
+        if not assessed:
+            del self.fields["competencies"]
 
 
 class GradebookForm(ServiceErrorsMixin, forms.Form):

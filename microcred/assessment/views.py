@@ -123,8 +123,11 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         int(request.POST["component"]) if action == "evaluate" and request.POST.get("component", "").isdigit() else None
     )
     forms = _evaluation_forms(enrolment, request.POST if action == "evaluate" else None, only)
+    plan = selectors.components_of(enrolment.credential)
     evidence_form = (
-        EvidenceForm(request.POST or None, request.FILES or None) if action == "evidence" else EvidenceForm()
+        EvidenceForm(request.POST or None, request.FILES or None, components=plan)
+        if action == "evidence"
+        else EvidenceForm(components=plan)
     )
     reason_form = ReasonForm(request.POST) if action in ("revoke", "reissue") else ReasonForm()
     supervisor_form = SupervisorForm(request.POST) if action == "invite" else SupervisorForm()
@@ -144,6 +147,8 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 done = True
             elif action == "evidence" and is_learner and evidence_form.is_valid():
                 data = evidence_form.cleaned_data
+                chosen = set(data.get("competencies", []))
+                assessed = {c.pk: c for component in plan for c in component.competencies.all()}
                 evidence.submit_evidence(
                     actor=user,
                     enrolment=enrolment,
@@ -154,6 +159,8 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                     url=data["url"],
                     text=data["text"],
                     shareable=data["shareable"],
+                    components=[c for c in plan if c.pk in set(data["components"])],
+                    competencies=[c for pk, c in assessed.items() if pk in chosen],
                 )
                 messages.success(request, _("Your evidence was added."))
                 done = True

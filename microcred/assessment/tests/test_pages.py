@@ -30,8 +30,14 @@ def test_a_learner_sees_their_enrolments_and_adds_evidence(wil) -> None:
     page = client.get(path)
     assert page.status_code == 200 and b"Add evidence" in page.content and b"Record the result" not in page.content
     upload = SimpleUploadedFile("reflection.txt", "Ce que j’ai appris.".encode(), content_type="text/plain")
-    response = client.post(path, {"action": "evidence", "kind": "file", "title": "Reflection", "file": upload})
+    fields = {"action": "evidence", "kind": "file", "title": "Reflection", "file": upload}
+    fields |= {"components": [wil.workplace.pk], "competencies": [wil.collaboration.pk]}
+    response = client.post(path, fields)
     assert response.status_code == 302 and Evidence.objects.get().content_type == "text/plain"
+    added = Evidence.objects.get()
+    assert list(added.components.all()) == [wil.workplace] and list(added.competencies.all()) == [wil.collaboration]
+    wrong = {"action": "evidence", "kind": "link", "title": "L", "url": "https://x.ca", "components": [999999]}
+    assert client.post(path, wrong).status_code == 400
     script = SimpleUploadedFile("x.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
     response = client.post(path, {"action": "evidence", "kind": "file", "title": "Bad", "file": script})
     assert response.status_code == 400 and b"cannot be uploaded" in response.content

@@ -284,6 +284,15 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> EnrolmentOut:
     return _enrolment_out(_enrolment_for(request, enrolment_id))
 
 
+@router.post("assessment/enrolments/{enrolment_id}/decide", response=EnrolmentOut)
+def decide_now(request: HttpRequest, enrolment_id: int) -> EnrolmentOut:
+    """Decide the award rule now, and award if it is met (after an issue that failed, for example)."""
+    found = _enrolment_for(request, enrolment_id)
+    awards.evaluate_now(actor=request.user, enrolment=found)
+    found.refresh_from_db()
+    return _enrolment_out(found)
+
+
 # ---------------------------------------------------------------- evaluations
 
 

@@ -307,13 +307,14 @@ def award_after_result(enrolment: Enrolment) -> Award | None:
         return None
 
 
-def evaluate_now(*, actor: Any, enrolment: Enrolment) -> tuple[RuleDecision, Award | None]:
-    """An assessor or admin asks for the rule to be decided now (e.g. after a correction)."""
+def evaluate_now(*, actor: Any, enrolment: Enrolment) -> tuple[RuleDecision | None, Award | None]:
+    """An assessor or admin asks for the rule to be decided now (e.g. after an issue that failed): the latest
+    decision and the award, if there is one. An award already made is returned, not made again."""
     require(actor, "assessment.evaluate", enrolment)
-    award = award_if_earned(enrolment=enrolment)
-    decision = enrolment.decisions.order_by("-decided_at", "-pk").first()
-    assert decision is not None or award is not None
-    return decision, award  # type: ignore[return-value]
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise Conflict(_("This learner has withdrawn."), code="withdrawn")
+    award = award_if_earned(enrolment=enrolment) or Award.objects.filter(enrolment=enrolment).first()
+    return enrolment.decisions.order_by("-decided_at", "-pk").first(), award
 
 
 def revoke_award(*, actor: Any, award: Award, reason: str) -> Award:

@@ -346,3 +346,35 @@ def test_the_assessment_endpoints_are_in_the_openapi_document(client) -> None:
     assert document.status_code == 200
     paths = [p for p in document.json()["paths"] if p.startswith("/api/v1/assessment/")]
     assert "/api/v1/assessment/enrolments/{enrolment_id}/evaluations" in paths and len(paths) >= 20
+
+
+def test_deciding_now(api_as, wil) -> None:
+    from microcred.accounts.models import User
+    from microcred.assessment.services import evaluations
+
+    enrolment = wil.enrol()
+    path = f"assessment/enrolments/{enrolment.pk}/decide"
+    response = api_as(wil.assessor).post(path)
+    assert response.status_code == 200 and response.json_body["decision"]["outcome"] == "undetermined"
+    assert response.json_body["decision"]["missing"] == [
+        'grade("PD course")',
+        'level("communication")',
+        'level("collaboration")',
+    ]
+    assert api_as(enrolment.learner).post(path).status_code == 403
+    # The issue fails once (the learner's address cannot be a recipient): the results stay, nothing is awarded.
+    User.objects.filter(pk=enrolment.learner.pk).update(email="not an address")
+    enrolment.learner.refresh_from_db()
+    evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=90)
+    evaluations.record_evaluation(
+        actor=wil.assessor,
+        enrolment=enrolment,
+        component=wil.workplace,
+        ratings={"communication": "superior", "collaboration": "superior"},
+    )
+    assert api_as(wil.assessor).get(f"assessment/enrolments/{enrolment.pk}").json_body["award"] is None
+    User.objects.filter(pk=enrolment.learner.pk).update(email="fixed@example.org")
+    response = api_as(wil.admin).post(path)
+    assert response.status_code == 200 and response.json_body["award"]["status"] == "issued"
+    again = api_as(wil.admin).post(path)
+    assert again.json_body["award"]["id"] == response.json_body["award"]["id"]

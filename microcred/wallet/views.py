@@ -28,7 +28,7 @@ def render_domain_error(request: HttpRequest, error: DomainError) -> HttpRespons
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # "no-referrer" would make the forms' Origin "null" (CSRF)
     return response
 
 

@@ -160,6 +160,9 @@ def register_routers() -> None:
     from microcred.issuing.api import router as issuing_router
 
     api.add_router("/", issuing_router)
+    from microcred.wallet.api import router as wallet_router
+
+    api.add_router("/", wallet_router)
     from microcred.issuing.verify_api import router as verify_router
 
     api.add_router("/", verify_router)

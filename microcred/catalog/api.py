@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 
 from microcred.accounts.permissions import require
-from microcred.catalog import formats, selectors, services, transfer
+from microcred.catalog import extensions, formats, selectors, services, transfer
 from microcred.catalog.models import MicroCredential, PathwayRule
 from microcred.catalog.selectors import SearchResult
 from microcred.errors import FieldError, NotFound, ValidationFailed
@@ -99,7 +99,8 @@ def _public_version(request: HttpRequest, provider: str, slug: str, version: int
     summary="Open Badges 3.0 Achievement (JSON-LD)",
 )
 def achievement(request: HttpRequest, provider: str, slug: str, version: int) -> dict[str, Any]:
-    return formats.to_achievement(_public_version(request, provider, slug, version))
+    found = _public_version(request, provider, slug, version)
+    return extensions.extend_achievement(found, formats.to_achievement(found))
 
 
 @router.get(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.accounts.permissions import can, require
-from microcred.catalog import formats, selectors, services
+from microcred.catalog import extensions, formats, selectors, services
 from microcred.catalog.forms import ChecklistForm, CredentialForm, ReviewForm
 from microcred.catalog.models import ChecklistItem, MicroCredential, Status
 from microcred.catalog.selectors import SORTS
@@ -67,6 +67,8 @@ def _credential_page(request: HttpRequest, credential: MicroCredential) -> HttpR
         "review_form": ReviewForm(checklist=checklist),
         "reviews": credential.reviews.select_related("reviewer") if member else [],
         "achievement_url": formats.achievement_url(credential),
+        "co_designers": credential.co_designed_with.all(),
+        "panels": extensions.panels_for(request, credential),
     }
     return render(request, "catalog/credential.html", context)
 
@@ -94,7 +96,10 @@ def _json_ld(request: HttpRequest, provider: str, slug: str, version: int, expor
             raise NotFound(_("Only published versions have a standard description."))
     except DomainError as error:
         return JsonResponse(error.to_json(), status=error.status)
-    document = formats.to_achievement(found) if export == "achievement" else formats.to_ctdl(found)
+    if export == "achievement":
+        document = extensions.extend_achievement(found, formats.to_achievement(found))
+    else:
+        document = formats.to_ctdl(found)
     return HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), content_type=JSON_LD)
 
 

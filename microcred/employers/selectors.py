@@ -1,0 +1,108 @@
+"""Reads for employers' pages: endorsements shown on the catalog, co-design invitations, the dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from microcred.accounts.models import Organization, OrganizationKind
+from microcred.accounts.permissions import can, require
+from microcred.catalog.models import MicroCredential
+from microcred.employers.models import CoDesignInvitation, Endorsement, Verification
+from microcred.errors import NotFound
+
+RECENT = 20
+
+
+def active_endorsements() -> QuerySet[Endorsement]:
+    return Endorsement.objects.filter(withdrawn_at__isnull=True).select_related("employer")
+
+
+def endorsements_of_credential(credential: MicroCredential) -> list[Endorsement]:
+    return list(active_endorsements().filter(credential=credential))
+
+
+def endorsements_of_provider(provider: Organization) -> list[Endorsement]:
+    return list(active_endorsements().filter(provider=provider))
+
+
+def endorsement_by_public_id(public_id: Any) -> Endorsement:
+    try:
+        return Endorsement.objects.select_related("employer").get(public_id=public_id)
+    except (Endorsement.DoesNotExist, ValueError) as error:
+        raise NotFound(_("No such endorsement.")) from error
+
+
+def employers_of(user: Any, action: str) -> list[Organization]:
+    """The employer organizations in which ``user`` may do ``action``."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    organizations = Organization.objects.filter(kind=OrganizationKind.EMPLOYER, memberships__user=user).distinct()
+    return [organization for organization in organizations.order_by("name") if can(user, action, organization)]
+
+
+def employer_by_slug(slug: str) -> Organization:
+    organization = Organization.objects.filter(slug=slug, kind=OrganizationKind.EMPLOYER).first()
+    if organization is None:
+        raise NotFound(_("No such employer."))
+    return organization
+
+
+def invitations_of_credential(credential: MicroCredential) -> QuerySet[CoDesignInvitation]:
+    return CoDesignInvitation.objects.filter(credential=credential).select_related("employer")
+
+
+def invitation_by_id(actor: Any, invitation_id: Any) -> CoDesignInvitation:
+    """An invitation, for the invited employer's people or the provider's designers only."""
+    try:
+        invitation = CoDesignInvitation.objects.select_related("credential__provider", "employer").get(
+            pk=int(invitation_id)
+        )
+    except (CoDesignInvitation.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound(_("No such invitation.")) from error
+    if not (can(actor, "employers.codesign", invitation.employer) or can(actor, "catalog.edit", invitation.credential)):
+        raise NotFound(_("No such invitation."))
+    return invitation
+
+
+@dataclass
+class Dashboard:
+    employer: Organization
+    verifications: int = 0
+    verified: int = 0
+    not_verified: int = 0
+    last_30_days: int = 0
+    credentials: int = 0
+    recent: list[Verification] = field(default_factory=list)
+    endorsements: list[Endorsement] = field(default_factory=list)
+    invitations: list[CoDesignInvitation] = field(default_factory=list)
+
+
+def dashboard(*, actor: Any, employer: Organization) -> Dashboard:
+    require(actor, "employers.view_shared", employer)
+    mine = Verification.objects.filter(employer=employer)
+    counts = mine.aggregate(
+        total=Count("pk"),
+        verified=Count("pk", filter=Q(verified=True)),
+        recent=Count("pk", filter=Q(created_at__gte=timezone.now() - timedelta(days=30))),
+    )
+    return Dashboard(
+        employer=employer,
+        verifications=counts["total"],
+        verified=counts["verified"],
+        not_verified=counts["total"] - counts["verified"],
+        last_30_days=counts["recent"],
+        credentials=mine.exclude(credential_id="").values("credential_id").distinct().count(),
+        recent=list(mine.select_related("verifier")[:RECENT]),
+        endorsements=list(
+            Endorsement.objects.filter(employer=employer).select_related("credential__provider", "provider")
+        ),
+        invitations=list(
+            CoDesignInvitation.objects.filter(employer=employer).select_related("credential__provider")
+        ),
+    )

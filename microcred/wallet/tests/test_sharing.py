@@ -165,3 +165,11 @@ def test_the_sharing_api(api_as, provider, learner):
         assert client.post("wallet/shares", bad).status_code == 400
     assert client.post("wallet/shares", {**body, "credentials": ["urn:uuid:" + "0" * 32]}).status_code == 404
     assert api_as(factories.make_user()).post(f"wallet/shares/{public_id}/revoke").status_code == 404
+
+
+def test_the_shared_page_speaks_french(provider, learner):
+    _, token = share(learner, [issue(provider, learner)])
+    visitor = Client()
+    visitor.cookies["django_language"] = "fr"
+    html = visitor.get(f"/wallet/s/{token}/").content.decode()
+    assert "Vérifié" in html and "Contrôles de vérification" in html and "Signature" in html

@@ -94,6 +94,11 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return _manage(args.rest or ["help"])
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background tasks (bulk awards, framework imports) queued in the database."""
+    return _manage(["db_worker", *(["--batch", "--no-startup-delay", "--no-reload"] if args.batch else [])])
+
+
 def cmd_messages(args: argparse.Namespace) -> int:
     for path in compile_messages():
         print(f"compiled {path}")
@@ -128,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     messages = sub.add_parser("messages", help="compile the English and French message catalogues")
     messages.set_defaults(func=cmd_messages)
+
+    worker = sub.add_parser("worker", help="run queued background tasks (bulk awards, framework imports)")
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then stop")
+    worker.set_defaults(func=cmd_worker)
 
     for module in _domain_command_modules():
         module.register(sub)

@@ -2,7 +2,8 @@
 
 ``python -m microcred.testing.bulk_worker setup N`` builds a cohort of N learners who all earn the credential and
 prints the job's id; ``run JOB`` works through the job (small chunks); ``resume JOB`` re-queues a job whose worker
-died and runs it to the end. The database and data folder come from ``DATABASE_URL`` and ``MICROCRED_DATA_DIR``.
+died and runs it to the end; ``queue JOB`` puts the job on the task queue for ``microcred worker``. The database
+and data folder come from ``DATABASE_URL`` and ``MICROCRED_DATA_DIR``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def main(argv: list[str]) -> int:
     command, value = argv[0], int(argv[1])
     if command == "setup":
         print(_setup(value), flush=True)
+    elif command == "queue":
+        bulk.bulk_award_task.enqueue(value)
     elif command == "run":
         bulk.run_bulk_award(value, chunk=5)
     elif command == "resume":

@@ -69,3 +69,27 @@ def test_a_killed_worker_loses_nothing_and_issues_nothing_twice(tmp_path: Path) 
             "SELECT COUNT(*) FROM (SELECT enrolment_id FROM assessment_award GROUP BY enrolment_id HAVING COUNT(*) > 1)"
         ).fetchone()
     assert awards == issued == learners == COHORT and twice == 0
+
+
+def test_microcred_worker_runs_a_queued_bulk_award(tmp_path: Path) -> None:
+    database = tmp_path / "queue.sqlite3"
+    env = {
+        **os.environ,
+        "MICROCRED_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "microcred.settings",
+        "MICROCRED_TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+    setup = _worker(env, "setup", "12")
+    out, err = setup.communicate(timeout=300)
+    assert setup.returncode == 0, err
+    job = out.strip().splitlines()[-1]
+    queue = _worker(env, "queue", job)
+    assert queue.wait(timeout=120) == 0, queue.stderr.read()
+    assert _count(database, "assessment_award") == 0
+    command = [sys.executable, "-m", "microcred.cli", "worker", "--batch"]
+    worker = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr
+    with sqlite3.connect(database) as connection:
+        status, awarded = connection.execute("SELECT status, awarded FROM assessment_bulkawardjob").fetchone()
+    assert (status, awarded) == ("done", 12) and _count(database, "issuing_issuedcredential") == 12

@@ -70,3 +70,54 @@ def test_supervisor_and_instructor_results_award_a_credential_that_verifies(page
     document = page.request.get(f"/credentials/{issued.public_id}").json()
     answer = page.request.post("/credentials/verify", data={"verifiableCredential": document})
     assert answer.status == 200 and answer.json()["verified"] is True, answer.json()
+
+
+def test_the_demo_scenario_in_the_browser(page) -> None:
+    """The same journey on the loaded demo, with its people: Amira (the university's admin) invites Marc Gagnon of
+    Maple Grid Energy to evaluate Ethan Brown, Grace Okafor (the instructor) enters the course grade."""
+    from microcred.assessment.models import Enrolment
+    from microcred.demo.loader import load_demo
+    from microcred.demo.scenario import DEMO_PASSWORD
+
+    load_demo()
+    ethan = Enrolment.objects.get(learner__email="ethan.brown@learner.example")
+    assert ethan.status == "enrolled"
+    enrolment_page = f"/assessment/enrolments/{ethan.pk}/"
+
+    def demo_log_in(email: str) -> None:
+        page.goto("/accounts/login/")
+        page.get_by_label("E-mail address").fill(email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+
+    demo_log_in("amira.haddad@grandriver.example")
+    page.goto(enrolment_page)
+    page.get_by_label("Employer (organization identifier)").fill("maple-grid-energy")
+    page.get_by_label("Supervisor's e-mail address").fill("supervisor@maplegrid.example")
+    page.get_by_label("Supervisor's name").fill("Marc Gagnon")
+    page.get_by_role("button", name="Send the invitation").click()
+    assert page.get_by_text("The supervisor was invited by e-mail.").is_visible()
+    log_out(page)
+
+    link = re.search(r"https?://[^/\s]+(/assessment/supervise/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    page.get_by_label("Level for “communication”").select_option(label="superior")
+    page.get_by_label("Level for “collaboration”").select_option(label="superior")
+    page.get_by_role("button", name="Record the result for Workplace evaluation").click()
+    assert page.get_by_text("Thank you: your evaluation was recorded.").is_visible()
+
+    demo_log_in("grace.okafor@grandriver.example")
+    page.goto(enrolment_page)
+    page.get_by_label("Score (out of 100)").fill("82")
+    page.get_by_role("button", name="Record the result for PD course").click()
+    assert page.locator("#enrolment-status").inner_text() == "Awarded"
+    log_out(page)
+
+    demo_log_in("ethan.brown@learner.example")
+    page.goto("/wallet/")
+    assert page.locator(".card", has_text="Communication and Collaboration in the Workplace").is_visible()
+    issued = Award.objects.get(enrolment=ethan).issued_credential
+    document = page.request.get(f"/credentials/{issued.public_id}").json()
+    answer = page.request.post("/credentials/verify", data={"verifiableCredential": document})
+    assert answer.status == 200 and answer.json()["verified"] is True, answer.json()

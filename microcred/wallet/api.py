@@ -45,6 +45,7 @@ def _link(link: ShareLink) -> dict[str, Any]:
         "kind": link.kind,
         "label": link.label,
         "credentials": [f"urn:uuid:{credential.public_id}" for credential in link.credentials.all()],
+        "imports": [str(imported.public_id) for imported in link.imported.all()],
         "evidence": link.evidence_ids,
         "expires_at": link.expires_at.isoformat(),
         "password": link.has_password,
@@ -109,6 +110,12 @@ def _held(request: HttpRequest, ids: Any) -> list[IssuedCredential]:
     return [selectors.held_credential(request.auth, item) for item in ids]
 
 
+def _held_imports(request: HttpRequest, ids: Any) -> list[ImportedCredential]:
+    if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids) or len(ids) > 256:
+        raise ValidationFailed.single("imports", "invalid_type", _("This must be a list of credential ids."))
+    return [selectors.held_import(request.auth, item) for item in ids]
+
+
 @router.get("wallet/shares", summary="The caller's share links, with their view counts")
 def shares(request: HttpRequest) -> list[dict[str, Any]]:
     return [_link(link) for link in selectors.share_links_of(request.auth)]
@@ -130,7 +137,8 @@ def create_share(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
     link, token = services.create_share_link(
         owner=request.auth,
         kind=payload.get("kind", ""),
-        credentials=_held(request, payload.get("credentials")),
+        credentials=_held(request, payload.get("credentials", [])),
+        imported=_held_imports(request, payload.get("imports", [])),
         evidence_ids=evidence,
         expires_at=expires_at,
         password=payload.get("password", ""),

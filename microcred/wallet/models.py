@@ -61,6 +61,7 @@ class ShareLink(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=ShareKind.choices)
     label = models.CharField(_("label"), max_length=100, blank=True, default="")
     credentials = models.ManyToManyField(IssuedCredential, related_name="+")
+    imported = models.ManyToManyField(ImportedCredential, related_name="+", blank=True)
     evidence_ids = models.JSONField(default=list)  # ids of the credentials' evidence entries the visitor may see
     token_hash = models.CharField(max_length=64, unique=True)
     password_hash = models.CharField(max_length=256, blank=True, default="")

@@ -81,9 +81,11 @@ def issued_item(credential: IssuedCredential) -> WalletItem:
     )
 
 
-def imported_item(imported: ImportedCredential) -> WalletItem:
-    """An imported credential with the report stored at its last verification."""
+def imported_item(imported: ImportedCredential, *, live: bool = False) -> WalletItem:
+    """An imported credential with the report stored at its last verification (``live``: verified now)."""
     report = imported.report or {}
+    if live and not imported.legacy:
+        report = services.verify_for_wallet(bytes(imported.raw))
     return WalletItem(
         source="imported",
         public_id=str(imported.public_id),
@@ -123,7 +125,7 @@ def held_import(user: User, public_id: Any) -> ImportedCredential:
 
 
 def share_links_of(user: User) -> QuerySet[ShareLink]:
-    return ShareLink.objects.filter(owner=user).prefetch_related("credentials")
+    return ShareLink.objects.filter(owner=user).prefetch_related("credentials", "imported")
 
 
 def share_link_of(user: User, public_id: Any) -> ShareLink:
@@ -154,8 +156,9 @@ def shared_items(link: ShareLink) -> list[SharedItem]:
     """The shared credentials, verified now, each with only the evidence the learner chose."""
     chosen = set(link.evidence_ids or [])
     items = []
-    for credential in link.credentials.order_by("issued_at", "pk"):
-        item = issued_item(credential)
+    wallet_items = [issued_item(credential) for credential in link.credentials.order_by("issued_at", "pk")]
+    wallet_items += [imported_item(imported, live=True) for imported in link.imported.order_by("imported_at", "pk")]
+    for item in wallet_items:
         item.summary.evidence = [entry for entry in item.summary.evidence if entry.id in chosen]
         items.append(SharedItem(item.summary, item.status, item.status_label, item.checks, item.summary.evidence))
     return items

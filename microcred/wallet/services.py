@@ -243,24 +243,31 @@ def create_share_link(
     kind: str,
     credentials: Iterable[IssuedCredential],
     expires_at: datetime | None,
+    imported: Iterable[ImportedCredential] = (),
     evidence_ids: Iterable[str] = (),
     password: str = "",
     label: str = "",
 ) -> tuple[ShareLink, str]:
-    """A share link of the owner's credentials; returns it and its token (shown once, only its hash is kept)."""
+    """A share link of the owner's credentials (issued here or imported); returns it and its token (shown once,
+    only its hash is kept)."""
     errors = ErrorList()
     chosen = list(dict.fromkeys(credentials))
+    chosen_imports = list(dict.fromkeys(imported))
+    count = len(chosen) + len(chosen_imports)
     if kind not in ShareKind.values:
         errors.add("kind", "invalid_choice", _("Share one credential, a set, or the learner record."))
-    if any(credential.recipient_id != owner.pk for credential in chosen):
+    if any(credential.recipient_id != owner.pk for credential in chosen) or any(
+        item.owner_id != owner.pk for item in chosen_imports
+    ):
         errors.add("credentials", "not_yours", _("You can share only credentials you hold."))
-    if not chosen:
+    if not count:
         errors.add("credentials", "required", _("Choose at least one credential."))
-    elif kind == ShareKind.CREDENTIAL and len(chosen) != 1:
+    elif kind == ShareKind.CREDENTIAL and count != 1:
         errors.add("credentials", "one_only", _("A link to one credential shares exactly one."))
-    elif len(chosen) > MAX_SHARED_CREDENTIALS:
+    elif count > MAX_SHARED_CREDENTIALS:
         errors.add("credentials", "too_many", _("Share at most 50 credentials in one link."))
     available = {identifier for credential in chosen for identifier in evidence_ids_of(credential)}
+    available |= {entry.id for item in chosen_imports for entry in summaries.evidence_of(item.credential) if entry.id}
     chosen_evidence = [str(identifier) for identifier in dict.fromkeys(evidence_ids)]
     if any(identifier not in available for identifier in chosen_evidence):
         errors.add("evidence", "unknown_evidence", _("Choose evidence of the credentials you share."))
@@ -289,6 +296,7 @@ def create_share_link(
             expires_at=expires_at,
         )
         link.credentials.set(chosen)
+        link.imported.set(chosen_imports)
         record(
             actor=owner,
             action="wallet.share",
@@ -296,6 +304,7 @@ def create_share_link(
             after={
                 "kind": kind,
                 "credentials": [credential.credential_id for credential in chosen],
+                "imported": [str(item.public_id) for item in chosen_imports],
                 "evidence": chosen_evidence,
                 "expires_at": expires_at.isoformat() if isinstance(expires_at, datetime) else None,
                 "password": bool(password),

@@ -141,38 +141,52 @@ def import_delete(request: HttpRequest, public_id: str) -> HttpResponse:
 # ---------------------------------------------------------------- sharing
 
 
+IMPORT_PREFIX = "import:"
+
+
 def _share_form(request: HttpRequest) -> tuple[ShareForm, dict[str, object]]:
-    held = list(selectors.credentials_of(request.user))
-    by_id = {str(credential.public_id): credential for credential in held}
+    """The form, and its choices' keys → the credential (issued: its public id; imported: "import:" + public id)."""
+    by_key: dict[str, object] = {}
+    labels: list[tuple[str, str]] = []
     evidence_choices = []
-    for credential in held:
+    for credential in selectors.credentials_of(request.user):
+        by_key[str(credential.public_id)] = credential
+        labels.append((str(credential.public_id), credential.achievement_name))
         for entry in summaries.evidence_of(credential.document):
             if entry.id:
                 evidence_choices.append((entry.id, f"{entry.name} ({credential.achievement_name})"))
+    for imported in selectors.imports_of(request.user):
+        key = f"{IMPORT_PREFIX}{imported.public_id}"
+        by_key[key] = imported
+        labels.append((key, f"{imported.name} ({_('Imported')})"))
+        for entry in summaries.evidence_of(imported.credential):
+            if entry.id:
+                evidence_choices.append((entry.id, f"{entry.name} ({imported.name})"))
     initial = {}
     wanted = request.GET.get("credential")
-    if wanted in by_id:
+    if wanted in by_key:
         initial = {"credentials": [wanted], "kind": ShareKind.CREDENTIAL}
     form = ShareForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        credential_choices=[(key, credential.achievement_name) for key, credential in by_id.items()],
+        credential_choices=labels,
         evidence_choices=list(dict.fromkeys(evidence_choices)),
     )
-    return form, by_id
+    return form, by_key
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def share_new(request: HttpRequest) -> HttpResponse:
-    form, by_id = _share_form(request)
+    form, by_key = _share_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             link, token = services.create_share_link(
                 owner=request.user,
                 kind=data["kind"],
-                credentials=[by_id[key] for key in data["credentials"]],
+                credentials=[by_key[key] for key in data["credentials"] if not key.startswith(IMPORT_PREFIX)],
+                imported=[by_key[key] for key in data["credentials"] if key.startswith(IMPORT_PREFIX)],
                 evidence_ids=data["evidence"],
                 expires_at=form.expires_at(),
                 password=data["password"],

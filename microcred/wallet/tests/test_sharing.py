@@ -173,3 +173,35 @@ def test_the_shared_page_speaks_french(provider, learner):
     visitor.cookies["django_language"] = "fr"
     html = visitor.get(f"/wallet/s/{token}/").content.decode()
     assert "Vérifié" in html and "Contrôles de vérification" in html and "Signature" in html
+
+
+def test_an_imported_credential_can_be_shared_and_is_verified_again_when_viewed(provider, learner, api_as):
+    from microcred.wallet.tests.conftest import as_bytes, signed_elsewhere
+
+    good = services.import_credential(owner=learner, data=as_bytes(signed_elsewhere()))
+    forged_document = signed_elsewhere()
+    forged_document["credentialSubject"]["achievement"]["name"] = "Forged first aid"
+    forged = services.import_credential(owner=learner, data=as_bytes(forged_document))
+    _, token = share(learner, [], kind="credential", imported=[good], evidence_ids=[])
+    html = Client().get(f"/wallet/s/{token}/").content.decode()
+    assert "Verified" in html and "First aid" in html and "Elsewhere Polytechnic" in html
+    _, token = share(learner, [], kind="set", imported=[good, forged], evidence_ids=[])
+    html = Client().get(f"/wallet/s/{token}/").content.decode()
+    assert "Not verified" in html and "Forged first aid" in html
+
+    client = Client()
+    client.force_login(learner)
+    expires = (timezone.localdate() + timedelta(days=2)).isoformat()
+    response = client.post(
+        "/wallet/shares/new/",
+        {"kind": "credential", "credentials": [f"import:{good.public_id}"], "expires_on": expires},
+    )
+    assert response.status_code == 201 and ShareLink.objects.order_by("pk").last().imported.get() == good
+    body = {"kind": "credential", "imports": [str(good.public_id)], "expires_at": "2099-01-01T00:00:00Z"}
+    assert api_as(learner).post("wallet/shares", body).status_code == 400  # more than a year away
+    body["expires_at"] = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    answer = api_as(learner).post("wallet/shares", body)
+    assert answer.status_code == 201 and answer.json_body["imports"] == [str(good.public_id)]
+    assert api_as(factories.make_user()).post("wallet/shares", body).status_code == 404
+    with pytest.raises(services.ValidationFailed):
+        share(factories.make_user(), [], imported=[good], evidence_ids=[])

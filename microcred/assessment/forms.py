@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.forms import ServiceErrorsMixin
 from microcred.assessment import selectors
-from microcred.assessment.models import AssessmentComponent, EvidenceKind
+from microcred.assessment.award_rules import MAX_RULE_LENGTH
+from microcred.assessment.models import AssessmentComponent, ComponentKind, EvidenceKind
 
 
 class EvaluationForm(ServiceErrorsMixin, forms.Form):
@@ -128,3 +129,59 @@ class SupervisorForm(ServiceErrorsMixin, forms.Form):
     organization = forms.CharField(label=_("Employer (organization identifier)"), max_length=80)
     email = forms.EmailField(label=_("Supervisor's e-mail address"), max_length=254)
     name = forms.CharField(label=_("Supervisor's name"), max_length=200, required=False)
+
+
+class ComponentForm(ServiceErrorsMixin, forms.Form):
+    """A new component of a plan; the choices are the plan's own components and the competencies and scales the
+    provider may use."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ComponentKind.choices)
+    max_score = forms.CharField(label=_("Maximum score"), required=False, max_length=20)
+    pass_mark = forms.CharField(label=_("Pass mark (%)"), required=False, max_length=20)
+    competencies = forms.TypedMultipleChoiceField(
+        label=_("Competencies it assesses"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    scale = forms.TypedChoiceField(label=_("Scale they are rated on"), required=False, coerce=int, empty_value=None)
+    prior_learning_allowed = forms.BooleanField(label=_("May be satisfied by prior learning"), required=False)
+    unlocked_by = forms.TypedChoiceField(
+        label=_("Opens once this is passed"), required=False, coerce=int, empty_value=None
+    )
+    tasks = forms.CharField(
+        label=_("Tasks of a log book, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self, *args: Any, components: Any = (), competencies: Any = (), scales: Any = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].choices = [
+            (c.pk, f"{selectors.competency_name(c)} ({c.framework.title})") for c in competencies
+        ]
+        none = [("", _("— none —"))]
+        self.fields["scale"].choices = none + [(s.pk, f"{s.name} ({s.framework.title})") for s in scales]
+        self.fields["unlocked_by"].choices = none + [(c.pk, c.name) for c in components]
+
+
+class CertifiedForm(forms.Form):
+    competencies = forms.TypedMultipleChoiceField(
+        label=_("Competencies the credential certifies"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, competencies: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["competencies"].choices = [
+            (c.pk, f"{selectors.competency_name(c)} ({c.framework.title})") for c in competencies
+        ]
+
+
+class RuleForm(forms.Form):
+    rule = forms.CharField(
+        label=_("Award rule"),
+        max_length=MAX_RULE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text=_('For example: grade("PD course") >= 80 and level("communication") >= "superior"'),
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from microcred.assessment.award_rules import CompetencyInfo, ComponentInfo, Facts, Signature
 from microcred.assessment.models import (
@@ -40,6 +40,27 @@ def scale_levels(scale: ProficiencyScale) -> list[ProficiencyLevel]:
 
 def level_name(level: ProficiencyLevel) -> str:
     return level.label
+
+
+def competencies_for(credential: MicroCredential, limit: int = 500) -> list[Competency]:
+    """The competencies a plan may use: the provider's own frameworks and the public ones."""
+    return list(
+        Competency.objects.filter(
+            Q(framework__organization=credential.provider) | Q(framework__organization__isnull=True)
+        )
+        .select_related("framework")
+        .order_by("framework__title", "sort_order", "pk")[:limit]
+    )
+
+
+def scales_for(credential: MicroCredential) -> list[ProficiencyScale]:
+    return list(
+        ProficiencyScale.objects.filter(
+            Q(framework__organization=credential.provider) | Q(framework__organization__isnull=True)
+        )
+        .select_related("framework")
+        .order_by("framework__title", "name", "pk")
+    )
 
 
 def plan_of(credential: MicroCredential) -> AssessmentPlan | None:

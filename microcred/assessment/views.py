@@ -17,8 +17,11 @@ from microcred.accounts.models import Organization
 from microcred.accounts.permissions import can
 from microcred.accounts.views import render_domain_error
 from microcred.assessment import selectors
+from microcred.assessment.award_rules import RuleSyntaxError
 from microcred.assessment.forms import (
     ApplyGradebookForm,
+    CertifiedForm,
+    ComponentForm,
     EnrolmentCsvForm,
     EvaluationForm,
     EvidenceForm,
@@ -26,6 +29,7 @@ from microcred.assessment.forms import (
     ReasonForm,
     RecognitionDecisionForm,
     RecognitionForm,
+    RuleForm,
     SupervisorForm,
 )
 from microcred.assessment.models import (
@@ -39,7 +43,7 @@ from microcred.assessment.models import (
     PriorLearningRequest,
     Route,
 )
-from microcred.assessment.services import awards, bulk, evaluations, evidence, gradebook, prior_learning
+from microcred.assessment.services import awards, bulk, evaluations, evidence, gradebook, plans, prior_learning
 from microcred.assessment.services import enrolment as enrolments
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -400,6 +404,93 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
         "job": BulkAwardJob.objects.filter(credential=credential).order_by("-created_at").first(),
     }
     return render(request, "assessment/credential.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_design(request: HttpRequest, credential_id: int) -> HttpResponse:
+    """The plan of a version while it is designed: components, certified competencies, the award rule; during review,
+    a reviewer's waiver of the competencies nothing assesses."""
+    credential = MicroCredential.objects.filter(pk=credential_id).select_related("provider").first()
+    user = request.user
+    may_manage = credential is not None and can(user, "assessment.manage", credential)
+    may_waive = credential is not None and can(user, "assessment.waive_gaps", credential)
+    if credential is None or not (may_manage or may_waive):
+        return render_domain_error(request, NotFound(_("No such micro-credential.")))
+    components = selectors.components_of(credential)
+    available = selectors.competencies_for(credential)
+    scales = selectors.scales_for(credential)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    data = request.POST if request.method == "POST" else None
+    component_form = ComponentForm(
+        data if action == "add_component" else None, components=components, competencies=available, scales=scales
+    )
+    plan = selectors.plan_of(credential)
+    certified_form = CertifiedForm(
+        data if action == "certify" else None,
+        competencies=available,
+        initial={"competencies": [c.pk for c in plan.competencies.all()] if plan else []},
+    )
+    rule_form = RuleForm(data if action == "rule" else None, initial={"rule": credential.award_rule})
+    waiver_form = ReasonForm(data if action == "waive" else None)
+    by_id = {c.pk: c for c in available}
+    status = 200
+    if request.method == "POST":
+        try:
+            if action == "add_component" and may_manage and component_form.is_valid():
+                values = component_form.cleaned_data
+                plans.add_component(
+                    actor=user,
+                    credential=credential,
+                    name=values["name"],
+                    kind=values["kind"],
+                    competencies=[by_id[pk] for pk in values["competencies"]],
+                    scale=next((s for s in scales if s.pk == values["scale"]), None),
+                    max_score=values["max_score"],
+                    pass_mark=values["pass_mark"],
+                    prior_learning_allowed=values["prior_learning_allowed"],
+                    unlocked_by=next((c for c in components if c.pk == values["unlocked_by"]), None),
+                    tasks=values["tasks"].splitlines(),
+                )
+                messages.success(request, _("The component was added."))
+                return redirect("assessment:plan", credential_id=credential.pk)
+            if action == "certify" and may_manage and certified_form.is_valid():
+                chosen = certified_form.cleaned_data["competencies"]
+                chosen_competencies = [by_id[pk] for pk in chosen]
+                plans.set_plan_competencies(actor=user, credential=credential, competencies=chosen_competencies)
+                messages.success(request, _("The certified competencies were saved."))
+                return redirect("assessment:plan", credential_id=credential.pk)
+            if action == "rule" and may_manage and rule_form.is_valid():
+                plans.save_award_rule(actor=user, credential=credential, rule=rule_form.cleaned_data["rule"])
+                messages.success(request, _("The award rule was saved."))
+                return redirect("assessment:plan", credential_id=credential.pk)
+            if action == "waive" and may_waive and waiver_form.is_valid():
+                plans.waive_plan_gaps(actor=user, credential=credential, reason=waiver_form.cleaned_data["reason"])
+                messages.success(request, _("The gap was waived."))
+                return redirect("assessment:plan", credential_id=credential.pk)
+            if action not in ("add_component", "certify", "rule", "waive"):
+                raise PermissionDenied(_("You are not allowed to do this."))
+        except RuleSyntaxError as error:
+            rule_form.add_error("rule", str(error))
+        except ValidationFailed as error:
+            {"add_component": component_form, "waive": waiver_form}.get(action, component_form).add_service_errors(
+                error
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        status = 400
+    context = {
+        "credential": credential,
+        "components": components,
+        "check": selectors.plan_check(credential),
+        "may_manage": may_manage,
+        "may_waive": may_waive,
+        "component_form": component_form,
+        "certified_form": certified_form,
+        "rule_form": rule_form,
+        "waiver_form": waiver_form,
+    }
+    return render(request, "assessment/plan.html", context, status=status)
 
 
 @require_GET

@@ -203,7 +203,7 @@ def test_a_learner_enrols_from_the_catalog_page(wil) -> None:
     MicroCredential.objects.filter(pk=credential.pk).update(status="retired")
     assert signed_in(make_user()).post(f"/assessment/credentials/{credential.pk}/enrol/").status_code == 409
     admin_page = signed_in(wil.admin).get(f"/catalog/{credential.provider.slug}/{credential.slug}/")
-    assert f'href="/assessment/credentials/{credential.pk}/"'.encode() in admin_page.content
+    assert f'href="/assessment/credentials/{credential.pk}/plan/"'.encode() in admin_page.content
 
 
 def test_a_cohort_is_enrolled_from_a_file_on_the_providers_page(wil) -> None:
@@ -217,3 +217,53 @@ def test_a_cohort_is_enrolled_from_a_file_on_the_providers_page(wil) -> None:
     page = admin.post(path, {"action": "enrol_csv", "file": good, "good_rows_only": "on"})
     assert page.status_code == 200 and b"1 learners were enrolled." in page.content
     assert list(wil.credential.enrolments.values_list("learner__email", flat=True)) == ["ok@example.org"]
+
+
+def test_the_plan_is_designed_on_its_page_and_a_reviewer_waives_a_gap(wil) -> None:
+    from microcred.catalog.models import MicroCredential
+    from microcred.testing.assessment import make_scale_with_competencies
+
+    _scale, (safety,) = make_scale_with_competencies(wil.provider, ["safety"])
+    MicroCredential.objects.filter(pk=wil.credential.pk).update(status="draft")
+    path = f"/assessment/credentials/{wil.credential.pk}/plan/"
+    admin = signed_in(wil.admin)
+    page = admin.get(path)
+    assert page.status_code == 200 and b"Add a component" in page.content
+    response = admin.post(
+        path,
+        {
+            "action": "add_component",
+            "name": "Field log",
+            "kind": "log_book",
+            "tasks": "Lock out a panel\nLead a toolbox talk\n",
+            "competencies": [wil.communication.pk],
+            "scale": wil.scale.pk,
+        },
+    )
+    assert response.status_code == 302
+    log = selectors.components_of(wil.credential)[-1]
+    assert [t.title for t in log.tasks.all()] == ["Lock out a panel", "Lead a toolbox talk"]
+    response = admin.post(path, {"action": "add_component", "name": "Quiz", "kind": "exam", "pass_mark": "50"})
+    assert response.status_code == 400 and b"A pass mark needs a maximum score." in response.content
+    response = admin.post(path, {"action": "rule", "rule": 'grade("PD curse") >= 80'})
+    assert response.status_code == 400 and b"(at character 7)" in response.content
+    response = admin.post(path, {"action": "rule", "rule": 'passed("Field log") and grade("PD course") >= 80'})
+    assert response.status_code == 302
+    wil.credential.refresh_from_db()
+    assert wil.credential.award_rule == 'passed("Field log") and grade("PD course") >= 80'
+    chosen = [wil.communication.pk, wil.collaboration.pk, safety.pk]
+    assert admin.post(path, {"action": "certify", "competencies": chosen}).status_code == 302
+    assert b"Publishing needs a reviewer" in admin.get(path).content
+    assert admin.post(path, {"action": "waive", "reason": "mine"}).status_code == 400  # not the admin's to waive
+
+    MicroCredential.objects.filter(pk=wil.credential.pk).update(status="in_review")
+    reviewer = signed_in(wil.reviewer)
+    page = reviewer.get(path)
+    assert page.status_code == 200 and b"Waive the gap" in page.content and b"Add a component" not in page.content
+    assert reviewer.post(path, {"action": "waive", "reason": ""}).status_code == 400
+    assert reviewer.post(path, {"action": "waive", "reason": "The utility certifies safety."}).status_code == 302
+    assert selectors.plan_check(wil.credential).waived
+    assert b"This version is frozen" in admin.get(path).content
+    assert admin.post(path, {"action": "rule", "rule": 'passed("Field log")'}).status_code == 400
+    assert signed_in(wil.assessor).get(path).status_code == 404
+    assert signed_in(make_user()).get(path).status_code == 404

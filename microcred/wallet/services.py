@@ -201,7 +201,7 @@ def reverify_import(*, actor: User, imported: ImportedCredential) -> ImportedCre
         raise NotFound(_("No such credential in your wallet."), code="import_not_found")
     raw = bytes(imported.raw)
     kind, document = _format_of(raw)
-    report = _checked(raw, kind, document, False) if not imported.source_url else _checked_again_from_url(imported)
+    report = _checked(raw, kind, document, False)  # an Open Badges 2.0 assertion is fetched again from its host
     with transaction.atomic():
         before = {"verified": imported.verified}
         imported.report = report
@@ -211,15 +211,6 @@ def reverify_import(*, actor: User, imported: ImportedCredential) -> ImportedCre
         after = {"verified": imported.verified}
         record(actor=actor, action="wallet.reverify", target=imported, before=before, after=after)
     return imported
-
-
-def _checked_again_from_url(imported: ImportedCredential) -> dict[str, Any]:
-    raw = bytes(imported.raw)
-    kind, document = _format_of(raw)
-    if kind == ImportFormat.OB2:
-        assert document is not None
-        return legacy.verify_hosted(document)
-    return _checked(raw, kind, document, False)
 
 
 def delete_import(*, actor: User, imported: ImportedCredential) -> None:

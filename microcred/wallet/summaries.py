@@ -107,6 +107,10 @@ class EvidenceEntry:
     genre: str = ""
     description: str = ""
 
+    @property
+    def url(self) -> str:
+        return _web_url(self.id)
+
 
 @dataclass
 class Summary:
@@ -131,6 +135,12 @@ def _text(value: Any, limit: int = 5000) -> str:
             if isinstance(value.get(key), str):
                 return value[key][:limit]
     return ""
+
+
+def _web_url(value: Any) -> str:
+    """An http(s) URL to link to, or "" (a credential from elsewhere may carry ``javascript:`` or ``data:`` URLs)."""
+    text = _text(value, 2000)
+    return text if text.lower().startswith(("https://", "http://")) else ""
 
 
 def _list(value: Any) -> list[Any]:
@@ -183,7 +193,7 @@ def summarize(credential: dict[str, Any]) -> Summary:
             competencies.append(
                 Competency(
                     name=_text(alignment.get("targetName"), 300) or _text(alignment.get("targetUrl"), 500),
-                    url=_text(alignment.get("targetUrl"), 2000),
+                    url=_web_url(alignment.get("targetUrl")),
                     code=_text(alignment.get("targetCode"), 100),
                     framework=_text(alignment.get("targetFramework"), 300),
                 )
@@ -216,7 +226,7 @@ def _summarize_ob2(assertion: dict[str, Any]) -> Summary:
     badge = assertion.get("badge") if isinstance(assertion.get("badge"), dict) else {}
     issuer = badge.get("issuer") if isinstance(badge.get("issuer"), dict) else {}
     competencies = [
-        Competency(name=_text(item.get("targetName"), 300), url=_text(item.get("targetUrl"), 2000))
+        Competency(name=_text(item.get("targetName"), 300), url=_web_url(item.get("targetUrl")))
         for item in _list(badge.get("alignment"))[:100]
         if isinstance(item, dict)
     ]

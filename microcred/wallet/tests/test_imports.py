@@ -321,3 +321,13 @@ def test_a_vc_jwt_import_keeps_the_token(learner) -> None:
     imported = services.import_credential(owner=learner, data=token)
     assert bytes(imported.raw).decode() == token
     assert vc_jwt.decode_jwt(token).credential["name"] == imported.credential["name"]
+
+
+def test_links_in_an_imported_credential_are_only_web_links(learner) -> None:
+    hostile = ob2_assertion(evidence=[{"id": "javascript:alert(1)", "name": "Click me"}])
+    hostile["badge"]["alignment"] = [{"targetName": "Trap", "targetUrl": "javascript:alert(2)"}]
+    imported = services.import_credential(owner=learner, data=as_bytes(hostile))
+    client = Client()
+    client.force_login(learner)
+    html = client.get(f"/wallet/imports/{imported.public_id}/").content.decode()
+    assert "Click me" in html and "Trap" in html and "javascript:" not in html

@@ -80,7 +80,7 @@ def component_by_id(credential: MicroCredential, component_id: Any) -> Assessmen
         return AssessmentComponent.objects.select_related("plan__credential__provider").get(
             pk=int(component_id), plan__credential=credential
         )
-    except (AssessmentComponent.DoesNotExist, TypeError, ValueError) as exc:
+    except (AssessmentComponent.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
         raise NotFound("No such component in this plan.", code="component_not_found") from exc
 
 
@@ -227,7 +227,7 @@ def facts_for(enrolment: Enrolment) -> Facts:
 def enrolment_by_id(enrolment_id: Any) -> Enrolment:
     try:
         return Enrolment.objects.select_related("learner", "credential__provider").get(pk=int(enrolment_id))
-    except (Enrolment.DoesNotExist, TypeError, ValueError) as exc:
+    except (Enrolment.DoesNotExist, TypeError, ValueError, OverflowError) as exc:
         raise NotFound("No such enrolment.", code="enrolment_not_found") from exc
 
 

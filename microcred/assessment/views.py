@@ -48,6 +48,15 @@ from microcred.assessment.services import enrolment as enrolments
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 
+
+def _int(value: Any) -> int | None:
+    """A form's id: a plain positive number that fits the database, or None."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 PAGE_ACTIONS = ("evaluate", "evidence", "share", "recognition", "decide_recognition", "revoke", "reissue", "invite")
 
 
@@ -81,9 +90,8 @@ def _evaluation_forms(enrolment: Enrolment, data: Any = None, only: int | None =
 
 
 def _record(request: HttpRequest, enrolment: Enrolment, forms: list[EvaluationForm], invitation: Any = None) -> bool:
-    try:
-        component_id = int(request.POST.get("component", ""))
-    except ValueError:
+    component_id = _int(request.POST.get("component"))
+    if component_id is None:
         return False
     form = next((f for f in forms if f.component.pk == component_id), None)
     if form is None or not form.is_valid():
@@ -124,7 +132,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     may_manage = can(user, "assessment.manage", enrolment)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     only = (
-        int(request.POST["component"]) if action == "evaluate" and request.POST.get("component", "").isdigit() else None
+        _int(request.POST.get("component")) if action == "evaluate" else None
     )
     forms = _evaluation_forms(enrolment, request.POST if action == "evaluate" else None, only)
     plan = selectors.components_of(enrolment.credential)
@@ -145,7 +153,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 if done:
                     messages.success(request, _("The result was recorded."))
             elif action == "sign_off" and may_evaluate:
-                task = LogBookTask.objects.get(pk=int(request.POST.get("task", "0")))
+                task = LogBookTask.objects.get(pk=_int(request.POST.get("task")) or 0)
                 evaluations.sign_off_task(actor=user, enrolment=enrolment, task=task)
                 messages.success(request, _("The task was signed off."))
                 done = True
@@ -243,6 +251,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             Evidence.DoesNotExist,
             PriorLearningRequest.DoesNotExist,
             ValueError,
+            OverflowError,
             DjangoValidationError,
         ):
             return render_domain_error(request, NotFound(_("Not found.")))
@@ -325,7 +334,7 @@ def supervise(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = invitation.enrolment
     allowed = set(invitation.components.values_list("pk", flat=True))
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    only = int(request.POST["component"]) if request.POST.get("component", "").isdigit() else None
+    only = _int(request.POST.get("component"))
     forms = [f for f in _evaluation_forms(enrolment, request.POST or None, only) if f.component.pk in allowed]
     if request.method == "POST" and action == "evaluate" and _record(request, enrolment, forms, invitation=invitation):
         messages.success(request, _("Thank you: your evaluation was recorded."))
@@ -356,7 +365,7 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
                     actor=request.user, credential=credential, data=upload.read(), filename=upload.name
                 )
             elif action == "apply" and apply_form.is_valid():
-                found = GradebookImport.objects.get(pk=int(request.POST.get("import", "0")), credential=credential)
+                found = GradebookImport.objects.get(pk=_int(request.POST.get("import")) or 0, credential=credential)
                 preview = found
                 gradebook.apply_gradebook(
                     actor=request.user, gradebook=found, good_rows_only=apply_form.cleaned_data["good_rows_only"]
@@ -385,7 +394,7 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
                 roster_form.add_service_errors(error)
                 roster = {"errors": [{"row": e.field, "message": e.message} for e in error.errors]}
             status = 400
-        except (GradebookImport.DoesNotExist, ValueError):
+        except (GradebookImport.DoesNotExist, ValueError, OverflowError):
             return render_domain_error(request, NotFound(_("Not found.")))
         except DomainError as error:
             messages.error(request, error.message)

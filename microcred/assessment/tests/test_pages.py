@@ -267,3 +267,35 @@ def test_the_plan_is_designed_on_its_page_and_a_reviewer_waives_a_gap(wil) -> No
     assert admin.post(path, {"action": "rule", "rule": 'passed("Field log")'}).status_code == 400
     assert signed_in(wil.assessor).get(path).status_code == 404
     assert signed_in(make_user()).get(path).status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["²", "1" * 30, "-1", "1e3", " 1", "", "١"])
+def test_hostile_ids_in_page_forms_are_4xx(wil, bad, django_capture_on_commit_callbacks) -> None:
+    from microcred.assessment.services import evaluations
+
+    enrolment = wil.enrol()
+    path = f"/assessment/enrolments/{enrolment.pk}/"
+    assessor = signed_in(wil.assessor)
+    for fields in (
+        {"action": "evaluate", "component": bad},
+        {"action": "sign_off", "task": bad},
+        {"action": "decide_recognition", "request": bad, "recognized": "yes"},
+    ):
+        assert 400 <= assessor.post(path, fields).status_code < 500, fields
+    learner = signed_in(enrolment.learner)
+    for fields in ({"action": "recognition", "component": bad, "narrative": "x"}, {"action": "share", "evidence": bad}):
+        assert 400 <= learner.post(path, fields).status_code < 500, fields
+    admin = signed_in(wil.admin)
+    page = f"/assessment/credentials/{wil.credential.pk}/"
+    assert 400 <= admin.post(page, {"action": "apply", "import": bad}).status_code < 500
+    with django_capture_on_commit_callbacks(execute=True):
+        _invitation, token = evaluations.invite_supervisor(
+            actor=wil.admin,
+            enrolment=enrolment,
+            organization=wil.employer,
+            email="boss@grid.example",
+            components=[wil.workplace],
+            link_base="http://testserver/assessment/supervise/",
+        )
+    response = Client().post(f"/assessment/supervise/{token}/", {"action": "evaluate", "component": bad})
+    assert 400 <= response.status_code < 500

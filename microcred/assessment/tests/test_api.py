@@ -378,3 +378,20 @@ def test_deciding_now(api_as, wil) -> None:
     assert response.status_code == 200 and response.json_body["award"]["status"] == "issued"
     again = api_as(wil.admin).post(path)
     assert again.json_body["award"]["id"] == response.json_body["award"]["id"]
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999999", "-1", "0"])
+def test_hostile_ids_in_api_paths_are_4xx(api_as, wil, bad) -> None:
+    enrolment = wil.enrol()
+    admin = api_as(wil.admin)
+    for method, path, body in (
+        ("get", f"assessment/enrolments/{bad}", None),
+        ("get", f"assessment/credentials/{bad}/plan", None),
+        ("post", f"assessment/enrolments/{enrolment.pk}/evaluations", {"component": int(bad), "score": 1}),
+        ("get", f"assessment/enrolments/{enrolment.pk}/gap-report?component={bad}", None),
+        ("post", f"assessment/enrolments/{enrolment.pk}/tasks/{bad}/sign-off", {}),
+        ("post", f"assessment/awards/{bad}/revoke", {"reason": "x"}),
+        ("get", f"assessment/bulk-award/{bad}", None),
+    ):
+        response = admin.call(method, path, body)
+        assert 400 <= response.status_code < 500 and response.json_body["code"], (path, response.status_code)

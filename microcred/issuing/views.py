@@ -5,7 +5,11 @@ Verifiers and wallets fetch these cross-origin and anonymously; nothing here rev
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from microcred.accounts.selectors import organization_by_slug
@@ -50,7 +54,16 @@ def status_list_credential(request: HttpRequest, public_id: object) -> HttpRespo
 
 @require_GET
 def credential_document(request: HttpRequest, public_id: object) -> HttpResponse:
-    """The credential as it was issued; a revoked one too, since verifiers read its status from the status list."""
+    """The credential as it was issued; a revoked one too, since verifiers read its status from the status list.
+
+    A browser (it asks for HTML by name, as when a person scans the credential's QR code) is sent to the
+    verify page for this link instead; programs asking for JSON or anything get the document.
+    """
+    if "text/html" in request.headers.get("Accept", ""):
+        url = f"{identity.public_base_url()}/credentials/{public_id}"
+        response = redirect(f"{reverse('issuing:verify')}?{urlencode({'url': url})}")
+        response["Vary"] = "Accept"
+        return response
     try:
         credential = selectors.credential_by_public_id(public_id)
     except DomainError as error:
@@ -59,5 +72,8 @@ def credential_document(request: HttpRequest, public_id: object) -> HttpResponse
         response = HttpResponse(credential.jwt, content_type="application/vc+jwt")
         response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = PUBLIC_CACHE
+        response["Vary"] = "Accept"
         return response
-    return _json(credential.document, "application/vc+ld+json")
+    response = _json(credential.document, "application/vc+ld+json")
+    response["Vary"] = "Accept"
+    return response

@@ -323,3 +323,16 @@ def test_not_yet_valid_credentials_are_not_verified(provider):
     future = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     response = _verify_api({"credential": _signed(provider, valid_from=future)})
     assert response.body["verified"] is False and _checks(response.body)["validity"]["reason"] == "not_yet_valid"
+
+
+def test_a_browser_opening_a_credential_link_lands_on_its_verdict(issued):
+    path = f"/credentials/{issued.public_id}"
+    browser = Client().get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, follow=True)
+    assert browser.redirect_chain and ">Verified<" in browser.content.decode()
+    program = Client().get(path, headers={"Accept": "*/*"})
+    assert program.status_code == 200 and program.json()["id"] == issued.credential_id
+    assert "Accept" in program["Vary"]
+
+
+def test_the_site_navigation_links_to_the_verify_page():
+    assert 'href="/verify/"' in Client().get("/").content.decode()

@@ -339,7 +339,23 @@ def supervise(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and action == "evaluate" and _record(request, enrolment, forms, invitation=invitation):
         messages.success(request, _("Thank you: your evaluation was recorded."))
         return redirect(request.path)
-    context = {"invitation": invitation, "enrolment": enrolment, "forms": forms}
+    log_books = [
+        (c, selectors.tasks_with_sign_offs(enrolment, c))
+        for c in selectors.components_of(enrolment.credential)
+        if c.kind == ComponentKind.LOG_BOOK and c.pk in allowed
+    ]
+    if request.method == "POST" and action == "sign_off":
+        task = next((t for _c, tasks in log_books for t, _s in tasks if t.pk == _int(request.POST.get("task"))), None)
+        if task is None:
+            return render_domain_error(request, NotFound(_("Not found.")))
+        try:
+            evaluations.sign_off_task(actor=None, enrolment=enrolment, task=task, invitation=invitation)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The task was signed off."))
+            return redirect(request.path)
+    context = {"invitation": invitation, "enrolment": enrolment, "forms": forms, "log_books": log_books}
     return render(request, "assessment/supervise.html", context, status=400 if request.method == "POST" else 200)
 
 

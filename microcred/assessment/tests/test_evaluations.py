@@ -417,3 +417,24 @@ def test_gradebooks_need_the_providers_admin(wil) -> None:
 def test_an_invitation_without_e_mail_returns_the_link_only(wil, django_capture_on_commit_callbacks) -> None:
     invitation, token = invite(wil, wil.enrol(), django_capture_on_commit_callbacks, notify=False)
     assert mail.outbox == [] and evaluations.invitation_for_token(token) == invitation
+
+
+def test_a_supervisor_signs_off_log_book_tasks_through_the_link(
+    wil, log_book, django_capture_on_commit_callbacks
+) -> None:
+    enrolment = wil.enrol()
+    _invitation, token = invite(wil, enrolment, django_capture_on_commit_callbacks, components=[log_book])
+    client = Client()
+    path = f"/assessment/supervise/{token}/"
+    page = client.get(path)
+    assert page.status_code == 200 and b"Lock out a panel" in page.content, page.content.decode()[-3000:]
+    assert b"Record the result for Workplace evaluation" not in page.content
+    first, second = log_book.tasks.all()
+    assert client.post(path, {"action": "sign_off", "task": first.pk}).status_code == 302
+    again = client.post(path, {"action": "sign_off", "task": first.pk})
+    assert again.status_code == 400 and b"already signed off" in again.content
+    assert client.post(path, {"action": "sign_off", "task": 999999}).status_code == 404
+    assert client.post(path, {"action": "sign_off", "task": second.pk}).status_code == 302
+    signed = [s for _t, s in selectors.tasks_with_sign_offs(enrolment, log_book)]
+    assert all(s is not None and s.assessor_name == "Marc Gagnon" and s.assessor is None for s in signed)
+    assert selectors.facts_for(enrolment).passed["field log"] is True

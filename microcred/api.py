@@ -166,6 +166,9 @@ def register_routers() -> None:
     from microcred.issuing.verify_api import router as verify_router
 
     api.add_router("/", verify_router)
+    from microcred.employers.api import router as employers_router
+
+    api.add_router("/", employers_router)
 
 
 register_routers()

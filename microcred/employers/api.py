@@ -80,6 +80,7 @@ def dashboard(request: HttpRequest, slug: str) -> dict[str, Any]:
             "not_verified": board.not_verified,
             "last_30_days": board.last_30_days,
             "credentials": board.credentials,
+            "shared": board.shared,
         },
         "recent": [
             {

@@ -15,6 +15,7 @@ from microcred.accounts.permissions import can, require
 from microcred.catalog.models import MicroCredential
 from microcred.employers.models import CoDesignInvitation, Endorsement, Verification
 from microcred.errors import NotFound
+from microcred.issuing.verifying import SHARE
 
 RECENT = 20
 
@@ -77,6 +78,7 @@ class Dashboard:
     verified: int = 0
     not_verified: int = 0
     last_30_days: int = 0
+    shared: int = 0
     credentials: int = 0
     recent: list[Verification] = field(default_factory=list)
     endorsements: list[Endorsement] = field(default_factory=list)
@@ -90,6 +92,7 @@ def dashboard(*, actor: Any, employer: Organization) -> Dashboard:
         total=Count("pk"),
         verified=Count("pk", filter=Q(verified=True)),
         recent=Count("pk", filter=Q(created_at__gte=timezone.now() - timedelta(days=30))),
+        shared=Count("pk", filter=Q(channel=SHARE)),
     )
     return Dashboard(
         employer=employer,
@@ -97,6 +100,7 @@ def dashboard(*, actor: Any, employer: Organization) -> Dashboard:
         verified=counts["verified"],
         not_verified=counts["total"] - counts["verified"],
         last_30_days=counts["recent"],
+        shared=counts["shared"],
         credentials=mine.exclude(credential_id="").values("credential_id").distinct().count(),
         recent=list(mine.select_related("verifier")[:RECENT]),
         endorsements=list(

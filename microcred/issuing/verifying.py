@@ -33,6 +33,7 @@ _CREDENTIAL_PATH = re.compile(r"^/credentials/(?P<id>[0-9a-fA-F-]{32,36})/?$")
 
 PAGE = "page"
 API = "api"
+SHARE = "share"
 
 
 @dataclass
@@ -64,7 +65,8 @@ def add_listener(listener: Listener) -> None:
         LISTENERS.append(listener)
 
 
-def _notify(event: VerificationEvent) -> None:
+def notify(event: VerificationEvent) -> None:
+    """Tell the listeners of a verification made elsewhere (a share link's page: channel :data:`SHARE`)."""
     for listener in LISTENERS:
         try:
             listener(event)
@@ -173,7 +175,7 @@ def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, chan
     result = Verified(report, report_text.verdict(report, [extra]), summary, organization)
     signed_in = viewer if getattr(viewer, "is_authenticated", False) else None
     credential = report.credential or {}
-    _notify(
+    notify(
         VerificationEvent(
             viewer=signed_in,
             channel=channel,

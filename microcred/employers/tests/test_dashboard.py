@@ -84,3 +84,13 @@ def test_only_the_employers_people_see_the_dashboard(employer, provider):
     assert client.get(f"/employers/{employer.slug}/").status_code == 403
     assert client.get("/employers/no-such-employer/").status_code == 404
     assert Client().get(f"/employers/{employer.slug}/").status_code == 302
+
+
+def test_a_share_link_opened_by_an_employers_verifier_counts_as_shared_with_the_employer(employer):
+    from microcred.issuing import verifying
+
+    verifier = factories.make_member(employer, "verifier")
+    verifying.notify(verifying.VerificationEvent(verifier, verifying.SHARE, True, "urn:uuid:1", "did:x", "A"))
+    verifying.notify(verifying.VerificationEvent(None, verifying.SHARE, True, "urn:uuid:2", "did:x", "B"))
+    board = selectors.dashboard(actor=verifier, employer=employer)
+    assert (board.shared, board.verifications) == (1, 1)

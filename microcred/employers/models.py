@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
 from microcred.catalog.models import MicroCredential
+from microcred.issuing.models import IssuedCredential
 
 
 class EndorsementTarget(models.TextChoices):
@@ -32,6 +33,10 @@ class Endorsement(models.Model):
     subject_id = models.CharField(max_length=500)
     comment = models.TextField(_("comment"), blank=True, default="")
     document = models.JSONField()  # the signed EndorsementCredential, never changed afterwards
+    # The same credential in the employer's issuing register: its revocation bit says "withdrawn" to any verifier.
+    issued = models.OneToOneField(
+        IssuedCredential, null=True, blank=True, on_delete=models.PROTECT, related_name="endorsement"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

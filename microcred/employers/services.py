@@ -30,8 +30,9 @@ from microcred.employers.models import (
 )
 from microcred.errors import Conflict, ErrorList, PermissionDenied, ValidationFailed
 from microcred.issuing import identity
-from microcred.issuing.services import signing_key
-from microcred.vc import compose, data_integrity
+from microcred.issuing.models import IssuedCredential, ProofFormat, StatusPurpose
+from microcred.issuing.services import allocate_status_index, revoke_credential, signing_key
+from microcred.vc import compose, data_integrity, status
 from microcred.vc.dates import format_date_time
 
 MAX_COMMENT = 2000
@@ -61,8 +62,16 @@ def _require_employer(organization: Organization) -> None:
 # --- endorsements ---------------------------------------------------------------------------------------
 
 
-def _sign_endorsement(employer: Organization, public_id: uuid.UUID, subject_id: str, name: str, comment: str) -> dict:
+def _issue_endorsement(
+    employer: Organization, public_id: uuid.UUID, subject_id: str, name: str, comment: str
+) -> IssuedCredential:
+    """Sign the EndorsementCredential (with a revocation entry in the employer's status list) and register it
+    with the employer's issued credentials. Call inside a transaction."""
     pair, key = signing_key(employer)
+    status_list, index = allocate_status_index(employer, StatusPurpose.REVOCATION)
+    entry = status.status_entry(
+        list_url=identity.status_list_url(status_list.public_id), index=index, purpose=StatusPurpose.REVOCATION
+    )
     unsigned = compose.endorsement_credential(
         id=f"urn:uuid:{public_id}",
         issuer=identity.issuer_profile(employer, key),
@@ -70,8 +79,22 @@ def _sign_endorsement(employer: Organization, public_id: uuid.UUID, subject_id: 
         name=name,
         valid_from=format_date_time(timezone.now()),
         comment=comment or None,
+        credential_status=[entry],
     )
-    return data_integrity.sign(unsigned, pair, verification_method=identity.signing_method_id(employer, key))
+    document = data_integrity.sign(unsigned, pair, verification_method=identity.signing_method_id(employer, key))
+    return IssuedCredential.objects.create(
+        public_id=public_id,
+        organization=employer,
+        recipient=None,
+        recipient_identifier="",
+        achievement_id=subject_id[:500],
+        achievement_name=name[:300],
+        credential_type="EndorsementCredential",
+        proof_format=ProofFormat.DATA_INTEGRITY_RDFC,
+        document=document,
+        revocation_list=status_list,
+        revocation_index=index,
+    )
 
 
 def endorse(
@@ -102,7 +125,7 @@ def endorse(
     public_id = uuid.uuid4()
     try:
         with transaction.atomic():
-            document = _sign_endorsement(employer, public_id, subject_id, f"{employer.name}: {title}"[:300], text)
+            issued = _issue_endorsement(employer, public_id, subject_id, f"{employer.name}: {title}"[:300], text)
             endorsement = Endorsement.objects.create(
                 public_id=public_id,
                 employer=employer,
@@ -111,7 +134,8 @@ def endorse(
                 provider=provider,
                 subject_id=subject_id,
                 comment=text,
-                document=document,
+                document=issued.document,
+                issued=issued,
                 created_by=_user_or_none(actor),
             )
             record(
@@ -127,7 +151,7 @@ def endorse(
 
 
 def withdraw_endorsement(*, actor: Any, endorsement: Endorsement) -> Endorsement:
-    """The endorsement stops being shown and exported; the signed document stays on record."""
+    """The endorsement stops being shown and exported, and its revocation bit is set: copies of it no longer verify."""
     require(actor, "employers.endorse", endorsement.employer)
     with transaction.atomic():
         endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
@@ -135,6 +159,8 @@ def withdraw_endorsement(*, actor: Any, endorsement: Endorsement) -> Endorsement
             raise Conflict(_("This endorsement was already withdrawn."), code="already_withdrawn")
         endorsement.withdrawn_at = timezone.now()
         endorsement.save(update_fields=["withdrawn_at"])
+        if endorsement.issued is not None:  # the employer's own permission was checked above
+            revoke_credential(actor=None, credential=endorsement.issued, reason="Endorsement withdrawn by the employer")
         record(
             actor=actor,
             action="employers.withdraw_endorsement",

@@ -50,6 +50,8 @@ def test_an_endorsement_is_signed_by_the_employer_and_verifies(employer, employe
     assert document["proof"][0]["verificationMethod"].startswith(identity.organization_did(employer) + "#")
     report = verification.verify_credential(document)
     assert report.valid, [c.to_json() for c in report.failures]
+    assert report.check("status").outcome == "pass"
+    assert Client().get(f"/credentials/{endorsement.public_id}").json() == document
     assert AuditEntry.objects.filter(action="employers.endorse", organization=employer).exists()
 
 
@@ -128,7 +130,10 @@ def test_one_active_endorsement_each_and_withdrawal(employer, employer_admin, cr
     first = services.endorse(actor=employer_admin, employer=employer, credential=credential)
     with pytest.raises(Conflict):
         services.endorse(actor=employer_admin, employer=employer, credential=credential)
+    assert verification.verify_credential(first.document).check("status").outcome == "pass"
     services.withdraw_endorsement(actor=employer_admin, endorsement=first)
+    withdrawn = verification.verify_credential(first.document)
+    assert not withdrawn.valid and withdrawn.check("status").reason == "revoked"
     assert selectors.endorsements_of_credential(credential) == []
     assert "Endorsed by employers" not in _page(credential)
     assert Client().get(f"/employers/endorsements/{first.public_id}").status_code == 410

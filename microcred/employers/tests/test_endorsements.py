@@ -172,3 +172,10 @@ def test_endorsement_pages_refuse_bad_input(employer, employer_admin, credential
     assert client.post(url, {"employer": "no-such-employer"}).status_code == 404
     assert Client().get("/employers/endorsements/00000000-0000-4000-8000-000000000000").status_code == 404
     assert Endorsement.objects.count() == 0
+
+
+def test_an_endorsement_comment_is_shown_as_text(employer, employer_admin, credential):
+    comment = "<script>alert(1)</script>"
+    services.endorse(actor=employer_admin, employer=employer, credential=credential, comment=comment)
+    page = _page(credential)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page

@@ -336,3 +336,23 @@ def test_a_browser_opening_a_credential_link_lands_on_its_verdict(issued):
 
 def test_the_site_navigation_links_to_the_verify_page():
     assert 'href="/verify/"' in Client().get("/").content.decode()
+
+
+def test_hostile_text_and_links_in_a_credential_are_shown_as_text(provider):
+    hostile = _signed(
+        provider,
+        achievement={
+            "id": "https://microcred.example/a/3",
+            "type": ["Achievement"],
+            "name": "<script>alert(1)</script>",
+            "description": "<img src=x onerror=alert(2)>",
+            "criteria": {"narrative": "Pass.", "id": "javascript:alert(3)"},
+            "alignment": [{"type": ["Alignment"], "targetName": "Evil", "targetUrl": "javascript:alert(4)"}],
+        },
+        evidence=[{"type": ["Evidence"], "id": "data:text/html,<b>x</b>", "name": "Proof"}],
+    )
+    page = Client().post("/verify/", {"credential": json.dumps(hostile)}).content.decode()
+    assert ">Verified<" in page
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<img src=x" not in page
+    assert 'href="javascript:' not in page and 'href="data:' not in page

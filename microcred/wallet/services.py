@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from microcred.accounts.models import Organization, OrganizationKind, User
 from microcred.audit.services import record
 from microcred.errors import Conflict, ErrorList, Gone, NotFound, ValidationFailed
-from microcred.issuing import identity, verification
+from microcred.issuing import identity, verification, verifying
 from microcred.issuing.models import IssuedCredential, ProofFormat
 from microcred.issuing.services import signing_key
 from microcred.vc import compose, data_integrity, verify
@@ -347,11 +347,29 @@ def _referrer_domain(referrer: str) -> str:
     return host[:255]
 
 
-def record_share_view(*, link: ShareLink, outcome: str, referrer: str = "") -> ShareView:
-    """Count one view and log it: when, the verification outcome and the referring domain, nothing else."""
+def record_share_view(*, link: ShareLink, outcome: str, referrer: str = "", viewer: Any = None) -> ShareView:
+    """Count one view and log it: when, the verification outcome and the referring domain, nothing else.
+
+    A signed-in viewer's view is also told to the verification listeners (an employer's dashboard counts
+    the credentials its people opened from share links); an anonymous one is not.
+    """
     with transaction.atomic():
         ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
-        return ShareView.objects.create(link=link, outcome=outcome[:20], referrer_domain=_referrer_domain(referrer))
+        view = ShareView.objects.create(link=link, outcome=outcome[:20], referrer_domain=_referrer_domain(referrer))
+    if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer != link.owner:
+        for credential in link.credentials.all():
+            issuer = (credential.document or {}).get("issuer")
+            verifying.notify(
+                verifying.VerificationEvent(
+                    viewer=viewer,
+                    channel=verifying.SHARE,
+                    verified=outcome == summaries.VALID,
+                    credential_id=credential.credential_id,
+                    issuer=str(issuer.get("id", "") if isinstance(issuer, dict) else issuer or ""),
+                    achievement=credential.achievement_name,
+                )
+            )
+    return view
 
 
 # ---------------------------------------------------------------- Comprehensive Learner Record

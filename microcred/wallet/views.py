@@ -260,7 +260,9 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         return _private(response)
     items = selectors.shared_items(link)
     overall = selectors.overall_status(items)
-    services.record_share_view(link=link, outcome=overall, referrer=request.headers.get("Referer", ""))
+    services.record_share_view(
+        link=link, outcome=overall, referrer=request.headers.get("Referer", ""), viewer=request.user
+    )
     context = {
         "link": link,
         "items": items,

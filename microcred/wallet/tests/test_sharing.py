@@ -205,3 +205,17 @@ def test_an_imported_credential_can_be_shared_and_is_verified_again_when_viewed(
     assert api_as(factories.make_user()).post("wallet/shares", body).status_code == 404
     with pytest.raises(services.ValidationFailed):
         share(factories.make_user(), [], imported=[good], evidence_ids=[])
+
+
+def test_a_signed_in_employer_verifier_opening_a_link_counts_on_the_employer_dashboard(provider, employer, learner):
+    from microcred.employers.models import Verification
+
+    recruiter = factories.make_member(employer, "verifier", email="recruiter@grid.example")
+    _, token = share(learner, [issue(provider, learner)])
+    Client().get(f"/wallet/s/{token}/")  # anonymous: counted on the link only
+    browser = Client()
+    browser.force_login(recruiter)
+    assert browser.get(f"/wallet/s/{token}/").status_code == 200
+    seen = Verification.objects.get()
+    assert (seen.employer, seen.verifier, seen.channel, seen.verified) == (employer, recruiter, "share", True)
+    assert ShareLink.objects.get().view_count == 2

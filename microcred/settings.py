@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "microcred.employers",
     "microcred.skills",
     "microcred.demo",
+    "microcred.reporting",
 ]
 
 MIDDLEWARE = [

@@ -64,6 +64,7 @@ ACTIONS: dict[str, Grant] = {
     "employers.view_shared": _grant(EMPLOYER, (Role.VERIFIER, Role.ADMIN)),
     "employers.endorse": _grant(EMPLOYER, (Role.ADMIN,)),
     "employers.codesign": _grant(EMPLOYER, (Role.ADMIN, Role.VERIFIER)),
+    "reporting.view": _grant(PROVIDER, (Role.ADMIN, Role.REVIEWER)),
     "skills.advise_clients": _grant(ANY_KIND, (Role.PRACTITIONER,)),
     "platform.administer": _grant((OrganizationKind.PLATFORM,), (Role.ADMIN,)),
 }

@@ -30,6 +30,7 @@ EXPECTED = {
     "employers.view_shared": ("-", "AV"),
     "employers.endorse": ("-", "A"),
     "employers.codesign": ("-", "AV"),
+    "reporting.view": ("AR", "-"),
     "skills.advise_clients": ("P", "-"),
     "platform.administer": ("-", "-"),
 }

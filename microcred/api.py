@@ -172,6 +172,9 @@ def register_routers() -> None:
     from microcred.reporting.api import router as reporting_router
 
     api.add_router("/", reporting_router)
+    from microcred.notifications.api import router as notifications_router
+
+    api.add_router("/", notifications_router)
 
 
 register_routers()

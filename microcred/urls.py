@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessment/", include("microcred.assessment.urls")),
     path("employers/", include("microcred.employers.urls")),
     path("reporting/", include("microcred.reporting.urls")),
+    path("notifications/", include("microcred.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", vc_api.urls),  # W3C VC-API: credentials/issue, credentials/verify, presentations/verify

@@ -14,6 +14,7 @@ RANK = {
     "http": 0,
     "audit": 1,
     "accounts": 2,
+    "notifications": 2.5,
     "frameworks": 3,
     "skills": 4,
     "catalog": 5,

@@ -13,11 +13,13 @@ from typing import IO, Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from microcred.accounts.models import Organization, OrganizationKind
+from microcred.accounts.models import Membership, Organization, OrganizationKind, Role
 from microcred.accounts.permissions import SystemActor, require
 from microcred.audit.models import AuditEntry
 from microcred.audit.services import record, snapshot
@@ -36,6 +38,8 @@ from microcred.catalog.models import (
     Status,
 )
 from microcred.errors import Conflict, ErrorList, FieldError, ValidationFailed
+from microcred.notifications.models import Kind
+from microcred.notifications.services import notify
 
 CREDENTIAL_FIELDS = ["title", "slug", "version", "status", "delivery_mode", "pace", "workload_hours", "cost"]
 # Fields copied from one version to the next; everything in the typology a provider edits.
@@ -236,6 +240,20 @@ def submit_for_review(*, actor: Any, credential: MicroCredential) -> MicroCreden
             before=before,
             after=_state(credential),
         )
+        reviewers = Membership.objects.filter(organization=credential.provider, role=Role.REVIEWER).exclude(
+            user_id__in=designers_of(credential)
+        )
+        version = [credential.provider.slug, credential.slug, credential.version]
+        url = reverse("catalog:credential_version", args=version)
+        for membership in reviewers.select_related("user"):
+            notify(
+                recipient=membership.user,
+                kind=Kind.DESIGN_AWAITING_REVIEW,
+                title=gettext_lazy("“%(title)s” awaits your review"),
+                body=gettext_lazy("A design of %(provider)s was sent for review."),
+                url=url,
+                params={"title": credential.title, "provider": credential.provider.name},
+            )
     return credential
 
 

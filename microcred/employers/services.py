@@ -12,8 +12,10 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred.accounts.models import Membership, Organization, OrganizationKind, Role
 from microcred.accounts.permissions import SystemActor, can, require
@@ -32,6 +34,8 @@ from microcred.errors import Conflict, ErrorList, PermissionDenied, ValidationFa
 from microcred.issuing import identity
 from microcred.issuing.models import IssuedCredential, ProofFormat, StatusPurpose
 from microcred.issuing.services import allocate_status_index, revoke_credential, signing_key
+from microcred.notifications.models import Kind
+from microcred.notifications.services import notify
 from microcred.vc import compose, data_integrity, status
 from microcred.vc.dates import format_date_time
 
@@ -198,6 +202,15 @@ def invite_codesigner(
                 organization=credential.provider,
                 after={"credential": credential.pk, "employer": employer.slug, "message": text},
             )
+            for membership in Membership.objects.filter(organization=employer, role=Role.ADMIN).select_related("user"):
+                notify(
+                    recipient=membership.user,
+                    kind=Kind.CODESIGN_INVITATION,
+                    title=gettext_lazy("%(provider)s invites %(employer)s to co-design “%(title)s”"),
+                    body=text,
+                    url=reverse("employers:invitation", args=[invitation.pk]),
+                    params={"provider": credential.provider.name, "employer": employer.name, "title": credential.title},
+                )
     except IntegrityError as error:
         raise Conflict(_("This employer is already invited."), code="already_invited") from error
     return invitation

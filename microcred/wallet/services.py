@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,8 @@ from microcred.errors import Conflict, ErrorList, Gone, NotFound, ValidationFail
 from microcred.issuing import identity, verification, verifying
 from microcred.issuing.models import IssuedCredential, ProofFormat
 from microcred.issuing.services import signing_key
+from microcred.notifications.models import Kind
+from microcred.notifications.services import notify
 from microcred.vc import compose, data_integrity, verify
 from microcred.vc.dates import format_date_time
 from microcred.vc.errors import VCError
@@ -355,7 +358,18 @@ def record_share_view(*, link: ShareLink, outcome: str, referrer: str = "", view
     """
     with transaction.atomic():
         ShareLink.objects.filter(pk=link.pk).update(view_count=F("view_count") + 1)
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        first_today = not ShareView.objects.filter(link=link, viewed_at__gte=midnight).exists()
         view = ShareView.objects.create(link=link, outcome=outcome[:20], referrer_domain=_referrer_domain(referrer))
+        if first_today and viewer != link.owner:  # at most one notification per link and day
+            notify(
+                recipient=link.owner,
+                kind=Kind.SHARE_LINK_VIEWED,
+                title=gettext_lazy("Someone opened your share link “%(label)s”"),
+                body=gettext_lazy("Your shared credentials were viewed today. You see every view on your share links."),
+                url=reverse("wallet:shares"),
+                params={"label": str(link)},
+            )
     if viewer is not None and getattr(viewer, "is_authenticated", False) and viewer != link.owner:
         for credential in link.credentials.all():
             issuer = (credential.document or {}).get("issuer")

@@ -13,8 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred.accounts.permissions import SYSTEM, require
 from microcred.assessment import award_rules, selectors
@@ -31,6 +33,8 @@ from microcred.assessment.models import (
 from microcred.audit.services import record
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, ValidationFailed
+from microcred.notifications.models import Kind
+from microcred.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -290,6 +294,14 @@ def award_if_earned(
                     "inputs": decision.inputs,
                     "issued_credential": str(issued.public_id),
                 },
+            )
+            notify(
+                recipient=enrolment.learner,
+                kind=Kind.CREDENTIAL_AWARDED,
+                title=gettext_lazy("You were awarded “%(title)s”"),
+                body=gettext_lazy("%(provider)s awarded you this micro-credential. It is in your wallet."),
+                url=reverse("wallet:credential", args=[str(issued.public_id)]),
+                params={"title": credential.title, "provider": credential.provider.name},
             )
     except IntegrityError:  # another worker awarded this learner at the same moment
         return Award.objects.filter(enrolment=enrolment).first()

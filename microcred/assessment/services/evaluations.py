@@ -21,8 +21,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from microcred.accounts.models import Organization, OrganizationKind
 from microcred.accounts.permissions import can, require
@@ -41,6 +43,8 @@ from microcred.assessment.models import (
 )
 from microcred.audit.services import record
 from microcred.errors import Conflict, ErrorList, Gone, NotFound, PermissionDenied, ValidationFailed
+from microcred.notifications.models import Kind
+from microcred.notifications.services import notify
 
 INVITATION_LIFETIME = timedelta(days=60)
 MAX_COMMENT = 10_000
@@ -274,6 +278,15 @@ def record_evaluation(
                 "source": source,
             },
         )
+        if not self_assessment:
+            notify(
+                recipient=enrolment.learner,
+                kind=Kind.EVIDENCE_REVIEWED,
+                title=gettext_lazy("Your result for “%(component)s” is recorded"),
+                body=gettext_lazy("%(assessor)s assessed your work for “%(title)s”."),
+                url=reverse("assessment:enrolment", args=[enrolment.pk]),
+                params={"component": component.name, "assessor": assessor.name, "title": enrolment.credential.title},
+            )
     if source != ResultSource.SELF:
         from microcred.assessment.services.awards import award_after_result
 

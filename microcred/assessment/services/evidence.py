@@ -13,12 +13,17 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from microcred.accounts.models import Membership, Role
 from microcred.assessment.models import AssessmentComponent, Enrolment, Evidence, EvidenceKind
 from microcred.audit.services import record
 from microcred.errors import ErrorList, PermissionDenied, ValidationFailed
 from microcred.frameworks.models import Competency
+from microcred.notifications.models import Kind
+from microcred.notifications.services import notify
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_TEXT = 20_000
@@ -210,6 +215,16 @@ def submit_evidence(
                 organization=enrolment.credential.provider,
                 after={"kind": kind, "title": title, "sha256": digest, "size": size, "content_type": content_type},
             )
+            assessors = Membership.objects.filter(organization=enrolment.credential.provider, role=Role.ASSESSOR)
+            for membership in assessors.exclude(user=enrolment.learner).select_related("user"):
+                notify(
+                    recipient=membership.user,
+                    kind=Kind.EVALUATION_REQUESTED,
+                    title=gettext_lazy("%(learner)s submitted evidence for “%(title)s”"),
+                    body=gettext_lazy("Evidence “%(evidence)s” awaits your evaluation."),
+                    url=reverse("assessment:enrolment", args=[enrolment.pk]),
+                    params={"learner": str(enrolment.learner), "title": enrolment.credential.title, "evidence": title},
+                )
     except BaseException:
         if evidence.file:  # nothing refers to the stored bytes any more
             evidence.file.delete(save=False)

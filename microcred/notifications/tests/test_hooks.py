@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from microcred.accounts.services import add_member
-from microcred.assessment.services import evaluations
+from microcred.assessment.services import evaluations, evidence
 from microcred.catalog.services import create_draft, submit_for_review
 from microcred.employers.services import invite_codesigner
 from microcred.notifications.models import Kind, Notification
@@ -35,13 +35,33 @@ def test_an_award_notifies_the_learner_and_emails_them(
             component=wil.workplace,
             ratings={"communication": "superior", "collaboration": "superior"},
         )
-    (notification,) = Notification.objects.filter(recipient=learner)
+    (notification,) = Notification.objects.filter(recipient=learner, kind=Kind.CREDENTIAL_AWARDED)
     award = enrolment.award
     assert notification.kind == Kind.CREDENTIAL_AWARDED
     assert notification.title == "You were awarded “Communication and Collaboration at Work”"
     assert notification.url == f"/wallet/credentials/{award.issued_credential.public_id}/"
     assert [m.to for m in mail.outbox if m.subject == notification.title] == [[learner.email]]
     assert not Notification.objects.exclude(recipient=learner).exists()
+    # each recorded result was news too
+    reviewed = Notification.objects.filter(recipient=learner, kind=Kind.EVIDENCE_REVIEWED).order_by("pk")
+    assert [n.title for n in reviewed] == [
+        "Your result for “PD course” is recorded",
+        "Your result for “Workplace evaluation” is recorded",
+    ]
+    assert reviewed[0].url == f"/assessment/enrolments/{enrolment.pk}/"
+
+
+def test_submitted_evidence_asks_the_providers_assessors_for_an_evaluation(wil) -> None:
+    learner = make_user(name="Maya Singh")
+    enrolment = wil.enrol(learner)
+    evidence.submit_evidence(
+        actor=learner, enrolment=enrolment, kind="reflection", title="My co-op term", text="What I learned."
+    )
+    (notification,) = Notification.objects.filter(kind=Kind.EVALUATION_REQUESTED)
+    assert notification.recipient == wil.assessor  # the provider's assessor; not the employer's, not the admin
+    assert notification.title == "Maya Singh submitted evidence for “Communication and Collaboration at Work”"
+    assert notification.body == "Evidence “My co-op term” awaits your evaluation."
+    assert notification.url == f"/assessment/enrolments/{enrolment.pk}/"
 
 
 def test_a_design_sent_for_review_notifies_the_providers_reviewers_but_not_its_designers(wil) -> None:

@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "vc": ("microcred.vc.bench", "sign and verify Open Badges 3.0 credentials in every proof format"),
     "award": ("microcred.bench.award", "enrol a cohort, import its results, decide the rule, issue what is earned"),
     "frameworks": ("microcred.bench.frameworks", "import ESCO and 100,000 competencies, render trees, rank"),
+    "reports": ("microcred.bench.reports", "fill 100,000 awards, render the provider dashboard, stream the CSV export"),
     "verify": ("microcred.bench.verify", "verify credentials of each proof format: library, and HTTP API under load"),
 }
 

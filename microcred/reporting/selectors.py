@@ -7,9 +7,10 @@ month count awards made in it; pass rates count the latest evaluation of each le
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -17,22 +18,25 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization
 from microcred.accounts.permissions import can, require
-from microcred.assessment.models import Award, Enrolment, Evaluation, PriorLearningRequest
+from microcred.assessment.models import AssessmentComponent, Award, Enrolment, Evaluation, PriorLearningRequest
 from microcred.assessment.models.awards import AwardStatus
 from microcred.assessment.models.enrolments import EnrolmentStatus
 from microcred.assessment.models.results import ResultSource
@@ -130,33 +134,75 @@ def counts(credentials: QuerySet[MicroCredential], period: Period) -> Counts:
     return Counts(**_cohort(credentials, period).aggregate(**_COUNTS))
 
 
-def median_time_to_award(credentials: QuerySet[MicroCredential], period: Period) -> timedelta | None:
-    """The median of award date minus enrolment date over the cohort, ordered and picked in the database (portable:
-    no percentile function, which SQLite lacks)."""
+class DaysBetween(Func):
+    """``end - start`` in days (a float), with each database's own date arithmetic: no per-row Python function."""
+
+    output_field = FloatField()
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # PostgreSQL
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0 AS double precision)",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        end, start = self.get_source_expressions()
+        sql_end, params_end = compiler.compile(end)
+        sql_start, params_start = compiler.compile(start)
+        return f"(julianday({sql_end}) - julianday({sql_start}))", (*params_end, *params_start)
+
+
+def median_days_to_award(
+    credentials: QuerySet[MicroCredential], period: Period, awarded: int | None = None
+) -> float | None:
+    """The median of award date minus enrolment date over the cohort, in days, ordered and picked in the database
+    (portable: no percentile function, which SQLite lacks). ``awarded``: the cohort's awards, if already counted."""
     awards = Award.objects.filter(enrolment__in=_cohort(credentials, period))
-    n = awards.count()
+    n = awards.count() if awarded is None else awarded
     if not n:
         return None
-    durations = (
-        awards.annotate(
-            duration=ExpressionWrapper(F("awarded_at") - F("enrolment__enrolled_at"), output_field=DurationField())
-        )
-        .order_by("duration", "pk")
-        .values_list("duration", flat=True)
+    days = (
+        awards.annotate(days=DaysBetween("enrolment__enrolled_at", "awarded_at"))
+        .order_by("days", "pk")
+        .values_list("days", flat=True)
     )
-    middle = list(durations[(n - 1) // 2 : n // 2 + 1])
-    return sum(middle, timedelta()) / len(middle)
+    middle = list(days[(n - 1) // 2 : n // 2 + 1])
+    return round(sum(float(days) for days in middle) / len(middle), 1)
+
+
+def _months(first: datetime, last: datetime) -> list[datetime]:
+    zone = timezone.get_current_timezone()
+    first, last = first.astimezone(zone), last.astimezone(zone)
+    year, month = first.year, first.month
+    months = []
+    while (year, month) <= (last.year, last.month):
+        months.append(datetime(year, month, 1, tzinfo=zone))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    months.append(datetime(year, month, 1, tzinfo=zone))
+    return months
 
 
 def awards_by_month(credentials: QuerySet[MicroCredential], period: Period) -> list[tuple[str, int]]:
-    rows = (
-        Award.objects.filter(period.q("awarded_at"), enrolment__credential__in=credentials)
-        .annotate(month=TruncMonth("awarded_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
+    """Awards per calendar month (in the site's time zone) that has any: one filtered count per month in a single
+    query, comparisons only (truncating every row's date is a per-row function on SQLite)."""
+    awards = Award.objects.filter(period.q("awarded_at"), enrolment__credential__in=credentials)
+    span = awards.aggregate(first=Min("awarded_at"), last=Max("awarded_at"))
+    if span["first"] is None:
+        return []
+    bounds = _months(span["first"], span["last"])
+    counts = awards.aggregate(
+        **{
+            f"m{i}": Count("pk", filter=Q(awarded_at__gte=low, awarded_at__lt=high))
+            for i, (low, high) in enumerate(itertools.pairwise(bounds))
+        }
     )
-    return [(row["month"].strftime("%Y-%m"), row["n"]) for row in rows]
+    return [(bounds[i].strftime("%Y-%m"), counts[f"m{i}"]) for i in range(len(bounds) - 1) if counts[f"m{i}"]]
 
 
 def _latest_evaluations(credentials: QuerySet[MicroCredential], period: Period) -> QuerySet[Evaluation]:
@@ -190,33 +236,32 @@ def _latest_evaluations(credentials: QuerySet[MicroCredential], period: Period) 
     )
 
 
-def _rates(rows: Any, label: str) -> list[Rate]:
-    return [Rate(str(row[label]), row["evaluated"], row["passed_n"]) for row in rows]
-
-
 _RATE = {"evaluated": Count("pk", distinct=True), "passed_n": Count("pk", filter=Q(outcome=True), distinct=True)}
 
 
-def component_pass_rates(credentials: QuerySet[MicroCredential], period: Period) -> list[Rate]:
+def pass_rates(credentials: QuerySet[MicroCredential], period: Period) -> tuple[list[Rate], list[Rate]]:
+    """Pass rates per assessment component, and per competency (where learners struggle): the latest evaluations
+    of the components that assess it. One grouped query per component; the competencies' figures are summed from
+    those rows over the component-competency links (a few rows per component, not per learner)."""
     rows = (
         _latest_evaluations(credentials, period)
         .values("component_id", "component__name")
         .annotate(**_RATE)
         .order_by("component__name", "component_id")
     )
-    return _rates(rows, "component__name")
-
-
-def competency_pass_rates(credentials: QuerySet[MicroCredential], period: Period) -> list[Rate]:
-    """Per competency, the latest evaluations of the components that assess it: where learners struggle."""
-    rows = (
-        _latest_evaluations(credentials, period)
-        .filter(component__competencies__isnull=False)
-        .values("component__competencies__id", "component__competencies__short_name")
-        .annotate(**_RATE)
-        .order_by("component__competencies__short_name", "component__competencies__id")
-    )
-    return _rates(rows, "component__competencies__short_name")
+    by_component = [Rate(row["component__name"], row["evaluated"], row["passed_n"]) for row in rows]
+    per_component = {row["component_id"]: (row["evaluated"], row["passed_n"]) for row in rows}
+    links = AssessmentComponent.competencies.through.objects.filter(
+        assessmentcomponent_id__in=list(per_component)
+    ).values_list("assessmentcomponent_id", "competency_id", "competency__short_name")
+    totals: dict[tuple[str, int], list[int]] = {}
+    for component_id, competency_id, name in links:
+        evaluated, passed = per_component[component_id]
+        total = totals.setdefault((name, competency_id), [0, 0])
+        total[0] += evaluated
+        total[1] += passed
+    by_competency = [Rate(name, evaluated, passed) for (name, _id), (evaluated, passed) in sorted(totals.items())]
+    return by_component, by_competency
 
 
 def prior_learning(credentials: QuerySet[MicroCredential], period: Period) -> dict[str, int]:
@@ -274,18 +319,16 @@ def per_credential(organization: Organization, period: Period) -> list[dict[str,
     ]
 
 
-def _days(duration: timedelta | None) -> float | None:
-    return None if duration is None else round(duration.total_seconds() / 86400, 1)
-
-
 def _report(credentials: QuerySet[MicroCredential], issued: QuerySet[IssuedCredential], verifications: Any,
             period: Period) -> Report:
+    by_component, by_competency = pass_rates(credentials, period)
+    cohort = counts(credentials, period)
     return Report(
-        counts=counts(credentials, period),
-        median_days_to_award=_days(median_time_to_award(credentials, period)),
+        counts=cohort,
+        median_days_to_award=median_days_to_award(credentials, period, cohort.awarded),
         awards_by_month=awards_by_month(credentials, period),
-        component_pass_rates=component_pass_rates(credentials, period),
-        competency_pass_rates=competency_pass_rates(credentials, period),
+        component_pass_rates=by_component,
+        competency_pass_rates=by_competency,
         prior_learning=prior_learning(credentials, period),
         share_views_by_domain=share_views_by_domain(issued, period),
         verifications_by_employer=verifications_by_employer(verifications, period),

@@ -22,6 +22,12 @@ class Table:
     chart: SafeString | None = None
     links: list[str] | None = None  # one per row: where its first cell leads
 
+    @property
+    def lines(self) -> list[tuple[str, Any, list[Any]]]:
+        """Each row as (link or "", first cell, other cells), for the template."""
+        links = self.links or [""] * len(self.rows)
+        return [(link, row[0], row[1:]) for link, row in zip(links, self.rows, strict=True)]
+
 
 def _percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.1f} %"

@@ -7,7 +7,6 @@ month count awards made in it; pass rates count the latest evaluation of each le
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -188,21 +188,33 @@ def _months(first: datetime, last: datetime) -> list[datetime]:
     return months
 
 
+def _month_index(bounds: list[datetime], low: int, high: int) -> Any:
+    """The index ``i`` of the month ``bounds[i] <= awarded_at < bounds[i + 1]``, as a balanced tree of CASEs: a few
+    comparisons per row on every database (truncating each row's date is a per-row Python function on SQLite)."""
+    if high - low == 1:
+        return Value(low)
+    middle = (low + high) // 2
+    return Case(
+        When(awarded_at__lt=bounds[middle], then=_month_index(bounds, low, middle)),
+        default=_month_index(bounds, middle, high),
+        output_field=IntegerField(),
+    )
+
+
 def awards_by_month(credentials: QuerySet[MicroCredential], period: Period) -> list[tuple[str, int]]:
-    """Awards per calendar month (in the site's time zone) that has any: one filtered count per month in a single
-    query, comparisons only (truncating every row's date is a per-row function on SQLite)."""
+    """Awards per calendar month (in the site's time zone) that has any."""
     awards = Award.objects.filter(period.q("awarded_at"), enrolment__credential__in=credentials)
     span = awards.aggregate(first=Min("awarded_at"), last=Max("awarded_at"))
     if span["first"] is None:
         return []
     bounds = _months(span["first"], span["last"])
-    counts = awards.aggregate(
-        **{
-            f"m{i}": Count("pk", filter=Q(awarded_at__gte=low, awarded_at__lt=high))
-            for i, (low, high) in enumerate(itertools.pairwise(bounds))
-        }
+    rows = (
+        awards.annotate(month=_month_index(bounds, 0, len(bounds) - 1))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
     )
-    return [(bounds[i].strftime("%Y-%m"), counts[f"m{i}"]) for i in range(len(bounds) - 1) if counts[f"m{i}"]]
+    return [(bounds[row["month"]].strftime("%Y-%m"), row["n"]) for row in rows]
 
 
 def _latest_evaluations(credentials: QuerySet[MicroCredential], period: Period) -> QuerySet[Evaluation]:
@@ -236,7 +248,7 @@ def _latest_evaluations(credentials: QuerySet[MicroCredential], period: Period) 
     )
 
 
-_RATE = {"evaluated": Count("pk", distinct=True), "passed_n": Count("pk", filter=Q(outcome=True), distinct=True)}
+_RATE = {"evaluated": Count("pk"), "passed_n": Count("pk", filter=Q(outcome=True))}
 
 
 def pass_rates(credentials: QuerySet[MicroCredential], period: Period) -> tuple[list[Rate], list[Rate]]:
@@ -297,7 +309,8 @@ def verifications_by_employer(verifications: QuerySet[Verification], period: Per
 
 
 def per_credential(organization: Organization, period: Period) -> list[dict[str, Any]]:
-    """One row per version of each micro-credential of the provider, with its cohort counts (one grouped query)."""
+    """One row per version of each micro-credential of the provider, with its cohort counts (one grouped query),
+    the most enrolled first."""
     cohort_q = period.q("enrolments__enrolled_at")
     rows = (
         MicroCredential.objects.filter(provider=organization)
@@ -312,7 +325,7 @@ def per_credential(organization: Organization, period: Period) -> list[dict[str,
             awarded=Count("enrolments__award", filter=cohort_q),
             revoked=Count("enrolments__award", filter=cohort_q & Q(enrolments__award__status=AwardStatus.REVOKED)),
         )
-        .order_by("title", "version", "pk")
+        .order_by("-enrolled", "title", "version", "pk")
     )
     return [
         {**row, "completion_rate": row["awarded"] / row["enrolled"] if row["enrolled"] else None} for row in rows
@@ -320,9 +333,9 @@ def per_credential(organization: Organization, period: Period) -> list[dict[str,
 
 
 def _report(credentials: QuerySet[MicroCredential], issued: QuerySet[IssuedCredential], verifications: Any,
-            period: Period) -> Report:
+            period: Period, cohort: Counts | None = None) -> Report:
     by_component, by_competency = pass_rates(credentials, period)
-    cohort = counts(credentials, period)
+    cohort = cohort if cohort is not None else counts(credentials, period)
     return Report(
         counts=cohort,
         median_days_to_award=median_days_to_award(credentials, period, cohort.awarded),
@@ -340,8 +353,11 @@ def organization_report(actor: Any, organization: Organization, period: Period) 
     credentials = MicroCredential.objects.filter(provider=organization)
     issued = IssuedCredential.objects.filter(organization=organization)
     verifications = Verification.objects.filter(issuer=organization_did(organization))
-    report = _report(credentials, issued, verifications, period)
-    report.per_credential = per_credential(organization, period)
+    rows = per_credential(organization, period)
+    # The organization's cohort is the sum of its credentials' (one row per credential, not per learner).
+    cohort = Counts(**{name: sum(row[name] for row in rows) for name in _COUNTS})
+    report = _report(credentials, issued, verifications, period, cohort)
+    report.per_credential = rows
     return report
 
 

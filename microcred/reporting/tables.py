@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from microcred.assessment.models.results import PriorLearningStatus
 from microcred.reporting.charts import bar_chart
 from microcred.reporting.selectors import Rate, Report
+
+PAGE_ROWS = 100
 
 
 @dataclass
@@ -22,11 +26,32 @@ class Table:
     chart: SafeString | None = None
     links: list[str] | None = None  # one per row: where its first cell leads
 
+    query: str = ""  # the page's month range, carried by the rows' links
+    shown: int | None = None  # the page shows this many rows at most; the CSV has them all
+
     @property
-    def lines(self) -> list[tuple[str, Any, list[Any]]]:
-        """Each row as (link or "", first cell, other cells), for the template."""
+    def truncated(self) -> bool:
+        return self.shown is not None and len(self.rows) > self.shown
+
+    @property
+    def rows_html(self) -> SafeString:
+        """The rows as ``<tr>`` elements (built here: a template loop over thousands of cells is slow); the first
+        cell is the row's header, a link when the row has one (carrying the page's month range)."""
         links = self.links or [""] * len(self.rows)
-        return [(link, row[0], row[1:]) for link, row in zip(links, self.rows, strict=True)]
+        suffix = f"?{self.query}" if self.query else ""
+        return format_html_join(
+            "",
+            "<tr>{}{}</tr>",
+            (
+                (
+                    format_html('<th scope="row"><a href="{}{}">{}</a></th>', link, suffix, row[0])
+                    if link
+                    else format_html('<th scope="row">{}</th>', row[0]),
+                    format_html_join("", "<td>{}</td>", ((cell,) for cell in row[1:])),
+                )
+                for link, row in itertools.islice(zip(links, self.rows, strict=True), self.shown)
+            ),
+        )
 
 
 def _percent(rate: float | None) -> str:
@@ -34,12 +59,15 @@ def _percent(rate: float | None) -> str:
 
 
 def _rate_table(key: str, caption: str, first: str, rates: list[Rate]) -> Table:
+    """Lowest pass rate first (where learners struggle); the chart shows the rows the page shows."""
+    rates = sorted(rates, key=lambda r: (r.rate if r.rate is not None else 2, r.label))
     return Table(
         key,
         caption,
         [first, _("Evaluated"), _("Passed"), _("Pass rate")],
         [[r.label, r.evaluated, r.passed, _percent(r.rate)] for r in rates],
-        bar_chart([(r.label, r.rate or 0) for r in rates], maximum=1, percent=True) if rates else None,
+        bar_chart([(r.label, r.rate or 0) for r in rates[:PAGE_ROWS]], maximum=1, percent=True) if rates else None,
+        shown=PAGE_ROWS,
     )
 
 
@@ -99,6 +127,7 @@ def report_tables(report: Report) -> list[Table]:
                  _("Completion rate")],
                 [[r["title"], r["version"], r["enrolled"], r["in_progress"], r["awarded"], r["revoked"],
                   _percent(r["completion_rate"])] for r in report.per_credential],
+                shown=PAGE_ROWS,
             ),
         )
     return tables

@@ -29,6 +29,8 @@ def _period(request: HttpRequest) -> Period:
 def _page_or_csv(request: HttpRequest, template: str, context: dict, tables: list[Table], name: str) -> HttpResponse:
     wanted = request.GET.get("download")
     if wanted is None:
+        for table in tables:
+            table.query = context["period"].query_string() if context.get("period") else ""
         return render(request, template, {**context, "tables": tables})
     table = next((t for t in tables if t.key == wanted), None)
     if table is None:

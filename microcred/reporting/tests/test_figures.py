@@ -82,3 +82,13 @@ def test_only_the_providers_admins_and_reviewers_read_its_reports(school) -> Non
         with pytest.raises(PermissionDenied):
             selectors.award_rows(person, school.provider, ALL)
     selectors.organization_report(SYSTEM, school.provider, ALL)
+
+
+def test_a_long_table_shows_its_first_rows_and_the_csv_has_all() -> None:
+    from microcred.reporting.tables import Table
+
+    table = Table("t", "T", ["a", "b"], [["<x>", 1], ["y", 2], ["z", 3]], links=["/r/1", "", "/r/3"], shown=2)
+    table.query = "from=2026-01&to=2026-02"
+    html = str(table.rows_html)
+    assert table.truncated and html.count("<tr>") == 2
+    assert '<a href="/r/1?from=2026-01&amp;to=2026-02">&lt;x&gt;</a>' in html and "z" not in html

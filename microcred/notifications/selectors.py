@@ -44,5 +44,10 @@ def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notif
     return notifications
 
 
+def already_notified(user: Any, kind: str, url: str) -> bool:
+    """Whether this person was already told of this kind of event about this page (shown or e-mailed)."""
+    return Notification.objects.filter(recipient=user, kind=kind, url=url).exists()
+
+
 def unread_count(user: Any) -> int:
     return notifications_for(user, unread_only=True).count()

@@ -16,11 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,9 +33,10 @@ from microcred.issuing import identity, verification, verifying
 from microcred.issuing.models import IssuedCredential, ProofFormat
 from microcred.issuing.services import signing_key
 from microcred.notifications.models import Kind
+from microcred.notifications.selectors import already_notified
 from microcred.notifications.services import notify
 from microcred.vc import compose, data_integrity, verify
-from microcred.vc.dates import format_date_time
+from microcred.vc.dates import format_date_time, parse_date_time
 from microcred.vc.errors import VCError
 from microcred.vc.model import hashed_identity
 from microcred.wallet import legacy, summaries
@@ -384,6 +387,42 @@ def record_share_view(*, link: ShareLink, outcome: str, referrer: str = "", view
                 )
             )
     return view
+
+
+# ---------------------------------------------------------------- expiry reminders
+
+EXPIRY_NOTICE = timedelta(days=30)
+
+
+def notify_expiring_credentials(*, now: datetime | None = None, within: timedelta = EXPIRY_NOTICE) -> int:
+    """Tell each holder once about each live credential whose ``validUntil`` falls in the coming days.
+
+    Run daily (``microcred manage notify_expiring``); a credential already announced is not announced again.
+    """
+    now = now or timezone.now()
+    told = 0
+    live = IssuedCredential.objects.filter(
+        recipient__isnull=False, revoked_at__isnull=True, document__validUntil__isnull=False
+    ).select_related("recipient")
+    for credential in live.iterator(chunk_size=500):
+        valid_until = parse_date_time((credential.document or {}).get("validUntil"))
+        if valid_until is None or not now < valid_until <= now + within:
+            continue
+        url = reverse("wallet:credential", args=[str(credential.public_id)])
+        if already_notified(credential.recipient, Kind.CREDENTIAL_EXPIRING, url):
+            continue
+        with translation.override(credential.recipient.preferred_language or settings.LANGUAGE_CODE):
+            until = date_format(timezone.localtime(valid_until), "DATE_FORMAT")
+        if notify(
+            recipient=credential.recipient,
+            kind=Kind.CREDENTIAL_EXPIRING,
+            title=gettext_lazy("“%(name)s” expires on %(until)s"),
+            body=gettext_lazy("After this date it no longer verifies. Ask its issuer how to renew it."),
+            url=url,
+            params={"name": credential.achievement_name, "until": until},
+        ):
+            told += 1
+    return told
 
 
 # ---------------------------------------------------------------- Comprehensive Learner Record

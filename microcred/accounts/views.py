@@ -102,6 +102,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "members": selectors.members_of(organization),
         "invitations": selectors.pending_invitations(organization) if manage else [],
         "can_manage": manage,
+        "can_report": can(request.user, "reporting.view", organization),
         "form": form,
         "audit": entries_for_organization(organization.pk, limit=20)
         if can(request.user, "organization.view_audit", organization)

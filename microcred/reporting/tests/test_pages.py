@@ -135,3 +135,10 @@ def test_csv_cells_that_look_like_formulas_are_defused(school) -> None:
     response = _client(school.admin).get(reverse("reporting:awards_csv", args=[school.provider.slug]))
     rows = list(csv.DictReader(io.StringIO(_body(response))))
     assert rows[0]["title"].startswith("'=")
+
+
+def test_the_organization_page_links_to_the_reports_for_those_who_may_read_them(school) -> None:
+    url = reverse("accounts:organization", args=[school.provider.slug])
+    report = reverse("reporting:dashboard", args=[school.provider.slug])
+    assert report in _client(school.admin).get(url).content.decode()
+    assert report not in _client(school.assessor).get(url).content.decode()

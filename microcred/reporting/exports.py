@@ -50,7 +50,8 @@ def json_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "["
     first = True
     for row in rows:
-        yield ("" if first else ",") + "\n" + json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False)
+        values = {k: None if v is None else _plain(v) for k, v in row.items()}
+        yield ("" if first else ",") + "\n" + json.dumps(values, ensure_ascii=False)
         first = False
     yield "\n]\n"
 

@@ -97,6 +97,7 @@ def test_the_awards_export_as_csv_and_json(school) -> None:
     response = client.get(reverse("reporting:awards_json", args=[school.provider.slug]), {"from": "2026-03"})
     data = json.loads(_body(response))
     assert len(data) == 1 and data[0]["status"] == "revoked" and data[0]["credential_id"].startswith("urn:uuid:")
+    assert data[0]["revoked_at"] and data[0]["credit_value"] is None and data[0]["workload_hours"] == "10"
     api = client.get(f"/api/v1/reporting/{school.provider.slug}/awards", {"format": "csv", "end": "2026-01"})
     assert api.status_code == 200 and len(list(csv.DictReader(io.StringIO(_body(api))))) == 1
     assert client.get(f"/api/v1/reporting/{school.provider.slug}/awards", {"format": "xml"}).status_code == 400

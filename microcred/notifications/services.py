@@ -124,7 +124,7 @@ def deliver(delivery_id: int) -> str:
     attempts = delivery.attempts + 1
     try:
         send_mail(
-            subject=notification.title,
+            subject=" ".join(notification.title.split()),  # a line break in a header is refused by Django
             message=_message(notification),
             from_email=None,
             recipient_list=[notification.recipient.email],

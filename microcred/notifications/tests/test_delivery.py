@@ -67,6 +67,17 @@ def test_a_plain_text_is_never_taken_for_a_template() -> None:
     assert (notification.title, notification.body) == ("100% done %(x)s", "50%")
 
 
+def test_a_title_with_line_breaks_still_makes_a_valid_subject(
+    immediate_tasks, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _notify(make_user(), params={"title": "Safe\r\nBcc: someone@evil.example"})
+    notification.email_delivery.refresh_from_db()
+    assert notification.email_delivery.status == "sent"
+    assert mail.outbox[0].subject == "You were awarded “Safe Bcc: someone@evil.example”"
+    assert mail.outbox[0].bcc == []
+
+
 def test_the_in_app_choice_is_respected(immediate_tasks, django_capture_on_commit_callbacks) -> None:
     user = make_user()
     NotificationPreference.objects.create(user=user, kind=Kind.CREDENTIAL_AWARDED, in_app=False, email=True)

@@ -92,3 +92,12 @@ def test_a_long_table_shows_its_first_rows_and_the_csv_has_all() -> None:
     html = str(table.rows_html)
     assert table.truncated and html.count("<tr>") == 2
     assert '<a href="/r/1?from=2026-01&amp;to=2026-02">&lt;x&gt;</a>' in html and "z" not in html
+
+
+def test_a_chart_shows_hostile_labels_as_text() -> None:
+    from microcred.reporting.charts import bar_chart
+
+    svg = str(bar_chart([("<script>alert(1)</script>", 3), ("ok", 0)]))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and svg.count("<rect") == 2
+    assert 'aria-hidden="true"' in svg
+    assert str(bar_chart([("nothing", 0)])).count('width="0"') == 1  # an all-zero chart draws no bar, no error

@@ -163,13 +163,15 @@ def median_days_to_award(
 ) -> float | None:
     """The median of award date minus enrolment date over the cohort, in days, ordered and picked in the database
     (portable: no percentile function, which SQLite lacks). ``awarded``: the cohort's awards, if already counted."""
-    awards = Award.objects.filter(enrolment__in=_cohort(credentials, period))
+    awards = Award.objects.filter(period.q("enrolment__enrolled_at"), enrolment__credential__in=credentials)
     n = awards.count() if awarded is None else awarded
     if not n:
         return None
+    # Ordered by the value alone: rows that tie give the same number, so no tie-break is needed (it made the sort
+    # compare a second column); the cohort is a join, not an ``IN`` over a subquery of enrolments.
     days = (
         awards.annotate(days=DaysBetween("enrolment__enrolled_at", "awarded_at"))
-        .order_by("days", "pk")
+        .order_by("days")
         .values_list("days", flat=True)
     )
     middle = list(days[(n - 1) // 2 : n // 2 + 1])
@@ -222,7 +224,9 @@ def _latest_evaluations(credentials: QuerySet[MicroCredential], period: Period) 
     newer = (
         Evaluation.objects.filter(enrolment=OuterRef("enrolment"), component=OuterRef("component"))
         .exclude(source=ResultSource.SELF)
-        .filter(Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")))
+        # The ``>=`` bound lets the database walk one index range (``evaluation_latest``) instead of two.
+        .filter(created_at__gte=OuterRef("created_at"))
+        .filter(Q(created_at__gt=OuterRef("created_at")) | Q(pk__gt=OuterRef("pk")))
     )
     scored = Q(score__isnull=False, component__pass_mark__isnull=False, component__max_score__gt=0)
     # As the award rule reads it: an explicit pass or fail, else the score against the pass mark (in percent).
@@ -233,8 +237,10 @@ def _latest_evaluations(credentials: QuerySet[MicroCredential], period: Period) 
         default=Value(None),
         output_field=BooleanField(),
     )
+    # Reached from the credentials' components (an evaluation's component is in its enrolment's credential's plan):
+    # the rows then come grouped by component from its index, with no sort of every evaluation.
     return (
-        Evaluation.objects.filter(period.q("created_at"), enrolment__credential__in=credentials)
+        Evaluation.objects.filter(period.q("created_at"), component__plan__credential__in=credentials)
         .exclude(source=ResultSource.SELF)
         .filter(~Exists(newer))
         .annotate(

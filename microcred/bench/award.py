@@ -9,11 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from microcred.bench.sandbox import migrated_sandbox, peak_mib
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,30 +21,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=6, help="random seed for the synthetic results")
 
 
-def _peak_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
-
-
 def _line(label: str, count: int, seconds: float, unit: str = "rows") -> None:
     rate = count / seconds if seconds > 0 else float("inf")
     print(f"  {label:<34} {count:>8,} {unit:<12} {seconds:8.2f} s   {rate:>10,.0f} {unit}/s")
 
 
 def run(args: argparse.Namespace) -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="microcred-bench-award-"))
-    os.environ["MICROCRED_DATA_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("MICROCRED_DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    _, seconds = migrated_sandbox("award", database_url=args.database_url)
     print(f"microcred bench award: {args.learners:,} learners, database {os.environ['DATABASE_URL']}")
-    print(f"  {'set-up (migrate)':<34} {time.perf_counter() - started:8.2f} s")
+    print(f"  {'set-up (migrate)':<34} {seconds:8.2f} s")
     return _bench(args, started)
 
 
@@ -111,7 +95,7 @@ def _bench(args: argparse.Namespace, started: float) -> int:
         from microcred.issuing.services import issue_credential  # noqa: F401
     except ImportError:
         print("  issuing: microcred.issuing.services.issue_credential is not available yet; nothing was issued")
-        print(f"  {'peak memory':<34} {_peak_mib():8.0f} MiB")
+        print(f"  {'peak memory':<34} {peak_mib():8.0f} MiB")
         return 1
     job = bulk.start_bulk_award(actor=SYSTEM, credential=credential, enqueue=False)
     t = time.perf_counter()
@@ -127,5 +111,5 @@ def _bench(args: argparse.Namespace, started: float) -> int:
     )
     total = time.perf_counter() - started
     print(f"  {'whole run':<34} {total:8.2f} s   (target: under 120 s)")
-    print(f"  {'peak memory':<34} {_peak_mib():8.0f} MiB")
+    print(f"  {'peak memory':<34} {peak_mib():8.0f} MiB")
     return 0 if job.failed == 0 else 1

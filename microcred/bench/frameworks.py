@@ -21,12 +21,11 @@ import csv
 import io
 import os
 import random
-import resource
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from microcred.bench.sandbox import migrated_sandbox, peak_mib
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -44,11 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=4)
 
 
-def _peak_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
-
-
 def _line(label: str, count: int, seconds: float, unit: str = "rows") -> None:
     rate = count / seconds if seconds > 0 else float("inf")
     print(f"  {label:<44} {count:>8,} {unit:<6} {seconds:8.2f} s   {rate:>10,.0f} {unit}/s")
@@ -63,19 +57,9 @@ def _ms(values: list[float]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="microcred-bench-frameworks-"))
-    os.environ["MICROCRED_DATA_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("MICROCRED_DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    workdir, seconds = migrated_sandbox("frameworks", database_url=args.database_url)
     print(f"microcred bench frameworks: database {os.environ['DATABASE_URL']}")
-    print(f"  {'set-up (migrate)':<44} {time.perf_counter() - started:8.2f} s")
+    print(f"  {'set-up (migrate)':<44} {seconds:8.2f} s")
     esco_dir = Path(args.esco_dir)
     if not esco_dir.is_dir():
         print(f"  the ESCO files are not at {esco_dir}; nothing to measure")
@@ -244,6 +228,6 @@ def _bench(args: argparse.Namespace, esco_dir: Path, workdir: Path) -> int:
     ok = ok and sorted(timings)[int(0.95 * len(timings)) - 1] < 0.2
     reset_queries()
     del connection
-    print(f"  {'peak memory':<44} {_peak_mib():8.0f} MiB   (target: under 1024 MiB)")
-    ok = ok and _peak_mib() < 1024
+    print(f"  {'peak memory':<44} {peak_mib():8.0f} MiB   (target: under 1024 MiB)")
+    ok = ok and peak_mib() < 1024
     return 0 if ok else 1

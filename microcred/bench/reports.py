@@ -10,13 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
-import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+
+from microcred.bench.sandbox import migrated_sandbox, peak_mib
 
 LEVELS = ["", "introductory", "intermediate"]
 
@@ -28,26 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=9, help="random seed for the synthetic data")
 
 
-def _peak_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
-
-
 def run(args: argparse.Namespace) -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="microcred-bench-reports-"))
-    os.environ["MICROCRED_DATA_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("MICROCRED_DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    _, seconds = migrated_sandbox("reports", database_url=args.database_url)
     print(f"microcred bench reports: {args.awards:,} awards over {args.credentials:,} credentials")
     print(f"  database {os.environ['DATABASE_URL']}")
-    print(f"  {'set-up (migrate)':<34} {time.perf_counter() - started:8.2f} s")
+    print(f"  {'set-up (migrate)':<34} {seconds:8.2f} s")
     return _bench(args)
 
 
@@ -175,5 +158,5 @@ def _bench(args: argparse.Namespace) -> int:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"  {'CSV export, peak Python memory':<34} {peak / 2**20:8.1f} MiB for {size / 2**20:.1f} MiB of CSV")
-    print(f"  {'process peak memory (whole run)':<34} {_peak_mib():8.0f} MiB")
+    print(f"  {'process peak memory (whole run)':<34} {peak_mib():8.0f} MiB")
     return 0

@@ -26,12 +26,13 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from microcred.bench.sandbox import migrate, new_workdir
 
 FORMATS = ("vc-jwt", "eddsa-jcs-2022", "eddsa-rdfc-2022")
 HTTP_TARGET_RATIO = 3.0
@@ -92,16 +93,11 @@ def run(args: argparse.Namespace) -> int:
     if args.count < 1 or args.clients < 1:
         print("--count and --clients must be at least 1")
         return 2
-    workdir = Path(tempfile.mkdtemp(prefix="microcred-bench-verify-"))
+    workdir = new_workdir("verify")
     port = free_port()
     environment = _environment(workdir, port)
     os.environ.update(environment)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    migrate()
     print(f"microcred bench verify: {args.count:,} credentials per format, database {environment['DATABASE_URL']}")
     started = time.perf_counter()
     credentials = _sign_credentials(args.count)

@@ -22,6 +22,7 @@ RANK = {
     "assessment": 7,
     "wallet": 8,
     "employers": 8,
+    "careers": 8.5,  # gap analysis and practitioners' clients: reads wallet, catalog and skills
     "demo": 9,
     "api": 9,
     "cli": 9,

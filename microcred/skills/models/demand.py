@@ -12,7 +12,8 @@ class JobPosting(models.Model):
     source_import = models.ForeignKey(
         "skills.SkillsImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="postings"
     )
-    fingerprint = models.CharField(max_length=64, unique=True)  # SHA-256 of title, text, employer, date: re-imports add nothing
+    # SHA-256 of title, text, employer and date: importing the same posting again adds nothing
+    fingerprint = models.CharField(max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"))
     location = models.CharField(_("location"), max_length=200, blank=True, default="")
@@ -42,3 +43,6 @@ class PostingSkill(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["posting", "competency"], name="posting_skill_unique")]
         indexes = [models.Index(fields=["competency", "posting"], name="posting_skill_by_skill")]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id}: {self.competency_id} ({self.score:.2f})"

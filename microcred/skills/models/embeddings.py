@@ -48,3 +48,6 @@ class SkillVector(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["index", "competency"], name="skill_vector_by_index")]
+
+    def __str__(self) -> str:
+        return f"{self.index_id}/{self.competency_id} {self.kind}"

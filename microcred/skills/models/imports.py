@@ -37,3 +37,6 @@ class SkillsImport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.status})"

@@ -74,3 +74,6 @@ class OccupationTask(models.Model):
 
     class Meta:
         ordering = ["occupation", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -66,6 +66,8 @@ ACTIONS: dict[str, Grant] = {
     "employers.codesign": _grant(EMPLOYER, (Role.ADMIN, Role.VERIFIER)),
     "reporting.view": _grant(PROVIDER, (Role.ADMIN, Role.REVIEWER)),
     "skills.advise_clients": _grant(ANY_KIND, (Role.PRACTITIONER,)),
+    # labour-market data (occupations, job postings, the taxonomy's embeddings) is platform-wide
+    "skills.manage": _grant((OrganizationKind.PLATFORM,), (Role.ADMIN,)),
     "platform.administer": _grant((OrganizationKind.PLATFORM,), (Role.ADMIN,)),
 }
 

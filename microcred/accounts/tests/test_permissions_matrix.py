@@ -32,6 +32,7 @@ EXPECTED = {
     "employers.codesign": ("-", "AV"),
     "reporting.view": ("AR", "-"),
     "skills.advise_clients": ("P", "-"),
+    "skills.manage": ("-", "-"),
     "platform.administer": ("-", "-"),
 }
 LETTERS = {"A": "admin", "R": "reviewer", "S": "assessor", "V": "verifier", "P": "practitioner"}
@@ -77,6 +78,8 @@ def test_platform_admins_administer_the_platform() -> None:
     platform = make_organization("platform", name="Platform", provider_type="")
     admin = make_member(platform, "admin")
     assert can(admin, "platform.administer")
+    assert can(admin, "skills.manage", platform)
+    assert not can(make_member(platform, "practitioner"), "skills.manage", platform)
     assert not can(make_user(), "platform.administer")
 
 

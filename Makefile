@@ -11,7 +11,8 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "microcred needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0'  # the CPU build this machine keeps on disk (see README)
+	$(BIN)/python -m pip install --quiet -e '.[dev,skills]'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -12,6 +12,7 @@ RANK = {
     "vc": 0,
     "errors": 0,
     "http": 0,
+    "charts": 0,
     "audit": 1,
     "accounts": 2,
     "notifications": 2.5,

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from microcred.assessment.models.results import PriorLearningStatus
-from microcred.reporting.charts import bar_chart
+from microcred.charts import bar_chart
 from microcred.reporting.selectors import Rate, Report
 
 PAGE_ROWS = 100

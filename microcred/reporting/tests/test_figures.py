@@ -95,7 +95,7 @@ def test_a_long_table_shows_its_first_rows_and_the_csv_has_all() -> None:
 
 
 def test_a_chart_shows_hostile_labels_as_text() -> None:
-    from microcred.reporting.charts import bar_chart
+    from microcred.charts import bar_chart
 
     svg = str(bar_chart([("<script>alert(1)</script>", 3), ("ok", 0)]))
     assert "<script>" not in svg and "&lt;script&gt;" in svg and svg.count("<rect") == 2

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "microcred.issuing",
     "microcred.wallet",
     "microcred.employers",
+    "microcred.careers",
     "microcred.skills",
     "microcred.demo",
     "microcred.reporting",

@@ -333,3 +333,29 @@ class Alignment(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class RejectedSkillSuggestion(models.Model):
+    """A provider said no to a suggested ESCO skill for one learning outcome, so it is not suggested again.
+
+    Like an alignment, it names the outcome by its position; it is copied to each new version.
+    """
+
+    credential = models.ForeignKey(MicroCredential, on_delete=models.CASCADE, related_name="rejected_suggestions")
+    outcome_position = models.PositiveIntegerField()
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "outcome_position", "competency"], name="rejected_suggestion_unique"
+            )
+        ]
+        ordering = ["outcome_position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.credential_id}/{self.outcome_position}: {self.competency_id}"

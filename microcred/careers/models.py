@@ -22,11 +22,19 @@ class Client(models.Model):
     display_name = models.CharField(_("name"), max_length=150)
     notes = models.TextField(_("notes"), blank=True, default="")
     target_occupation = models.ForeignKey(
-        Occupation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Occupation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("target occupation"),
     )
     target_posting = models.ForeignKey(
-        JobPosting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        JobPosting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("target job posting"),
     )
     # ESCO skills the practitioner recorded (picked in a search, or found in a pasted CV paragraph)

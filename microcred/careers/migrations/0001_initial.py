@@ -6,58 +6,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0004_alignment'),
-        ('frameworks', '0003_import_options'),
-        ('skills', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0004_alignment"),
+        ("frameworks", "0003_import_options"),
+        ("skills", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(max_length=150, verbose_name='name')),
-                ('notes', models.TextField(blank=True, default='', verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('held_credentials', models.ManyToManyField(blank=True, related_name='+', to='catalog.microcredential', verbose_name='credentials held')),
-                ('held_skills', models.ManyToManyField(blank=True, related_name='+', to='frameworks.competency', verbose_name='skills held')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='career_clients', to='accounts.organization')),
-                ('target_occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='skills.occupation', verbose_name='target occupation')),
-                ('target_posting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='skills.jobposting', verbose_name='target job posting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("display_name", models.CharField(max_length=150, verbose_name="name")),
+                ("notes", models.TextField(blank=True, default="", verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "held_credentials",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="catalog.microcredential", verbose_name="credentials held"
+                    ),
+                ),
+                (
+                    "held_skills",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="frameworks.competency", verbose_name="skills held"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="career_clients",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "target_occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="skills.occupation",
+                        verbose_name="target occupation",
+                    ),
+                ),
+                (
+                    "target_posting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="skills.jobposting",
+                        verbose_name="target job posting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['display_name', 'pk'],
+                "ordering": ["display_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ShortlistItem',
+            name="ShortlistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, default='', max_length=500, verbose_name='note')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shortlist', to='careers.client')),
-                ('credential', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.microcredential')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.CharField(blank=True, default="", max_length=500, verbose_name="note")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shortlist", to="careers.client"
+                    ),
+                ),
+                (
+                    "credential",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.microcredential"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'display_name'], name='client_by_organization'),
+            model_name="client",
+            index=models.Index(fields=["organization", "display_name"], name="client_by_organization"),
         ),
         migrations.AddConstraint(
-            model_name='shortlistitem',
-            constraint=models.UniqueConstraint(fields=('client', 'credential'), name='shortlist_item_unique'),
+            model_name="shortlistitem",
+            constraint=models.UniqueConstraint(fields=("client", "credential"), name="shortlist_item_unique"),
         ),
     ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from microcred.accounts.permissions import can
-from microcred.catalog import alignments, selectors
+from microcred.catalog import alignments, selectors, suggestions
 from microcred.catalog.models import Alignment
-from microcred.errors import DomainError, NotFound
+from microcred.errors import DomainError, NotFound, ValidationFailed
 from microcred.frameworks import selectors as frameworks
 
 
@@ -59,5 +61,31 @@ def align(request: HttpRequest, provider: str, slug: str, version: int) -> HttpR
         "query": query,
         "matches": matches,
         "editable": credential.is_editable,
+        "suggestions": suggestions.suggest(credential) if credential.is_editable else None,
     }
     return render(request, "catalog/align.html", context)
+
+
+@login_required
+@require_POST
+def suggestion(request: HttpRequest, provider: str, slug: str, version: int) -> HttpResponse:
+    """Accept (align) or reject one suggested ESCO skill for one learning outcome, then back to the page."""
+    try:
+        credential = selectors.credential_version(request.user, provider, slug, version)
+        if not can(request.user, "catalog.edit", credential):
+            raise NotFound(_("No such micro-credential."), code="credential_not_found")
+        decision = request.POST.get("decision", "")
+        if decision not in ("accept", "reject"):
+            raise ValidationFailed.single("decision", "invalid_choice", _("Accept or reject the suggestion."))
+        decide = suggestions.accept if decision == "accept" else suggestions.reject
+        decide(
+            actor=request.user,
+            credential=credential,
+            outcome=request.POST.get("outcome", ""),
+            competency=request.POST.get("competency", ""),
+        )
+    except DomainError as error:
+        return render(request, "error.html", {"error": error}, status=error.status)
+    url = reverse("catalog:align", args=[credential.provider.slug, credential.slug, credential.version])
+    outcome = request.POST.get("outcome", "")
+    return redirect(f"{url}#outcome-{outcome}" if outcome.isascii() and outcome.isdigit() else url)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 
 from microcred.accounts.permissions import require
-from microcred.catalog import extensions, formats, selectors, services, transfer
+from microcred.catalog import extensions, formats, selectors, services, suggestions, transfer
 from microcred.catalog.models import MicroCredential, PathwayRule
 from microcred.catalog.selectors import SearchResult
 from microcred.errors import FieldError, NotFound, ValidationFailed
@@ -300,3 +300,77 @@ def create_pathway(request: HttpRequest, provider: str, payload: Body[dict[str, 
         description=payload.get("description", ""),
     )
     return Status(201, _pathway(made))
+
+
+# --- ESCO skills suggested for learning outcomes (provider staff) --------------------------------
+
+
+def _suggestions_body(credential: MicroCredential, per_outcome: int) -> dict[str, Any]:
+    found = suggestions.suggest(credential, per_outcome=per_outcome)
+    return {
+        "framework": {"slug": found.framework.slug, "version": found.framework.version, "title": found.framework.title}
+        if found.framework
+        else None,
+        "engine": found.engine or None,
+        "editable": credential.is_editable,
+        "outcomes": [
+            {
+                "position": outcome.position,
+                "text": outcome.text,
+                "suggestions": [
+                    {"competency": s.competency_id, "uri": s.uri, "label": s.label, "score": s.score}
+                    for s in outcome.suggestions
+                ],
+            }
+            for outcome in found.outcomes
+        ],
+    }
+
+
+@router.get(
+    "catalog/credentials/{provider}/{slug}/versions/{version}/skill-suggestions",
+    summary="ESCO skills suggested for each learning outcome (already aligned and rejected ones left out)",
+)
+def skill_suggestions(request: HttpRequest, provider: str, slug: str, version: int, limit: int = 5) -> dict[str, Any]:
+    found = _version(request, provider, slug, version)
+    require(request.user, "catalog.edit", found)
+    return _suggestions_body(found, max(1, min(limit, suggestions.MAX_PER_OUTCOME)))
+
+
+@router.post(
+    "catalog/credentials/{provider}/{slug}/versions/{version}/skill-suggestions/accept",
+    response={201: dict},
+    summary="Align a learning outcome to a suggested ESCO skill: {outcome: position, competency: id or URI}",
+)
+def accept_skill_suggestion(
+    request: HttpRequest, provider: str, slug: str, version: int, payload: Body[dict[str, Any]]
+) -> Status:
+    found = _version(request, provider, slug, version)
+    made = suggestions.accept(
+        actor=request.user, credential=found, outcome=payload.get("outcome"), competency=payload.get("competency")
+    )
+    return Status(
+        201,
+        {
+            "outcome": made.outcome_position,
+            "competency": made.competency_id,
+            "label": made.label,
+            "targetUrl": made.target_url,
+            "targetFramework": made.target_framework,
+        },
+    )
+
+
+@router.post(
+    "catalog/credentials/{provider}/{slug}/versions/{version}/skill-suggestions/reject",
+    response={201: dict},
+    summary="Reject a suggested ESCO skill for a learning outcome; it is not suggested for it again",
+)
+def reject_skill_suggestion(
+    request: HttpRequest, provider: str, slug: str, version: int, payload: Body[dict[str, Any]]
+) -> Status:
+    found = _version(request, provider, slug, version)
+    made = suggestions.reject(
+        actor=request.user, credential=found, outcome=payload.get("outcome"), competency=payload.get("competency")
+    )
+    return Status(201, {"outcome": made.outcome_position, "competency": made.competency_id, "rejected": True})

@@ -9,6 +9,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from microcred.catalog.alignments import usages
+        from microcred.catalog.services import add_new_version_copy
+        from microcred.catalog.suggestions import copy_rejections
         from microcred.frameworks.selectors import add_usage_provider
 
         add_usage_provider(usages)
+        add_new_version_copy(copy_rejections)

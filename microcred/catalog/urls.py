@@ -16,6 +16,11 @@ urlpatterns = [
     path("<slug:provider>/<slug:slug>/v<int:version>/edit/", views.edit, name="edit"),
     path("<slug:provider>/<slug:slug>/v<int:version>/align/", alignment_views.align, name="align"),
     path(
+        "<slug:provider>/<slug:slug>/v<int:version>/align/suggestions/",
+        alignment_views.suggestion,
+        name="align_suggestion",
+    ),
+    path(
         "<slug:provider>/<slug:slug>/v<int:version>/<slug:action>/",
         views.transition,
         name="transition",

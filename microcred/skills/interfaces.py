@@ -5,6 +5,7 @@ Each function delegates to the module that owns the rule; keep this file a thin,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from microcred.frameworks.models import Competency, Framework, FrameworkStatus, SourceFormat
@@ -41,3 +42,18 @@ def link_text(text: str, *, limit: int = 10, engine: str | None = None) -> list[
 
 def skill_label(competency: Competency) -> str:
     return competency.short_name or competency.statement
+
+
+# Called (after commit) when an import or a skill extraction changed labour-market demand; the catalog
+# registers its "in-demand skills" refresh here from its AppConfig.ready.
+DEMAND_CHANGED: list[Callable[[], None]] = []
+
+
+def in_demand_skill_ids(region: str | None = None) -> set[int]:
+    """Ids of the ESCO skills (competencies) in demand, in a province or territory when given.
+
+    The rule (postings of the last 12 months, and O*NET's "In Demand" flag) is in ``skills.demand``.
+    """
+    from microcred.skills.demand import in_demand_ids
+
+    return in_demand_ids(region or None)

@@ -1,0 +1,74 @@
+"""The skills a job posting asks for: each sentence linked to ESCO skills, the confident matches kept.
+
+A posting is split into sentences (and bullet lines); each is linked with ``link_text``; per sentence
+the best ``TOP_K`` matches scoring at least ``THRESHOLD`` are kept; a skill found in several
+sentences keeps its best score. The title counts as a sentence. Postings are done in batches, each
+batch written at once with ``extracted_at`` set, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from microcred.skills.interfaces import link_text, skills_framework
+from microcred.skills.models import JobPosting, PostingSkill
+
+THRESHOLD = 0.3
+TOP_K = 2
+MAX_SENTENCES = 120  # a posting's first sentences; the rest is boilerplate more often than not
+MAX_SENTENCE_CHARS = 400
+BATCH = 50
+_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*[•·▪●◦\u2023\u2043*]\s+|\s+-\s+")
+
+
+def sentences(text: str) -> list[str]:
+    parts = [" ".join(part.split()) for part in _SPLIT.split(text or "")]
+    return [part[:MAX_SENTENCE_CHARS] for part in parts if len(part) >= 3][:MAX_SENTENCES]
+
+
+def skills_of(title: str, text: str, *, engine: str | None = None) -> dict[int, tuple[float, str]]:
+    """competency id → (best score, engine) for one posting."""
+    found: dict[int, tuple[float, str]] = {}
+    for sentence in [title, *sentences(text)]:
+        for match in link_text(sentence, limit=TOP_K, engine=engine):
+            if match.score < THRESHOLD:
+                break
+            if match.score > found.get(match.competency_id, (-1.0, ""))[0]:
+                found[match.competency_id] = (match.score, match.engine)
+    return found
+
+
+def extract(postings: list[JobPosting], *, engine: str | None = None) -> int:
+    """Find and store the skills of these postings (their earlier ones replaced); returns how many were done."""
+    rows: list[PostingSkill] = []
+    for posting in postings:
+        for competency_id, (score, used) in skills_of(posting.title, posting.text, engine=engine).items():
+            rows.append(
+                PostingSkill(posting=posting, competency_id=competency_id, score=round(score, 4), engine=used[:16])
+            )
+    with transaction.atomic():
+        PostingSkill.objects.filter(posting__in=postings).delete()
+        PostingSkill.objects.bulk_create(rows)
+        JobPosting.objects.filter(pk__in=[p.pk for p in postings]).update(extracted_at=timezone.now())
+    return len(postings)
+
+
+def extract_pending(*, limit: int | None = None, engine: str | None = None) -> int:
+    """Extract every posting not yet done (at most ``limit``); tells demand listeners when something changed."""
+    from microcred.skills.demand import notify_changed
+
+    if skills_framework() is None:
+        return 0
+    done = 0
+    while limit is None or done < limit:
+        size = BATCH if limit is None else min(BATCH, limit - done)
+        batch = list(JobPosting.objects.filter(extracted_at__isnull=True).order_by("pk")[:size])
+        if not batch:
+            break
+        done += extract(batch, engine=engine)
+    if done:
+        notify_changed()
+    return done

@@ -21,11 +21,12 @@ TOP_K = 2
 MAX_SENTENCES = 120  # a posting's first sentences; the rest is boilerplate more often than not
 MAX_SENTENCE_CHARS = 400
 BATCH = 50
+_BULLETS = "-–*•·▪●◦‣⁃ "
 _SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*[•·▪●◦\u2023\u2043*]\s+|\s+-\s+")
 
 
 def sentences(text: str) -> list[str]:
-    parts = [" ".join(part.split()) for part in _SPLIT.split(text or "")]
+    parts = [" ".join(part.split()).lstrip(_BULLETS).strip() for part in _SPLIT.split(text or "")]
     return [part[:MAX_SENTENCE_CHARS] for part in parts if len(part) >= 3][:MAX_SENTENCES]
 
 

@@ -452,6 +452,7 @@ def crosswalk(request: HttpRequest, crosswalk_id: int, status: str | None = None
 class SuggestIn(Schema):
     sources: list[str] | None = Field(None, max_length=500, description="source identifiers; none: all")
     perSource: int = Field(5, ge=1, le=20)  # noqa: N815 (the JSON name)
+    method: str = Field("bm25", max_length=32, description="bm25; semantic or hybrid when offered for ESCO targets")
 
 
 @router.post("crosswalks/{crosswalk_id}/suggest", summary="Suggest links ranked by text similarity")
@@ -460,8 +461,10 @@ def suggest(request: HttpRequest, crosswalk_id: int, payload: SuggestIn) -> dict
     sources = None
     if payload.sources is not None:
         sources = [_item(found.source_framework, identifier) for identifier in payload.sources]
-    made = services.suggest_links(actor=request.user, crosswalk=found, sources=sources, per_source=payload.perSource)
-    return {"suggested": len(made)}
+    made = services.suggest_links(
+        actor=request.user, crosswalk=found, sources=sources, per_source=payload.perSource, method=payload.method
+    )
+    return {"suggested": len(made), "methods": sorted({link.method for link in made})}
 
 
 class DecisionIn(Schema):

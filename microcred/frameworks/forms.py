@@ -37,12 +37,19 @@ class ImportForm(ServiceErrorsMixin, forms.Form):
 
 class CrosswalkForm(forms.Form):
     target = forms.ModelChoiceField(label=_("Map to"), queryset=None)
+    method = forms.ChoiceField(
+        label=_("Suggest links with"),
+        required=False,
+        help_text=_("Meaning-based rankings serve the ESCO skills framework; other frameworks are ranked by words."),
+    )
 
     def __init__(self, *args: Any, frameworks: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from microcred.frameworks.models import Framework
+        from microcred.frameworks.similarity import available_methods
 
         self.fields["target"].queryset = Framework.objects.filter(pk__in=[f.pk for f in frameworks]).order_by("title")
+        self.fields["method"].choices = [("", _("No suggestions yet")), *available_methods()]
 
 
 class FrameworkForm(ServiceErrorsMixin, forms.Form):

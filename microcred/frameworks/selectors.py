@@ -18,6 +18,7 @@ from microcred.frameworks.models import (
     Framework,
     FrameworkImport,
     FrameworkStatus,
+    SourceFormat,
 )
 
 PUBLIC_STATUSES = (FrameworkStatus.PUBLISHED, FrameworkStatus.SUPERSEDED, FrameworkStatus.RETIRED)
@@ -184,6 +185,17 @@ def crosswalks_of(framework: Framework, user: Any) -> list[Crosswalk]:
         "organization", "source_framework", "target_framework"
     )
     return [c for c in rows if c.organization is None or can(user, "organization.view", c.organization)]
+
+
+def esco_framework() -> Framework | None:
+    """The ESCO version skills are suggested from: the newest imported ESCO framework not retired
+    (the same rule as ``skills.interfaces.skills_framework``, which the frameworks domain may not import)."""
+    return (
+        Framework.objects.filter(source_format=SourceFormat.ESCO)
+        .exclude(status=FrameworkStatus.RETIRED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def import_job(user: Any, pk: Any) -> FrameworkImport:

@@ -1114,15 +1114,20 @@ def suggest_links(
     sources: list[Competency] | None = None,
     per_source: int = 5,
     min_score: float = 0.05,
+    method: str = "bm25",
 ) -> list[CrosswalkLink]:
     """Store the best-ranked target candidates of each source competency as suggested links.
 
-    Pairs a person already decided are left as they are; a rejected pair is never suggested again.
+    ``method`` names a registered ranking (bm25; semantic and hybrid when the skills domain offers them
+    for this target). Pairs a person already decided are left as they are; a rejected pair is never
+    suggested again.
     """
-    from microcred.frameworks.similarity import index_for
+    from microcred.frameworks.similarity import available_methods, index_for
 
     require(actor, "frameworks.edit", crosswalk.organization)
-    index = index_for(crosswalk.target_framework)
+    if method not in dict(available_methods()):  # a method for ESCO only falls back to BM25 for other targets
+        raise ValidationFailed.single("method", "invalid_choice", _("This ranking method is not available."))
+    index = index_for(crosswalk.target_framework, method)
     if sources is None:
         sources = list(crosswalk.source_framework.competencies.all())
     elif any(source.framework_id != crosswalk.source_framework_id for source in sources):

@@ -3,7 +3,8 @@
 A crosswalk suggestion is a search of the target framework with the source competency's text.
 The index is built once per framework version and process, and rebuilt when the version changes.
 Another ranking (semantic embeddings, from the skills domain) plugs in by providing an object with
-the same ``method`` attribute and ``search(text, limit)`` method, registered in :data:`RANKERS`.
+the same ``method`` attribute and ``search(text, limit)`` method, registered with :func:`register_ranker`
+(:data:`RANKERS` and :data:`METHODS`, which say how it is offered and when it is available).
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from microcred.errors import ValidationFailed
 from microcred.frameworks.models import Framework
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -139,12 +143,50 @@ def build_bm25(framework: Framework) -> BM25Index:
 
 RANKERS: dict[str, Callable[[Framework], Ranker]] = {"bm25": build_bm25}
 
+
+@dataclass(frozen=True)
+class RankingMethod:
+    """How a registered ranking is offered to people: its label, whether it can serve a target framework
+    now (None: any framework), and its preference when the best available one is picked (higher first)."""
+
+    label: Any
+    available: Callable[[Framework | None], bool] | None = None
+    preference: int = 0
+
+
+METHODS: dict[str, RankingMethod] = {"bm25": RankingMethod(gettext_lazy("Word overlap (BM25)"))}
+
+
+def register_ranker(method: str, factory: Callable[[Framework], Ranker], info: RankingMethod) -> None:
+    """Another domain (skills: semantic and hybrid rankings of ESCO) adds a ranking, from its AppConfig.ready."""
+    RANKERS[method] = factory
+    METHODS[method] = info
+
+
+def available_methods(target: Framework | None = None) -> list[tuple[str, Any]]:
+    """(method, label) of the rankings that can serve ``target`` now (None: some target), best first."""
+    usable = [
+        (method, info)
+        for method, info in METHODS.items()
+        if method in RANKERS and (info.available is None or info.available(target))
+    ]
+    usable.sort(key=lambda item: -item[1].preference)
+    return [(method, info.label) for method, info in usable]
+
+
+def best_method(target: Framework) -> str:
+    methods = available_methods(target)
+    return methods[0][0] if methods else "bm25"
+
+
 _cache: dict[tuple[str, int], tuple[tuple[object, ...], Ranker]] = {}
 _lock = threading.Lock()
 
 
 def index_for(framework: Framework, method: str = "bm25") -> Ranker:
     """The ranker of one framework version, built on first use and kept while the version is unchanged."""
+    if method not in RANKERS:
+        raise ValidationFailed.single("method", "invalid_choice", _("Unknown ranking method."))
     stats = framework.competencies.order_by().aggregate(n=Count("pk"), changed=Max("updated_at"))
     key = (method, framework.pk)
     version = (stats["n"], stats["changed"])

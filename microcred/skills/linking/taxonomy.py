@@ -1,0 +1,125 @@
+"""The label space a text is linked to: one entry per skill, with its preferred label, alternative labels and
+description, built from the ESCO framework in the database or from ESCO files (the benchmark)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from microcred.frameworks.models import Framework
+
+GROUP = "group"
+COLLECTIONS = (
+    "transversalSkillsCollection_en.csv",
+    "languageSkillsCollection_en.csv",
+    "ictSkillsCollection_en.csv",
+    "skills_en.csv",
+)
+
+
+@dataclass
+class Taxonomy:
+    keys: list[int]  # competency ids (the position, for a taxonomy read from files)
+    uris: list[str]
+    labels: list[str]
+    alternatives: list[list[str]] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        n = len(self.labels)
+        self.alternatives = self.alternatives or [[] for _ in range(n)]
+        self.descriptions = self.descriptions or ["" for _ in range(n)]
+        if not (len(self.keys) == len(self.uris) == n == len(self.alternatives) == len(self.descriptions)):
+            raise ValueError("taxonomy columns differ in length")
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for label, alternatives, description in zip(self.labels, self.alternatives, self.descriptions, strict=True):
+            digest.update("\x1f".join([label, *alternatives, "\x1e", description]).encode() + b"\x1d")
+        return digest.hexdigest()
+
+    def texts(self, *, alternatives: bool = True, descriptions: bool = True) -> tuple[list[str], list[int], list[str]]:
+        """Every text to embed, its skill's position and its kind, grouped by skill (the label first)."""
+        texts: list[str] = []
+        owners: list[int] = []
+        kinds: list[str] = []
+        for position, label in enumerate(self.labels):
+            seen = {label.lower()}
+            texts.append(label)
+            owners.append(position)
+            kinds.append("label")
+            if alternatives:
+                for alternative in self.alternatives[position]:
+                    if alternative.lower() not in seen:
+                        seen.add(alternative.lower())
+                        texts.append(alternative)
+                        owners.append(position)
+                        kinds.append("alternative")
+            description = self.descriptions[position]
+            if descriptions and description and description.lower() not in seen:
+                texts.append(description)
+                owners.append(position)
+                kinds.append("description")
+        return texts, owners, kinds
+
+    @classmethod
+    def from_framework(cls, framework: Framework) -> Taxonomy:
+        """The skills and knowledge concepts of an ESCO framework version (its groups are not skills)."""
+        rows = (
+            framework.competencies.exclude(competency_type=GROUP)
+            .order_by("pk")
+            .values_list("pk", "uri", "short_name", "statement", "alternative_labels")
+        )
+        keys, uris, labels, alternatives, descriptions = [], [], [], [], []
+        for pk, uri, short_name, statement, alternative_labels in rows.iterator(chunk_size=5000):
+            label = (short_name or statement or "").strip()
+            if not label:
+                continue
+            keys.append(pk)
+            uris.append(uri or "")
+            labels.append(label)
+            alternatives.append([str(a) for a in alternative_labels or [] if str(a).strip()])
+            descriptions.append(statement if statement and statement.strip() != label else "")
+        return cls(keys, uris, labels, alternatives, descriptions)
+
+    @classmethod
+    def from_files(cls, labels_path: Path, esco_dir: Path | None = None) -> Taxonomy:
+        """Preferred labels one per line; alternative labels and descriptions from ESCO CSV files where the
+        preferred label matches (the labels subset, the collections, a full skills_en.csv if present)."""
+        labels = [line.strip() for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        position = {label: i for i, label in enumerate(labels)}
+        uris = [""] * len(labels)
+        alternatives: list[list[str]] = [[] for _ in labels]
+        descriptions = [""] * len(labels)
+        if esco_dir is not None:
+            for row in _esco_rows(esco_dir):
+                i = position.get((row.get("preferredLabel") or "").strip())
+                if i is None:
+                    continue
+                uris[i] = uris[i] or (row.get("conceptUri") or "")
+                for alternative in _split_labels(row.get("altLabels") or ""):
+                    if alternative not in alternatives[i]:
+                        alternatives[i].append(alternative)
+                descriptions[i] = descriptions[i] or (row.get("description") or "").strip()
+        return cls(list(range(len(labels))), uris, labels, alternatives, descriptions)
+
+
+def _split_labels(value: str) -> list[str]:
+    separator = "\n" if "\n" in value else "|"
+    return [part.strip() for part in value.split(separator) if part.strip()]
+
+
+def _esco_rows(esco_dir: Path) -> Iterable[dict[str, str]]:
+    for name in ("skills_en_labels_subset.csv", *COLLECTIONS):
+        path = esco_dir / name
+        if path.exists():
+            yield from csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))

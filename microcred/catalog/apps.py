@@ -9,9 +9,13 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from microcred.catalog.alignments import usages
+        from microcred.catalog.demand_markers import refresh_demand_markers
         from microcred.catalog.services import add_new_version_copy
         from microcred.catalog.suggestions import copy_rejections
         from microcred.frameworks.selectors import add_usage_provider
+        from microcred.skills.interfaces import DEMAND_CHANGED
 
         add_usage_provider(usages)
         add_new_version_copy(copy_rejections)
+        if refresh_demand_markers not in DEMAND_CHANGED:
+            DEMAND_CHANGED.append(refresh_demand_markers)

@@ -87,7 +87,7 @@ ORDERINGS = {
     "newest": ["-published_at", "-pk"],
     "title": ["title", "pk"],
 }
-EXTRA_FILTERS = ("framework", "competency")  # filled by alignment to competency frameworks
+EXTRA_FILTERS = ("framework", "competency", "demand_skill")  # alignment to frameworks; in-demand skills covered
 
 
 @dataclass
@@ -248,7 +248,16 @@ def _filters(query: CatalogQuery, without: str = "") -> Q:
     return condition
 
 
+def _demand_skill_ids(values: list[str], queryset: QuerySet[MicroCredential] | None = None) -> list[int]:
+    """Credentials covering any of these in-demand skills (a JSON list: matched here, the same on every database)."""
+    wanted = set(values)
+    rows = (queryset if queryset is not None else published()).exclude(skills_demand=[])
+    return [pk for pk, labels in rows.values_list("pk", "skills_demand") if wanted.intersection(labels or [])]
+
+
 def _aligned_q(name: str, values: list[str]) -> Q:
+    if name == "demand_skill":
+        return Q(pk__in=_demand_skill_ids(values))
     # Alignment to competencies arrives with the frameworks domain; until then nothing matches.
     lookup = {"framework": "alignments__competency__framework__slug__in", "competency": "alignments__competency_id__in"}
     if not hasattr(MicroCredential, "alignments"):
@@ -295,7 +304,9 @@ FACET_LABELS = {
     "hours_range": gettext_lazy("Hours"),
     "qualities": gettext_lazy("Quality markers"),
     "framework": gettext_lazy("Framework"),
+    "demand_skill": gettext_lazy("In-demand skills"),
 }
+DEMAND_SKILL_FACET_SIZE = 15
 
 
 def _facets(base: QuerySet[MicroCredential], query: CatalogQuery) -> list[Facet]:
@@ -341,7 +352,25 @@ def _facets(base: QuerySet[MicroCredential], query: CatalogQuery) -> list[Facet]
     facets.append(Facet("qualities", str(FACET_LABELS["qualities"]), flag_values))
     if hasattr(MicroCredential, "alignments"):
         facets.append(_framework_facet(base, query))
+    facets.append(_demand_skill_facet(base, query))
     return facets
+
+
+def _demand_skill_facet(base: QuerySet[MicroCredential], query: CatalogQuery) -> Facet:
+    """Counts per in-demand skill label among the results (without this facet's own selection)."""
+    counts: dict[str, int] = {}
+    rows = base.filter(_filters(query, without="demand_skill")).exclude(skills_demand=[]).values_list("skills_demand")
+    for (labels,) in rows:
+        for label in set(labels or []):
+            counts[label] = counts.get(label, 0) + 1
+    selected = query.aligned.get("demand_skill", [])
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:DEMAND_SKILL_FACET_SIZE]
+    shown = dict(top) | {label: counts.get(label, 0) for label in selected}
+    values = [
+        FacetValue(label, label, count, query.is_selected("demand_skill", label), query.toggled("demand_skill", label))
+        for label, count in sorted(shown.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return Facet("demand_skill", str(FACET_LABELS["demand_skill"]), values)
 
 
 def _framework_facet(base: QuerySet[MicroCredential], query: CatalogQuery) -> Facet:

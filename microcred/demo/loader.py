@@ -12,7 +12,7 @@ from microcred.accounts.permissions import SYSTEM
 from microcred.accounts.services import add_member, create_organization
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import create_draft, create_pathway, publish, review, submit_for_review
-from microcred.demo import assessments, scenario
+from microcred.demo import assessments, careers, scenario
 from microcred.frameworks.samples import load_future_ready_talent
 
 
@@ -90,4 +90,5 @@ def load_demo() -> DemoSummary:
                 "base_url": settings.PUBLIC_BASE_URL,
             }
             assessments.enrol_at_stage(learner, credential, key, stage, people)
+    careers.load_demo_client()  # keep after the demo's skills data: the client aims at one of its occupations
     return DemoSummary(created=True, logins=demo_logins())

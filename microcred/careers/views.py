@@ -74,6 +74,7 @@ def learner_gap(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filter_errors": filter_errors,
         "target_param": _target_param(target),
+        "advising": bool(selectors.advising_organizations(request.user)),
         **_choices(),
     }
     return render(request, "careers/learner_gap.html", context, status=400 if filter_errors else 200)

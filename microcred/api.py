@@ -169,6 +169,9 @@ def register_routers() -> None:
     from microcred.employers.api import router as employers_router
 
     api.add_router("/", employers_router)
+    from microcred.careers.api import router as careers_router
+
+    api.add_router("/", careers_router)
     from microcred.reporting.api import router as reporting_router
 
     api.add_router("/", reporting_router)

@@ -20,7 +20,7 @@ from microcred.errors import NotFound, ValidationFailed
 from microcred.frameworks import case, imports, selectors, services, tabular
 from microcred.frameworks import document as doc
 from microcred.frameworks.models import Competency, CrosswalkLink, Framework, FrameworkImport
-from microcred.frameworks.similarity import index_for
+from microcred.frameworks.similarity import available_methods, index_for
 
 router = Router(tags=["frameworks"])
 
@@ -147,11 +147,15 @@ def competency(request: HttpRequest, slug: str, version: str, identifier: str) -
 @router.get(
     "frameworks/{slug}/versions/{version}/suggestions",
     auth=None,
-    summary="Competencies of this version ranked by text similarity to q (BM25)",
+    summary="Competencies ranked by similarity to q (method: bm25; semantic or hybrid for ESCO when ready)",
 )
-def suggestions(request: HttpRequest, slug: str, version: str, q: str, limit: int = 10) -> dict[str, Any]:
+def suggestions(
+    request: HttpRequest, slug: str, version: str, q: str, limit: int = 10, method: str = "bm25"
+) -> dict[str, Any]:
     found = _framework(request, slug, version)
-    matches = index_for(found).search(q[:2000], limit=max(1, min(limit, 50)))
+    if method not in dict(available_methods(found)):
+        raise ValidationFailed.single("method", "invalid_choice", _("This ranking method is not available."))
+    matches = index_for(found, method).search(q[:2000], limit=max(1, min(limit, 50)))
     rows = {c.pk: c for c in Competency.objects.filter(pk__in=[m.pk for m in matches])}
     return {"results": [{"score": round(m.score, 4), **competency_body(rows[m.pk])} for m in matches if m.pk in rows]}
 

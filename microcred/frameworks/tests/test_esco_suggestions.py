@@ -118,3 +118,13 @@ def test_the_api_takes_a_method(api_as, admin: User, provider: Organization, esc
     assert refused.status_code in (400, 422) and "method" in str(refused.json_body)
     made = api.post(f"crosswalks/{crosswalk.pk}/suggest", {"method": "bm25", "perSource": 1})
     assert made.status_code == 200 and made.json_body == {"suggested": 2, "methods": ["bm25"]}
+
+
+def test_the_ranked_search_takes_a_method(api_as, esco: Framework) -> None:  # type: ignore[no-untyped-def]
+    base = f"frameworks/{esco.slug}/versions/{esco.version}/suggestions?q=lead%20a%20team%20of%20people"
+    anonymous = api_as()
+    assert anonymous.get(base).json_body["results"][0]["uri"] == TEAM
+    assert anonymous.get(base + "&method=bm25").json_body["results"][0]["uri"] == TEAM
+    for method in ("hybrid", "telepathy"):  # hybrid: no embeddings computed here
+        refused = anonymous.get(f"{base}&method={method}")
+        assert refused.status_code in (400, 422) and "invalid_choice" in str(refused.json_body)

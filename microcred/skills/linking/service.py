@@ -1,25 +1,155 @@
-"""Django side of skill linking (first cut: the frameworks domain's BM25 over the ESCO framework).
+"""Django side of skill linking: free text → the ranked ESCO skills of the platform's ESCO framework.
 
-The linking helper replaces this with the engines in this package; the signature stays.
+Three engines: ``lexical`` (BM25 over labels, alternative labels and descriptions; always there), ``semantic``
+(MiniLM embeddings, the optional extra, once the framework's embeddings are computed) and ``hybrid`` (both).
+``engine=None`` picks hybrid when it is ready, else lexical; :func:`engine_status` says which and why, for pages.
 """
 
 from __future__ import annotations
 
-from microcred.frameworks.similarity import index_for
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from microcred.errors import ValidationFailed
+from microcred.skills.linking import embeddings, semantic
+from microcred.skills.linking.hybrid import HybridEngine
+from microcred.skills.linking.lexical import LexicalEngine, top
+from microcred.skills.linking.taxonomy import GROUP, Taxonomy
+from microcred.skills.models import EmbeddingStatus
+
+if TYPE_CHECKING:
+    from microcred.frameworks.models import Framework
+
+MAX_TEXT_CHARS = 20_000
+MAX_LIMIT = 200
+ENGINES = ("lexical", "semantic", "hybrid")
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    engine: str  # what engine=None uses now: "hybrid" or "lexical"
+    semantic_installed: bool
+    semantic_ready: bool  # installed, and the framework's embeddings are computed
+    reason: str  # why the semantic engine does not serve (translated); "" when it does
+    index_status: str  # the embedding job's status ("" when never started)
+    done: int
+    total: int
+
+
+def engine_status(framework: Framework | None = None) -> EngineStatus:
+    from microcred.skills.interfaces import skills_framework
+
+    framework = framework or skills_framework()
+    installed = semantic.available()
+    index = embeddings.index_of(framework)
+    status, done, total = (index.status, index.done, index.total) if index else ("", 0, 0)
+    ready = installed and index is not None and index.status == EmbeddingStatus.DONE
+    if not installed:
+        reason = embeddings.unavailable_message()
+    elif framework is None:
+        reason = _("No ESCO framework is loaded yet.")
+    elif index is None:
+        reason = _("The taxonomy's embeddings have not been computed yet; the lexical engine (BM25) serves.")
+    elif status == EmbeddingStatus.FAILED:
+        reason = _("Computing the taxonomy's embeddings failed; the lexical engine (BM25) serves.")
+    elif not ready:
+        reason = _(
+            "The taxonomy's embeddings are being computed (%(done)s of %(total)s); the lexical engine serves."
+        ) % {
+            "done": done,
+            "total": total,
+        }
+    else:
+        reason = ""
+    return EngineStatus("hybrid" if ready else "lexical", installed, ready, reason, status, done, total)
+
+
+@dataclass
+class _Built:
+    version: tuple[object, ...]
+    taxonomy: Taxonomy
+    lexical: LexicalEngine
+
+
+_cache: dict[int, _Built] = {}
+_lock = threading.Lock()
+
+
+def _taxonomy(framework: Framework) -> _Built:
+    """The framework's taxonomy and lexical index, built once per framework version and process."""
+    stats = (
+        framework.competencies.exclude(competency_type=GROUP).order_by().aggregate(n=Count("pk"), at=Max("updated_at"))
+    )
+    version = (stats["n"], stats["at"])
+    with _lock:
+        built = _cache.get(framework.pk)
+        if built and built.version == version:
+            return built
+    taxonomy = Taxonomy.from_framework(framework)
+    built = _Built(version, taxonomy, LexicalEngine(taxonomy))
+    with _lock:
+        _cache[framework.pk] = built
+    return built
+
+
+def _check(text: object, limit: object, engine: object) -> None:
+    if not isinstance(text, str):
+        raise ValidationFailed.single("text", "invalid", _("Give the text as a string."))
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationFailed.single(
+            "text", "too_long", _("The text is too long: at most %(max)s characters.") % {"max": MAX_TEXT_CHARS}
+        )
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise ValidationFailed.single("limit", "invalid", _("The limit must be a whole number."))
+    if engine is not None and engine not in ENGINES:
+        raise ValidationFailed.single("engine", "invalid", _("Unknown engine; use lexical, semantic or hybrid."))
 
 
 def link_text(text: str, *, limit: int = 10, engine: str | None = None) -> list:
+    """The ESCO skills a text mentions or requires, best first, with scores 0..1 (see the module's docstring)."""
     from microcred.skills.interfaces import SkillMatch, skills_framework
 
+    _check(text, limit, engine)
+    if engine in ("semantic", "hybrid") and not semantic.available():
+        raise ValidationFailed.single("engine", "engine_unavailable", embeddings.unavailable_message())
     framework = skills_framework()
-    if framework is None or not text.strip():
+    limit = min(limit, MAX_LIMIT)
+    if framework is None or not text.strip() or limit <= 0:
         return []
-    matches = index_for(framework).search(text, limit)
-    from microcred.frameworks.models import Competency
-
-    rows = Competency.objects.in_bulk([m.pk for m in matches])
+    built = _taxonomy(framework)
+    if not len(built.taxonomy):
+        return []
+    index = embeddings.index_of(framework)
+    ready = semantic.available() and index is not None and index.status == EmbeddingStatus.DONE
+    if engine is None:
+        engine = "hybrid" if ready else "lexical"
+    elif engine != "lexical" and not ready:
+        raise ValidationFailed.single(
+            "engine", "engine_not_ready", _("The taxonomy's embeddings have not been computed yet.")
+        )
+    scores, order = _score(built, index, text, engine)
+    ranked = [(i, s) for i, s in top(scores, limit, order) if order[i] > 0]
+    taxonomy = built.taxonomy
     return [
-        SkillMatch(m.pk, rows[m.pk].uri, rows[m.pk].short_name or rows[m.pk].statement, m.score, "lexical")
-        for m in matches
-        if m.pk in rows
+        SkillMatch(taxonomy.keys[i], taxonomy.uris[i], taxonomy.labels[i], round(float(s), 4), engine)
+        for i, s in ranked
     ]
+
+
+def _score(built: _Built, index, text: str, engine: str) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """The scores to show (0..1) and the order to rank by."""
+    if engine == "lexical":
+        raw = built.lexical.scores(text)
+        return built.lexical.scale(raw), raw
+    vectors = embeddings.vector_index(index, built.taxonomy)
+    meaning = semantic.SemanticEngine(vectors)
+    if engine == "semantic":
+        scores = meaning.scores(text)
+        return scores, scores
+    scores = HybridEngine(built.lexical, meaning).scores(text)
+    return scores, scores

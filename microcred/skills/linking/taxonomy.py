@@ -42,10 +42,15 @@ class Taxonomy:
         return len(self.labels)
 
     def fingerprint(self) -> str:
+        """A digest of every text; computed once (a taxonomy is not changed after it is built)."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached:
+            return cached
         digest = hashlib.sha256()
         for label, alternatives, description in zip(self.labels, self.alternatives, self.descriptions, strict=True):
             digest.update("\x1f".join([label, *alternatives, "\x1e", description]).encode() + b"\x1d")
-        return digest.hexdigest()
+        self.__dict__["_fingerprint"] = digest.hexdigest()
+        return self.__dict__["_fingerprint"]
 
     def texts(self, *, alternatives: bool = True, descriptions: bool = True) -> tuple[list[str], list[int], list[str]]:
         """Every text to embed, its skill's position and its kind, grouped by skill (the label first)."""

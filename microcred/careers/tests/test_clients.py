@@ -203,3 +203,13 @@ def test_learner_gap_page(world: dict[str, Any], learner) -> None:  # type: igno
     assert browser.get("/careers/?occupation=424242").status_code == 404
     assert browser.get("/careers/?occupation=abc").status_code == 404
     assert browser.get(f"/careers/?occupation={world['occupation'].pk}&region=ZZ").status_code == 400
+
+
+def test_pages_in_french(world: dict[str, Any], client_record: Client, practitioner) -> None:  # type: ignore[no-untyped-def]
+    client_record.target_occupation = world["occupation"]
+    client_record.save()
+    browser = _browser(practitioner)
+    browser.cookies["django_language"] = "fr"
+    page = browser.get(f"/careers/clients/{client_record.pk}/", headers={"accept-language": "fr"}).content.decode()
+    assert "Écart de compétences pour Electrician" in page and "Compétences essentielles manquantes" in page
+    assert "Ajouter à la présélection" in page

@@ -172,6 +172,9 @@ def register_routers() -> None:
     from microcred.careers.api import router as careers_router
 
     api.add_router("/", careers_router)
+    from microcred.skills.api import router as skills_router
+
+    api.add_router("/", skills_router)
     from microcred.reporting.api import router as reporting_router
 
     api.add_router("/", reporting_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessment/", include("microcred.assessment.urls")),
     path("employers/", include("microcred.employers.urls")),
     path("careers/", include("microcred.careers.urls")),
+    path("skills/", include("microcred.skills.urls")),
     path("reporting/", include("microcred.reporting.urls")),
     path("notifications/", include("microcred.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -93,25 +93,18 @@ OBJECTS = [
 
 
 def _ready() -> bool:
-    from django.conf import settings
+    """Django already set up by the caller (a test, a shell): use its database, in a rolled-back transaction."""
+    from django.apps import apps
 
-    return settings.configured and bool(getattr(settings, "INSTALLED_APPS", None))
+    return apps.ready
 
 
 def run_gap_benchmark(samples: int = 200, *, seed: int = 8) -> dict[str, Any]:
     """p50/p95/max in ms of the learner's gap analysis with recommendations, with the sizes it ran on."""
-    try:
-        configured = _ready()
-    except Exception:  # settings module not importable yet
-        configured = False
-    if not configured:
+    if not _ready():
         from microcred.bench.sandbox import migrated_sandbox
 
         migrated_sandbox("gap")
-    else:
-        import django
-
-        django.setup()
     from django.db import transaction
 
     with transaction.atomic():

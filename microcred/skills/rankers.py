@@ -4,7 +4,7 @@
 When the crosswalk's target is the ESCO framework skills are linked to, candidates come from the skill
 linking engine (``interfaces.link_text``); for any other target the ranking is the frameworks' BM25.
 A ranker's ``method`` is the engine that actually ranked the last text, so a link records the truth
-even when the linking service fell back to its lexical engine.
+when the embeddings are not ready and the linking service's lexical engine serves instead.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from microcred.frameworks.similarity import Match, Ranker, RankingMethod, index_
 from microcred.skills import interfaces
 
 ENGINES = ("semantic", "hybrid")
+MAX_TEXT = 10_000  # a competency's names, statement and labels: enough to rank on
 
 
 class SkillsRanker:
@@ -28,7 +29,9 @@ class SkillsRanker:
         self.method = engine
 
     def search(self, text: str, limit: int = 10) -> list[Match]:
-        matches = interfaces.link_text(text, limit=limit, engine=self.engine)
+        # the embeddings may be (re)computing since this ranker was built: the lexical engine serves meanwhile
+        engine = self.engine if semantic_ready() else "lexical"
+        matches = interfaces.link_text(text[:MAX_TEXT], limit=max(1, min(limit, 200)), engine=engine)
         if matches:
             self.method = matches[0].engine
         return [Match(m.competency_id, max(0.0, min(1.0, float(m.score)))) for m in matches]
@@ -57,11 +60,24 @@ def semantic_ready(framework: Framework | None = None) -> bool:
     esco = interfaces.skills_framework()
     if esco is None or (framework is not None and framework.pk != esco.pk):
         return False
+    status = _engine_status()
+    if status is not None:
+        return bool(getattr(status(), "semantic_ready", False))
     if importlib.util.find_spec("sentence_transformers") is None:
         return False
     from microcred.skills.models import EmbeddingIndex, EmbeddingStatus
 
     return EmbeddingIndex.objects.filter(framework=esco, status=EmbeddingStatus.DONE).exists()
+
+
+def _engine_status():  # type: ignore[no-untyped-def]
+    """The linking service's own readiness report, when it has one (the interface first)."""
+    status = getattr(interfaces, "engine_status", None)
+    if status is None:
+        from microcred.skills.linking import service
+
+        status = getattr(service, "engine_status", None)
+    return status if callable(status) else None
 
 
 def register() -> None:

@@ -92,3 +92,31 @@ def test_crosswalk_suggestions_to_esco_and_refusal_of_unavailable_methods(
     made = services.suggest_links(actor=admin, crosswalk=crosswalk, method="bm25", per_source=1)
     best = {link.source.code: link.target.uri for link in made}
     assert best == {"R1": TEAM, "R2": LIGHTS}
+
+
+needs_semantic = pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None, reason="the semantic extra is not installed"
+)
+
+
+@needs_semantic
+def test_with_embeddings_the_hybrid_ranking_serves_crosswalks_and_outcome_suggestions(
+    admin: User, provider: Organization, esco: Framework, own: Framework
+) -> None:
+    from microcred.accounts.permissions import CLI
+    from microcred.catalog import suggestions
+    from microcred.catalog.tests.conftest import draft
+    from microcred.skills.linking import embeddings
+
+    index = embeddings.run_embedding(embeddings.start_embedding(CLI, esco, enqueue=False).pk)
+    assert index.status == EmbeddingStatus.DONE, index.error
+    assert best_method(esco) == "hybrid" and [m for m, _label in available_methods(own)] == ["bm25"]
+    crosswalk = services.create_crosswalk(
+        actor=admin, organization=provider, source_framework=own, target_framework=esco
+    )
+    made = services.suggest_links(actor=admin, crosswalk=crosswalk, method="hybrid", per_source=1)
+    assert {link.source.code: link.target.uri for link in made} == {"R1": TEAM, "R2": LIGHTS}
+    assert {link.method for link in made} == {"hybrid"}
+    credential = draft(admin, provider, learning_outcomes=["Supervise a group of workers on a building site"])
+    found = suggestions.suggest(credential)
+    assert found.engine == "hybrid" and found.outcomes[0].suggestions[0].uri == TEAM

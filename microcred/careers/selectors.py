@@ -368,6 +368,15 @@ def search_occupations(query: str, limit: int = SEARCH_LIMIT) -> list[Occupation
     return found
 
 
+def search_postings(query: str, limit: int = 10) -> list[JobPosting]:
+    """Job postings whose skills were extracted, newest first, by title or employer."""
+    query = (query or "").strip()[:MAX_QUERY]
+    if not query:
+        return []
+    rows = JobPosting.objects.filter(Q(title__icontains=query) | Q(employer__icontains=query))
+    return list(rows.filter(skills__isnull=False).distinct().order_by("-posted_on", "pk")[:limit])
+
+
 def search_skills(query: str, limit: int = SEARCH_LIMIT) -> list[Competency]:
     query = (query or "").strip()[:MAX_QUERY]
     esco = skills_framework()

@@ -69,6 +69,7 @@ def learner_gap(request: HttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "occupations": selectors.search_occupations(query) if query else None,
+        "postings": selectors.search_postings(query) if query else None,
         "held": list(held.values()),
         "analysis": analysis,
         "filters": filters,
@@ -167,6 +168,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
         "client": client,
         "query": query,
         "occupations": selectors.search_occupations(query) if query else None,
+        "postings": selectors.search_postings(query) if query else None,
         "skill_query": skill_query,
         "skill_matches": selectors.search_skills(skill_query) if skill_query else None,
         "credential_query": credential_query,

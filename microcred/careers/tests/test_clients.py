@@ -213,3 +213,27 @@ def test_pages_in_french(world: dict[str, Any], client_record: Client, practitio
     page = browser.get(f"/careers/clients/{client_record.pk}/", headers={"accept-language": "fr"}).content.decode()
     assert "Écart de compétences pour Electrician" in page and "Compétences essentielles manquantes" in page
     assert "Ajouter à la présélection" in page
+
+
+def test_client_aims_at_a_job_posting(world: dict[str, Any], client_record: Client, practitioner) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from microcred.skills.models import JobPosting, PostingSkill
+
+    posting = JobPosting.objects.create(
+        fingerprint="p" * 64,
+        title="Electrician apprentice",
+        text="...",
+        employer="Volt Inc",
+        posted_on=date(2026, 4, 1),
+    )
+    PostingSkill.objects.create(posting=posting, competency=world["skills"]["code"], score=0.9, engine="lexical")
+    browser = _browser(practitioner)
+    page = browser.get(f"/careers/clients/{client_record.pk}/?q=apprentice").content.decode()
+    assert "Electrician apprentice" in page and "Volt Inc" in page
+    browser.post(f"/careers/clients/{client_record.pk}/target/", {"posting": posting.pk})
+    client_record.refresh_from_db()
+    assert client_record.target_posting == posting and client_record.target_occupation is None
+    page = browser.get(f"/careers/clients/{client_record.pk}/").content.decode()
+    assert "Skills gap for Electrician apprentice" in page and "Code basics" in page
+    assert browser.post(f"/careers/clients/{client_record.pk}/target/", {"posting": "777777"}).status_code == 404

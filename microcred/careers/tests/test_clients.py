@@ -237,3 +237,22 @@ def test_client_aims_at_a_job_posting(world: dict[str, Any], client_record: Clie
     page = browser.get(f"/careers/clients/{client_record.pk}/").content.decode()
     assert "Skills gap for Electrician apprentice" in page and "Code basics" in page
     assert browser.post(f"/careers/clients/{client_record.pk}/target/", {"posting": "777777"}).status_code == 404
+
+
+def test_credentials_the_client_holds_count_as_skills(
+    world: dict[str, Any], client_record: Client, practitioner
+) -> None:  # type: ignore[no-untyped-def]
+    browser = _browser(practitioner)
+    page = browser.get(f"/careers/clients/{client_record.pk}/?credential_q=team").content.decode()
+    assert "The client holds Team player" in page
+    teams = world["credentials"]["teams"]
+    browser.post(f"/careers/clients/{client_record.pk}/credentials/", {"credential": teams.pk})
+    assert list(client_record.held_credentials.all()) == [teams]
+    services.set_target(actor=practitioner, client=client_record, occupation=world["occupation"])
+    page = browser.get(f"/careers/clients/{client_record.pk}/").content.decode()
+    assert 'work in teams <span class="muted">— Team player' in page
+    assert "Coverage: 17%" in page
+    browser.post(f"/careers/clients/{client_record.pk}/credentials/", {"remove": teams.pk})
+    assert not client_record.held_credentials.exists()
+    response = browser.post(f"/careers/clients/{client_record.pk}/credentials/", {"credential": "nope"})
+    assert response.status_code == 302 and not client_record.held_credentials.exists()

@@ -188,3 +188,14 @@ def run_import(job_id: int, *, extract: bool = True) -> SkillsImport:
         shutil.rmtree(path, ignore_errors=True)
     job.refresh_from_db()
     return job
+
+
+def run_from_command_line(kind: str, path: Path | str) -> SkillsImport:
+    """The command line's import: the folder or file read in place, now, then (postings) their skills found."""
+    from microcred.accounts.permissions import CLI
+
+    job = start_import(actor=CLI, kind=kind, directory=path, enqueue=False)
+    job = run_import(job.pk, extract=False)
+    if job.status == ImportStatus.DONE and kind == ImportKind.POSTINGS:
+        extraction.extract_pending()
+    return job

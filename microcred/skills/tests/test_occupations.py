@@ -106,3 +106,29 @@ def test_the_shared_esco_occupations_file(tmp_path: Path, db: None) -> None:
     assert counts.occupations == Occupation.objects.filter(source="esco").count() > 2900
     director = Occupation.objects.get(key="http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34")
     assert director.title == "technical director" and "head of technical" in director.alternative_labels
+
+
+def test_management_commands(tmp_path: Path, db: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from microcred.skills.models import JobPosting, SkillsImport
+    from microcred.skills.tests.demand_data import DEMO_DATA
+
+    load_sample_framework()
+    out = StringIO()
+    call_command("skills_import_esco_occupations", str(ESCO_SAMPLE), stdout=out)
+    assert "Done: 6 new" in out.getvalue()
+    call_command("skills_import_postings", str(DEMO_DATA / "postings.jsonl"), stdout=out)
+    assert JobPosting.objects.count() == 60 and not JobPosting.objects.filter(extracted_at=None).exists()
+    assert SkillsImport.objects.filter(status="done").count() == 2
+    assert (DEMO_DATA / "postings.jsonl").exists()  # a file the command line names is never deleted
+    (tmp_path / "bad.jsonl").write_text("{nope\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("skills_import_postings", str(tmp_path / "bad.jsonl"), stdout=out, stderr=StringIO())
+    with pytest.raises(CommandError):
+        call_command("skills_import_onet", str(tmp_path / "missing"), stdout=out)
+    call_command("skills_extract", "--all", stdout=out)
+    assert "Read 60 posting(s)." in out.getvalue()

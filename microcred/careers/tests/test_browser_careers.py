@@ -65,3 +65,28 @@ def test_practitioner_shortlists_credentials_for_a_client(page, provider, world:
     page.get_by_role("button", name="Remove Code basics from the shortlist").click()
     page.wait_for_load_state()
     assert page.get_by_text("Nothing on the shortlist yet.").is_visible()
+
+
+def test_learner_sees_the_gap_for_an_occupation(page, world: dict[str, Any], learner) -> None:  # type: ignore[no-untyped-def]
+    from microcred.careers.tests.conftest import issue_for
+
+    issue_for(world["credentials"]["teams"], learner)
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(learner.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+    page.get_by_role("link", name="Skills gap").click()
+    assert page.get_by_text("work in teams — from Team player").is_visible()
+    page.get_by_label("Search occupations").fill("sparky")  # an alternative label
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Electrician").click()
+    assert page.get_by_role("heading", name="Skills gap for Electrician").is_visible()
+    assert page.locator("ul.missing-essential li").first.inner_text() == "apply health and safety standards"
+    page.get_by_label("Delivery mode").select_option("online")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("table.recommendations tbody tr")
+    assert rows.first.locator("td").nth(1).locator("a").inner_text() == "Wiring long"
+    assert "Wiring short" not in page.locator("table.recommendations").inner_text()
+    assert page.locator("ol.plan li").count() == 2

@@ -20,6 +20,9 @@ KINDS = ("label", "alternative", "description")
 # the share of a skill's alternative labels and description in its vector; tuned on the validation sets
 ALTERNATIVE_WEIGHT = 0.2
 DESCRIPTION_WEIGHT = 0.2
+# span matching: the weight of a span's similarity by its number of words, and the whole sentence's share
+SPAN_WEIGHTS = {1: 0.9, 2: 0.95}
+SENTENCE_WEIGHT = 0.2
 
 _model: Any = None
 _lock = threading.Lock()
@@ -168,13 +171,19 @@ class SemanticEngine:
     def scores_many(self, texts: list[str]) -> np.ndarray:
         pieces = [spans(t, longest=self.longest_span, limit=self.span_limit) if self.use_spans else [] for t in texts]
         vectors = encode(list(texts) + [p for group in pieces for p in group])
-        result = self.index.scores(vectors[: len(texts)])
+        whole = self.index.scores(vectors[: len(texts)])
+        result = whole.copy()
         offset = len(texts)
         for row, group in enumerate(pieces):
             if group:
                 block = self.index.scores(vectors[offset : offset + len(group)])
-                np.maximum(result[row], block.max(axis=0), out=result[row])
+                # a single word matches many labels by accident; it counts a little less
+                weights = np.array([SPAN_WEIGHTS.get(len(p.split()), 1.0) for p in group], dtype=np.float32)
+                np.maximum(result[row], (block * weights[:, None]).max(axis=0), out=result[row])
                 offset += len(group)
+        if self.use_spans:
+            # the whole sentence keeps a say: its context tells "stack" in software from "stack" in a warehouse
+            result = (1 - SENTENCE_WEIGHT) * result + SENTENCE_WEIGHT * whole
         return np.clip(result, 0.0, 1.0)
 
     def scores(self, text: str) -> np.ndarray:

@@ -50,6 +50,7 @@ class Suggestions:
     framework: Framework | None  # the ESCO framework, None when none is loaded
     engine: str  # the engine that ranked (lexical, semantic, hybrid); "" when nothing was ranked
     outcomes: list[OutcomeSuggestions]
+    note: str = ""  # why the semantic engine does not serve, when the skills domain says
 
 
 def suggest(credential: MicroCredential, *, per_outcome: int = PER_OUTCOME) -> Suggestions:
@@ -72,7 +73,13 @@ def suggest(credential: MicroCredential, *, per_outcome: int = PER_OUTCOME) -> S
             if m.competency_id not in skip and m.score >= MIN_SCORE
         ]
         result.append(OutcomeSuggestions(outcome.position, outcome.text, kept[:per_outcome]))
-    return Suggestions(framework, engines[0] if engines else "", result)
+    engine = engines[0] if engines else ""
+    return Suggestions(framework, engine, result, _why_not_semantic() if engine == "lexical" else "")
+
+
+def _why_not_semantic() -> str:
+    status = getattr(skills, "engine_status", None)  # offered by newer skills interfaces
+    return str(getattr(status(), "reason", "") or "") if callable(status) else ""
 
 
 def _excluded(credential: MicroCredential) -> dict[int | None, set[int]]:

@@ -12,7 +12,7 @@ from microcred.accounts.permissions import SYSTEM
 from microcred.accounts.services import add_member, create_organization
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import create_draft, create_pathway, publish, review, submit_for_review
-from microcred.demo import assessments, careers, scenario
+from microcred.demo import assessments, careers, scenario, skills
 from microcred.frameworks.samples import load_future_ready_talent
 
 
@@ -52,6 +52,7 @@ def load_demo() -> DemoSummary:
     admins = {slug: _staff(org, "admin") for slug, org in organizations.items() if org.kind == "provider"}
     catalogue = assessments.build_frameworks(organizations, admins)
     load_future_ready_talent(actor=SYSTEM, organization=None)  # the public 12-competency, six-level framework
+    skills.load_labour_market_data()  # ESCO sample, occupations, job postings and their skills
 
     credentials: dict[str, MicroCredential] = {}
     specs = [scenario.WIL_CREDENTIAL, scenario.ASSESSMENT_ONLY_CREDENTIAL, *scenario.STACKABLE_CREDENTIALS]
@@ -65,6 +66,7 @@ def load_demo() -> DemoSummary:
         # publishes, the reviewer approves.
         admin, reviewer = (_staff(provider, role) for role in ("admin", "reviewer"))
         assessments.plan_credential(admin, credential, key, catalogue)
+        skills.align_credential(admin, credential, key)  # to the ESCO sample's skills
         submit_for_review(actor=admin, credential=credential)
         review(actor=reviewer, credential=credential, decision="approved", comment="Meets our standard.")
         credentials[key] = publish(actor=admin, credential=credential)

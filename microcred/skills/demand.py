@@ -32,8 +32,8 @@ from microcred.errors import ErrorList
 from microcred.skills.models import JobPosting, OccupationSkill, PostingSkill
 from microcred.skills.postings import PROVINCES
 
-MIN_POSTINGS = 3
-MIN_SHARE = 0.02
+MIN_POSTINGS = 5
+MIN_SHARE = 0.05
 WINDOW_MONTHS = 12
 GROWTH_MONTHS = 3
 MAX_MONTHS = 120  # a month range longer than ten years is refused, not charted

@@ -53,8 +53,8 @@ def build(admin, reviewer, provider):  # type: ignore[no-untyped-def]
 
 def test_marker_from_aligned_and_crosswalked_skills(db: None, admin, reviewer, provider) -> None:  # type: ignore[no-untyped-def]
     data, teamwork = build(admin, reviewer, provider)
-    postings(A, 3)
-    postings(B, 4)
+    postings(A, 5)
+    postings(B, 6)
     postings(C, 2)  # under the threshold: not in demand
     assert refresh_demand_markers() == 2
     data.refresh_from_db()
@@ -80,7 +80,7 @@ def test_demand_changes_refresh_the_markers(
 ) -> None:  # type: ignore[no-untyped-def]
     assert refresh_demand_markers in interfaces.DEMAND_CHANGED
     data, _teamwork = build(admin, reviewer, provider)
-    for i in range(3):
+    for i in range(5):
         JobPosting.objects.create(
             fingerprint=str(i), title="Data analyst", text="Perform data analysis.", posted_on=dt.date(2026, 5, 1)
         )

@@ -75,8 +75,10 @@ def test_postings_by_month_and_region(data: None) -> None:
     assert demand.by_region(demand.DemandFilter(region="QC")) == [("ON", 3), ("QC", 2), ("", 1)]
 
 
-def test_in_demand_rule(data: None) -> None:
-    assert interfaces.in_demand_skill_ids() == {skill(A).pk, skill(B).pk}  # ≥ 3 postings (and ≥ 2 %)
+def test_in_demand_rule(data: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert interfaces.in_demand_skill_ids() == {skill(A).pk}  # 5 postings (≥ MIN_POSTINGS), 83 % (≥ MIN_SHARE)
+    monkeypatch.setattr(demand, "MIN_POSTINGS", 3)
+    assert interfaces.in_demand_skill_ids() == {skill(A).pk, skill(B).pk}  # ≥ 3 postings (and ≥ 5 %)
     assert interfaces.in_demand_skill_ids("ON") == {skill(A).pk}
     assert interfaces.in_demand_skill_ids("NU") == set()
     occupation = Occupation.objects.create(source="onet", key="15-2051.01", title="BI analysts")

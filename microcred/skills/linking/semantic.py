@@ -129,6 +129,21 @@ class VectorIndex:
 
 
 WORD = re.compile(r"\S+")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9•*-])|\s*\n+\s*|\s+[•▪●]\s+")
+LONG_TEXT = 400  # characters: a text longer than this is read sentence by sentence
+MAX_SENTENCES = 40
+
+
+def sentences(text: str) -> list[str]:
+    """The text itself if short, else its sentences and lines (the first ``MAX_SENTENCES``)."""
+    text = text.strip()
+    if not text:
+        return []
+    if len(text) <= LONG_TEXT:
+        return [text]
+    return [part.strip() for part in SENTENCE.split(text) if len(part.strip()) > 1][:MAX_SENTENCES]
+
+
 SPLIT = re.compile(r"\s*(?:[,;:()\[\]/•|]|\s-\s|\band\b|\bor\b|\s&\s)\s*", re.IGNORECASE)
 
 
@@ -169,22 +184,38 @@ class SemanticEngine:
         self.span_limit = span_limit
 
     def scores_many(self, texts: list[str]) -> np.ndarray:
-        pieces = [spans(t, longest=self.longest_span, limit=self.span_limit) if self.use_spans else [] for t in texts]
-        vectors = encode(list(texts) + [p for group in pieces for p in group])
-        whole = self.index.scores(vectors[: len(texts)])
-        result = whole.copy()
-        offset = len(texts)
+        """(texts, skills) scores 0..1; all the texts' pieces are embedded in one batch."""
+        parts = [sentences(t) for t in texts]  # a long text is read sentence by sentence
+        pieces = [self._spans(group) if self.use_spans else [] for group in parts]
+        flat = [p for group in parts for p in group] + [p for group in pieces for p in group]
+        vectors = encode(flat)
+        similarities = self.index.scores(vectors) if len(flat) else np.zeros((0, self.size), dtype=np.float32)
+        result = np.zeros((len(texts), self.size), dtype=np.float32)
+        offset = 0
+        for row, group in enumerate(parts):
+            if group:
+                result[row] = similarities[offset : offset + len(group)].max(axis=0)
+                offset += len(group)
+        if not self.use_spans:
+            return np.clip(result, 0.0, 1.0)
+        whole = result.copy()
         for row, group in enumerate(pieces):
             if group:
-                block = self.index.scores(vectors[offset : offset + len(group)])
+                block = similarities[offset : offset + len(group)]
                 # a single word matches many labels by accident; it counts a little less
                 weights = np.array([SPAN_WEIGHTS.get(len(p.split()), 1.0) for p in group], dtype=np.float32)
                 np.maximum(result[row], (block * weights[:, None]).max(axis=0), out=result[row])
                 offset += len(group)
-        if self.use_spans:
-            # the whole sentence keeps a say: its context tells "stack" in software from "stack" in a warehouse
-            result = (1 - SENTENCE_WEIGHT) * result + SENTENCE_WEIGHT * whole
-        return np.clip(result, 0.0, 1.0)
+        # the whole sentence keeps a say: its context tells "stack" in software from "stack" in a warehouse
+        return np.clip((1 - SENTENCE_WEIGHT) * result + SENTENCE_WEIGHT * whole, 0.0, 1.0)
+
+    def _spans(self, group: list[str]) -> list[str]:
+        found: list[str] = []
+        for sentence in group:
+            found.extend(spans(sentence, longest=self.longest_span, limit=self.span_limit))
+            if len(found) >= self.span_limit * 2:
+                break
+        return list(dict.fromkeys(found))[: self.span_limit * 2]
 
     def scores(self, text: str) -> np.ndarray:
         return self.scores_many([text])[0]

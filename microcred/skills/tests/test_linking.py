@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from microcred.accounts.permissions import CLI
@@ -20,6 +21,7 @@ from microcred.frameworks import esco, services
 from microcred.frameworks.models import Framework
 from microcred.skills.linking import embeddings, semantic
 from microcred.skills.linking import service as linking
+from microcred.skills.linking.lexical import top
 from microcred.skills.models import EmbeddingStatus, SkillVector
 from microcred.testing.factories import make_member, make_organization
 
@@ -112,6 +114,30 @@ def test_bad_input(framework: Framework) -> None:
     assert len(linking.link_text("a" * 19_000 + " python")) <= 10
     weird = "\x00\ud800 <script>alert(1)</script> ((((( " + "é" * 100
     assert isinstance(linking.link_text(weird), list)
+
+
+def test_many_texts_at_once_and_long_texts(framework: Framework) -> None:
+    many = linking.link_many(["Python developer", "", "issue invoices to customers"], limit=3)
+    assert [m[0].label if m else None for m in many] == ["Python (computer programming)", None, "issue sales invoices"]
+    posting = "We are a bakery. " * 60 + "\nYou will prepare pastry products.\n" + "You will bill customers. " * 5
+    found = labels(linking.link_text(posting, limit=5))
+    assert "prepare pastry products" in found and "issue sales invoices" in found
+    with pytest.raises(ValidationFailed):
+        linking.link_many("python")  # type: ignore[arg-type]
+
+
+def test_exact_search_over_fifty_thousand_skills() -> None:
+    rng = np.random.default_rng(7)
+    matrix = rng.standard_normal((50_000, 384)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    index = semantic.VectorIndex(matrix)
+    queries = matrix[[123, 45_678]] + 0.01 * rng.standard_normal((2, 384)).astype(np.float32)
+    scores = index.scores(queries / np.linalg.norm(queries, axis=1, keepdims=True))
+    assert [top(row, 1)[0][0] for row in scores] == [123, 45_678]
+    # several vectors per skill are pooled into one row; a skill without vectors never matches
+    pooled = semantic.pool(matrix[:4], [0, 0, 1, 1], ["label", "alternative", "label", "description"], 3)
+    assert pooled.shape == (3, 384) and not pooled[2].any()
+    assert np.allclose(np.linalg.norm(pooled[:2], axis=1), 1.0, atol=1e-5)
 
 
 def test_no_framework_no_skills(db: None) -> None:

@@ -12,13 +12,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from microcred.errors import DomainError, NotFound
+from microcred.errors import DomainError, NotFound, ValidationFailed
 from microcred.skills import dashboard, demand, imports, selectors
 from microcred.skills.forms import ImportForm
 from microcred.skills.models import ImportStatus, OccupationSource
 
 
 def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    if isinstance(error, ValidationFailed) and error.errors:  # name the field and its code, not just "not valid"
+        first = error.errors[0]
+        shown = DomainError("; ".join(f"{e.field}: {e.message}" for e in error.errors[:10]), code=first.code)
+        return render(request, "error.html", {"error": shown}, status=error.status)
     return render(request, "error.html", {"error": error}, status=error.status)
 
 

@@ -78,9 +78,9 @@ def test_dashboard_csv_downloads(client: Client, demand_data: None) -> None:
 @pytest.mark.parametrize(
     ("query", "code"),
     [
-        ("region=ZZ", "validation_failed"),
-        ("from=2026-99", "validation_failed"),
-        ("from=2026-05&to=2026-01", "validation_failed"),
+        ("region=ZZ", "invalid_choice"),
+        ("from=2026-99", "invalid_month"),
+        ("from=2026-05&to=2026-01", "invalid_range"),
     ],
 )
 def test_bad_filters_are_400(client: Client, db: None, query: str, code: str) -> None:

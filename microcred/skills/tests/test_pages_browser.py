@@ -1,0 +1,49 @@
+"""In a real browser: the public demand dashboard draws its charts, and the province filter narrows the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from microcred.skills.models import JobPosting, PostingSkill
+from microcred.skills.tests.demand_data import load_sample_framework, skill
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_dashboard_charts_and_region_filter(page) -> None:  # type: ignore[no-untyped-def]
+    load_sample_framework()
+    rows = [("2026-03-02", "ON", "perform data analysis"), ("2026-04-02", "ON", "perform data analysis")]
+    rows += [(day, "QC", "use databases") for day in ("2026-04-20", "2026-05-02", "2026-05-09")]
+    for i, (day, region, label) in enumerate(rows):
+        posting = JobPosting.objects.create(
+            fingerprint=str(i), title="t", text="x", region=region, posted_on=dt.date.fromisoformat(day),
+            extracted_at=timezone.now(),
+        )  # fmt: skip
+        PostingSkill.objects.create(posting=posting, competency=skill(label), score=0.9, engine="lexical")
+
+    page.goto("/skills/demand/")
+    assert page.get_by_role("heading", name="Skills in demand").is_visible()
+    charts = page.locator("figure.chart svg")
+    assert charts.count() == 3 and all(charts.nth(i).is_visible() for i in range(3))
+    skills_table = page.get_by_role("table", name="Skills most asked for")
+    assert skills_table.get_by_role("row", name="use databases").is_visible()
+    assert skills_table.get_by_role("row", name="perform data analysis").is_visible()
+
+    page.get_by_label("Province or territory", exact=True).select_option("ON")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state()
+    assert "region=ON" in page.url
+    skills_table = page.get_by_role("table", name="Skills most asked for")
+    assert skills_table.get_by_role("row", name="perform data analysis").is_visible()
+    assert skills_table.get_by_role("row", name="use databases").count() == 0
+    assert page.get_by_text("From 2 job postings whose skills were read.").is_visible()
+    months = page.get_by_role("table", name="Postings by month")
+    assert months.get_by_role("row", name="2026-04").get_by_role("cell").inner_text() == "1"
+
+    response = page.goto("/skills/demand/?region=ON&from=2026-13")
+    assert response.status == 400
+    assert page.get_by_text("from: Give a month as YYYY-MM.").is_visible()
+    assert page.get_by_text("invalid_month").is_visible()

@@ -1,4 +1,4 @@
-"""The skills domain's rankings for crosswalk suggestions: "semantic" and "hybrid", registered into
+"""The skills domain's rankings for crosswalk suggestions: "lexical", "semantic" and "hybrid", registered into
 ``frameworks.similarity`` (the frameworks domain may not import skills, so it asks through its registry).
 
 When the crosswalk's target is the ESCO framework skills are linked to, candidates come from the skill
@@ -17,7 +17,7 @@ from microcred.frameworks.models import Framework
 from microcred.frameworks.similarity import Match, Ranker, RankingMethod, index_for, register_ranker
 from microcred.skills import interfaces
 
-ENGINES = ("semantic", "hybrid")
+ENGINES = ("lexical", "semantic", "hybrid")
 MAX_TEXT = 10_000  # a competency's names, statement and labels: enough to rank on
 
 
@@ -30,25 +30,26 @@ class SkillsRanker:
 
     def search(self, text: str, limit: int = 10) -> list[Match]:
         # the embeddings may be (re)computing since this ranker was built: the lexical engine serves meanwhile
-        engine = self.engine if semantic_ready() else "lexical"
+        engine = self.engine if self.engine == "lexical" or semantic_ready() else "lexical"
         matches = interfaces.link_text(text[:MAX_TEXT], limit=max(1, min(limit, 200)), engine=engine)
         if matches:
             self.method = matches[0].engine
         return [Match(m.competency_id, max(0.0, min(1.0, float(m.score)))) for m in matches]
 
 
-def _is_skills_framework(framework: Framework) -> bool:
-    esco = interfaces.skills_framework()
-    return esco is not None and esco.pk == framework.pk
-
-
 def factory(engine: str):  # type: ignore[no-untyped-def]
     def build(framework: Framework) -> Ranker:
-        if _is_skills_framework(framework):
+        if esco_target(framework):
             return SkillsRanker(engine)
         return index_for(framework, "bm25")
 
     return build
+
+
+def esco_target(framework: Framework | None = None) -> bool:
+    """An ESCO framework is loaded and ``framework`` (if given) is it."""
+    esco = interfaces.skills_framework()
+    return esco is not None and (framework is None or framework.pk == esco.pk)
 
 
 def semantic_ready(framework: Framework | None = None) -> bool:
@@ -82,6 +83,11 @@ def _engine_status():  # type: ignore[no-untyped-def]
 
 def register() -> None:
     """Called from SkillsConfig.ready."""
+    register_ranker(
+        "lexical",
+        factory("lexical"),
+        RankingMethod(_("Words, weighted for skill labels (lexical, ESCO only)"), available=esco_target, preference=10),
+    )
     register_ranker(
         "semantic",
         factory("semantic"),

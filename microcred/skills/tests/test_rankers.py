@@ -38,7 +38,9 @@ def own(admin: User, provider: Organization) -> Framework:
 
 
 def test_semantic_and_hybrid_are_registered_from_the_skills_app() -> None:
-    assert {"bm25", "semantic", "hybrid"} <= set(RANKERS) and {"semantic", "hybrid"} <= set(METHODS)
+    assert {"bm25", "lexical", "semantic", "hybrid"} <= set(RANKERS) and {"lexical", "semantic", "hybrid"} <= set(
+        METHODS
+    )
 
 
 def test_an_esco_target_is_ranked_by_the_linking_service(esco: Framework) -> None:
@@ -46,7 +48,7 @@ def test_an_esco_target_is_ranked_by_the_linking_service(esco: Framework) -> Non
     assert isinstance(ranker, SkillsRanker)
     matches = ranker.search("Lead a team of people on a site", limit=3)
     assert matches[0].pk == esco.competencies.get(uri=TEAM).pk and 0 < matches[0].score <= 1
-    assert ranker.method in ("lexical", "semantic", "hybrid")  # the engine that actually ranked
+    assert ranker.method == "lexical"  # no embeddings computed: the engine that actually ranked
 
 
 def test_other_targets_fall_back_to_bm25(esco: Framework, own: Framework) -> None:
@@ -62,21 +64,23 @@ def test_unknown_methods_are_refused(esco: Framework) -> None:
 
 
 def test_meaning_rankings_are_offered_only_when_the_embeddings_are_ready(esco: Framework, own: Framework) -> None:
-    assert [m for m, _label in available_methods()] == ["bm25"]
-    assert best_method(esco) == "bm25"
+    assert [m for m, _label in available_methods()] == ["lexical", "bm25"]
+    assert best_method(esco) == "lexical" and best_method(own) == "bm25"
+    assert [m for m, _label in available_methods(own)] == ["bm25"]  # the skills' rankings serve ESCO only
     EmbeddingIndex.objects.create(framework=esco, model_name="all-MiniLM-L6-v2", status=EmbeddingStatus.RUNNING)
-    assert [m for m, _label in available_methods(esco)] == ["bm25"]
+    assert [m for m, _label in available_methods(esco)] == ["lexical", "bm25"]
     EmbeddingIndex.objects.update(status=EmbeddingStatus.DONE)
     if importlib.util.find_spec("sentence_transformers") is None:
-        assert [m for m, _label in available_methods(esco)] == ["bm25"]
+        assert [m for m, _label in available_methods(esco)] == ["lexical", "bm25"]
         return
-    assert [m for m, _label in available_methods(esco)] == ["hybrid", "semantic", "bm25"]
+    assert [m for m, _label in available_methods(esco)] == ["hybrid", "semantic", "lexical", "bm25"]
     assert best_method(esco) == "hybrid"
-    assert [m for m, _label in available_methods(own)] == ["bm25"]  # not offered for a non-ESCO target
+    assert [m for m, _label in available_methods(own)] == ["bm25"]
 
 
-def test_without_esco_only_bm25_is_offered(db: None) -> None:
-    assert [m for m, _label in available_methods()] == ["bm25"]
+def test_without_esco_only_bm25_is_offered(own: Framework) -> None:
+    assert [m for m, _label in available_methods()] == ["bm25"] and best_method(own) == "bm25"
+    assert isinstance(index_for(own, "lexical"), BM25Index)
 
 
 def test_crosswalk_suggestions_to_esco_and_refusal_of_unavailable_methods(
@@ -89,9 +93,11 @@ def test_crosswalk_suggestions_to_esco_and_refusal_of_unavailable_methods(
         with pytest.raises(ValidationFailed) as raised:
             services.suggest_links(actor=admin, crosswalk=crosswalk, method=method)
         assert raised.value.errors[0].field == "method"
-    made = services.suggest_links(actor=admin, crosswalk=crosswalk, method="bm25", per_source=1)
-    best = {link.source.code: link.target.uri for link in made}
-    assert best == {"R1": TEAM, "R2": LIGHTS}
+    for method in ("bm25", "lexical"):
+        made = services.suggest_links(actor=admin, crosswalk=crosswalk, method=method, per_source=1)
+        assert {link.source.code: link.target.uri for link in made} == {"R1": TEAM, "R2": LIGHTS}
+        assert {link.method for link in made} == {method}
+        crosswalk.links.all().delete()
 
 
 needs_semantic = pytest.mark.skipif(

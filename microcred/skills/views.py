@@ -47,6 +47,7 @@ def demand_dashboard(request: HttpRequest) -> HttpResponse:
         "query": query,
         "regions": sorted(dashboard.REGION_NAMES.items(), key=lambda item: str(item[1])),
         "in_demand_rule": {"postings": demand.MIN_POSTINGS, "share": round(demand.MIN_SHARE * 100)},
+        "may_manage": selectors.may_manage(request.user),
     }
     return render(request, "skills/demand.html", context)
 

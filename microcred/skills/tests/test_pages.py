@@ -149,3 +149,8 @@ def test_api_import(db: None, django_capture_on_commit_callbacks) -> None:  # ty
     assert client.get(f"/api/v1/skills/imports/{job['id']}").json()["status"] == "done"
     anonymous = Client()
     assert anonymous.get(f"/api/v1/skills/imports/{job['id']}").status_code in (401, 403)
+
+
+def test_dashboard_in_french(client: Client, demand_data: None) -> None:
+    html = client.get("/skills/demand/", headers={"accept-language": "fr"}).content.decode()
+    assert "Compétences les plus demandées" in html and "D’après 4 offres d’emploi" in html

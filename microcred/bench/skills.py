@@ -106,11 +106,20 @@ def cached_vectors(texts: list[str], cache_dir: Path, fresh: bool) -> tuple[np.n
 
 def evaluate(label: str, score: Callable[[list[str]], np.ndarray], sets: list[Sentences], results: dict) -> None:
     for sentences in sets:
+        _clear_caches()
         started = time.perf_counter()
         matrix = score(sentences.texts)
         seconds = time.perf_counter() - started
         rp5, mrr = metrics(matrix, sentences.gold)
         results.setdefault(label, {})[sentences.name] = (rp5, mrr, len(sentences.texts) / max(seconds, 1e-9))
+
+
+def _clear_caches() -> None:
+    """Each engine and set starts cold: the semantic engine remembers the vectors of recent spans."""
+    from microcred.skills.linking import semantic
+
+    if semantic.available():
+        semantic.clear_cache()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,34 @@ def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
     return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+CACHE_SIZE = 50_000  # short texts (spans, sentences) seen lately: the same words recur across postings
+
+
+def encode_cached(texts: list[str]) -> np.ndarray:
+    """:func:`encode`, remembering the vectors of the last ``CACHE_SIZE`` distinct texts."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _vectors))
+    if missing:
+        fresh = encode(missing)
+        with _lock:
+            for text, vector in zip(missing, fresh, strict=True):
+                _vectors[text] = vector
+            while len(_vectors) > CACHE_SIZE:
+                _vectors.popitem(last=False)
+        known = dict(zip(missing, fresh, strict=True))
+    else:
+        known = {}
+    rows = [known[t] if t in known else _vectors.get(t) for t in texts]
+    if any(row is None for row in rows):  # evicted meanwhile by another thread: compute again
+        return encode(texts)
+    return np.stack(rows) if rows else np.zeros((0, dimensions()), dtype=np.float32)
+
+
+def clear_cache() -> None:
+    with _lock:
+        _vectors.clear()
+
+
 def dimensions() -> int:
     getter = getattr(model(), "get_embedding_dimension", None) or model().get_sentence_embedding_dimension
     return int(getter())
@@ -129,6 +158,12 @@ class VectorIndex:
 
 
 WORD = re.compile(r"\S+")
+# function words: a span that begins or ends with one names nothing more than the span without it
+_FUNCTION_WORDS = (
+    "a an and are as at be by for from has have in into is it its of on or such that the their this to with we you "
+    "your our will can must who all any us they also well not"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9•*-])|\s*\n+\s*|\s+[•▪●]\s+")
 LONG_TEXT = 400  # characters: a text longer than this is read sentence by sentence
 MAX_SENTENCES = 40
@@ -148,16 +183,22 @@ SPLIT = re.compile(r"\s*(?:[,;:()\[\]/•|]|\s-\s|\band\b|\bor\b|\s&\s)\s*", re.
 
 
 def spans(text: str, *, longest: int = 4, limit: int = 48) -> list[str]:
-    """Short pieces of a sentence that may each name a skill: its clauses and their word n-grams."""
+    """Short pieces of a sentence that may each name a skill: its clauses and their word n-grams (not those that
+    begin or end with a stop word: "with a", "in the" name nothing)."""
     pieces: list[str] = []
     seen: set[str] = set()
     for clause in SPLIT.split(text):
         words = WORD.findall(clause)
         if not words:
             continue
+        plain = [w.lower().strip(".,;:!?\"'()") for w in words]
         candidates = [clause.strip()] if len(words) > 1 else []
         for n in range(min(longest, len(words)), 0, -1):
-            candidates.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+            candidates.extend(
+                " ".join(words[i : i + n])
+                for i in range(len(words) - n + 1)
+                if plain[i] not in FUNCTION_WORDS and plain[i + n - 1] not in FUNCTION_WORDS
+            )
         for candidate in candidates:
             key = candidate.lower()
             if key not in seen and len(key) > 1:
@@ -188,7 +229,7 @@ class SemanticEngine:
         parts = [sentences(t) for t in texts]  # a long text is read sentence by sentence
         pieces = [self._spans(group) if self.use_spans else [] for group in parts]
         flat = [p for group in parts for p in group] + [p for group in pieces for p in group]
-        vectors = encode(flat)
+        vectors = encode_cached(flat)
         similarities = self.index.scores(vectors) if len(flat) else np.zeros((0, self.size), dtype=np.float32)
         result = np.zeros((len(texts), self.size), dtype=np.float32)
         offset = 0

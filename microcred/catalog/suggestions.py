@@ -61,11 +61,14 @@ def suggest(credential: MicroCredential, *, per_outcome: int = PER_OUTCOME) -> S
     if framework is None:
         return Suggestions(None, "", [OutcomeSuggestions(o.position, o.text) for o in outcomes])
     excluded = _excluded(credential)
+    skips = [excluded[outcome.position] | excluded[None] for outcome in outcomes]
+    limit = min(per_outcome + max((len(skip) for skip in skips), default=0), 100)
+    texts = [outcome.text[:MAX_TEXT] for outcome in outcomes]
+    link_many = getattr(skills, "link_many", None)  # one embedding batch for all outcomes, where offered
+    ranked = link_many(texts, limit=limit) if callable(link_many) else [skills.link_text(t, limit=limit) for t in texts]
     engines: list[str] = []
     result = []
-    for outcome in outcomes:
-        skip = excluded[outcome.position] | excluded[None]
-        matches = skills.link_text(outcome.text[:MAX_TEXT], limit=min(per_outcome + len(skip), 100))
+    for outcome, skip, matches in zip(outcomes, skips, ranked, strict=True):
         engines.extend(match.engine for match in matches[:1])
         kept = [
             Suggestion(m.competency_id, m.uri, m.label, round(m.score, 4), m.engine)

@@ -183,11 +183,34 @@ def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ig
     evaluate("semantic (labels+alt+desc, spans)", best.scores_many, sets, results)
     engine = hybrid.HybridEngine(lexical, best)
     evaluate("hybrid (semantic + BM25)", engine.scores_many, sets, results)
+    _large_search()
     priors_path = data / "esco_priors.json"
     if priors_path.exists():
         prior = hybrid.priors(taxonomy.labels, json.loads(priors_path.read_text(encoding="utf-8")))
         with_prior = hybrid.HybridEngine(lexical, best, prior=prior, prior_weight=hybrid.BENCH_PRIOR_WEIGHT)
         evaluate("hybrid + ESCO priors", with_prior.scores_many, sets, results)
+
+
+def _large_search(size: int = 50_000, queries: int = 50) -> None:
+    """Exact nearest-neighbour search over a taxonomy of ``size`` skills: the latency of one query."""
+    from microcred.skills.linking import semantic
+    from microcred.skills.linking.lexical import top
+
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((size, 384), dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    index = semantic.VectorIndex(matrix)
+    timings = []
+    for row in rng.integers(0, size, queries):
+        started = time.perf_counter()
+        found = top(index.scores(matrix[row : row + 1])[0], 10)
+        timings.append(time.perf_counter() - started)
+        assert found[0][0] == row
+    timings.sort()
+    print(
+        f"  exact search over {size:,} skills: p50 {timings[len(timings) // 2] * 1000:.1f} ms, "
+        f"p95 {timings[int(0.95 * len(timings))] * 1000:.1f} ms per query (matrix {matrix.nbytes / 2**20:.0f} MiB)"
+    )
 
 
 def _table(results: dict, sets: list[Sentences]) -> None:

@@ -81,3 +81,19 @@ def test_a_folder_without_occupation_data_is_refused(tmp_path: Path, db: None) -
     with pytest.raises(ValidationFailed) as caught:
         import_onet(tmp_path)
     assert caught.value.errors[0].code == "no_occupations_file"
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "enough"),
+    [
+        ("Spreadsheet software", "use spreadsheets software", True),
+        ("Moz search engine optimization SEO", "conduct search engine optimisation", True),
+        ("CompuLaw Vision Pro", "computer vision", False),
+        ("Total Officer Personnel Management Information System TOPMIS", "personnel management", False),
+        ("Quality Plans & Software HVAC Calculator", "manage quality", False),
+    ],
+)
+def test_word_coverage_guards_against_one_word_overlaps(text: str, label: str, enough: bool) -> None:
+    from microcred.skills.onet import MIN_COVERAGE, covered
+
+    assert (covered(text, label) >= MIN_COVERAGE) is enough

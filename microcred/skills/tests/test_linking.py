@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 
 from microcred.accounts.permissions import CLI
 from microcred.audit.models import AuditEntry
@@ -138,6 +139,20 @@ def test_exact_search_over_fifty_thousand_skills() -> None:
     pooled = semantic.pool(matrix[:4], [0, 0, 1, 1], ["label", "alternative", "label", "description"], 3)
     assert pooled.shape == (3, 384) and not pooled[2].any()
     assert np.allclose(np.linalg.norm(pooled[:2], axis=1), 1.0, atol=1e-5)
+
+
+def test_the_commands(framework: Framework, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("skills_link", "Python programming", "--limit", "3", "--engine", "lexical")
+    assert "Python (computer programming)" in capsys.readouterr().out.splitlines()[0]
+    if semantic.available():
+        call_command("skills_embed", "--queue")
+        assert "queued" in capsys.readouterr().out
+        assert linking.engine_status().index_status == "queued"
+
+
+def test_the_embed_command_needs_a_framework(db: None) -> None:
+    with pytest.raises(CommandError):
+        call_command("skills_embed")
 
 
 def test_no_framework_no_skills(db: None) -> None:

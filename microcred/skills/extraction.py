@@ -1,7 +1,8 @@
 """The skills a job posting asks for: each sentence linked to ESCO skills, the confident matches kept.
 
 A posting is split into sentences (and bullet lines); each is linked with ``link_text``; per sentence
-the best ``TOP_K`` matches scoring at least ``THRESHOLD`` are kept; a skill found in several
+the best ``TOP_K`` matches scoring at least ``THRESHOLD`` are kept (a lexical match also needs most of
+the skill label's words in the sentence, ``LABEL_COVERAGE``); a skill found in several
 sentences keeps its best score. The title counts as a sentence. Postings are done in batches, each
 batch written at once with ``extracted_at`` set, so an interrupted run resumes where it stopped.
 """
@@ -15,8 +16,10 @@ from django.utils import timezone
 
 from microcred.skills.interfaces import link_text, skills_framework
 from microcred.skills.models import JobPosting, PostingSkill
+from microcred.skills.words import covered
 
 THRESHOLD = 0.3
+LABEL_COVERAGE = 0.6  # a lexical match: this share of the skill label's words must be in the sentence
 TOP_K = 2
 MAX_SENTENCES = 120  # a posting's first sentences; the rest is boilerplate more often than not
 MAX_SENTENCE_CHARS = 400
@@ -37,6 +40,8 @@ def skills_of(title: str, text: str, *, engine: str | None = None) -> dict[int, 
         for match in link_text(sentence, limit=TOP_K, engine=engine):
             if match.score < THRESHOLD:
                 break
+            if match.engine == "lexical" and covered(match.label, sentence) < LABEL_COVERAGE:
+                continue  # shares a word or two with the sentence, is not what it says
             if match.score > found.get(match.competency_id, (-1.0, ""))[0]:
                 found[match.competency_id] = (match.score, match.engine)
     return found

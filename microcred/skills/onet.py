@@ -19,7 +19,6 @@ the same ESCO skill become one row, their flags or-ed. The relation: an example 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from microcred.skills.interfaces import link_text
 from microcred.skills.models import OccupationSkill, OccupationSource, OccupationTask, SkillRelation
 from microcred.skills.occupations import BATCH, upsert_occupations
 from microcred.skills.tabular import ImportCounts, Progress, find, read_rows
+from microcred.skills.words import covered
 
 LINK_THRESHOLD = 0.6
 MIN_COVERAGE = 0.5
@@ -40,32 +40,6 @@ CODE = "O*NET-SOC Code"
 
 def _file(directory: Path, stem: str) -> Path | None:
     return find(directory, f"{stem}.csv", f"{stem}.txt", stem.replace("_", " ").title() + ".txt")
-
-
-_WORD = re.compile(r"[a-z][a-z0-9+#]+")
-STOP_WORDS = frozenset(
-    ["and", "for", "the", "with", "use", "using", "of", "to", "in", "on", "software", "system", "systems"]
-)
-
-
-def stems(text: str) -> set[str]:
-    """Content words, crudely stemmed ("spreadsheets" = "spreadsheet", "optimization" = "optimisation")."""
-    found = set()
-    for word in _WORD.findall(text.casefold().replace("iz", "is")):
-        if len(word) < 3 or word in STOP_WORDS:
-            continue
-        for suffix in ("ings", "ing", "es", "s"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                word = word[: -len(suffix)]
-                break
-        found.add(word)
-    return found
-
-
-def covered(text: str, label: str) -> float:
-    """The share of the text's content words that the skill's label has."""
-    words = stems(text)
-    return len(words & stems(label)) / len(words) if words else 0.0
 
 
 class Linker:

@@ -94,6 +94,7 @@ def test_a_folder_without_occupation_data_is_refused(tmp_path: Path, db: None) -
     ],
 )
 def test_word_coverage_guards_against_one_word_overlaps(text: str, label: str, enough: bool) -> None:
-    from microcred.skills.onet import MIN_COVERAGE, covered
+    from microcred.skills.onet import MIN_COVERAGE
+    from microcred.skills.words import covered
 
     assert (covered(text, label) >= MIN_COVERAGE) is enough

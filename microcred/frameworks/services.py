@@ -1136,8 +1136,11 @@ def suggest_links(
         )
     existing = set(crosswalk.links.values_list("source_id", "target_id"))
     new_links = []
-    for source in sources:
-        for match in index.search(text_of(source), limit=per_source):
+    texts = [text_of(source) for source in sources]
+    search_many = getattr(index, "search_many", None)  # a ranker may rank many texts at once (one embedding batch)
+    ranked = search_many(texts, per_source) if callable(search_many) else [index.search(t, per_source) for t in texts]
+    for source, matches in zip(sources, ranked, strict=True):
+        for match in matches:
             if match.score < min_score or (source.pk, match.pk) in existing:
                 continue
             new_links.append(

@@ -86,6 +86,9 @@ class Match:
 
 
 class Ranker(Protocol):
+    """``method`` and ``search``; a ranker may also offer ``search_many(texts, limit)`` (a list per text),
+    which crosswalk suggestions use when present."""
+
     method: str
 
     def search(self, text: str, limit: int = 10) -> list[Match]: ...

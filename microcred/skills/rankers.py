@@ -19,6 +19,7 @@ from microcred.skills import interfaces
 
 ENGINES = ("lexical", "semantic", "hybrid")
 MAX_TEXT = 10_000  # a competency's names, statement and labels: enough to rank on
+BATCH = 64  # texts ranked at once: a score row per text over every skill is held in memory
 
 
 class SkillsRanker:
@@ -29,12 +30,25 @@ class SkillsRanker:
         self.method = engine
 
     def search(self, text: str, limit: int = 10) -> list[Match]:
+        return self.search_many([text], limit)[0]
+
+    def search_many(self, texts: list[str], limit: int = 10) -> list[list[Match]]:
         # the embeddings may be (re)computing since this ranker was built: the lexical engine serves meanwhile
         engine = self.engine if self.engine == "lexical" or semantic_ready() else "lexical"
-        matches = interfaces.link_text(text[:MAX_TEXT], limit=max(1, min(limit, 200)), engine=engine)
-        if matches:
-            self.method = matches[0].engine
-        return [Match(m.competency_id, max(0.0, min(1.0, float(m.score)))) for m in matches]
+        limit = max(1, min(limit, 200))
+        link_many = getattr(interfaces, "link_many", None)  # one embedding batch per chunk, where offered
+        ranked: list[list[Match]] = []
+        for start in range(0, len(texts), BATCH):
+            chunk = [text[:MAX_TEXT] for text in texts[start : start + BATCH]]
+            if callable(link_many):
+                found = link_many(chunk, limit=limit, engine=engine)
+            else:
+                found = [interfaces.link_text(text, limit=limit, engine=engine) for text in chunk]
+            for matches in found:
+                if matches:
+                    self.method = matches[0].engine
+                ranked.append([Match(m.competency_id, max(0.0, min(1.0, float(m.score)))) for m in matches])
+        return ranked
 
 
 def factory(engine: str):  # type: ignore[no-untyped-def]

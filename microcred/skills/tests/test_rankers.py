@@ -49,6 +49,10 @@ def test_an_esco_target_is_ranked_by_the_linking_service(esco: Framework) -> Non
     matches = ranker.search("Lead a team of people on a site", limit=3)
     assert matches[0].pk == esco.competencies.get(uri=TEAM).pk and 0 < matches[0].score <= 1
     assert ranker.method == "lexical"  # no embeddings computed: the engine that actually ranked
+    texts = ["Fit light fixtures in rooms", "nothing to see", "Lead a team of people on a site"] * 30  # > one batch
+    many = ranker.search_many(texts, limit=2)
+    assert len(many) == 90 and many[0][0].pk == esco.competencies.get(uri=LIGHTS).pk and many[1] == []
+    assert many[-1] == ranker.search(texts[-1], limit=2)
 
 
 def test_other_targets_fall_back_to_bm25(esco: Framework, own: Framework) -> None:

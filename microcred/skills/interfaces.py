@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from microcred.frameworks.models import Competency, Framework, FrameworkStatus, SourceFormat
+from microcred.frameworks.models import Competency, Framework
+from microcred.frameworks.selectors import esco_framework
+
+if TYPE_CHECKING:
+    from microcred.skills.linking.service import EngineStatus
 
 
 @dataclass(frozen=True)
@@ -21,13 +26,8 @@ class SkillMatch:
 
 
 def skills_framework() -> Framework | None:
-    """The ESCO framework version skills are linked to: the newest imported ESCO framework, if any."""
-    return (
-        Framework.objects.filter(source_format=SourceFormat.ESCO)
-        .exclude(status=FrameworkStatus.RETIRED)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    """The ESCO framework version skills are linked to: the newest imported ESCO framework not retired."""
+    return esco_framework()
 
 
 def link_text(text: str, *, limit: int = 10, engine: str | None = None) -> list[SkillMatch]:
@@ -38,6 +38,20 @@ def link_text(text: str, *, limit: int = 10, engine: str | None = None) -> list[
     from microcred.skills.linking import service
 
     return service.link_text(text, limit=limit, engine=engine)
+
+
+def link_many(texts: list[str], *, limit: int = 10, engine: str | None = None) -> list[list[SkillMatch]]:
+    """``link_text`` for many texts at once (one batch through the embedding model)."""
+    from microcred.skills.linking import service
+
+    return service.link_many(texts, limit=limit, engine=engine)
+
+
+def engine_status(framework: Framework | None = None) -> EngineStatus:
+    """Which engines can serve now, which one ``engine=None`` picks, and why semantic is not serving if not."""
+    from microcred.skills.linking import service
+
+    return service.engine_status(framework)
 
 
 def skill_label(competency: Competency) -> str:

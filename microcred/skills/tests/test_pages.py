@@ -152,5 +152,8 @@ def test_api_import(db: None, django_capture_on_commit_callbacks) -> None:  # ty
 
 
 def test_dashboard_in_french(client: Client, demand_data: None) -> None:
-    html = client.get("/skills/demand/", headers={"accept-language": "fr"}).content.decode()
+    from django.utils import translation
+
+    with translation.override("en"):  # the middleware's choice of French must not outlive this test
+        html = client.get("/skills/demand/", headers={"accept-language": "fr"}).content.decode()
     assert "Compétences les plus demandées" in html and "D’après 4 offres d’emploi" in html

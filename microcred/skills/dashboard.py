@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +48,11 @@ class Table:
     header: list[str]
     rows: list[list[Any]]
     chart: SafeString | None = None
+    links: list[str] | None = None  # one per row: where its first cell leads
+
+    @property
+    def linked_rows(self) -> list[tuple[str, list[Any]]]:
+        return list(zip(self.links or [""] * len(self.rows), self.rows, strict=True))
 
 
 def _growth(value: float | None) -> str:
@@ -67,6 +73,7 @@ def demand_tables(flt: demand.DemandFilter) -> tuple[int, list[Table]]:
             [_("Skill"), _("Postings"), _("Share of postings"), _("Last 3 months"), _("3 months before"), _("Growth")],
             skill_rows,
             bar_chart([(s.label, s.postings) for s in skills]) if skills else None,
+            ["?" + urlencode({**flt.without_skill().params(), "skill": s.competency_id}) for s in skills],
         ),
         Table(
             "months",

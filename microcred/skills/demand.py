@@ -29,6 +29,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from microcred.errors import ErrorList
+from microcred.frameworks.models import Competency
 from microcred.skills.models import JobPosting, OccupationSkill, PostingSkill
 from microcred.skills.postings import PROVINCES
 
@@ -61,12 +62,16 @@ class DemandFilter:
     region: str = ""  # a province or territory code, "" for all
     start: dt.date | None = None  # first day of the first month
     end: dt.date | None = None  # first day of the last month (inclusive)
+    skill_id: int | None = None  # only the postings that ask for this skill
 
     def postings(self) -> QuerySet[JobPosting]:
         return JobPosting.objects.filter(extracted_at__isnull=False).filter(self._q(""))
 
     def _q(self, prefix: str) -> Q:
         q = Q()
+        if self.skill_id is not None:
+            asking = PostingSkill.objects.filter(competency_id=self.skill_id).values("posting_id")
+            q &= Q(**{f"{prefix}pk__in": asking})
         if self.region:
             q &= Q(**{f"{prefix}region": self.region})
         if self.start:
@@ -75,12 +80,17 @@ class DemandFilter:
             q &= Q(**{f"{prefix}posted_on__lt": add_months(self.end, 1)})
         return q
 
+    def without_skill(self) -> DemandFilter:
+        return DemandFilter(region=self.region, start=self.start, end=self.end)
+
     def params(self) -> dict[str, str]:
         values = {"region": self.region}
         if self.start:
             values["from"] = self.start.strftime("%Y-%m")
         if self.end:
             values["to"] = self.end.strftime("%Y-%m")
+        if self.skill_id is not None:
+            values["skill"] = str(self.skill_id)
         return {key: value for key, value in values.items() if value}
 
 
@@ -96,7 +106,7 @@ def _month(errors: ErrorList, name: str, value: str) -> dt.date | None:
 
 
 def parse_filter(params: Mapping[str, Any]) -> DemandFilter:
-    """``region``, ``from`` and ``to`` (YYYY-MM) from a query string; a bad value is a field error (400)."""
+    """``region``, ``from``, ``to`` (YYYY-MM) and ``skill`` (an id) from a query string; a bad value is a 400."""
     errors = ErrorList()
     region = str(params.get("region") or "").strip().upper()[:8]
     if region and region not in PROVINCES:
@@ -107,8 +117,12 @@ def parse_filter(params: Mapping[str, Any]) -> DemandFilter:
         errors.add("to", "invalid_range", _("The end month comes before the start month."))
     elif start and end and len(months_between(start, end)) > MAX_MONTHS:
         errors.add("from", "range_too_long", _("Choose at most ten years."))
+    skill = str(params.get("skill") or "").strip()[:20]
+    skill_id = int(skill) if skill.isdigit() else None
+    if skill and (skill_id is None or not Competency.objects.filter(pk=skill_id).exists()):
+        errors.add("skill", "not_found", _("No such skill."))
     errors.raise_if_any()
-    return DemandFilter(region=region, start=start, end=end)
+    return DemandFilter(region=region, start=start, end=end, skill_id=skill_id)
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,7 @@ def by_month(flt: DemandFilter, *, competency_id: int | None = None) -> list[tup
 
 def by_region(flt: DemandFilter) -> list[tuple[str, int]]:
     """Postings per province (all regions, whatever the filter's region), most first; "" is outside Canada."""
-    postings = DemandFilter(start=flt.start, end=flt.end).postings()
+    postings = DemandFilter(start=flt.start, end=flt.end, skill_id=flt.skill_id).postings()
     rows = postings.values("region").annotate(n=Count("pk")).order_by("-n", "region")
     return [(row["region"], row["n"]) for row in rows]
 

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from microcred.errors import DomainError, NotFound, ValidationFailed
+from microcred.frameworks.models import Competency
 from microcred.skills import dashboard, demand, imports, selectors
 from microcred.skills.forms import ImportForm
+from microcred.skills.interfaces import skill_label
 from microcred.skills.models import ImportStatus, OccupationSource
 
 
@@ -40,11 +42,14 @@ def demand_dashboard(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         return _error(request, error)
     query = urlencode(flt.params())
+    skill = Competency.objects.filter(pk=flt.skill_id).first() if flt.skill_id is not None else None
     context = {
         "filter": flt,
         "total": total,
         "tables": tables,
         "query": query,
+        "query_without_skill": urlencode(flt.without_skill().params()),
+        "skill_label": skill_label(skill) if skill else "",
         "regions": sorted(dashboard.REGION_NAMES.items(), key=lambda item: str(item[1])),
         "in_demand_rule": {"postings": demand.MIN_POSTINGS, "share": round(demand.MIN_SHARE * 100)},
         "may_manage": selectors.may_manage(request.user),

@@ -131,3 +131,14 @@ def test_extraction_keeps_confident_skills_and_tells_listeners(db: None, django_
 def test_sentences() -> None:
     assert extraction.sentences("One. Two!\n- three\n• four; five") == ["One.", "Two!", "three", "four;", "five"]
     assert len(extraction.sentences("word. " * 1000)) == extraction.MAX_SENTENCES
+
+
+def test_one_skills_postings(data: None) -> None:
+    flt = demand.parse_filter({"skill": str(skill(B).pk)})
+    total, rows = demand.top_skills(flt)
+    assert total == 3 and [(r.label, r.postings) for r in rows] == [(B, 3), (A, 2)]  # B, and what comes with it
+    assert demand.by_region(flt) == [("ON", 2), ("QC", 1)]
+    assert [n for _m, n in demand.by_month(flt)] == [1, 0, 0, 0, 1, 1]
+    with pytest.raises(ValidationFailed) as caught:
+        demand.parse_filter({"skill": "999999"})
+    assert caught.value.errors[0].code == "not_found"

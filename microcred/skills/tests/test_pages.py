@@ -55,6 +55,10 @@ def test_dashboard_shows_charts_tables_and_no_posting_text(client: Client, deman
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 3
     assert "perform data analysis" in html and "Ontario" in html and "2026-04" in html
     assert "Secret title" not in html and "Private text" not in html and "Hidden Corp" not in html
+    analysis = skill("perform data analysis").pk
+    assert f'<a href="?skill={analysis}">perform data analysis</a>' in html
+    one = client.get(f"/skills/demand/?skill={analysis}&region=QC").content.decode()
+    assert "Only the postings that ask for “perform data analysis”." in one and 'href="?region=QC"' in one
     only_on = client.get("/skills/demand/?region=ON&from=2026-01&to=2026-12").content.decode()
     assert "use databases" not in only_on.split('id="months"')[0]
 

@@ -16,8 +16,10 @@ router = Router(tags=["skills"])
 
 
 @router.get("skills/demand", auth=None, response=dict, summary="Postings per skill, month and province")
-def demand_figures(request: HttpRequest, region: str = "", start: str = "", end: str = "", limit: int = 25) -> dict:
-    flt = demand.parse_filter({"region": region, "from": start, "to": end})
+def demand_figures(
+    request: HttpRequest, region: str = "", start: str = "", end: str = "", skill: str = "", limit: int = 25
+) -> dict:
+    flt = demand.parse_filter({"region": region, "from": start, "to": end, "skill": skill})
     total, skills = demand.top_skills(flt, limit=max(1, min(limit, 200)))
     return {
         "filter": flt.params(),

@@ -180,10 +180,10 @@ def run_import(job_id: int, *, extract: bool = True) -> SkillsImport:
         SkillsImport.objects.filter(pk=job.pk).update(
             status=ImportStatus.DONE, created=created, errors=notes, finished_at=timezone.now()
         )
-        if job.kind == ImportKind.POSTINGS and created:
-            if extract:
-                transaction.on_commit(lambda: extract_task.enqueue())
-            demand.notify_changed()
+        if job.kind == ImportKind.POSTINGS and created and extract:
+            transaction.on_commit(lambda: extract_task.enqueue())  # the extraction tells the demand listeners
+        elif job.kind == ImportKind.ONET:
+            demand.notify_changed()  # O*NET's "In Demand" flags are part of the rule
     if path.is_relative_to(upload_directory()):
         shutil.rmtree(path, ignore_errors=True)
     job.refresh_from_db()

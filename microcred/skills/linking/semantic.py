@@ -31,9 +31,12 @@ _missing: str | None = None
 
 
 def _offline() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+_offline()  # before anything imports huggingface_hub: the model comes from the installed package, never a hub
 
 
 def missing() -> str | None:

@@ -23,7 +23,9 @@ def occupations(text: str = "", source: str = "") -> QuerySet[Occupation]:
     if source in OccupationSource.values:
         queryset = queryset.filter(source=source)
     for word in text.split()[:8]:
-        word = word[:100]
+        word = "".join(c for c in word[:100] if c.isprintable())  # PostgreSQL refuses NUL in a text parameter
+        if not word:
+            continue
         queryset = queryset.filter(
             Q(title__icontains=word) | Q(code__icontains=word) | Q(alternative_labels__icontains=word)
         )

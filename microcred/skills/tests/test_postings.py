@@ -159,3 +159,13 @@ def test_json_values_must_be_objects_of_text() -> None:
         parse_postings(jsonl(posting(title=["a", "b"])), filename="p.jsonl")
     assert caught.value.errors[0].code == "invalid"
     assert json.loads(jsonl(posting()).decode())["location"] == "Toronto, ON"
+
+
+def test_a_huge_csv_cell_or_a_broken_quote_is_refused(db: None) -> None:
+    huge = b"title,text,date\nx," + b"y" * 300_000 + b",2026-01-01\n"
+    with pytest.raises(UnreadableFile) as caught:
+        parse_postings(huge, filename="p.csv")
+    assert caught.value.code == "malformed_csv"
+    broken = b'title,text,date\n"x,\x00y,2026-01-01\n'
+    with pytest.raises(UnreadableFile):
+        parse_postings(broken, filename="p.csv")

@@ -172,7 +172,6 @@ def _json_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _csv_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
-    csv.field_size_limit(MAX_LINE_CHARS)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().casefold() for name in reader.fieldnames or []]

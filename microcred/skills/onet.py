@@ -103,15 +103,21 @@ def import_onet(
             for _where, row in read_rows(tech_path, (CODE, "Example", "Hot Technology", "In Demand"))
             if row[CODE] in rows and (row["Example"] or row.get("Commodity Title"))
         ]
-    total = len(rows) + len(technology)
+    total = len(technology) + len(rows)
     counts = ImportCounts()
     linker = linker or Linker()
+    # Linking is the slow part: done first, outside the transaction, so the job's progress is seen as it goes.
+    for number, row in enumerate(technology, start=1):
+        if linker(row["Example"]) is None:
+            linker(row.get("Commodity Title", ""))
+        if progress and number % 1000 == 0:
+            progress(number, total)
     with transaction.atomic():
         ids = upsert_occupations(OccupationSource.ONET, rows, counts)
         _write_tasks(ids, tasks, counts)
-        if progress:
-            progress(len(rows), total)
-        _write_technology(ids, technology, counts, linker, progress, len(rows), total)
+        _write_technology(ids, technology, counts, linker)
+    if progress:
+        progress(total, total)
     counts.notes["linked_labels"] = sum(1 for value in linker.cache.values() if value is not None)
     counts.notes["distinct_labels"] = len(linker.cache)
     return counts
@@ -148,12 +154,9 @@ def _write_technology(
     technology: list[dict[str, str]],
     counts: ImportCounts,
     linker: Linker,
-    progress: Progress | None,
-    offset: int,
-    total: int,
 ) -> None:
     wanted: dict[int, dict[object, OccupationSkill]] = defaultdict(dict)
-    for number, row in enumerate(technology, start=1):
+    for row in technology:
         occupation_id = ids[row[CODE]]
         hot, demand = row["Hot Technology"] == "Y", row["In Demand"] == "Y"
         link = linker(row["Example"]) or linker(row.get("Commodity Title", ""))
@@ -176,8 +179,6 @@ def _write_technology(
             skill.relation = SkillRelation.ESSENTIAL
         if not link:
             counts.skipped += 1
-        if progress and number % 2000 == 0:
-            progress(offset + number, total)
     have: dict[int, list[OccupationSkill]] = defaultdict(list)
     for skill in OccupationSkill.objects.filter(occupation_id__in=list(wanted)):
         have[skill.occupation_id].append(skill)
@@ -191,5 +192,3 @@ def _write_technology(
         [skill for occupation_id in redo for skill in wanted[occupation_id].values()], batch_size=BATCH
     )
     counts.skills += sum(len(skills) for skills in wanted.values())
-    if progress:
-        progress(total, total)

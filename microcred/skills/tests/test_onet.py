@@ -58,7 +58,9 @@ def test_occupations_tasks_and_technology_skills(tmp_path: Path, db: None) -> No
 def test_links_are_made_once_per_distinct_label(tmp_path: Path, db: None) -> None:
     load_sample_framework()
     linker = Linker()
-    import_onet(subset(tmp_path), linker=linker)
+    seen: list[tuple[int, int]] = []
+    import_onet(subset(tmp_path), linker=linker, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1][0] == seen[-1][1] > 200 and len(seen) > 1  # reported while linking, then at the end
     rows = sum(1 for _ in csv.DictReader((tmp_path / "technology_skills.csv").open(encoding="utf-8")))
     assert len(linker.cache) < rows  # repeated examples and commodity titles are linked once
 

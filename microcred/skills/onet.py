@@ -107,10 +107,11 @@ def import_onet(
     counts = ImportCounts()
     linker = linker or Linker()
     # Linking is the slow part: done first, outside the transaction, so the job's progress is seen as it goes.
+    step = max(100, len(technology) // 100)
     for number, row in enumerate(technology, start=1):
         if linker(row["Example"]) is None:
             linker(row.get("Commodity Title", ""))
-        if progress and number % 1000 == 0:
+        if progress and number % step == 0:
             progress(number, total)
     with transaction.atomic():
         ids = upsert_occupations(OccupationSource.ONET, rows, counts)

@@ -53,9 +53,11 @@ def import_postings(
         for fingerprint, row in unique.items()
         if fingerprint not in known
     ]
-    with transaction.atomic():
+    if progress:
+        progress(0, len(new))
+    with transaction.atomic():  # all or nothing: progress inside would not be seen before the commit anyway
         for start in range(0, len(new), BATCH):
             JobPosting.objects.bulk_create(new[start : start + BATCH])
-            if progress:
-                progress(min(start + BATCH, len(new)), len(new))
+    if progress:
+        progress(len(new), len(new))
     return PostingsResult(rows=len(rows), created=len(new))

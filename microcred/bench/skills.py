@@ -52,6 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true", help="embed the taxonomy again even if cached")
     parser.add_argument("--no-semantic", action="store_true", help="run the lexical engine only")
     parser.add_argument("--no-gap", action="store_true", help="skip the gap-analysis latency")
+    parser.add_argument(
+        "--service",
+        action="store_true",
+        help="also import all skills into a throwaway database, run the embedding task, time link_text",
+    )
 
 
 def load_sets(data: Path, labels: list[str], splits: list[str]) -> list[Sentences]:
@@ -155,6 +160,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         _semantic(args, taxonomy, lexical, sets, results, data)
     _table(results, sets)
+    if args.service:
+        _service(labels_path, esco_dir, sets, use_semantic)
     if not args.no_gap:
         _gap()
     print(f"  reference: {REFERENCE}")
@@ -189,6 +196,45 @@ def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ig
         prior = hybrid.priors(taxonomy.labels, json.loads(priors_path.read_text(encoding="utf-8")))
         with_prior = hybrid.HybridEngine(lexical, best, prior=prior, prior_weight=hybrid.BENCH_PRIOR_WEIGHT)
         evaluate("hybrid + ESCO priors", with_prior.scores_many, sets, results)
+
+
+def _service(labels_path: Path, esco_dir: Path, sets: list[Sentences], use_semantic: bool) -> None:
+    """The path the pages take: ESCO in the database, the embedding task, ``link_text`` per sentence."""
+    from microcred.bench.frameworks import _generated_skills_dir
+    from microcred.bench.sandbox import migrated_sandbox
+
+    workdir, _seconds = migrated_sandbox("skills")
+    from microcred.accounts.permissions import CLI
+    from microcred.frameworks import esco, services
+    from microcred.skills.linking import embeddings, service
+
+    full_dir, _count = _generated_skills_dir(esco_dir, labels_path, workdir)
+    started = time.perf_counter()
+    document = esco.parse_esco(full_dir, version="1.1-all-skills")
+    framework = services.import_document(actor=CLI, organization=None, document=document, source_format="esco")
+    print(f"  service: ESCO with all skills imported in {time.perf_counter() - started:.1f} s")
+    engines = ["lexical"]
+    if use_semantic:
+        index = embeddings.start_embedding(CLI, framework.framework, enqueue=False)
+        index = embeddings.run_embedding(index.pk)
+        print(f"  service: embedding task {index.status}, {index.done:,} texts in {index.seconds or 0:.1f} s")
+        engines.append("hybrid")
+    texts = [t for s in sets for t in s.texts][:150]
+    for engine in engines:
+        _clear_caches()  # cold: the spans of these sentences were embedded by the runs above
+        started = time.perf_counter()
+        service.link_text(texts[0], engine=engine)  # builds the index (and loads the vectors)
+        first = time.perf_counter() - started
+        timings = []
+        for text in texts:
+            started = time.perf_counter()
+            service.link_text(text, engine=engine)
+            timings.append(time.perf_counter() - started)
+        timings.sort()
+        print(
+            f"  service: link_text {engine:<8} first call {first:5.2f} s, then p50 "
+            f"{timings[len(timings) // 2] * 1000:.1f} ms, p95 {timings[int(0.95 * len(timings))] * 1000:.1f} ms"
+        )
 
 
 def _large_search(size: int = 50_000, queries: int = 50) -> None:

@@ -40,8 +40,9 @@ def index_of(framework: Framework | None) -> EmbeddingIndex | None:
     return EmbeddingIndex.objects.filter(framework=framework, model_name=semantic.MODEL_NAME).first()
 
 
-def start_embedding(actor: Any, framework: Framework, *, enqueue: bool = True) -> EmbeddingIndex:
-    """Queue the embedding of a framework's skills (again, if it was done: the vectors are replaced)."""
+def start_embedding(actor: Any, framework: Framework, *, enqueue: bool = True, force: bool = False) -> EmbeddingIndex:
+    """Queue the embedding of a framework's skills (again, if it was done: the vectors are replaced).
+    ``force`` restarts a job left "running" by a worker that died."""
     platform = platform_organization()
     require(actor, "skills.manage", platform)
     if not semantic.available():
@@ -50,7 +51,7 @@ def start_embedding(actor: Any, framework: Framework, *, enqueue: bool = True) -
         index, _created = EmbeddingIndex.objects.select_for_update().get_or_create(
             framework=framework, model_name=semantic.MODEL_NAME
         )
-        if index.status == EmbeddingStatus.RUNNING:
+        if index.status == EmbeddingStatus.RUNNING and not force:
             raise ValidationFailed.single("framework", "already_running", _("The embeddings are being computed."))
         index.status, index.total, index.done, index.error = EmbeddingStatus.QUEUED, 0, 0, ""
         index.seconds, index.finished_at = None, None

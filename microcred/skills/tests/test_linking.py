@@ -23,7 +23,7 @@ from microcred.frameworks.models import Framework
 from microcred.skills.linking import embeddings, semantic
 from microcred.skills.linking import service as linking
 from microcred.skills.linking.lexical import top
-from microcred.skills.models import EmbeddingStatus, SkillVector
+from microcred.skills.models import EmbeddingIndex, EmbeddingStatus, SkillVector
 from microcred.testing.factories import make_member, make_organization
 
 SHARED_ESCO = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "esco"
@@ -147,6 +147,11 @@ def test_the_commands(framework: Framework, capsys: pytest.CaptureFixture[str]) 
     if semantic.available():
         call_command("skills_embed", "--queue")
         assert "queued" in capsys.readouterr().out
+        assert linking.engine_status().index_status == "queued"
+        EmbeddingIndex.objects.update(status=EmbeddingStatus.RUNNING)  # as a worker that died leaves it
+        with pytest.raises(CommandError):
+            call_command("skills_embed", "--queue")
+        call_command("skills_embed", "--queue", "--force")
         assert linking.engine_status().index_status == "queued"
 
 

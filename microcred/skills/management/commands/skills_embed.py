@@ -17,13 +17,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue", action="store_true", help="queue the background task instead of running it")
+        parser.add_argument("--force", action="store_true", help="restart a job left running by a worker that died")
 
     def handle(self, *args: Any, **options: Any) -> None:
         framework = skills_framework()
         if framework is None:
             raise CommandError("No ESCO framework is loaded (microcred frameworks import-esco DIR).")
         try:
-            index = embeddings.start_embedding(CLI, framework, enqueue=options["queue"])
+            index = embeddings.start_embedding(CLI, framework, enqueue=options["queue"], force=options["force"])
         except DomainError as error:
             raise CommandError(str(getattr(error, "errors", [error])[0].message)) from error
         if options["queue"]:

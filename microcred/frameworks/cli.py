@@ -108,6 +108,8 @@ def run_import(args: argparse.Namespace) -> int:
     state = "created" if result.created else "updated" if result.changed else "unchanged (already imported)"
     count = framework.competencies.count()
     print(f"{framework.title} {framework.version} ({framework.slug}): {state}; {count} competencies")
+    for warning in document.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

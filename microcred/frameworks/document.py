@@ -174,6 +174,7 @@ class FrameworkDocument:
     scales: list[ScaleRecord] = field(default_factory=list)
     rubrics: list[RubricRecord] = field(default_factory=list)
     links: list[LinkRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was read but left out, for the person importing
 
 
 def depths(document: FrameworkDocument) -> dict[str, int]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ TITLE = "ESCO skills pillar"
 PUBLISHER = "European Commission"
 LICENCE = "ESCO classification of the European Commission; reuse with attribution (ESCO terms of use)"
 SOURCE = "https://esco.ec.europa.eu/en/use-esco/download"
+MIN_ROWS_TO_JUDGE = 50
+MISALIGNED_SHARE = 0.5  # ESCO's own files: 2-4 % of rows; a shuffled column: nearly all
 COLLECTIONS = ("transversalSkillsCollection", "languageSkillsCollection", "ictSkillsCollection")
 
 
@@ -81,6 +84,37 @@ def _labels(value: str, separator: str = "\n") -> list[str]:
     return seen
 
 
+CONTENT_WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
+
+
+def _words(text: str) -> set[str]:
+    return {word[:6] for word in CONTENT_WORD.findall(text.lower())}  # a crude stem: "managing" ~ "manage"
+
+
+def plausible_alternatives(label: str, alternatives: list[str]) -> bool:
+    """At least half of the alternatives share a word with the preferred label (kept from a misaligned file)."""
+    words = _words(label)
+    return 2 * sum(1 for alternative in alternatives if _words(alternative) & words) >= len(alternatives)
+
+
+def misaligned_alternatives(rows: list[tuple[str, list[str]]]) -> int:
+    """How many of these (preferred label, alternative labels) rows look misaligned: none of the alternatives
+    shares a word with the preferred label.
+
+    In ESCO's own files a few percent of rows are like that (true synonyms: "show initiative" / "be a driving
+    force"); a file whose altLabels column was shifted or shuffled against its preferredLabel column has most
+    rows like that, and indexing those labels would make search and skill linking find the wrong skills.
+    """
+    count = 0
+    for label, alternatives in rows:
+        if not alternatives:
+            continue
+        words = _words(label)
+        if not any(_words(alternative) & words for alternative in alternatives):
+            count += 1
+    return count
+
+
 def _find(directory: Path, stem: str, language: str) -> Path | None:
     path = directory / f"{stem}_{language}.csv"
     return path if path.is_file() else None
@@ -111,6 +145,9 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
         if not uri:
             raise ValidationFailed.single(f"{where}.conceptUri", "required", _("The concept URI is missing."))
         if uri in records:
+            known = records[uri]  # a skill both in the skills file and a collection: the collection may add labels
+            if not known.alternative_labels and fields.get("alternative_labels"):
+                known.alternative_labels = list(fields["alternative_labels"])  # type: ignore[call-overload]
             return None
         record = doc.CompetencyRecord(
             identifier=concept_identifier(uri), uri=uri, sort_order=len(records), where=where, **fields
@@ -156,7 +193,23 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
             )
     skills = _find(directory, "skills", language) or _find(directory, "skills", f"{language}_labels_subset")
     if skills:
-        for where, row in _read(skills, ("conceptUri", "preferredLabel")):
+        rows = [
+            (where, row, _labels(row.get("altLabels", "")))
+            for where, row in _read(skills, ("conceptUri", "preferredLabel"))
+        ]
+        with_alternatives = sum(1 for _where, _row, labels in rows if labels)
+        unrelated = misaligned_alternatives([(row["preferredLabel"], labels) for _where, row, labels in rows])
+        keep_alternatives = with_alternatives < MIN_ROWS_TO_JUDGE or unrelated <= with_alternatives * MISALIGNED_SHARE
+        if not keep_alternatives:
+            document.warnings.append(
+                _(
+                    "In %(file)s, %(unrelated)s of %(total)s rows have alternative labels that share no word with "
+                    "their preferred label: the altLabels column does not line up with the skills, so only the "
+                    "alternative labels that resemble their skill's preferred label were kept."
+                )
+                % {"file": skills.name, "unrelated": unrelated, "total": with_alternatives}
+            )
+        for where, row, labels in rows:
             add(
                 row["conceptUri"],
                 where,
@@ -166,7 +219,9 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 if row.get("skillType", "").strip() == "knowledge"
                 else CompetencyType.SKILL,
                 level=row.get("reuseLevel", "").strip(),
-                alternative_labels=_labels(row.get("altLabels", "")),
+                alternative_labels=labels
+                if keep_alternatives or plausible_alternatives(row["preferredLabel"], labels)
+                else [],
                 notes=row.get("scopeNote", "").strip(),
             )
     relations = _find(directory, "broaderRelationsSkillPillar", language)

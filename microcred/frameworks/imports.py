@@ -136,7 +136,15 @@ def run_import(job_id: int) -> FrameworkImport:
             status=ImportStatus.DONE,
             framework=result.framework,
             done=len(document.competencies),
-            options={**job.options, "result": {"created": result.created, "changed": result.changed, **result.counts}},
+            options={
+                **job.options,
+                "result": {
+                    "created": result.created,
+                    "changed": result.changed,
+                    **result.counts,
+                    "warnings": document.warnings,
+                },
+            },
             finished_at=timezone.now(),
         )
     Path(job.path).unlink(missing_ok=True)

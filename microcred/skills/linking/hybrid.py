@@ -9,7 +9,7 @@ from microcred.skills.linking.lexical import LexicalEngine
 from microcred.skills.linking.semantic import SemanticEngine
 
 # tuned on the benchmark's validation sets (TECH and HOUSE)
-LEXICAL_WEIGHT = 0.15
+LEXICAL_WEIGHT = 0.1
 PRIOR_WEIGHT = 0.0
 BENCH_PRIOR_WEIGHT = 0.02  # with the benchmark authors' priors (not shipped with microcred)
 

@@ -19,7 +19,7 @@ import numpy as np
 MODEL_NAME = "all-MiniLM-L6-v2"
 KINDS = ("label", "alternative", "description")
 # the share of a skill's alternative labels and description in its vector; tuned on the validation sets
-ALTERNATIVE_WEIGHT = 0.2
+ALTERNATIVE_WEIGHT = 0.35
 DESCRIPTION_WEIGHT = 0.2
 # span matching: the weight of a span's similarity by its number of words, and the whole sentence's share
 SPAN_WEIGHTS = {1: 0.9, 2: 0.95}

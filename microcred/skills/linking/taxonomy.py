@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from microcred.frameworks.models import Framework
 
 GROUP = "group"
+_WORDS = re.compile(r"[^\W_]{3,}")
 COLLECTIONS = (
     "transversalSkillsCollection_en.csv",
     "languageSkillsCollection_en.csv",
@@ -106,16 +108,36 @@ class Taxonomy:
         alternatives: list[list[str]] = [[] for _ in labels]
         descriptions = [""] * len(labels)
         if esco_dir is not None:
+            lowered = {label.lower(): i for i, label in enumerate(labels)}
             for row in _esco_rows(esco_dir):
                 i = position.get((row.get("preferredLabel") or "").strip())
                 if i is None:
                     continue
                 uris[i] = uris[i] or (row.get("conceptUri") or "")
-                for alternative in _split_labels(row.get("altLabels") or ""):
-                    if alternative not in alternatives[i]:
-                        alternatives[i].append(alternative)
                 descriptions[i] = descriptions[i] or (row.get("description") or "").strip()
+                group = _split_labels(row.get("altLabels") or "")
+                owner = _owner(i, labels[i], group, lowered)
+                if owner is None:
+                    continue
+                for alternative in group:
+                    if alternative not in alternatives[owner] and alternative != labels[owner]:
+                        alternatives[owner].append(alternative)
         return cls(list(range(len(labels))), uris, labels, alternatives, descriptions)
+
+
+def _owner(row: int, label: str, group: list[str], lowered: dict[str, int]) -> int | None:
+    """Whose alternative labels a row's group is. In the shared labels subset most rows carry another skill's
+    group (the column is shifted), and a group lists its own skill's preferred label: that names the owner.
+    A group naming no skill is kept if it shares a word with the row's label, else dropped."""
+    named = {lowered[a.lower()] for a in group if a.lower() in lowered}
+    if not group or row in named:
+        return row
+    if len(named) == 1:
+        return named.pop()
+    if named:
+        return None
+    words = set(_WORDS.findall(label.lower()))
+    return row if any(words & set(_WORDS.findall(a.lower())) for a in group) else None
 
 
 def _split_labels(value: str) -> list[str]:

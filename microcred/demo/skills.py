@@ -21,6 +21,9 @@ from microcred.frameworks import services as framework_services
 from microcred.frameworks.models import Competency, Framework
 from microcred.skills import extraction, services
 from microcred.skills.interfaces import skills_framework
+from microcred.skills.linking import semantic
+from microcred.skills.linking.embeddings import run_embedding, start_embedding
+from microcred.skills.models import EmbeddingIndex
 from microcred.skills.occupations import import_esco_occupations
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -77,6 +80,9 @@ def load_labour_market_data() -> Framework:
     import_esco_occupations(ESCO_SAMPLE)
     services.import_postings(POSTINGS.read_bytes(), filename=POSTINGS.name)
     extraction.extract_pending(engine="lexical")
+    if semantic.available() and not EmbeddingIndex.objects.filter(framework=framework, status="done").exists():
+        # the demo's 45 skills take seconds: compute them now, so the pages serve the hybrid engine at once
+        run_embedding(start_embedding(SYSTEM, framework, enqueue=False).pk)
     return framework
 
 

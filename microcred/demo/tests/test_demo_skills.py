@@ -6,7 +6,7 @@ from django.test import Client
 
 from microcred.catalog.models import Alignment, MicroCredential
 from microcred.demo.loader import load_demo
-from microcred.skills.interfaces import in_demand_skill_ids, skills_framework
+from microcred.skills.interfaces import engine_status, in_demand_skill_ids, link_text, skills_framework
 from microcred.skills.models import JobPosting, Occupation, OccupationSkill
 
 
@@ -25,3 +25,11 @@ def test_demo_has_demand_and_in_demand_credentials(db: None, django_capture_on_c
     assert marked.count() >= 3
     html = Client().get("/skills/demand/").content.decode()
     assert "perform data analysis" in html and "Ontario" in html
+    # with the semantic extra installed (as `make` installs it), the demo's skills are embedded: hybrid serves
+    status = engine_status()
+    if status.semantic_installed:
+        assert status.engine == "hybrid"
+        best = link_text("Analyse the data of our sales with spreadsheets", limit=3)
+        assert best and best[0].engine == "hybrid"
+        assert {"perform data analysis", "use spreadsheets software"} & {match.label for match in best}
+

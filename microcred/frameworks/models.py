@@ -316,6 +316,16 @@ class CrosswalkLink(models.Model):
     def __str__(self) -> str:
         return f"{self.source} {self.relation} {self.target}"
 
+    @property
+    def method_label(self) -> str:
+        """How the link was made, for people: a registered ranking's label, or the raw code for others."""
+        from microcred.frameworks.similarity import METHODS  # similarity imports the models
+
+        info = METHODS.get(self.method)
+        if info:
+            return str(info.label)
+        return str({"manual": _("By hand"), "import": _("Imported")}.get(self.method, self.method))
+
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")

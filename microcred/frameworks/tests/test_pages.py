@@ -91,7 +91,9 @@ def test_crosswalk_review_page(admin: User, provider: Organization, framework: F
     crosswalk = framework.crosswalks_from.get()
     link = crosswalk.links.first()
     assert link is not None and link.status == LinkStatus.SUGGESTED
-    assert "Data problem solving" in client.get(url).content.decode()
+    review = client.get(url).content.decode()
+    assert "Data problem solving" in review
+    assert "Word overlap (BM25)" in review and "<td>bm25</td>" not in review  # how it was suggested, for people
     client.post(f"{url}decide/", {"link": link.pk, "accept": "1", "relation": "exactMatch"})
     link.refresh_from_db()
     assert link.status == LinkStatus.CONFIRMED and link.relation == "exactMatch" and link.confirmed_by == admin

@@ -447,6 +447,12 @@ class Analysis:
     uncovered: list[str]  # missing essentials no recommended credential teaches
     filters: Filters
 
+    @property
+    def plan_currency(self) -> str:
+        """The plan's one currency, or "" when its credentials are priced in several (their fees are not added)."""
+        currencies = {rec.credential.currency for rec in self.plan if rec.credential.cost}
+        return currencies.pop() if len(currencies) == 1 else ("" if currencies else "-")
+
     def sources_of(self, skill: int) -> list[str]:
         held = self.held.get(skill)
         return held.sources if held else []

@@ -133,6 +133,10 @@ def test_gap_and_ranked_recommendations_in_the_known_order(world: dict[str, Any]
     assert first.essential_labels == ["apply health and safety standards", "install electrical wiring"]
     assert [r.credential.title for r in analysis.plan] == ["Code basics", "Wiring short"]
     assert analysis.plan_hours == 30 and analysis.plan_cost == 900 and analysis.uncovered == []
+    assert analysis.plan_currency == "CAD"  # fees are added only within one currency
+    analysis.plan[0].credential.currency = "USD"
+    if analysis.plan[0].credential.cost:
+        assert analysis.plan_currency == ""
     assert analysis.sources_of(world["skills"]["teamwork"].pk) == ["Team player"]
 
 

@@ -7,8 +7,13 @@ from django.utils.safestring import SafeString
 
 BAR = 22
 GAP = 6
-LABEL = 150
-WIDTH = 520
+LABEL = 230
+WIDTH = 640
+LABEL_CHARS = 34  # what fits in LABEL at font-size 12; longer labels end with "…" and keep their full text as a tooltip
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def bar_chart(items: list[tuple[str, float]], *, maximum: float | None = None, percent: bool = False) -> SafeString:
@@ -21,11 +26,13 @@ def bar_chart(items: list[tuple[str, float]], *, maximum: float | None = None, p
         y = i * (BAR + GAP)
         width = round(span * value / top) if top else 0
         text = f"{value * 100:.0f} %" if percent else f"{value:g}"
-        bars.append((y + BAR * 0.7, label[:24], LABEL, y, width, BAR, LABEL + width + 4, y + BAR * 0.7, text))
+        bars.append(
+            (y + BAR * 0.7, label, _short(label), LABEL, y, width, BAR, LABEL + width + 4, y + BAR * 0.7, text)
+        )
     body = format_html_join(
         "",
-        '<text x="0" y="{}" font-size="12">{}</text><rect x="{}" y="{}" width="{}" height="{}" fill="currentColor" '
-        'opacity="0.7"/><text x="{}" y="{}" font-size="12">{}</text>',
+        '<text x="0" y="{}" font-size="12"><title>{}</title>{}</text><rect x="{}" y="{}" width="{}" height="{}" '
+        'fill="currentColor" opacity="0.7"/><text x="{}" y="{}" font-size="12">{}</text>',
         bars,
     )
     return format_html(

@@ -101,3 +101,6 @@ def test_a_chart_shows_hostile_labels_as_text() -> None:
     assert "<script>" not in svg and "&lt;script&gt;" in svg and svg.count("<rect") == 2
     assert 'aria-hidden="true"' in svg
     assert str(bar_chart([("nothing", 0)])).count('width="0"') == 1  # an all-zero chart draws no bar, no error
+    long = "adapt communication style according to recipient"
+    svg = str(bar_chart([(long, 2)]))
+    assert f"<title>{long}</title>" in svg and "adapt communication style accordi…" in svg  # cut, whole as a tooltip

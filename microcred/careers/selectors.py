@@ -47,7 +47,7 @@ from microcred.frameworks.models import (
     SourceFormat,
 )
 from microcred.issuing.models import IssuedCredential
-from microcred.skills.interfaces import link_text, skills_framework
+from microcred.skills.interfaces import in_demand_skill_ids, link_text, skills_framework
 from microcred.skills.models import JobPosting, Occupation, SkillRelation
 from microcred.vc.dates import parse_date_time
 from microcred.wallet import summaries
@@ -446,6 +446,7 @@ class Analysis:
     plan_cost: float
     uncovered: list[str]  # missing essentials no recommended credential teaches
     filters: Filters
+    in_demand: frozenset[int] = frozenset()  # the target's missing skills employers ask for (in the region, if chosen)
 
     @property
     def plan_currency(self) -> str:
@@ -517,6 +518,7 @@ def analyse(
         plan_cost=chosen.cost,
         uncovered=sorted(labels[s] for s in chosen.uncovered_essential),
         filters=filters,
+        in_demand=frozenset(missing & in_demand_skill_ids(filters.region or None)) if missing else frozenset(),
     )
 
 

@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 from django.test import Client as Browser
+from django.utils import timezone
 
 from microcred.audit.models import AuditEntry
 from microcred.careers import services
 from microcred.careers.models import Client, ShortlistItem
 from microcred.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from microcred.skills.models import JobPosting, PostingSkill
 from microcred.testing.factories import make_member, make_organization
 
 pytestmark = pytest.mark.django_db
@@ -135,8 +137,16 @@ def test_client_pages_for_the_practitioner(world: dict[str, Any], client_record:
     occupation = world["occupation"].pk
     response = browser.post(f"/careers/clients/{client_record.pk}/target/", {"occupation": occupation})
     assert response.status_code == 302
+    wiring = world["skills"]["wiring"]
+    for n in range(5):  # employers ask for wiring: the gap marks it, linking to its postings on the dashboard
+        posting = JobPosting.objects.create(
+            fingerprint=f"p{n}", title="Electrician", text="Install electrical wiring.",
+            posted_on=timezone.now().date(), extracted_at=timezone.now(),
+        )  # fmt: skip
+        PostingSkill.objects.create(posting=posting, competency=wiring, score=0.9, engine="lexical")
     page = browser.get(f"/careers/clients/{client_record.pk}/").content.decode()
     assert page.index("install electrical wiring") < page.index("use CAD software")  # essential first
+    assert f'install electrical wiring <a class="badge" href="/skills/demand/?skill={wiring.pk}">In demand</a>' in page
     assert page.index("Wiring short") < page.index("Wiring long") < page.index("Code basics")
     credential = world["credentials"]["code"].pk
     browser.post(f"/careers/clients/{client_record.pk}/shortlist/", {"credential": credential, "note": "<b>go</b>"})

@@ -210,3 +210,18 @@ def test_no_esco_framework_gives_no_learner_skills(provider, learner) -> None:  
     assert list(held) == [skills["wiring"].pk]  # competencies stand for themselves
     assert Alignment.objects.count() == 1
     _ = timedelta
+
+
+def test_missing_skills_employers_ask_for_are_marked_in_demand(world: dict[str, Any]) -> None:
+    skills = world["skills"]
+    for n in range(5):  # the in-demand rule: at least 5 postings and 5 % of the last twelve months
+        posting = JobPosting.objects.create(
+            fingerprint=f"demand-{n}", title="Electrician", text="Install electrical wiring.", region="ON",
+            posted_on=timezone.now().date() - timedelta(days=10 * n), extracted_at=timezone.now(),
+        )  # fmt: skip
+        PostingSkill.objects.create(posting=posting, competency=skills["wiring"], score=0.9, engine="lexical")
+    analysis = selectors.analyse({}, selectors.occupation_target(world["occupation"]))
+    assert analysis.in_demand == {skills["wiring"].pk}
+    assert not selectors.analyse(
+        {}, selectors.occupation_target(world["occupation"]), selectors.Filters(region="QC")
+    ).in_demand  # no posting in Quebec asks for it

@@ -51,11 +51,12 @@ VOCABULARIES = {
     "language": Language,
     "credit": CreditType,
 }
-FLAG_FACETS = ("stackable", "accredited", "in_demand")
+FLAG_FACETS = ("stackable", "accredited", "in_demand", "co_designed")
 FLAG_LABELS = {
     "stackable": gettext_lazy("Stacks into a pathway"),
     "accredited": gettext_lazy("Accredited"),
     "in_demand": gettext_lazy("Teaches in-demand skills"),
+    "co_designed": gettext_lazy("Co-designed with employers"),
 }
 # (key, label, low inclusive, high exclusive)
 COST_RANGES = [
@@ -207,6 +208,8 @@ def _flag_q(name: str) -> Q:
         return Q(_stackable())
     if name == "accredited":
         return Q(accreditation_status=AccreditationStatus.ACCREDITED)
+    if name == "co_designed":
+        return Q(Exists(MicroCredential.co_designed_with.through.objects.filter(microcredential_id=OuterRef("pk"))))
     return ~Q(skills_demand=[])
 
 

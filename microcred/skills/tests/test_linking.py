@@ -192,7 +192,6 @@ def test_embedding_task_stores_vectors_and_semantic_engines_find_skills(
         "label",
         "alternative",
         "description",
-        "template",
     }
     assert len(bytes(vectors.first().vector)) == 384 * 4
     status = linking.engine_status()

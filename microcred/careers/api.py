@@ -13,8 +13,6 @@ from ninja import Body, Router, Status
 
 from microcred.careers import selectors, services
 from microcred.careers.models import Client, ShortlistItem
-from microcred.catalog.models import MicroCredential
-from microcred.catalog.models import Status as CredentialStatus
 from microcred.errors import NotFound, PermissionDenied, ValidationFailed
 
 router = Router(tags=["careers"])
@@ -184,13 +182,12 @@ def shortlist(request: HttpRequest, client_id: str) -> list[dict[str, Any]]:
 @router.post("careers/clients/{client_id}/shortlist", response={201: dict}, summary="Add a credential to the shortlist")
 def add_to_shortlist(request: HttpRequest, client_id: str, payload: Body[dict[str, Any]]) -> Status:
     found = selectors.client_for(request.auth, client_id)
-    raw = payload.get("credential")
-    text = str(raw) if isinstance(raw, int | str) else ""
-    credential = None
-    if text.isdigit() and len(text) < 12:
-        credential = MicroCredential.objects.filter(pk=int(text), status=CredentialStatus.PUBLISHED).first()
-    if credential is None:
-        raise ValidationFailed.single("credential", "not_published", _("Choose a published micro-credential."))
+    try:
+        credential = selectors.published_credential_by_id(payload.get("credential"))
+    except NotFound as missing:  # a field of the body, not the resource addressed: 400 naming the field
+        raise ValidationFailed.single(
+            "credential", "not_published", _("Choose a published micro-credential.")
+        ) from missing
     item = services.add_to_shortlist(
         actor=request.auth, client=found, credential=credential, note=payload.get("note", "")
     )
@@ -200,8 +197,6 @@ def add_to_shortlist(request: HttpRequest, client_id: str, payload: Body[dict[st
 @router.delete("careers/clients/{client_id}/shortlist/{item_id}", response={204: None}, summary="Remove an entry")
 def remove_from_shortlist(request: HttpRequest, client_id: str, item_id: int) -> Status:
     found = selectors.client_for(request.auth, client_id)
-    item = found.shortlist.filter(pk=item_id).first()
-    if item is None:
-        raise NotFound(_("No such shortlist entry."), code="shortlist_item_not_found")
+    item = selectors.shortlist_item(found, item_id)
     services.remove_from_shortlist(actor=request.auth, item=item)
     return Status(204, None)

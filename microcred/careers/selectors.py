@@ -307,19 +307,42 @@ class Target:
     unlinked: list[str]  # the target's skills no ESCO skill stands for
 
 
+def _by_id(rows: QuerySet[Any], raw: Any) -> Any:
+    """The row whose id is ``raw`` (a form or JSON value), or None for anything that is not a plain id."""
+    text = str(raw) if isinstance(raw, int | str) else ""
+    return rows.filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+
+
 def occupation_by_id(raw: Any) -> Occupation:
-    text = str(raw or "")
-    found = Occupation.objects.filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    found = _by_id(Occupation.objects.all(), raw)
     if found is None:
         raise NotFound(_("No such occupation."), code="occupation_not_found")
     return found
 
 
 def posting_by_id(raw: Any) -> JobPosting:
-    text = str(raw or "")
-    found = JobPosting.objects.filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    found = _by_id(JobPosting.objects.all(), raw)
     if found is None:
         raise NotFound(_("No such job posting."), code="posting_not_found")
+    return found
+
+
+def search_published_credentials(query: str) -> list[MicroCredential]:
+    rows = MicroCredential.objects.filter(status=Status.PUBLISHED, title__icontains=query).select_related("provider")
+    return list(rows.order_by("title", "pk")[:SEARCH_LIMIT])
+
+
+def shortlist_item(client: Client, raw: Any) -> ShortlistItem:
+    found = _by_id(client.shortlist.all(), raw)
+    if found is None:
+        raise NotFound(_("No such shortlist entry."), code="shortlist_item_not_found")
+    return found
+
+
+def published_credential_by_id(raw: Any) -> MicroCredential:
+    found = _by_id(MicroCredential.objects.filter(status=Status.PUBLISHED), raw)
+    if found is None:
+        raise NotFound(_("No such micro-credential."), code="credential_not_found")
     return found
 
 

@@ -183,6 +183,8 @@ def add_held_credential(*, actor: Any, client: Client, credential: MicroCredenti
 
 def remove_held_credential(*, actor: Any, client: Client, credential: MicroCredential) -> None:
     require(actor, ADVISE, client.organization)
+    if not client.held_credentials.filter(pk=credential.pk).exists():
+        raise NotFound(_("This client does not hold this micro-credential."), code="credential_not_held")
     with transaction.atomic():
         client.held_credentials.remove(credential)
         _audit(actor, "careers.client_credential_removed", client, credential=credential.pk)

@@ -5,6 +5,7 @@ Thin: parse, call selectors or one service, render. A client another organizatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from microcred.careers import selectors, services
 from microcred.careers.models import Client
-from microcred.catalog.models import DeliveryMode, MicroCredential, Region, Status
-from microcred.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from microcred.catalog.models import DeliveryMode, Region
+from microcred.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 
 
 def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -172,7 +173,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
         "skill_query": skill_query,
         "skill_matches": selectors.search_skills(skill_query) if skill_query else None,
         "credential_query": credential_query,
-        "credential_matches": _published_titled(credential_query) if credential_query else None,
+        "credential_matches": selectors.search_published_credentials(credential_query) if credential_query else None,
         "held": list(held.values()),
         "recorded_skills": list(client.held_skills.order_by("short_name")),
         "held_credentials": list(client.held_credentials.select_related("provider").order_by("title")),
@@ -186,26 +187,36 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "careers/client.html", context, status=400 if filter_errors else 200)
 
 
-def _published_titled(query: str) -> list[MicroCredential]:
-    rows = MicroCredential.objects.filter(status=Status.PUBLISHED, title__icontains=query).select_related("provider")
-    return list(rows.order_by("title", "pk")[: selectors.SEARCH_LIMIT])
+FORM_ERRORS: tuple[type[DomainError], ...] = (ValidationFailed, NotFound, Conflict)
 
 
-def _published(raw: Any) -> MicroCredential:
-    text = str(raw or "")
-    found = None
-    if text.isdigit() and len(text) < 12:
-        found = MicroCredential.objects.filter(pk=int(text), status=Status.PUBLISHED).first()
-    if found is None:
-        raise NotFound(_("No such micro-credential."), code="credential_not_found")
-    return found
+def _on_client(
+    request: HttpRequest,
+    client_id: int,
+    act: Callable[[Client], None],
+    *,
+    anchor: str = "",
+    shown_on_page: tuple[type[DomainError], ...] = FORM_ERRORS,
+) -> HttpResponse:
+    """The frame of every POST on a client page: find the client (another organization's is "not found"), do one
+    thing, and come back to the page. Errors of ``shown_on_page`` are shown there; others get the error page."""
+    try:
+        client = _client(request, client_id)
+    except DomainError as error:
+        return _error(request, error)
+    try:
+        act(client)
+    except shown_on_page as error:
+        _flash(request, error)
+    except DomainError as error:
+        return _error(request, error)
+    return redirect(_client_url(client) + anchor)
 
 
 @login_required
 @require_POST
 def client_target(request: HttpRequest, client_id: int) -> HttpResponse:
-    try:
-        client = _client(request, client_id)
+    def act(client: Client) -> None:
         if request.POST.get("clear"):
             services.set_target(actor=request.user, client=client)
         elif request.POST.get("posting"):
@@ -214,19 +225,15 @@ def client_target(request: HttpRequest, client_id: int) -> HttpResponse:
         else:
             occupation = selectors.occupation_by_id(request.POST.get("occupation"))
             services.set_target(actor=request.user, client=client, occupation=occupation)
-    except DomainError as error:
-        return _error(request, error)
-    return redirect(_client_url(client))
+
+    # the target is picked from search results by id: an unknown one is a 404, not a form error
+    return _on_client(request, client_id, act, shown_on_page=(ValidationFailed,))
 
 
 @login_required
 @require_POST
 def client_skills(request: HttpRequest, client_id: int) -> HttpResponse:
-    try:
-        client = _client(request, client_id)
-    except DomainError as error:
-        return _error(request, error)
-    try:
+    def act(client: Client) -> None:
         if "remove" in request.POST:
             services.remove_held_skill(actor=request.user, client=client, skill=request.POST.get("remove"))
         elif "text" in request.POST:
@@ -238,75 +245,46 @@ def client_skills(request: HttpRequest, client_id: int) -> HttpResponse:
                 messages.info(request, _("No new skill was found in this text."))
         else:
             services.add_held_skills(actor=request.user, client=client, skills=request.POST.getlist("skill")[:600])
-    except (ValidationFailed, NotFound) as error:
-        _flash(request, error)
-    except DomainError as error:
-        return _error(request, error)
-    return redirect(_client_url(client))
+
+    return _on_client(request, client_id, act)
 
 
 @login_required
 @require_POST
 def client_credentials(request: HttpRequest, client_id: int) -> HttpResponse:
-    try:
-        client = _client(request, client_id)
-    except DomainError as error:
-        return _error(request, error)
-    try:
+    def act(client: Client) -> None:
         if "remove" in request.POST:
-            credential = client.held_credentials.filter(pk=_published(request.POST.get("remove")).pk).first()
-            if credential is None:
-                raise NotFound(_("No such micro-credential."), code="credential_not_found")
+            credential = selectors.published_credential_by_id(request.POST.get("remove"))
             services.remove_held_credential(actor=request.user, client=client, credential=credential)
         else:
-            credential = _published(request.POST.get("credential"))
+            credential = selectors.published_credential_by_id(request.POST.get("credential"))
             services.add_held_credential(actor=request.user, client=client, credential=credential)
-    except (ValidationFailed, NotFound) as error:
-        _flash(request, error)
-    except DomainError as error:
-        return _error(request, error)
-    return redirect(_client_url(client))
+
+    return _on_client(request, client_id, act)
 
 
 @login_required
 @require_POST
 def shortlist_add(request: HttpRequest, client_id: int) -> HttpResponse:
-    try:
-        client = _client(request, client_id)
-    except DomainError as error:
-        return _error(request, error)
-    try:
-        credential = _published(request.POST.get("credential"))
-        services.add_to_shortlist(
-            actor=request.user, client=client, credential=credential, note=request.POST.get("note", "")
-        )
+    def act(client: Client) -> None:
+        credential = selectors.published_credential_by_id(request.POST.get("credential"))
+        note = request.POST.get("note", "")
+        services.add_to_shortlist(actor=request.user, client=client, credential=credential, note=note)
         messages.success(request, _("Added to the shortlist: %(title)s") % {"title": credential.title})
-    except DomainError as error:
-        if isinstance(error, PermissionDenied):
-            return _error(request, error)
-        _flash(request, error)
-    return redirect(_client_url(client) + "#shortlist")
+
+    return _on_client(request, client_id, act, anchor="#shortlist")
 
 
 @login_required
 @require_POST
 def shortlist_item(request: HttpRequest, client_id: int, item_id: int) -> HttpResponse:
-    try:
-        client = _client(request, client_id)
-        item = client.shortlist.filter(pk=item_id).first()
-        if item is None:
-            raise NotFound(_("No such shortlist entry."), code="shortlist_item_not_found")
-    except DomainError as error:
-        return _error(request, error)
-    try:
+    def act(client: Client) -> None:
+        item = selectors.shortlist_item(client, item_id)
         if "remove" in request.POST:
             services.remove_from_shortlist(actor=request.user, item=item)
             messages.success(request, _("Removed from the shortlist."))
         else:
             services.update_shortlist_note(actor=request.user, item=item, note=request.POST.get("note", ""))
             messages.success(request, _("Note saved."))
-    except ValidationFailed as error:
-        _flash(request, error)
-    except DomainError as error:
-        return _error(request, error)
-    return redirect(_client_url(client) + "#shortlist")
+
+    return _on_client(request, client_id, act, anchor="#shortlist")

@@ -266,3 +266,21 @@ def test_credentials_the_client_holds_count_as_skills(
     assert not client_record.held_credentials.exists()
     response = browser.post(f"/careers/clients/{client_record.pk}/credentials/", {"credential": "nope"})
     assert response.status_code == 302 and not client_record.held_credentials.exists()
+
+
+def test_credentials_held_by_a_client(world: dict[str, Any], client_record: Client, practitioner) -> None:  # type: ignore[no-untyped-def]
+    code = world["credentials"]["code"]
+    with pytest.raises(NotFound) as not_held:  # removing what the client does not hold is refused, nothing audited
+        services.remove_held_credential(actor=practitioner, client=client_record, credential=code)
+    assert not_held.value.code == "credential_not_held"
+    assert not AuditEntry.objects.filter(action="careers.client_credential_removed").exists()
+    browser = _browser(practitioner)
+    url = f"/careers/clients/{client_record.pk}/credentials/"
+    assert browser.post(url, {"credential": str(code.pk)}).status_code == 302
+    assert list(client_record.held_credentials.all()) == [code]
+    assert browser.post(url, {"credential": "abc"}).status_code == 302  # shown on the page, nothing added
+    page = browser.post(url, {"remove": str(world["credentials"]["wiring_short"].pk)}, follow=True)
+    assert "This client does not hold this micro-credential." in page.content.decode()
+    assert list(client_record.held_credentials.all()) == [code]
+    browser.post(url, {"remove": str(code.pk)})
+    assert not client_record.held_credentials.exists()

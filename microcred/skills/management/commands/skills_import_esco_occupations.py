@@ -1,35 +1,13 @@
-"""``microcred manage skills_import_esco_occupations DIRECTORY``.
-
-Import ESCO occupations and their essential/optional skills.
-Runs now, in this process, and records the job like an upload does.
-"""
+"""``microcred manage skills_import_esco_occupations DIRECTORY``: ESCO occupations and their skills."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from microcred.errors import DomainError
-from microcred.skills.imports import run_from_command_line
+from microcred.skills.management.commands._import_command import ImportCommand
 from microcred.skills.models import ImportKind
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import ESCO occupations and their essential/optional skills."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "directory", help="a folder of ESCO CSV files (occupations_en.csv, occupationSkillRelations_en.csv)"
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            job = run_from_command_line(ImportKind.ESCO_OCCUPATIONS, options["directory"])
-        except DomainError as error:
-            raise CommandError(str(error.message)) from error
-        for entry in job.errors:
-            self.stderr.write(f"{entry.get('field', '')}: {entry.get('message', '')} ({entry.get('code', '')})")
-        if job.status != "done":
-            raise CommandError(f"Import failed ({len(job.errors)} error(s)).")
-        self.stdout.write(f"Done: {job.created} new of {job.total} ({job.kind}).")
+    kind = ImportKind.ESCO_OCCUPATIONS
+    argument = "directory"
+    argument_help = "a folder of ESCO CSV files (occupations_en.csv, occupationSkillRelations_en.csv)"

@@ -46,7 +46,7 @@ def concept_identifier(uri: str) -> str:
     return doc.stable_id("esco", uri)
 
 
-def _read(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
+def read_rows(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
     """(where, row) for each data row of one ESCO file, after checking its size, encoding and header."""
     if path.stat().st_size > doc.MAX_ESCO_FILE_BYTES:
         raise doc.FileTooLarge(
@@ -55,7 +55,7 @@ def _read(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[str, 
         )
     text = doc.decode_text(path.read_bytes())
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    name = path.name.removesuffix(".csv")
+    name = path.name.removesuffix(".csv").removesuffix(".txt")
     try:
         header = reader.fieldnames or []
         missing = [column for column in required_columns if column not in header]
@@ -63,7 +63,7 @@ def _read(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[str, 
             raise ValidationFailed.single(
                 f"{name}.columns",
                 "missing_column",
-                _("%(file)s lacks the column(s) %(names)s: is it an ESCO file in the official layout?")
+                _("%(file)s lacks the column(s) %(names)s: is it in the official layout?")
                 % {"file": path.name, "names": ", ".join(missing)},
             )
         for row in reader:
@@ -75,7 +75,8 @@ def _read(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[str, 
         ) from exc
 
 
-def _labels(value: str, separator: str = "\n") -> list[str]:
+def labels(value: str, separator: str = "\n") -> list[str]:
+    """The distinct labels of one multi-valued cell (ESCO: newline- or "|"-separated), in order."""
     seen: list[str] = []
     for label in value.split(separator):
         label = label.strip()
@@ -158,7 +159,7 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
     hierarchy = _find(directory, "skillsHierarchy", language)
     if hierarchy:
         levels = [(f"Level {n} URI", f"Level {n} preferred term") for n in range(4)]
-        for where, row in _read(hierarchy, tuple(name for pair in levels for name in pair)):
+        for where, row in read_rows(hierarchy, tuple(name for pair in levels for name in pair)):
             parent = ""
             for uri_column, term_column in levels:
                 uri = row[uri_column].strip()
@@ -181,24 +182,24 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 parent = uri
     groups = _find(directory, "skillGroups", language)
     if groups:
-        for where, row in _read(groups, ("conceptUri", "preferredLabel")):
+        for where, row in read_rows(groups, ("conceptUri", "preferredLabel")):
             add(
                 row["conceptUri"],
                 where,
                 statement=row.get("description", "").strip() or row["preferredLabel"].strip(),
                 short_name=row["preferredLabel"].strip(),
                 competency_type=CompetencyType.GROUP,
-                alternative_labels=_labels(row.get("altLabels", "")),
+                alternative_labels=labels(row.get("altLabels", "")),
                 notes=row.get("scopeNote", "").strip(),
             )
     skills = _find(directory, "skills", language) or _find(directory, "skills", f"{language}_labels_subset")
     if skills:
         rows = [
-            (where, row, _labels(row.get("altLabels", "")))
-            for where, row in _read(skills, ("conceptUri", "preferredLabel"))
+            (where, row, labels(row.get("altLabels", "")))
+            for where, row in read_rows(skills, ("conceptUri", "preferredLabel"))
         ]
-        with_alternatives = sum(1 for _where, _row, labels in rows if labels)
-        unrelated = misaligned_alternatives([(row["preferredLabel"], labels) for _where, row, labels in rows])
+        with_alternatives = sum(1 for _where, _row, alternatives in rows if alternatives)
+        unrelated = misaligned_alternatives([(row["preferredLabel"], alts) for _where, row, alts in rows])
         keep_alternatives = with_alternatives < MIN_ROWS_TO_JUDGE or unrelated <= with_alternatives * MISALIGNED_SHARE
         if not keep_alternatives:
             document.warnings.append(
@@ -209,7 +210,7 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 )
                 % {"file": skills.name, "unrelated": unrelated, "total": with_alternatives}
             )
-        for where, row, labels in rows:
+        for where, row, alternatives in rows:
             add(
                 row["conceptUri"],
                 where,
@@ -219,20 +220,20 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 if row.get("skillType", "").strip() == "knowledge"
                 else CompetencyType.SKILL,
                 level=row.get("reuseLevel", "").strip(),
-                alternative_labels=labels
-                if keep_alternatives or plausible_alternatives(row["preferredLabel"], labels)
+                alternative_labels=alternatives
+                if keep_alternatives or plausible_alternatives(row["preferredLabel"], alternatives)
                 else [],
                 notes=row.get("scopeNote", "").strip(),
             )
     relations = _find(directory, "broaderRelationsSkillPillar", language)
     if relations:
-        for _where, row in _read(relations, ("conceptUri", "broaderUri")):
+        for _where, row in read_rows(relations, ("conceptUri", "broaderUri")):
             broader.setdefault(row["conceptUri"].strip(), row["broaderUri"].strip())
     for stem in COLLECTIONS:
         collection = _find(directory, stem, language)
         if not collection:
             continue
-        for where, row in _read(collection, ("conceptUri", "preferredLabel")):
+        for where, row in read_rows(collection, ("conceptUri", "preferredLabel")):
             uri = row["conceptUri"].strip()
             add(
                 uri,
@@ -243,10 +244,10 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 if row.get("skillType", "").strip() == "knowledge"
                 else CompetencyType.SKILL,
                 level=row.get("reuseLevel", "").strip(),
-                alternative_labels=_labels(row.get("altLabels", ""), "|"),
+                alternative_labels=labels(row.get("altLabels", ""), "|"),
             )
             if not relations:
-                for candidate in _labels(row.get("broaderConceptUri", ""), "|"):
+                for candidate in labels(row.get("broaderConceptUri", ""), "|"):
                     if candidate != uri:
                         broader.setdefault(uri, candidate)
                         break
@@ -295,7 +296,7 @@ class OccupationSkill:
 
 def read_occupation_skill_relations(path: Path) -> Iterator[OccupationSkill]:
     """The rows of ``occupationSkillRelations_<lang>.csv``; a bad relation type names its row."""
-    for where, row in _read(path, ("occupationUri", "relationType", "skillUri")):
+    for where, row in read_rows(path, ("occupationUri", "relationType", "skillUri")):
         relation = row["relationType"].strip()
         if relation not in ("essential", "optional"):
             raise ValidationFailed.single(

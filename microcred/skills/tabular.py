@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-
-from microcred.errors import ValidationFailed
-from microcred.frameworks.document import MAX_ESCO_FILE_BYTES, FileTooLarge, UnreadableFile, decode_text
+from microcred.frameworks import esco
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -49,38 +44,10 @@ def find(directory: Path, *names: str) -> Path | None:
 
 
 def read_rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
-    """(where, row) for each data row; ``where`` is ``<file>.rows.<line>`` for error messages."""
-    if path.stat().st_size > MAX_ESCO_FILE_BYTES:
-        raise FileTooLarge(
-            _("%(file)s is too large (at most %(limit)s MB).")
-            % {"file": path.name, "limit": MAX_ESCO_FILE_BYTES // (1024 * 1024)}
-        )
-    text = decode_text(path.read_bytes())
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    name = path.name.removesuffix(".csv").removesuffix(".txt")
-    try:
-        header = reader.fieldnames or []
-        missing = [column for column in required if column not in header]
-        if missing:
-            raise ValidationFailed.single(
-                f"{name}.columns",
-                "missing_column",
-                _("%(file)s lacks the column(s) %(names)s: is it in the official layout?")
-                % {"file": path.name, "names": ", ".join(missing)},
-            )
-        for row in reader:
-            yield f"{name}.rows.{reader.line_num}", {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
-    except csv.Error as exc:
-        raise UnreadableFile(
-            _("The CSV file is malformed near line %(line)s: %(reason)s.") % {"line": reader.line_num, "reason": exc},
-            code="malformed_csv",
-        ) from exc
+    """(where, row) for each data row, values stripped; ``where`` is ``<file>.rows.<line>`` for error messages.
+    The frameworks domain's reader of ESCO files checks size, encoding and header the same way for O*NET's."""
+    for where, row in esco.read_rows(path, required):
+        yield where, {key: value.strip() for key, value in row.items()}
 
 
-def labels(value: str, separator: str = "\n") -> list[str]:
-    seen: list[str] = []
-    for label in value.split(separator):
-        label = label.strip()
-        if label and label not in seen:
-            seen.append(label)
-    return seen
+labels = esco.labels

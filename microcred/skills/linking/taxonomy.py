@@ -3,14 +3,14 @@ description, built from the ESCO framework in the database or from ESCO files (t
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from microcred.frameworks import esco
 
 if TYPE_CHECKING:
     from microcred.frameworks.models import Framework
@@ -115,7 +115,8 @@ class Taxonomy:
                     continue
                 uris[i] = uris[i] or (row.get("conceptUri") or "")
                 descriptions[i] = descriptions[i] or (row.get("description") or "").strip()
-                group = _split_labels(row.get("altLabels") or "")
+                value = row.get("altLabels") or ""
+                group = esco.labels(value, "\n" if "\n" in value else "|")
                 owner = _owner(i, labels[i], group, lowered)
                 if owner is None:
                     continue
@@ -140,13 +141,9 @@ def _owner(row: int, label: str, group: list[str], lowered: dict[str, int]) -> i
     return row if any(words & set(_WORDS.findall(a.lower())) for a in group) else None
 
 
-def _split_labels(value: str) -> list[str]:
-    separator = "\n" if "\n" in value else "|"
-    return [part.strip() for part in value.split(separator) if part.strip()]
-
-
 def _esco_rows(esco_dir: Path) -> Iterable[dict[str, str]]:
     for name in ("skills_en_labels_subset.csv", *COLLECTIONS):
         path = esco_dir / name
         if path.exists():
-            yield from csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
+            for _where, row in esco.read_rows(path, ("conceptUri", "preferredLabel")):
+                yield row

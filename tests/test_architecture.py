@@ -13,6 +13,7 @@ RANK = {
     "errors": 0,
     "http": 0,
     "charts": 0,
+    "tables": 0,
     "audit": 1,
     "accounts": 2,
     "notifications": 2.5,

@@ -2,56 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-from typing import Any
-
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from microcred.assessment.models.results import PriorLearningStatus
 from microcred.charts import bar_chart
 from microcred.reporting.selectors import Rate, Report
+from microcred.tables import Table
 
 PAGE_ROWS = 100
-
-
-@dataclass
-class Table:
-    key: str
-    caption: str
-    header: list[str]
-    rows: list[list[Any]]
-    chart: SafeString | None = None
-    links: list[str] | None = None  # one per row: where its first cell leads
-
-    query: str = ""  # the page's month range, carried by the rows' links
-    shown: int | None = None  # the page shows this many rows at most; the CSV has them all
-
-    @property
-    def truncated(self) -> bool:
-        return self.shown is not None and len(self.rows) > self.shown
-
-    @property
-    def rows_html(self) -> SafeString:
-        """The rows as ``<tr>`` elements (built here: a template loop over thousands of cells is slow); the first
-        cell is the row's header, a link when the row has one (carrying the page's month range)."""
-        links = self.links or [""] * len(self.rows)
-        suffix = f"?{self.query}" if self.query else ""
-        return format_html_join(
-            "",
-            "<tr>{}{}</tr>",
-            (
-                (
-                    format_html('<th scope="row"><a href="{}{}">{}</a></th>', link, suffix, row[0])
-                    if link
-                    else format_html('<th scope="row">{}</th>', row[0]),
-                    format_html_join("", "<td>{}</td>", ((cell,) for cell in row[1:])),
-                )
-                for link, row in itertools.islice(zip(links, self.rows, strict=True), self.shown)
-            ),
-        )
 
 
 def _percent(rate: float | None) -> str:

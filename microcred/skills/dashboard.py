@@ -5,19 +5,15 @@ Aggregates only: skill labels, months, provinces and counts; no posting's text, 
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
-
 from django.http import StreamingHttpResponse
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from microcred import tables
 from microcred.charts import bar_chart
 from microcred.skills import demand
+from microcred.tables import Table
 
 TOP_SKILLS = 25
 REGION_NAMES = {
@@ -39,20 +35,6 @@ REGION_NAMES = {
 
 def region_name(code: str) -> str:
     return str(REGION_NAMES.get(code, _("Outside Canada or not given")))
-
-
-@dataclass
-class Table:
-    key: str
-    caption: str
-    header: list[str]
-    rows: list[list[Any]]
-    chart: SafeString | None = None
-    links: list[str] | None = None  # one per row: where its first cell leads
-
-    @property
-    def linked_rows(self) -> list[tuple[str, list[Any]]]:
-        return list(zip(self.links or [""] * len(self.rows), self.rows, strict=True))
 
 
 def _growth(value: float | None) -> str:
@@ -93,26 +75,5 @@ def demand_tables(flt: demand.DemandFilter) -> tuple[int, list[Table]]:
     return total, tables
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def safe_cell(value: Any) -> Any:
-    """A text cell a spreadsheet would read as a formula is prefixed with a quote (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def csv_lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([safe_cell(value) for value in row])
-
-
 def csv_response(filename: str, table: Table) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(table.header, table.rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return tables.csv_response(filename, [str(h) for h in table.header], table.rows)

@@ -7,16 +7,10 @@ little-endian bytes, L2-normalised.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
-from microcred.frameworks.models import Competency, Framework
+from microcred.frameworks.models import Competency, Framework, ImportStatus
 
-
-class EmbeddingStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+EmbeddingStatus = ImportStatus  # an embedding job has the same four states as an import job
 
 
 class EmbeddingIndex(models.Model):

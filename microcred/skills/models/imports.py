@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from microcred.frameworks.models import ImportStatus  # the same four states as framework imports
+
 
 class ImportKind(models.TextChoices):
     ESCO_OCCUPATIONS = "esco-occupations", _("ESCO occupations")
@@ -13,11 +15,6 @@ class ImportKind(models.TextChoices):
     POSTINGS = "postings", _("Job postings")
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
 
 
 class SkillsImport(models.Model):

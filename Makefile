@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# SKILLS=0 leaves out the semantic skill-linking extra (torch): the lexical engine serves, its tests skip
+SKILLS ?= 1
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
 .PHONY: demo test install system-deps node-deps lint test-sqlite test-postgres serve clean messages
@@ -11,8 +13,12 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "microcred needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet 'torch==2.13.0'  # the CPU build this machine keeps on disk (see README)
+ifeq ($(SKILLS),0)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+else
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0'  # CPU build; see README "Skills intelligence"
 	$(BIN)/python -m pip install --quiet -e '.[dev,skills]'
+endif
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -117,10 +117,7 @@ def _imports_page(
 def embeddings(request: HttpRequest) -> HttpResponse:
     """Start (or restart) computing the ESCO framework's embeddings for the semantic engine."""
     try:
-        framework = skills_framework()
-        if framework is None:
-            raise ValidationFailed.single("framework", "no_framework", _("No ESCO framework is loaded yet."))
-        start_embedding(request.user, framework, force=request.POST.get("force") == "1")
+        start_embedding(request.user, skills_framework(), force=request.POST.get("force") == "1")
     except ValidationFailed as error:
         try:
             return _imports_page(request, ImportForm(), status=error.status, embedding_error=error.errors[0].message)

@@ -40,11 +40,15 @@ def index_of(framework: Framework | None) -> EmbeddingIndex | None:
     return EmbeddingIndex.objects.filter(framework=framework, model_name=semantic.MODEL_NAME).first()
 
 
-def start_embedding(actor: Any, framework: Framework, *, enqueue: bool = True, force: bool = False) -> EmbeddingIndex:
+def start_embedding(
+    actor: Any, framework: Framework | None, *, enqueue: bool = True, force: bool = False
+) -> EmbeddingIndex:
     """Queue the embedding of a framework's skills (again, if it was done: the vectors are replaced).
-    ``force`` restarts a job left "running" by a worker that died."""
+    ``force`` restarts a job left "running" by a worker that died. No framework (none loaded yet) is refused."""
     platform = platform_organization()
     require(actor, "skills.manage", platform)
+    if framework is None:
+        raise ValidationFailed.single("framework", "no_framework", _("No ESCO framework is loaded yet."))
     if not semantic.available():
         raise ValidationFailed.single("engine", "engine_unavailable", str(unavailable_message()))
     with transaction.atomic():

@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -128,6 +129,10 @@ def _clear_caches() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
+    import django
+
+    django.setup()  # no database here, but the ESCO file reader is the frameworks domain's (translated errors)
     from microcred.skills.linking import semantic
     from microcred.skills.linking.lexical import LexicalEngine
     from microcred.skills.linking.taxonomy import Taxonomy

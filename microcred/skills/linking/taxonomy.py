@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from microcred.frameworks import esco
-
 if TYPE_CHECKING:
     from microcred.frameworks.models import Framework
 
@@ -108,6 +106,8 @@ class Taxonomy:
         alternatives: list[list[str]] = [[] for _ in labels]
         descriptions = [""] * len(labels)
         if esco_dir is not None:
+            from microcred.frameworks import esco  # here: the benchmark imports this module before Django is set up
+
             lowered = {label.lower(): i for i, label in enumerate(labels)}
             for row in _esco_rows(esco_dir):
                 i = position.get((row.get("preferredLabel") or "").strip())
@@ -142,6 +142,8 @@ def _owner(row: int, label: str, group: list[str], lowered: dict[str, int]) -> i
 
 
 def _esco_rows(esco_dir: Path) -> Iterable[dict[str, str]]:
+    from microcred.frameworks import esco
+
     for name in ("skills_en_labels_subset.csv", *COLLECTIONS):
         path = esco_dir / name
         if path.exists():

@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -129,10 +128,11 @@ def _clear_caches() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
-    import django
+    from microcred.bench.sandbox import migrated_sandbox
 
-    django.setup()  # no database here, but the ESCO file reader is the frameworks domain's (translated errors)
+    # Django on a throwaway database: the ESCO file reader is the frameworks domain's, and the gap analysis at
+    # the end fills that database (in a transaction it rolls back)
+    migrated_sandbox("skills")
     from microcred.skills.linking import semantic
     from microcred.skills.linking.lexical import LexicalEngine
     from microcred.skills.linking.taxonomy import Taxonomy

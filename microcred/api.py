@@ -6,17 +6,21 @@ bodies ``{"code", "message", "field"?, "errors"?}`` with a 4xx status, here and 
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from microcred.accounts.services import user_for_api_token
 from microcred.errors import DomainError
@@ -58,20 +62,52 @@ class SafeJsonParser(Parser):
             ) from exc
 
 
+_BEARER_CACHE = "_microcred_bearer"
+
+
+def bearer_user(request: HttpRequest) -> Any:
+    """The user of the request's ``Authorization: Bearer`` API token, or None; looked up once per request."""
+    if hasattr(request, _BEARER_CACHE):
+        return getattr(request, _BEARER_CACHE)
+    user = None
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and secret.strip():
+        user = user_for_api_token(secret.strip())
+    setattr(request, _BEARER_CACHE, user)
+    return user
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_api_token(token)
+        user = bearer_user(request)
         if user is not None:
             request.user = user
         return user
 
 
 class SessionAuth(APIKeyCookie):
-    """The signed-in browser session; unsafe methods need the CSRF token as usual."""
+    """The signed-in browser session; unsafe methods need the CSRF token as usual.
+
+    django-ninja's cookie authentication runs its CSRF check before it looks at the cookie, so a client with
+    no session at all (a bearer-token client whose token is wrong, an anonymous caller of an endpoint that also
+    lets anonymous callers in) would get 403 "CSRF check failed" and the next authenticator would never run.
+    Here the CSRF check runs only for a request that a signed-in session would authenticate: a session keeps
+    its CSRF protection, and everyone else goes on down the chain (to 401, or to anonymous access).
+    """
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or bearer_user(request) is not None:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "CSRF check Failed")
+        return request.COOKIES.get(self.param_name)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:
+            return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return user
@@ -80,7 +116,33 @@ class SessionAuth(APIKeyCookie):
 
 api_auth = [TokenAuth(), SessionAuth(csrf=True)]
 
-api = NinjaAPI(
+
+def _with_bearer_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that sees the bearer token's user as ``request.user`` even where no authentication is declared."""
+
+    @functools.wraps(view)  # keeps ``csrf_exempt``
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = bearer_user(request)
+        if user is not None:
+            request.user = user
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class MicrocredAPI(NinjaAPI):
+    """A ninja API whose every route recognises a bearer token, including routes declared with ``auth=None``
+    (public pages that show a member more, such as a provider's own draft frameworks)."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _with_bearer_user(pattern.callback)
+        return patterns
+
+
+api = MicrocredAPI(
     title="microcred API",
     version="1",
     urls_namespace="api-v1",
@@ -192,7 +254,7 @@ def build_vc_api() -> NinjaAPI:
     from microcred.issuing.vc_api import anonymous_in_test_mode
     from microcred.issuing.vc_api import router as vc_api_router
 
-    vc = NinjaAPI(
+    vc = MicrocredAPI(
         title="microcred VC-API",
         version="vc-api",
         urls_namespace="vc-api",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from microcred.accounts.services import user_for_api_token
 from microcred.errors import DomainError
 
 MAX_JSON_BODY = 2 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 class BodyError(Exception):
@@ -206,6 +208,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, {"code": code, "message": str(exc)})
 
 
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback, and answered in the API's JSON error format (never an HTML page)."""
+    logger.exception("Unexpected error on %s %s", request.method, request.path)
+    return error_response(
+        request, 500, {"code": "internal_error", "message": _("Something went wrong on our side; it was logged.")}
+    )
+
+
 def register_routers() -> None:
     from microcred.accounts.api import router as accounts_router
 
@@ -270,6 +281,7 @@ def build_vc_api() -> NinjaAPI:
         (AuthenticationError, on_auth_error),
         (RequestDataTooBig, on_too_big),
         (HttpError, on_http_error),
+        (Exception, on_unexpected_error),
     ):
         vc.add_exception_handler(exception, handler)
     vc.add_router("/", vc_api_router)

@@ -9,6 +9,7 @@ answered with 400 and the full report, as the VC-API and its test suites expect.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 
 from microcred.accounts.permissions import SystemActor
-from microcred.errors import Conflict, PermissionDenied, ValidationFailed
+from microcred.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from microcred.issuing import identity, selectors, services, verification
 from microcred.vc import data_integrity
 from microcred.vc.errors import VCError
@@ -26,8 +27,10 @@ router = Router(tags=["VC-API"])
 
 TEST_MODE_ACTOR = SystemActor("vc-api-test-mode")
 MAX_PRESENTED_CREDENTIALS = 50
+MAX_PRESENTATION_PROOFS = 8
 JWT_ENVELOPE = "data:application/vc+jwt,"
 ENVELOPED = ("EnvelopedVerifiableCredential", ["EnvelopedVerifiableCredential"])
+COMPACT_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
 def anonymous_in_test_mode(request: HttpRequest) -> Any:
@@ -94,8 +97,17 @@ def _result(report: Any) -> dict[str, Any]:
 
 
 def _verify_one(credential: Any, field: str) -> dict[str, Any]:
+    """The result for one credential: a JSON object, or a compact VC-JWT (a JSON-LD credential sent as a string
+    of JSON is not a credential: the VC-API verifier test suite expects a parsing error)."""
     credential = _unwrap(credential)
-    if not isinstance(credential, dict | str) or not credential:
+    if isinstance(credential, str):
+        if not COMPACT_JWT.fullmatch(credential.strip()):
+            raise DomainError(
+                _("A credential sent as a string must be a compact VC-JWT; send a JSON-LD credential as an object."),
+                code="parsing_error",
+                field=field,
+            )
+    elif not isinstance(credential, dict) or not credential:
         raise ValidationFailed.single(field, "invalid_type", _("A credential is a JSON object or a VC-JWT."))
     return _result(verification.verify_credential(credential))
 
@@ -106,9 +118,25 @@ def verify_credential(request: HttpRequest, payload: Body[dict[str, Any]]) -> St
     return Status(200 if result["verified"] else 400, result)
 
 
+def _presentation_proofs(presentation: dict[str, Any]) -> list[dict[str, Any]]:
+    try:
+        proofs = data_integrity.proofs_of(presentation)
+    except VCError as error:
+        raise ValidationFailed.single(
+            "verifiablePresentation.proof", error.code, _("Each proof must be a JSON object.")
+        ) from error
+    if len(proofs) > MAX_PRESENTATION_PROOFS:
+        raise ValidationFailed.single(
+            "verifiablePresentation.proof",
+            "too_many",
+            _("A presentation has at most %(count)s proofs.") % {"count": MAX_PRESENTATION_PROOFS},
+        )
+    return proofs
+
+
 def _presentation_proof(presentation: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """The presentation's own proofs (if any): each must verify with a key its controller publishes."""
-    proofs = data_integrity.proofs_of(presentation)
+    proofs = _presentation_proofs(presentation)
     errors: list[dict[str, str]] = []
     resolver = verification.resolver()
     for proof in proofs:
@@ -145,11 +173,15 @@ def verify_presentation(request: HttpRequest, payload: Body[dict[str, Any]]) -> 
         raise ValidationFailed.single(
             "verifiablePresentation", "invalid_type", _("The presentation must be a JSON object.")
         )
+    if not isinstance(options, dict):
+        raise ValidationFailed.single("options", "invalid_type", _("The options must be a JSON object."))
     types = presentation.get("type")
-    if "VerifiablePresentation" not in ([types] if isinstance(types, str) else types or []):
+    types = [types] if isinstance(types, str) else types
+    if not isinstance(types, list) or "VerifiablePresentation" not in types:
         raise ValidationFailed.single(
             "verifiablePresentation.type", "invalid", _("The type must include VerifiablePresentation.")
         )
+    _presentation_proofs(presentation)  # a malformed proof is refused before any credential is checked
     credentials = presentation.get("verifiableCredential", [])
     credentials = credentials if isinstance(credentials, list) else [credentials]
     if len(credentials) > MAX_PRESENTED_CREDENTIALS:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from microcred.accounts.services import create_api_token
 from microcred.issuing import identity, services
@@ -374,3 +376,94 @@ def test_json_clients_need_no_csrf_token(signed, token) -> None:
     assert _post("/credentials/verify", {"verifiableCredential": signed}, client=client).status_code == 200
     response = _post("/credentials/issue", {"credential": _credential()}, token=token, client=client)
     assert response.status_code == 201
+
+
+F2_PRESENTATIONS = [
+    {"type": 7},
+    {"type": True},
+    {"type": 1.5},
+    {"type": {"VerifiablePresentation": 1}},
+    {"type": ["VerifiablePresentation"], "proof": "x"},
+    {"type": ["VerifiablePresentation"], "proof": 7},
+    {"type": ["VerifiablePresentation"], "proof": [7]},
+    {"type": ["VerifiablePresentation"], "proof": [None]},
+    {"type": ["VerifiablePresentation"], "proof": [{}] * 9},
+]
+
+
+@pytest.mark.parametrize("presentation", F2_PRESENTATIONS)
+def test_malformed_presentation_types_and_proofs_are_400_not_500(presentation) -> None:
+    response = _post("/presentations/verify", {"verifiablePresentation": presentation})
+    assert response.status_code == 400, response.body
+    assert response.body["code"] == "validation_failed"
+    assert response.body["errors"][0]["field"] in ("verifiablePresentation.type", "verifiablePresentation.proof")
+
+
+def test_a_credential_sent_as_a_json_string_is_a_parsing_error(signed) -> None:
+    response = _post("/credentials/verify", {"verifiableCredential": json.dumps(signed)})
+    assert response.status_code == 400, response.body
+    assert response.body["code"] == "parsing_error" and response.body["field"] == "verifiableCredential"
+    response = _post("/presentations/verify", {"verifiablePresentation": _presentation([json.dumps(signed)])})
+    assert response.status_code == 400 and response.body["code"] == "parsing_error"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+SHAPE_KEYS = ("type", "proof", "verifiableCredential", "holder", "@context", "id", "issuer", "credentialSubject")
+
+
+def _shaped(keys: list[str], values: list[Any]) -> dict[str, Any]:
+    return dict(zip(keys, values, strict=False))
+
+
+SHAPED = st.builds(_shaped, st.lists(st.sampled_from(SHAPE_KEYS), max_size=6, unique=True), st.lists(JSON_VALUES))
+PROOF_SHAPES = st.fixed_dictionaries(
+    {},
+    optional={
+        "type": JSON_VALUES,
+        "cryptosuite": st.sampled_from(["eddsa-rdfc-2022", "eddsa-jcs-2022", "x"]) | JSON_VALUES,
+        "proofPurpose": st.sampled_from(["authentication", "assertionMethod"]) | JSON_VALUES,
+        "verificationMethod": st.sampled_from(["did:key:z6Mkx#z6Mkx", "did:web:example.com#k"]) | JSON_VALUES,
+        "proofValue": JSON_VALUES,
+        "challenge": JSON_VALUES,
+        "previousProof": JSON_VALUES,
+    },
+)
+PRESENTATIONS = st.builds(
+    lambda shaped, proof, vp_type: {**shaped, "type": vp_type, "proof": proof},
+    SHAPED,
+    st.one_of(JSON_VALUES, PROOF_SHAPES, st.lists(PROOF_SHAPES, max_size=3)),
+    st.one_of(JSON_VALUES, st.just("VerifiablePresentation"), st.just(["VerifiablePresentation"])),
+)
+BODIES = st.one_of(
+    st.builds(lambda vp, options: {"verifiablePresentation": vp, "options": options}, PRESENTATIONS, JSON_VALUES),
+    st.builds(lambda vp: {"verifiablePresentation": vp}, PRESENTATIONS),
+)
+CREDENTIAL_BODIES = st.builds(
+    lambda shaped, proof, options: {"verifiableCredential": {**shaped, "proof": proof}, "options": options},
+    SHAPED,
+    st.one_of(JSON_VALUES, PROOF_SHAPES, st.lists(PROOF_SHAPES, max_size=3)),
+    st.one_of(st.just({}), JSON_VALUES),
+)
+
+
+def _assert_json_4xx_or_ok(response: Any) -> None:
+    assert response.status_code in (200, 400, 413), (response.status_code, response.content[:500])
+    assert response["Content-Type"].startswith("application/json")
+    body = json.loads(response.content)
+    assert "code" in body or "verified" in body
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES)
+def test_presentation_verify_shapes_never_answer_500(body) -> None:
+    _assert_json_4xx_or_ok(_post("/presentations/verify", body))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=CREDENTIAL_BODIES)
+def test_credential_verify_shapes_never_answer_500(body) -> None:
+    _assert_json_4xx_or_ok(_post("/credentials/verify", body))

@@ -131,3 +131,34 @@ def test_the_api_docs_get_their_own_content_security_policy(live_server) -> None
     assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
     page = requests.get(f"{live_server.url}/api/v1/frameworks", timeout=TIMEOUT)
     assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "presentation",
+    [
+        {"type": 7},
+        {"type": True},
+        {"type": 1.5},
+        *({"type": "VerifiablePresentation", "proof": p} for p in ("x", 7, [7], [None])),
+    ],
+)
+def test_malformed_presentations_are_json_400_over_http(live_server, settings, presentation) -> None:
+    settings.DEBUG = False
+    response = _post(live_server, "/presentations/verify", {"verifiablePresentation": presentation})
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "validation_failed"
+
+
+def test_an_unexpected_error_is_a_json_500_not_an_html_page(live_server, settings, monkeypatch) -> None:
+    from microcred.issuing import verification
+
+    def broken(credential: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    settings.DEBUG = False
+    monkeypatch.setattr(verification, "verify_credential", broken)
+    response = _post(live_server, "/credentials/verify", {"verifiableCredential": {"a": 1}})
+    assert response.status_code == 500
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "internal_error" and "a bug" not in response.text

@@ -17,7 +17,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "frameworks": ("microcred.bench.frameworks", "import ESCO and 100,000 competencies, render trees, rank"),
     "reports": ("microcred.bench.reports", "fill 100,000 awards, render the provider dashboard, stream the CSV export"),
     "verify": ("microcred.bench.verify", "verify credentials of each proof format: library, and HTTP API under load"),
-    "skills": ("microcred.bench.skills", "link job-posting sentences to 13,895 ESCO skills: RP@5, MRR, throughput"),
+    "skills": ("microcred.bench.skills", "link sentences to 13,896 ESCO skills: RP@5 (published, strict), MRR, speed"),
 }
 
 

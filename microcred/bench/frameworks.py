@@ -3,11 +3,9 @@
 Runs against a throwaway SQLite database in a temporary directory (or ``--database-url``), through
 the same readers and services the pages, the API and the CLI use. It imports:
 
-1. the ESCO v1.1 files in ``../shared/data/esco`` (skills hierarchy, skill groups, the labels subset,
-   the collections);
-2. the same directory plus an ESCO-layout ``skills_en.csv`` of all 13,895 skills, generated from
-   ``../shared/data/skill-extraction/skills_en_label.txt`` (real URIs where the subset has them);
-3. a synthetic framework of 100,000 competencies, as a CSV file (four levels: 10 × 10 × 10 × 100);
+1. the official ESCO v1.1.1 export in ``../shared/data/esco`` (skills hierarchy, skill groups, all 13,896
+   skills, the relation files, the collections), read where it lies: nothing is written next to it;
+2. a synthetic framework of 100,000 competencies, as a CSV file (four levels: 10 × 10 × 10 × 100);
 
 and prints import time and rows/s, peak memory, the tree page's render time for the largest
 framework, and crosswalk-suggestion latency (p50/p95) for one competency against ESCO.
@@ -34,9 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--esco-dir", default=str(DATA / "esco"), help="the ESCO CSV files (default ../shared/data/esco)"
     )
-    parser.add_argument(
-        "--labels", default=str(DATA / "skill-extraction" / "skills_en_label.txt"), help="all ESCO skill labels"
-    )
     parser.add_argument("--synthetic", type=int, default=100_000, help="competencies in the synthetic framework")
     parser.add_argument("--queries", type=int, default=200, help="suggestion queries to time")
     parser.add_argument("--database-url", default="", help="use this database instead of a temporary SQLite file")
@@ -57,47 +52,14 @@ def _ms(values: list[float]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    workdir, seconds = migrated_sandbox("frameworks", database_url=args.database_url)
+    _workdir, seconds = migrated_sandbox("frameworks", database_url=args.database_url)
     print(f"microcred bench frameworks: database {os.environ['DATABASE_URL']}")
     print(f"  {'set-up (migrate)':<44} {seconds:8.2f} s")
     esco_dir = Path(args.esco_dir)
     if not esco_dir.is_dir():
         print(f"  the ESCO files are not at {esco_dir}; nothing to measure")
         return 2
-    return _bench(args, esco_dir, workdir)
-
-
-def _generated_skills_dir(esco_dir: Path, labels_path: Path, workdir: Path) -> tuple[Path, int]:
-    """The ESCO directory plus a skills_en.csv of every label, in the official column layout."""
-    from microcred.frameworks.document import stable_id
-
-    known = {}
-    subset = esco_dir / "skills_en_labels_subset.csv"
-    if subset.exists():
-        for row in csv.DictReader(io.StringIO(subset.read_text(encoding="utf-8"), newline="")):
-            known[row["preferredLabel"]] = (row["conceptUri"], row["reuseLevel"], row["altLabels"])
-    target = workdir / "esco-full"
-    target.mkdir()
-    for path in esco_dir.glob("*.csv"):
-        if path.name != subset.name:
-            (target / path.name).symlink_to(path)
-    labels = [line.strip() for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels",
-         "status", "modifiedDate", "scopeNote", "definition", "inScheme", "description"]
-    )  # fmt: skip
-    for label in labels:
-        uri, reuse, alternatives = known.get(
-            label, (f"http://data.europa.eu/esco/skill/{stable_id('bench', label)}", "sector-specific", "")
-        )
-        writer.writerow(
-            ["KnowledgeSkillCompetence", uri, "skill/competence", reuse, label, alternatives, "", "released",
-             "", "", "", "http://data.europa.eu/esco/concept-scheme/skills", f"Be able to {label}."]
-        )  # fmt: skip
-    (target / "skills_en.csv").write_text(out.getvalue(), encoding="utf-8")
-    return target, len(labels)
+    return _bench(args, esco_dir)
 
 
 def _synthetic_csv(n: int) -> bytes:
@@ -138,7 +100,7 @@ def _synthetic_csv(n: int) -> bytes:
     return out.getvalue().encode()
 
 
-def _bench(args: argparse.Namespace, esco_dir: Path, workdir: Path) -> int:
+def _bench(args: argparse.Namespace, esco_dir: Path) -> int:
     from django.db import connection, reset_queries
     from django.test import Client
 
@@ -164,18 +126,9 @@ def _bench(args: argparse.Namespace, esco_dir: Path, workdir: Path) -> int:
     _line("ESCO again (idempotent: nothing changes)", len(document.competencies), time.perf_counter() - t)
     assert not again.changed
 
-    labels = Path(args.labels)
+    print(f"  {'ESCO import target':<44} under 60 s: {'met' if seconds < 60 else 'NOT met'}")
+    ok = ok and seconds < 60
     full = result.framework
-    if labels.exists():
-        full_dir, n_labels = _generated_skills_dir(esco_dir, labels, workdir)
-        t = time.perf_counter()
-        document = esco.parse_esco(full_dir, version="1.1-all-skills")
-        result = services.import_document(actor=CLI, organization=None, document=document, source_format="esco")
-        seconds = time.perf_counter() - t
-        _line(f"ESCO + all {n_labels:,} skills (read + write)", len(document.competencies), seconds)
-        print(f"  {'ESCO import target':<44} under 60 s: {'met' if seconds < 60 else 'NOT met'}")
-        ok = ok and seconds < 60
-        full = result.framework
 
     provider = make_organization("provider", name="Bench College")
     data = _synthetic_csv(args.synthetic)

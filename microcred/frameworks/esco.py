@@ -7,12 +7,16 @@ official file layout, finds the files by their published names and reads columns
 - ``skillGroups_<lang>.csv``: skill groups;
 - ``skills_<lang>.csv``: the skills and knowledge concepts (``skills_<lang>_labels_subset.csv`` is
   read instead when the full file is absent);
-- ``broaderRelationsSkillPillar_<lang>.csv``: who is under whom (a concept may have several broader
+- ``broaderRelationsSkillPillar.csv``: who is under whom (a concept may have several broader
   concepts; the tree keeps the first);
-- the skill collections (``transversalSkillsCollection``, ``languageSkillsCollection``,
-  ``ictSkillsCollection``): more skills, and broader concepts when the relations file is absent;
-- ``occupationSkillRelations_<lang>.csv``: checked and counted here; occupations and their skills
+- the skill collections (v1.1.1: ``transversal``, ``language``, ``digital``, ``digComp``, ``green`` and
+  ``researchSkillsCollection``; v1.0: ``ictSkillsCollection``): more skills, and broader concepts when the
+  relations file is absent;
+- ``occupationSkillRelations.csv``: checked and counted here; occupations and their skills
   belong to the skills domain, which reads it with :func:`read_occupation_skill_relations`.
+
+The relation files hold URIs only: ESCO v1.1.1 publishes them without a language suffix
+(``occupationSkillRelations.csv``), earlier releases with one (``occupationSkillRelations_en.csv``); both are found.
 
 Concepts keep their ESCO URI; their identifier is a UUID derived from it, so importing the same
 files again finds the same competencies. Concepts the files place nowhere go under one group.
@@ -39,7 +43,15 @@ LICENCE = "ESCO classification of the European Commission; reuse with attributio
 SOURCE = "https://esco.ec.europa.eu/en/use-esco/download"
 MIN_ROWS_TO_JUDGE = 50
 MISALIGNED_SHARE = 0.5  # ESCO's own files: 2-4 % of rows; a shuffled column: nearly all
-COLLECTIONS = ("transversalSkillsCollection", "languageSkillsCollection", "ictSkillsCollection")
+COLLECTIONS = (
+    "transversalSkillsCollection",
+    "languageSkillsCollection",
+    "digitalSkillsCollection",
+    "digCompSkillsCollection",
+    "greenSkillsCollection",
+    "researchSkillsCollection",
+    "ictSkillsCollection",  # ESCO v1.0; v1.1 replaced it with the digital collection
+)
 
 
 def concept_identifier(uri: str) -> str:
@@ -75,12 +87,13 @@ def read_rows(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[s
         ) from exc
 
 
-def labels(value: str, separator: str = "\n") -> list[str]:
-    """The distinct labels of one multi-valued cell (ESCO: newline- or "|"-separated), in order."""
+def labels(value: str, separator: str = "\n", *, besides: str = "") -> list[str]:
+    """The distinct labels of one multi-valued cell (ESCO: newline- or "|"-separated), in order, leaving out
+    ``besides`` (the concept's preferred label, which some rows list again among its alternatives)."""
     seen: list[str] = []
     for label in value.split(separator):
         label = label.strip()
-        if label and label not in seen:
+        if label and label not in seen and label != besides:
             seen.append(label)
     return seen
 
@@ -116,9 +129,14 @@ def misaligned_alternatives(rows: list[tuple[str, list[str]]]) -> int:
     return count
 
 
-def _find(directory: Path, stem: str, language: str) -> Path | None:
-    path = directory / f"{stem}_{language}.csv"
-    return path if path.is_file() else None
+def find_file(directory: Path, stem: str, language: str = "en") -> Path | None:
+    """``<stem>_<language>.csv``, or ``<stem>.csv`` (v1.1.1's language-independent relation files)."""
+    for name in (f"{stem}_{language}.csv", f"{stem}.csv"):
+        path = directory / name
+        if path.is_file():
+            return path
+    return None
+
 
 
 def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1.1") -> doc.FrameworkDocument:
@@ -156,7 +174,7 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
         records[uri] = record
         return record
 
-    hierarchy = _find(directory, "skillsHierarchy", language)
+    hierarchy = find_file(directory, "skillsHierarchy", language)
     if hierarchy:
         levels = [(f"Level {n} URI", f"Level {n} preferred term") for n in range(4)]
         for where, row in read_rows(hierarchy, tuple(name for pair in levels for name in pair)):
@@ -180,7 +198,7 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 elif not parent:
                     roots.add(uri)
                 parent = uri
-    groups = _find(directory, "skillGroups", language)
+    groups = find_file(directory, "skillGroups", language)
     if groups:
         for where, row in read_rows(groups, ("conceptUri", "preferredLabel")):
             add(
@@ -192,10 +210,10 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 alternative_labels=labels(row.get("altLabels", "")),
                 notes=row.get("scopeNote", "").strip(),
             )
-    skills = _find(directory, "skills", language) or _find(directory, "skills", f"{language}_labels_subset")
+    skills = find_file(directory, "skills", language) or find_file(directory, "skills", f"{language}_labels_subset")
     if skills:
         rows = [
-            (where, row, labels(row.get("altLabels", "")))
+            (where, row, labels(row.get("altLabels", ""), besides=row["preferredLabel"].strip()))
             for where, row in read_rows(skills, ("conceptUri", "preferredLabel"))
         ]
         with_alternatives = sum(1 for _where, _row, alternatives in rows if alternatives)
@@ -225,12 +243,12 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 else [],
                 notes=row.get("scopeNote", "").strip(),
             )
-    relations = _find(directory, "broaderRelationsSkillPillar", language)
+    relations = find_file(directory, "broaderRelationsSkillPillar", language)
     if relations:
         for _where, row in read_rows(relations, ("conceptUri", "broaderUri")):
             broader.setdefault(row["conceptUri"].strip(), row["broaderUri"].strip())
     for stem in COLLECTIONS:
-        collection = _find(directory, stem, language)
+        collection = find_file(directory, stem, language)
         if not collection:
             continue
         for where, row in read_rows(collection, ("conceptUri", "preferredLabel")):
@@ -244,7 +262,7 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 if row.get("skillType", "").strip() == "knowledge"
                 else CompetencyType.SKILL,
                 level=row.get("reuseLevel", "").strip(),
-                alternative_labels=labels(row.get("altLabels", ""), "|"),
+                alternative_labels=labels(row.get("altLabels", ""), "|", besides=row["preferredLabel"].strip()),
             )
             if not relations:
                 for candidate in labels(row.get("broaderConceptUri", ""), "|"):
@@ -258,7 +276,7 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
             _("No ESCO skills files (skills_%(lang)s.csv, skillGroups_%(lang)s.csv, …) in %(path)s.")
             % {"lang": language, "path": directory},
         )
-    occupations = _find(directory, "occupationSkillRelations", language)
+    occupations = find_file(directory, "occupationSkillRelations", language)
     if occupations:
         sum(1 for _relation in read_occupation_skill_relations(occupations))  # checks the file whole
     unplaced = []

@@ -35,7 +35,7 @@ class ImportForm(forms.Form):
         label=_("Files"),
         help_text=_(
             "Job postings: one CSV or JSON-lines file (title, text, location, date, employer; at most 20 MB). "
-            "ESCO: occupations_en.csv and, if you have it, occupationSkillRelations_en.csv. "
+            "ESCO: occupations_en.csv and, if you have it, occupationSkillRelations.csv. "
             "O*NET: occupation_data.csv, task_statements.csv, technology_skills.csv."
         ),
     )

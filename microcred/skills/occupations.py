@@ -1,7 +1,7 @@
 """ESCO occupations and their essential/optional skills, from the official CSV files.
 
 ``occupations_<lang>.csv`` (conceptUri, iscoGroup, preferredLabel, altLabels newline-separated,
-description) gives the occupations; ``occupationSkillRelations_<lang>.csv``, when present, the skills
+description) gives the occupations; ``occupationSkillRelations.csv`` (``_<lang>`` before v1.1.1), when present, the skills
 each needs. A relation names the skill by its ESCO URI; a URI the skills framework lacks (another
 ESCO version, a skill file not imported) is skipped and counted, never an error. Importing the same
 files again changes nothing; a changed file updates the occupations in place.
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from microcred.errors import ValidationFailed
-from microcred.frameworks.esco import read_occupation_skill_relations
+from microcred.frameworks.esco import find_file, read_occupation_skill_relations
 from microcred.frameworks.models import Competency, CompetencyType
 from microcred.skills.interfaces import skills_framework
 from microcred.skills.models import Occupation, OccupationSkill, OccupationSource
@@ -76,7 +76,7 @@ def import_esco_occupations(
             "directory", "no_occupations_file", _("No occupations_%(lang)s.csv in this folder.") % {"lang": language}
         )
     rows = _occupation_rows(path)
-    relations_path = find(directory, f"occupationSkillRelations_{language}.csv")
+    relations_path = find_file(directory, "occupationSkillRelations", language)
     relations = list(read_occupation_skill_relations(relations_path)) if relations_path else []
     total = len(rows) + len(relations)
     counts = ImportCounts()

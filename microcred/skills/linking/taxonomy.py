@@ -4,8 +4,6 @@ description, built from the ESCO framework in the database or from ESCO files (t
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,13 +12,6 @@ if TYPE_CHECKING:
     from microcred.frameworks.models import Framework
 
 GROUP = "group"
-_WORDS = re.compile(r"[^\W_]{3,}")
-COLLECTIONS = (
-    "transversalSkillsCollection_en.csv",
-    "languageSkillsCollection_en.csv",
-    "ictSkillsCollection_en.csv",
-    "skills_en.csv",
-)
 
 
 @dataclass
@@ -98,54 +89,33 @@ class Taxonomy:
 
     @classmethod
     def from_files(cls, labels_path: Path, esco_dir: Path | None = None) -> Taxonomy:
-        """Preferred labels one per line; alternative labels and descriptions from ESCO CSV files where the
-        preferred label matches (the labels subset, the collections, a full skills_en.csv if present)."""
+        """Preferred labels one per line (the benchmark's label space), with each skill's URI, alternative labels
+        and description from the official ``skills_en.csv`` when ``esco_dir`` has it.
+
+        The benchmark's label file lists the skills in that file's row order, with commas and surrounding spaces
+        removed from some labels; rows are matched by position and checked with :func:`label_key`, so a label file
+        from another ESCO release is refused rather than paired with the wrong rows."""
         labels = [line.strip() for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        position = {label: i for i, label in enumerate(labels)}
         uris = [""] * len(labels)
         alternatives: list[list[str]] = [[] for _ in labels]
         descriptions = [""] * len(labels)
-        if esco_dir is not None:
+        skills = esco_dir / "skills_en.csv" if esco_dir is not None else None
+        if skills is not None and skills.is_file():
             from microcred.frameworks import esco  # here: the benchmark imports this module before Django is set up
 
-            lowered = {label.lower(): i for i, label in enumerate(labels)}
-            for row in _esco_rows(esco_dir):
-                i = position.get((row.get("preferredLabel") or "").strip())
-                if i is None:
-                    continue
-                uris[i] = uris[i] or (row.get("conceptUri") or "")
-                descriptions[i] = descriptions[i] or (row.get("description") or "").strip()
-                value = row.get("altLabels") or ""
-                group = esco.labels(value, "\n" if "\n" in value else "|")
-                owner = _owner(i, labels[i], group, lowered)
-                if owner is None:
-                    continue
-                for alternative in group:
-                    if alternative not in alternatives[owner] and alternative != labels[owner]:
-                        alternatives[owner].append(alternative)
+            rows = [row for _where, row in esco.read_rows(skills, ("conceptUri", "preferredLabel"))]
+            if len(rows) != len(labels) or any(
+                label_key(label) != label_key(row["preferredLabel"]) for label, row in zip(labels, rows, strict=False)
+            ):
+                raise ValueError(f"{labels_path.name} does not list the skills of {skills} in their order")
+            for i, row in enumerate(rows):
+                preferred = row["preferredLabel"].strip()
+                uris[i] = row["conceptUri"].strip()
+                alternatives[i] = esco.labels(row.get("altLabels", ""), besides=preferred)
+                descriptions[i] = (row.get("description") or "").strip()
         return cls(list(range(len(labels))), uris, labels, alternatives, descriptions)
 
 
-def _owner(row: int, label: str, group: list[str], lowered: dict[str, int]) -> int | None:
-    """Whose alternative labels a row's group is. In the shared labels subset most rows carry another skill's
-    group (the column is shifted), and a group lists its own skill's preferred label: that names the owner.
-    A group naming no skill is kept if it shares a word with the row's label, else dropped."""
-    named = {lowered[a.lower()] for a in group if a.lower() in lowered}
-    if not group or row in named:
-        return row
-    if len(named) == 1:
-        return named.pop()
-    if named:
-        return None
-    words = set(_WORDS.findall(label.lower()))
-    return row if any(words & set(_WORDS.findall(a.lower())) for a in group) else None
-
-
-def _esco_rows(esco_dir: Path) -> Iterable[dict[str, str]]:
-    from microcred.frameworks import esco
-
-    for name in ("skills_en_labels_subset.csv", *COLLECTIONS):
-        path = esco_dir / name
-        if path.exists():
-            for _where, row in esco.read_rows(path, ("conceptUri", "preferredLabel")):
-                yield row
+def label_key(label: str) -> str:
+    """A skill label compared as the benchmark does: case, commas and spacing do not count."""
+    return " ".join(label.replace(",", "").lower().split())

@@ -10,4 +10,4 @@ class Command(ImportCommand):
     help = "Import ESCO occupations and their essential/optional skills."
     kind = ImportKind.ESCO_OCCUPATIONS
     argument = "directory"
-    argument_help = "a folder of ESCO CSV files (occupations_en.csv, occupationSkillRelations_en.csv)"
+    argument_help = "a folder of ESCO CSV files (occupations_en.csv, occupationSkillRelations.csv)"

@@ -57,6 +57,8 @@ ACTIONS: dict[str, Grant] = {
     "catalog.publish": _grant(PROVIDER, (Role.ADMIN,)),
     "assessment.evaluate": _grant(PROVIDER + EMPLOYER, (Role.ASSESSOR, Role.ADMIN)),
     "assessment.manage": _grant(PROVIDER, (Role.ADMIN,)),
+    # a credential's assessment plan (components, gaps, waivers): those who design, review or assess it
+    "assessment.view_plan": _grant(PROVIDER, (Role.ADMIN, Role.REVIEWER, Role.ASSESSOR)),
     "assessment.waive_gaps": _grant(PROVIDER, (Role.REVIEWER,)),
     "issuing.issue": _grant(PROVIDER, (Role.ADMIN,)),
     "issuing.revoke": _grant(PROVIDER, (Role.ADMIN,)),

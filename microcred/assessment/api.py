@@ -120,7 +120,7 @@ class PlanOut(Schema):
 
 @router.get("assessment/credentials/{credential_id}/plan", response=PlanOut)
 def plan_detail(request: HttpRequest, credential_id: int) -> PlanOut:
-    credential = _credential(credential_id)
+    credential = selectors.plan_for(request.user, credential_id)
     check = selectors.plan_check(credential)
     return PlanOut(
         credential=credential.pk,

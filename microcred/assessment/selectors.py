@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from microcred.accounts.permissions import can, require
 from microcred.assessment.award_rules import CompetencyInfo, ComponentInfo, Facts, Signature
 from microcred.assessment.models import (
     AssessmentComponent,
@@ -96,6 +98,26 @@ class PlanCheck:
     @property
     def ok(self) -> bool:
         return not self.conflicting_scales and (not self.gaps or self.waived)
+
+
+def plan_for(user: Any, credential_id: Any) -> MicroCredential:
+    """A credential whose assessment plan ``user`` may read.
+
+    A published (or superseded, retired) version's plan is read by anyone signed in, as its catalog page is; a
+    draft's only with ``assessment.view_plan`` on its provider. A draft is "not found" for whoever may not see it
+    in the catalog either, and refused to a member of the provider without that permission.
+    """
+    text = str(credential_id)
+    credential = (
+        MicroCredential.objects.select_related("provider").filter(pk=int(text)).first()
+        if text.isdigit() and len(text) < 12
+        else None
+    )
+    if credential is None or not (credential.is_public or can(user, "organization.view", credential.provider)):
+        raise NotFound(_("No such micro-credential."), code="credential_not_found")
+    if not credential.is_public:
+        require(user, "assessment.view_plan", credential)
+    return credential
 
 
 def plan_check(credential: MicroCredential) -> PlanCheck:

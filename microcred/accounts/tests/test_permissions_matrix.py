@@ -23,6 +23,7 @@ EXPECTED = {
     "catalog.publish": ("A", "-"),
     "assessment.evaluate": ("AS", "AS"),
     "assessment.manage": ("A", "-"),
+    "assessment.view_plan": ("ARS", "-"),
     "assessment.waive_gaps": ("R", "-"),
     "issuing.issue": ("A", "-"),
     "issuing.revoke": ("A", "-"),

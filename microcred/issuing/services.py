@@ -33,7 +33,7 @@ from microcred.issuing.models import (
     StatusList,
     StatusPurpose,
 )
-from microcred.vc import compose, data_integrity, status
+from microcred.vc import compose, data_integrity, status, structure
 from microcred.vc import jwt as vc_jwt
 from microcred.vc.dates import format_date_time, parse_date_time
 from microcred.vc.errors import VCError
@@ -540,6 +540,19 @@ def vc_api_organization(*, actor: Any, issuer: Any, test_mode: bool) -> Organiza
     raise PermissionDenied(_("You may not issue credentials for this issuer."), code="issuer_not_allowed")
 
 
+def _structure_message(code: str) -> str:
+    messages = {
+        structure.TYPE_MISSING: _("Each value here must name its type."),
+        structure.NOT_AN_OBJECT: _("Each value here must be an object."),
+        structure.ID_MISSING: _("Each value here must have an id (a URL)."),
+        structure.ID_INVALID: _("The id must be one URL."),
+        structure.ID_DUPLICATE: _("Two related resources have the same id."),
+        structure.DIGEST_MISSING: _("A related resource needs a digestSRI or a digestMultibase."),
+        structure.DIGEST_MALFORMED: _("The digest is not well formed."),
+    }
+    return messages.get(code, _("This value is not valid."))
+
+
 def _check_vc(credential: dict[str, Any], errors: ErrorList) -> str | None:
     """The VC version's base context, after checking what every credential needs (VC DM 1.1 or 2.0)."""
     contexts = credential.get("@context")
@@ -564,6 +577,8 @@ def _check_vc(credential: dict[str, Any], errors: ErrorList) -> str | None:
             errors.add(
                 f"credential.{name}", "invalid_date", _("This must be a date and time such as 2026-01-31T12:00:00Z.")
             )
+    for problem in structure.problems(credential):
+        errors.add(f"credential.{problem.field}", problem.code, _structure_message(problem.code))
     return base if isinstance(base, str) else None
 
 

@@ -467,3 +467,41 @@ def test_presentation_verify_shapes_never_answer_500(body) -> None:
 @given(body=CREDENTIAL_BODIES)
 def test_credential_verify_shapes_never_answer_500(body) -> None:
     _assert_json_4xx_or_ok(_post("/credentials/verify", body))
+
+
+RELATED = {"id": CREDENTIALS_V2, "digestSRI": "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"credentialStatus": {"id": "did:example:status"}}, "credential.credentialStatus.type", "type_missing"),
+        ({"credentialSchema": {"id": "did:example:schemas/1"}}, "credential.credentialSchema.type", "type_missing"),
+        ({"credentialSchema": {"type": "https://example.org/#S"}}, "credential.credentialSchema.id", "id_missing"),
+        ({"refreshService": {"id": "did:example:refresh/1"}}, "credential.refreshService.type", "type_missing"),
+        ({"termsOfUse": {}}, "credential.termsOfUse.type", "type_missing"),
+        ({"termsOfUse": {"id": "did:example:terms/1"}}, "credential.termsOfUse.type", "type_missing"),
+        ({"evidence": {}}, "credential.evidence.type", "type_missing"),
+        ({"relatedResource": [CREDENTIALS_V2]}, "credential.relatedResource.0", "not_an_object"),
+        ({"relatedResource": [{"digestSRI": RELATED["digestSRI"]}]}, "credential.relatedResource.0.id", "id_missing"),
+        ({"relatedResource": [RELATED, RELATED]}, "credential.relatedResource.1.id", "id_duplicate"),
+        ({"relatedResource": [{"id": CREDENTIALS_V2}]}, "credential.relatedResource.0", "digest_missing"),
+        (
+            {"relatedResource": [{"id": CREDENTIALS_V2, "digestSRI": "sha384-_rCVIV7fSXXTNIvpiq26jRDyj8JG8TDjij"}]},
+            "credential.relatedResource.0.digestSRI",
+            "digest_malformed",
+        ),
+    ],
+)
+def test_vc2_structures_without_their_required_parts_are_refused(token, provider, change, field, code) -> None:
+    response = _post("/credentials/issue", {"credential": {**_credential(), **change}}, token=token)
+    assert response.status_code == 400, response.body
+    assert {"field": field, "code": code} in [{k: e[k] for k in ("field", "code")} for e in response.body["errors"]]
+    assert not IssuedCredential.objects.exists()
+
+
+def test_a_related_resource_with_its_digest_is_signed(token, provider) -> None:
+    response = _post("/credentials/issue", {"credential": {**_credential(), "relatedResource": [RELATED]}}, token=token)
+    assert response.status_code == 201, response.body
+    credential = response.body["verifiableCredential"]
+    assert _post("/credentials/verify", {"verifiableCredential": credential}).status_code == 200

@@ -266,8 +266,10 @@ def import_badge(request: HttpRequest, provider: str, payload: Body[dict[str, An
 
 @router.post("catalog/providers/{provider}/import", response={201: dict}, summary="Bulk import drafts (JSON)")
 def bulk_import(request: HttpRequest, provider: str, payload: Body[Any]) -> Status:
+    organization = selectors.provider_by_slug(provider)
+    require(request.user, "catalog.edit", organization)  # before the file is read: a stranger learns nothing of it
     rows = transfer.rows_from_json(request.body)
-    made = services.bulk_import(actor=request.user, provider=selectors.provider_by_slug(provider), rows=rows)
+    made = services.bulk_import(actor=request.user, provider=organization, rows=rows)
     return Status(201, {"created": [_summary(c) for c in made]})
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
+from django.test import Client
 
 from microcred.accounts.permissions import ACTIONS, can
 from microcred.testing.factories import make_member, make_organization, make_user
@@ -61,7 +65,7 @@ def test_role_by_action_matrix(kind: str) -> None:
         for stranger in (outsider_admin, learner):
             if can(stranger, action, home):
                 mismatches.append((action, f"stranger {stranger.email}", False))
-    assert mismatches == []
+    assert mismatches == [], "\n".join(map(str, mismatches))
 
 
 def test_anonymous_and_deactivated_users_may_do_nothing() -> None:
@@ -87,3 +91,60 @@ def test_platform_admins_administer_the_platform() -> None:
 def test_an_unknown_action_is_a_bug_not_a_refusal() -> None:
     with pytest.raises(LookupError):
         can(make_user(), "catalog.pubish", None)
+
+
+# ---------------------------------------------------------------- route × role
+# Every API route that names only an organization (``{slug}``/``{provider}``) is called by each role of a provider
+# and of an employer, by an admin of another organization and by a learner: those the table above grants every
+# action the route declares (microcred/accounts/route_access.py) get past the permission check, and nobody else
+# does (403, or 404 where existence is private). An empty body is enough: the check comes before the work.
+
+
+def _organization_routes() -> list[tuple[str, str, tuple[str, ...]]]:
+    from microcred.accounts.route_access import ROUTES
+
+    found = []
+    for key, access in ROUTES["api"].items():
+        method, path = key.split(" ", 1)
+        params = set(re.findall(r"\{([^}]+)\}", path))
+        if access.kind == "permission" and params in ({"slug"}, {"provider"}):
+            found.append((method, path, access.actions))
+    return found
+
+
+def _allowed(actions: tuple[str, ...], kind: str, letter: str) -> bool:
+    column = 0 if kind == "provider" else 1
+    return all(letter in EXPECTED[action][column] for action in actions)
+
+
+# the smallest body that gets past the route's schema (django-ninja checks the shape before the handler runs)
+BODIES = {
+    "/organizations/{slug}/invitations": {"email": "someone.new@example.org", "role": "assessor"},
+    "/catalog/providers/{provider}/import": [],
+}
+
+
+def _status(person: object, method: str, path: str, url: str) -> int:
+    client = Client()
+    client.force_login(person)
+    body = json.dumps(BODIES.get(path, {}))
+    return client.generic(method, f"/api/v1/{url.lstrip('/')}", data=body, content_type="application/json").status_code
+
+
+@pytest.mark.parametrize("kind", ["provider", "employer"])
+def test_route_by_role_matrix(kind: str, settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    home = make_organization(kind)
+    people = {letter: make_member(home, LETTERS[letter]) for letter in ROLES_OF_KIND[kind]}
+    strangers = {"admin elsewhere": make_member(make_organization(kind), "admin"), "learner": make_user()}
+    mismatches = []
+    for method, path, actions in _organization_routes():
+        url = path.replace("{slug}", home.slug).replace("{provider}", home.slug)
+        callers = [(LETTERS[letter], person, _allowed(actions, kind, letter)) for letter, person in people.items()]
+        callers += [(label, person, False) for label, person in strangers.items()]
+        for label, person, allowed in callers:
+            status = _status(person, method, path, url)
+            refused = status in (401, 403, 404)
+            if refused == allowed:
+                mismatches.append((method, path, label, status, "allowed" if allowed else "refused"))
+    assert mismatches == [], "\n".join(map(str, mismatches))

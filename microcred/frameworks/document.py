@@ -95,6 +95,7 @@ class CompetencyRecord:
     parent: str | None = None  # the parent's identifier
     sort_order: int = 0
     alternative_labels: list[str] = field(default_factory=list)
+    hidden_labels: list[str] = field(default_factory=list)  # found by search and linking, never shown (SKOS)
     notes: str = ""
     changed_at: datetime | None = None
     where: str = ""  # how errors name it: "rows.12", "CFItems.3"
@@ -108,6 +109,7 @@ class CompetencyRecord:
             self.competency_type,
             self.level,
             tuple(self.alternative_labels),
+            tuple(self.hidden_labels),
             self.notes,
         )
 
@@ -249,6 +251,8 @@ def check(document: FrameworkDocument) -> None:
             isinstance(label, str) for label in record.alternative_labels
         ):
             add(where, "alternative_labels", "invalid", _("Alternative labels must be a list of texts."))
+        if not isinstance(record.hidden_labels, list) or not all(isinstance(x, str) for x in record.hidden_labels):
+            add(where, "hidden_labels", "invalid", _("Hidden labels must be a list of texts."))
     where_of = {c.identifier: c.where for c in document.competencies}
     parent_of = {c.identifier: c.parent for c in document.competencies}
     for record in document.competencies:

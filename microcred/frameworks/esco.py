@@ -241,6 +241,7 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 alternative_labels=alternatives
                 if keep_alternatives or plausible_alternatives(row["preferredLabel"], alternatives)
                 else [],
+                hidden_labels=labels(row.get("hiddenLabels", ""), besides=row["preferredLabel"].strip()),
                 notes=row.get("scopeNote", "").strip(),
             )
     relations = find_file(directory, "broaderRelationsSkillPillar", language)

@@ -122,6 +122,8 @@ class Competency(models.Model):
     sort_order = models.IntegerField(_("sort order"), default=0)
     depth = models.PositiveIntegerField(default=0)  # 0 for roots; kept by the services for lazy tree loading
     alternative_labels = models.JSONField(_("alternative labels"), default=list, blank=True)
+    # SKOS hidden labels (ESCO: misspellings, old names, search terms): searched and linked, never displayed
+    hidden_labels = models.JSONField(_("hidden labels"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True, default="")
     changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -118,6 +118,7 @@ def search(framework: Framework, text: str, *, limit: int = SEARCH_LIMIT) -> lis
             | Q(short_name__icontains=word)
             | Q(statement__icontains=word)
             | Q(alternative_labels__icontains=word)
+            | Q(hidden_labels__icontains=word)
         )
     return list(rows.order_by("depth", "sort_order", "pk")[:limit])
 

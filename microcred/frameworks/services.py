@@ -251,6 +251,7 @@ def _copy_contents(source: Framework, copy: Framework) -> None:
                             "sort_order",
                             "depth",
                             "changed_at",
+                            "hidden_labels",
                             *COMPETENCY_CONTENT,
                         )
                     },
@@ -712,6 +713,7 @@ def _row_values(item: doc.CompetencyRecord, depth: int) -> dict[str, Any]:
         "sort_order": item.sort_order,
         "depth": depth,
         "alternative_labels": list(item.alternative_labels),
+        "hidden_labels": list(item.hidden_labels),
         "notes": item.notes,
     }
 

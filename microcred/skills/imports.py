@@ -35,7 +35,11 @@ from microcred.skills.tabular import ImportCounts
 
 # The files an upload may hold, by kind (the official names; anything else is refused).
 UPLOAD_NAMES = {
-    ImportKind.ESCO_OCCUPATIONS: ("occupations_en.csv", "occupationSkillRelations.csv", "occupationSkillRelations_en.csv"),
+    ImportKind.ESCO_OCCUPATIONS: (
+        "occupations_en.csv",
+        "occupationSkillRelations.csv",  # ESCO v1.1.1 publishes the relation files without a language suffix
+        "occupationSkillRelations_en.csv",
+    ),
     ImportKind.ONET: ("occupation_data.csv", "task_statements.csv", "technology_skills.csv"),
 }
 

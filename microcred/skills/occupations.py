@@ -1,8 +1,8 @@
 """ESCO occupations and their essential/optional skills, from the official CSV files.
 
 ``occupations_<lang>.csv`` (conceptUri, iscoGroup, preferredLabel, altLabels newline-separated,
-description) gives the occupations; ``occupationSkillRelations.csv`` (``_<lang>`` before v1.1.1), when present, the skills
-each needs. A relation names the skill by its ESCO URI; a URI the skills framework lacks (another
+description) gives the occupations; ``occupationSkillRelations.csv`` (``_<lang>`` before v1.1.1), when
+present, the skills each needs. A relation names the skill by its ESCO URI; a URI the skills framework lacks (another
 ESCO version, a skill file not imported) is skipped and counted, never an error. Importing the same
 files again changes nothing; a changed file updates the occupations in place.
 """

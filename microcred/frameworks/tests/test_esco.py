@@ -9,7 +9,7 @@ import pytest
 
 from microcred.accounts.permissions import CLI
 from microcred.errors import PermissionDenied, ValidationFailed
-from microcred.frameworks import esco, services
+from microcred.frameworks import esco, selectors, services
 from microcred.frameworks.document import UnreadableFile
 from microcred.frameworks.models import Competency, Framework
 
@@ -142,3 +142,15 @@ def test_a_few_true_synonyms_do_not_make_a_column_misaligned() -> None:
     shuffled = [(label, rows[(n + 7) % 60][1]) for n, (label, _alternatives) in enumerate(rows[:60])]
     assert esco.misaligned_alternatives([(f"plan budget {n}", alts) for n, (_l, alts) in enumerate(shuffled)]) == 60
 
+
+
+def test_hidden_labels_are_imported_and_searched_but_not_shown_as_alternatives(tmp_path: Path, db: None) -> None:
+    hidden = SKILLS.replace('supervise a team",,', 'supervise a team",teambuilding,')
+    assert hidden != SKILLS
+    write(tmp_path, skills=hidden)
+    framework = services.import_document(
+        actor=CLI, organization=None, document=esco.parse_esco(tmp_path), source_format="esco"
+    ).framework
+    team = framework.competencies.get(uri__endswith="/a1")
+    assert team.hidden_labels == ["teambuilding"] and "teambuilding" not in team.alternative_labels
+    assert [c.pk for c in selectors.search(framework, "teambuilding")] == [team.pk]

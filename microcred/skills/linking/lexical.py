@@ -20,6 +20,7 @@ FIELDS: dict[str, tuple[float, float, float]] = {
     "label": (1.0, 1.2, 0.9),
     "alternative": (0.1, 1.2, 0.5),
     "description": (0.15, 1.2, 0.75),
+    "hidden": (0.1, 1.2, 0.5),
 }
 
 
@@ -34,6 +35,7 @@ class LexicalEngine:
             "label": taxonomy.labels,
             "alternative": [" ".join(alternatives) for alternatives in taxonomy.alternatives],
             "description": taxonomy.descriptions,
+            "hidden": [" ".join(hidden) for hidden in taxonomy.hidden],
         }
         counts = {name: [Counter(tokens(text)) for text in texts[name]] for name in fields}
         document_frequency: Counter[str] = Counter()

@@ -21,12 +21,15 @@ class Taxonomy:
     labels: list[str]
     alternatives: list[list[str]] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
+    hidden: list[list[str]] = field(default_factory=list)  # SKOS hidden labels: search terms, old names, misspellings
 
     def __post_init__(self) -> None:
         n = len(self.labels)
         self.alternatives = self.alternatives or [[] for _ in range(n)]
         self.descriptions = self.descriptions or ["" for _ in range(n)]
-        if not (len(self.keys) == len(self.uris) == n == len(self.alternatives) == len(self.descriptions)):
+        self.hidden = self.hidden or [[] for _ in range(n)]
+        columns = (self.keys, self.uris, self.alternatives, self.descriptions, self.hidden)
+        if any(len(column) != n for column in columns):
             raise ValueError("taxonomy columns differ in length")
 
     def __len__(self) -> int:
@@ -38,8 +41,10 @@ class Taxonomy:
         if cached:
             return cached
         digest = hashlib.sha256()
-        for label, alternatives, description in zip(self.labels, self.alternatives, self.descriptions, strict=True):
-            digest.update("\x1f".join([label, *alternatives, "\x1e", description]).encode() + b"\x1d")
+        for label, alternatives, description, hidden in zip(
+            self.labels, self.alternatives, self.descriptions, self.hidden, strict=True
+        ):
+            digest.update("\x1f".join([label, *alternatives, "\x1e", description, "\x1e", *hidden]).encode() + b"\x1d")
         self.__dict__["_fingerprint"] = digest.hexdigest()
         return self.__dict__["_fingerprint"]
 
@@ -73,10 +78,10 @@ class Taxonomy:
         rows = (
             framework.competencies.exclude(competency_type=GROUP)
             .order_by("pk")
-            .values_list("pk", "uri", "short_name", "statement", "alternative_labels")
+            .values_list("pk", "uri", "short_name", "statement", "alternative_labels", "hidden_labels")
         )
-        keys, uris, labels, alternatives, descriptions = [], [], [], [], []
-        for pk, uri, short_name, statement, alternative_labels in rows.iterator(chunk_size=5000):
+        keys, uris, labels, alternatives, descriptions, hidden = [], [], [], [], [], []
+        for pk, uri, short_name, statement, alternative_labels, hidden_labels in rows.iterator(chunk_size=5000):
             label = (short_name or statement or "").strip()
             if not label:
                 continue
@@ -85,7 +90,8 @@ class Taxonomy:
             labels.append(label)
             alternatives.append([str(a) for a in alternative_labels or [] if str(a).strip()])
             descriptions.append(statement if statement and statement.strip() != label else "")
-        return cls(keys, uris, labels, alternatives, descriptions)
+            hidden.append([str(h) for h in hidden_labels or [] if str(h).strip()])
+        return cls(keys, uris, labels, alternatives, descriptions, hidden)
 
     @classmethod
     def from_files(cls, labels_path: Path, esco_dir: Path | None = None) -> Taxonomy:
@@ -99,6 +105,7 @@ class Taxonomy:
         uris = [""] * len(labels)
         alternatives: list[list[str]] = [[] for _ in labels]
         descriptions = [""] * len(labels)
+        hidden: list[list[str]] = [[] for _ in labels]
         skills = esco_dir / "skills_en.csv" if esco_dir is not None else None
         if skills is not None and skills.is_file():
             from microcred.frameworks import esco  # here: the benchmark imports this module before Django is set up
@@ -113,7 +120,8 @@ class Taxonomy:
                 uris[i] = row["conceptUri"].strip()
                 alternatives[i] = esco.labels(row.get("altLabels", ""), besides=preferred)
                 descriptions[i] = (row.get("description") or "").strip()
-        return cls(list(range(len(labels))), uris, labels, alternatives, descriptions)
+                hidden[i] = esco.labels(row.get("hiddenLabels", ""), besides=preferred)
+        return cls(list(range(len(labels))), uris, labels, alternatives, descriptions, hidden)
 
 
 def label_key(label: str) -> str:

@@ -60,7 +60,9 @@ REASONS = {
     verify.CONTEXT_MISSING: gettext_lazy("The credential does not say which vocabularies it uses."),
     verify.CONTEXT_FIRST: gettext_lazy("The credential does not follow the Verifiable Credentials data model."),
     verify.CONTEXT_NOT_BUNDLED: gettext_lazy("The credential uses a vocabulary this platform does not know."),
-    verify.CONTEXT_INLINE: gettext_lazy("The credential defines its own terms, which is not accepted."),
+    verify.CONTEXT_INLINE: gettext_lazy(
+        "The credential defines its own terms in a way that cannot be processed safely."
+    ),
     verify.SCHEMA_INVALID: gettext_lazy("The credential does not have the structure Open Badges 3.0 requires."),
     verify.SUBJECT_MISSING: gettext_lazy("The credential does not say who earned it."),
     verify.SUBJECT_UNIDENTIFIED: gettext_lazy("The credential does not identify who earned it."),

@@ -38,7 +38,7 @@ from microcred.vc import jwt as vc_jwt
 from microcred.vc.dates import format_date_time, parse_date_time
 from microcred.vc.errors import VCError
 from microcred.vc.keys import Ed25519KeyPair
-from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, DATA_INTEGRITY_V2
+from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, DATA_INTEGRITY_V2, inline_context_problem
 from microcred.vc.model import hashed_identity
 
 # ---------------------------------------------------------------- keys
@@ -326,9 +326,7 @@ def _subject(recipient: User | None, recipient_identifier: Any, errors: ErrorLis
     return "", None, None
 
 
-def _sign(
-    unsigned: dict[str, Any], pair: Ed25519KeyPair, method: str, proof_format: str
-) -> tuple[dict[str, Any], str]:
+def _sign(unsigned: dict[str, Any], pair: Ed25519KeyPair, method: str, proof_format: str) -> tuple[dict[str, Any], str]:
     """(stored document, JWT or ""): the signed JSON-LD credential, or the JWT and its payload."""
     if proof_format == ProofFormat.VC_JWT:
         return unsigned, vc_jwt.sign_jwt(unsigned, pair, kid=method)
@@ -560,8 +558,12 @@ def _check_vc(credential: dict[str, Any], errors: ErrorList) -> str | None:
     base = contexts[0] if isinstance(contexts, list) and contexts else None
     if base not in VC_CONTEXTS:
         errors.add("credential.@context", "invalid", _("The first context must be the VC 1.1 or 2.0 context."))
-    elif not all(isinstance(context, str) for context in contexts):  # verifiers (ours too) refuse inline contexts
-        errors.add("credential.@context", "context_inline", _("Contexts are URLs; inline contexts are not accepted."))
+    elif inline_context_problem(contexts) is not None:  # objects are allowed (VC DM 2.0 §4.3), within bounds
+        errors.add(
+            "credential.@context",
+            "context_inline",
+            _("Each context is a URL or an object; inline contexts are limited in number, size and depth."),
+        )
     if "VerifiableCredential" not in _types(credential.get("type")):
         errors.add("credential.type", "invalid", _("The type must include VerifiableCredential."))
     subjects = credential.get("credentialSubject")

@@ -654,6 +654,11 @@ def to_dataset(document: dict[str, Any], *, loader: Loader | None = None) -> lis
         context_error = _find_cause(error, ContextError)
         if context_error is not None:
             raise context_error from None
+        if _jsonld_code(error) == "protected term redefinition":
+            raise CanonicalizationError(
+                "A context redefines a protected term (JSON-LD 1.1 §4.1.11); the document is refused.",
+                code="protected_term_redefinition",
+            ) from None
         message = f"The document is not valid JSON-LD: {_describe(error)}"
         raise CanonicalizationError(message, code="jsonld_invalid") from None
     if not quads:
@@ -662,6 +667,19 @@ def to_dataset(document: dict[str, Any], *, loader: Loader | None = None) -> lis
             code="undefined_term",
         )
     return quads
+
+
+def _jsonld_code(error: BaseException) -> str | None:
+    """The JSON-LD error code (``protected term redefinition``…) of pyld's error or of what caused it."""
+    current: BaseException | None = error
+    for _step in range(8):
+        if current is None:
+            return None
+        code = getattr(current, "code", None)
+        if isinstance(code, str) and code:
+            return code
+        current = current.__cause__
+    return None
 
 
 def _describe(error: BaseException) -> str:
@@ -688,4 +706,3 @@ def canonicalize(document: dict[str, Any], *, loader: Loader | None = None, max_
     ``canonicalization_limit``, ``jsonld_invalid``) or :class:`ContextError`.
     """
     return "".join(to_nquads_lines(document, loader=loader, max_work=max_work))
-

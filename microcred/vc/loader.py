@@ -35,6 +35,13 @@ CLR_V2P0 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 
 Loader = Callable[[str, dict[str, Any] | None], dict[str, Any]]
 
+# Inline contexts (objects in an ``@context`` array, which VC DM 2.0 allows after the base context) are
+# processed like any context, so they are bounded: each one's JSON size and nesting, and how many there are.
+# URLs they reference (``@import``, scoped contexts) go through the same loader: bundled ones only.
+MAX_INLINE_CONTEXTS = 8
+MAX_INLINE_CONTEXT_BYTES = 16 * 1024
+MAX_INLINE_CONTEXT_DEPTH = 8
+
 
 @cache
 def _index() -> dict[str, str]:
@@ -61,6 +68,42 @@ def load_context(url: str) -> Any:
     if not is_bundled(url):
         raise ContextError(f"The context {url!r} is not one microcred ships, so it is not loaded.")
     return copy.deepcopy(_bundled(url))
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_INLINE_CONTEXT_DEPTH:
+                return deepest
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def inline_context_problem(contexts: Any) -> str | None:
+    """Why the inline contexts of an ``@context`` value cannot be processed safely, or None when they can.
+
+    Each entry must be a URL or an object; objects are limited in number, JSON size and nesting depth.
+    """
+    entries = contexts if isinstance(contexts, list) else [contexts]
+    inline = [entry for entry in entries if not isinstance(entry, str)]
+    if any(not isinstance(entry, dict) for entry in inline):
+        return "Each @context entry must be a URL or an object."
+    if len(inline) > MAX_INLINE_CONTEXTS:
+        return f"At most {MAX_INLINE_CONTEXTS} inline contexts are processed."
+    for entry in inline:
+        if _depth(entry) > MAX_INLINE_CONTEXT_DEPTH:
+            return f"An inline context nests more than {MAX_INLINE_CONTEXT_DEPTH} levels deep."
+        try:
+            size = len(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        except (TypeError, ValueError):
+            return "An inline context is not JSON."
+        if size > MAX_INLINE_CONTEXT_BYTES:
+            return f"An inline context is larger than {MAX_INLINE_CONTEXT_BYTES // 1024} KiB."
+    return None
 
 
 def document_loader(extra: Mapping[str, Any] | None = None) -> Loader:

@@ -26,7 +26,7 @@ from typing import Any
 from microcred.vc import schema as schema_module
 from microcred.vc.dates import parse_date_time
 from microcred.vc.errors import ResolutionError, VCError
-from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, Loader, is_bundled
+from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, Loader, inline_context_problem, is_bundled
 
 # Check codes, in the order they run.
 PARSE = "parse"
@@ -469,9 +469,12 @@ def _contexts(run: _Run, item: Any) -> None:
             CONTEXT_FIRST,
             f"The first context must be {CREDENTIALS_V2} or {CREDENTIALS_V1}, not {str(contexts[0])[:100]!r}.",
         )
+    problem = inline_context_problem(contexts)
+    if problem is not None:
+        _fail_contexts(run, CONTEXT_INLINE, f"The credential's inline contexts cannot be processed safely: {problem}")
     for entry in contexts:
         if not isinstance(entry, str):
-            _fail_contexts(run, CONTEXT_INLINE, "The credential defines terms in an inline context: not accepted.")
+            continue  # an inline context: processed with the proof, its URLs through the bundled loader only
         if not _context_allowed(run, entry):
             _fail_contexts(run, CONTEXT_NOT_BUNDLED, f"The context {entry[:200]!r} is not one microcred knows.")
     version = "2.0" if contexts[0] == CREDENTIALS_V2 else "1.1"

@@ -174,7 +174,10 @@ def test_hostile_issue_bodies(token, provider, raw, status) -> None:
         ({"proof": {"type": "DataIntegrityProof"}}, "credential.proof"),
         ({"issuer": 42}, "credential.issuer"),
         ({"undefinedTerm": "dropped by JSON-LD"}, "credential"),
-        ({"@context": [CREDENTIALS_V2, {"@vocab": "https://evil.example/"}]}, "credential.@context"),
+        ({"@context": [CREDENTIALS_V2, {"x": "https://evil.example/" + "x" * 20_000}]}, "credential.@context"),
+        ({"@context": [CREDENTIALS_V2, 7]}, "credential.@context"),
+        ({"@context": [CREDENTIALS_V2, {"id": "https://evil.example/id"}]}, "credential"),
+        ({"@context": [CREDENTIALS_V2, {"@import": "https://evil.example/context"}]}, "credential"),
         ({"@context": [CREDENTIALS_V2, "https://evil.example/context"]}, "credential"),
         ({"credentialSubject": {"id": "did:example:x", "https://schema.org/name": list(range(60_000))}}, "credential"),
     ],
@@ -505,3 +508,53 @@ def test_a_related_resource_with_its_digest_is_signed(token, provider) -> None:
     assert response.status_code == 201, response.body
     credential = response.body["verifiableCredential"]
     assert _post("/credentials/verify", {"verifiableCredential": credential}).status_code == 200
+
+
+INLINE = {"ExampleVerifiableCredential": "https://example.org/#ExampleVerifiableCredential"}
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_inline_contexts_are_issued_and_verified(token, provider, cryptosuite) -> None:
+    credential = _credential(
+        identity.organization_did(provider),
+        **{"@context": [CREDENTIALS_V2, INLINE], "type": ["VerifiableCredential", "ExampleVerifiableCredential"]},
+    )
+    body = {"credential": credential, "options": {"cryptosuite": cryptosuite}}
+    response = _post("/credentials/issue", body, token=token)
+    assert response.status_code == 201, response.body
+    issued = response.body["verifiableCredential"]
+    assert issued["@context"] == [CREDENTIALS_V2, INLINE]
+    assert _post("/credentials/verify", {"verifiableCredential": issued}).status_code == 200
+    tampered = copy.deepcopy(issued)
+    tampered["@context"][1]["ExampleVerifiableCredential"] = "https://evil.example/#Other"
+    assert _post("/credentials/verify", {"verifiableCredential": tampered}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "contexts",
+    [
+        [CREDENTIALS_V2, {"VerifiableCredential": "https://example.org/#BadVerifiableCredential"}],
+        [CREDENTIALS_V2, {"@protected": True, **INLINE}, {"ExampleVerifiableCredential": "https://example.org/#Bad"}],
+    ],
+)
+def test_an_inline_context_may_not_redefine_a_protected_term(token, provider, contexts) -> None:
+    credential = _credential(**{"@context": contexts, "type": ["VerifiableCredential", "ExampleVerifiableCredential"]})
+    response = _post("/credentials/issue", {"credential": credential}, token=token)
+    assert response.status_code == 400, response.body
+    assert response.body["errors"][0]["code"] == "protected_term_redefinition"
+    assert not IssuedCredential.objects.exists()
+
+
+def test_a_status_entry_with_several_ids_is_refused_under_an_inline_context(token, provider) -> None:
+    credential = _credential(
+        **{
+            "@context": [CREDENTIALS_V2, {"CredentialStatusList2017": "https://example.org/examples#CSL2017"}],
+            "credentialStatus": {
+                "id": ["did:example:status:1", "did:example:status:2"],
+                "type": "CredentialStatusList2017",
+            },
+        }
+    )
+    response = _post("/credentials/issue", {"credential": credential}, token=token)
+    assert response.status_code == 400, response.body
+    assert response.body["errors"][0]["code"] == "id_invalid"

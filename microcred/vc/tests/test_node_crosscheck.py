@@ -436,3 +436,82 @@ def test_a_direction_is_signed_as_the_reference_cryptosuite_signs_it(issuer_key:
     flipped["credentialSubject"]["achievement"]["name"]["@direction"] = "ltr"
     with pytest.raises(ProofError):
         verify_proof(flipped, flipped["proof"][0], issuer_key.public_bytes)
+
+
+INLINE_CONTEXT = {
+    "ExampleVerifiableCredential": "https://example.org/#ExampleVerifiableCredential",
+    "favourite": {"@id": "https://example.org/#favourite", "@type": "@id"},
+}
+
+
+def inline_credential(issuer: str) -> dict:
+    return {
+        "@context": [CREDENTIALS_V2, INLINE_CONTEXT],
+        "id": "urn:uuid:7f1d0c61-27d6-4cbb-9f3f-2b8a1e0c4d55",
+        "type": ["VerifiableCredential", "ExampleVerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": "2024-05-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:subject", "favourite": "https://example.org/things/1"},
+    }
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_inline_contexts_sign_and_verify_the_same_in_both_implementations(
+    issuer_key: Ed25519KeyPair, cryptosuite: str
+) -> None:
+    credential = inline_credential(issuer_key.did_key)
+    ours = signed_by_microcred(credential, issuer_key, cryptosuite)
+    theirs = node(
+        "sign",
+        {
+            "credential": credential,
+            "keyPair": js_key(issuer_key),
+            "verificationMethod": issuer_key.did_key_verification_method,
+            "cryptosuite": cryptosuite,
+            "created": CREATED,
+        },
+    )
+    assert "error" not in theirs, theirs
+    assert ours["proof"][0]["proofValue"] == theirs["proof"]["proofValue"]
+    verified_by_microcred(theirs, issuer_key.public_bytes)
+    answer = node("verify", {"credential": ours})
+    if cryptosuite == "eddsa-jcs-2022":
+        # The JS cryptosuite compares proof.@context with the document's @context entry by entry with `!==`, so an
+        # object never equals its copy: it refuses every inline context, its own signatures included (above, the
+        # same proof value). vc-di-eddsa "Verify Proof (eddsa-jcs-2022)" step 4.1 compares values; microcred does.
+        assert answer["error"] == "document.@context does not start with proof.@context"
+        assert node("verify", {"credential": theirs})["verified"] is False
+        return
+    assert outcome(answer) == VERIFIED
+    changed = copy.deepcopy(ours)
+    changed["@context"][1]["favourite"]["@id"] = "https://example.org/#other"
+    assert node("verify", {"credential": changed})["verified"] is False
+
+
+def test_a_previous_proof_chain_over_an_inline_context_verifies_in_js(issuer_key: Ed25519KeyPair) -> None:
+    cosigner = Ed25519KeyPair.from_seed(bytes([9]) * 32)
+    first = sign(
+        inline_credential(issuer_key.did_key),
+        issuer_key,
+        verification_method=issuer_key.did_key_verification_method,
+        created=CREATED,
+        proof_id="urn:uuid:26329423-bec9-4b2e-88cb-a7c7d9dc4544",
+    )
+    chained = sign(
+        first,
+        cosigner,
+        verification_method=cosigner.did_key_verification_method,
+        created=CREATED,
+        proof_id="urn:uuid:8cc9022b-6b14-4cf3-8571-74972c143abb",
+        previous_proof="urn:uuid:26329423-bec9-4b2e-88cb-a7c7d9dc4544",
+    )
+    for proof, key in zip(proofs_of(chained), (issuer_key, cosigner), strict=True):
+        verify_proof(chained, proof, key.public_bytes)
+    # @digitalbazaar/data-integrity (2.5.0, the newest) does not implement previousProof: it verifies the first proof
+    # and checks the chained one as a member of a set. What the chained proof signs is the document together with the
+    # proof it names (Data Integrity §4.3 step 4.2.1): its canonical form must be the same in both implementations.
+    answer = node("verify", {"mode": "assertion", "credential": chained})
+    assert answer["proofs"][0]["verified"] is True, answer
+    secured_with_previous = {**{k: v for k, v in chained.items() if k != "proof"}, "proof": [chained["proof"][0]]}
+    theirs = node("canonize", {"document": secured_with_previous})
+    assert theirs["nquads"] == canonicalize(secured_with_previous)

@@ -74,8 +74,23 @@ INPUT_CASES = {
         verifier.CONTEXTS,
         verifier.CONTEXT_NOT_BUNDLED,
     ),
-    "inline-context": (
-        {**minimal(), "@context": [CREDENTIALS_V2, OB_V3P0, {"name": "https://evil.example/name"}]},
+    "inline-context-too-large": (
+        {**minimal(), "@context": [CREDENTIALS_V2, OB_V3P0, {"x": "https://e.example/" + "x" * 17_000}]},
+        verifier.CONTEXTS,
+        verifier.CONTEXT_INLINE,
+    ),
+    "inline-context-too-deep": (
+        {**minimal(), "@context": [CREDENTIALS_V2, OB_V3P0, {"x": {"@context": {"y": {"@context": [[[[[[[]]]]]]]}}}}]},
+        verifier.CONTEXTS,
+        verifier.CONTEXT_INLINE,
+    ),
+    "inline-contexts-too-many": (
+        {**minimal(), "@context": [CREDENTIALS_V2, OB_V3P0, *[{"@version": 1.1}] * 9]},
+        verifier.CONTEXTS,
+        verifier.CONTEXT_INLINE,
+    ),
+    "inline-context-not-an-object": (
+        {**minimal(), "@context": [CREDENTIALS_V2, OB_V3P0, 7]},
         verifier.CONTEXTS,
         verifier.CONTEXT_INLINE,
     ),
@@ -360,9 +375,7 @@ SIGNED_CASES = [
     pytest.param(lambda: unsigned(), V.PROOF, V.PROOF_MISSING, id="missing-proof"),
     pytest.param(lambda: {**unsigned(), "proof": []}, V.PROOF, V.PROOF_MISSING, id="empty-proof-array"),
     pytest.param(lambda: {**unsigned(), "proof": "trust me"}, V.PROOF, V.PROOF_MALFORMED, id="proof-not-object"),
-    pytest.param(
-        lambda: {**signed(), "proof": signed()["proof"] * 9}, V.PROOF, V.TOO_MANY, id="too-many-proofs"
-    ),
+    pytest.param(lambda: {**signed(), "proof": signed()["proof"] * 9}, V.PROOF, V.TOO_MANY, id="too-many-proofs"),
     pytest.param(two_bad_proofs, V.PROOF, "signature_invalid", id="proof-set-all-invalid"),
     # what canonicalization refuses
     pytest.param(

@@ -69,19 +69,36 @@ def plain(value: Any) -> Any:
     return "" if value is None else value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def safe_cell(value: Any) -> Any:
-    """A text cell a spreadsheet would read as a formula is prefixed with a quote (CSV injection)."""
+    """A text cell a spreadsheet would read as a formula is prefixed with a quote (CSV injection, OWASP)."""
     value = plain(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
 
-def csv_lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+def unquote_cell(value: str) -> str:
+    """A cell of a CSV file read back: the quote :func:`safe_cell` put before a formula-like text is taken off,
+    so that what microcred exports imports unchanged."""
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS and value[1:2] != "":
+        return value[1:]
+    return value
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Any]], *, lineterminator: str = "\r\n") -> Iterator[str]:
+    """Every CSV microcred writes goes through here: each text cell is made formula-safe."""
+    writer = csv.writer(_Echo(), lineterminator=lineterminator)
+    yield writer.writerow(list(header))
     for row in rows:
         yield writer.writerow([safe_cell(value) for value in row])
+
+
+def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]], *, lineterminator: str = "\r\n") -> str:
+    """A whole formula-safe CSV document as one string (small exports: a framework, a catalog page)."""
+    return "".join(csv_lines(header, rows, lineterminator=lineterminator))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> StreamingHttpResponse:

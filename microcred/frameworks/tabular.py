@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from microcred.errors import ErrorList, ValidationFailed
 from microcred.frameworks import document as doc
 from microcred.frameworks.models import CompetencyType, Crosswalk, Framework, LinkStatus
+from microcred.tables import csv_text, unquote_cell
 
 COLUMNS = (
     "identifier",
@@ -63,7 +64,8 @@ def read_rows(data: bytes, *, limit: int = doc.MAX_FILE_BYTES) -> tuple[list[str
                     "too_many_values",
                     _("Row %(line)s has more values than the header has columns.") % {"line": reader.line_num},
                 )
-            rows.append((reader.line_num, dict(zip(header, values, strict=False))))
+            cells = [unquote_cell(value) for value in values]  # what microcred exported comes back unchanged
+            rows.append((reader.line_num, dict(zip(header, cells, strict=False))))
     except csv.Error as exc:
         raise doc.UnreadableFile(
             _("The CSV file is malformed near line %(line)s: %(reason)s.") % {"line": reader.line_num, "reason": exc},
@@ -153,13 +155,12 @@ def parse_csv(
 
 
 def export_csv(framework: Framework) -> str:
+    """The framework as CSV, through the one formula-safe writer (``microcred.tables``)."""
     rows = list(framework.competencies.order_by("depth", "sort_order", "pk"))
     parent_key = {row.pk: row.code or row.uri or row.identifier for row in rows}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(
+    return csv_text(
+        COLUMNS,
+        (
             [
                 row.identifier,
                 row.uri,
@@ -173,8 +174,10 @@ def export_csv(framework: Framework) -> str:
                 f" {LABEL_SEPARATOR} ".join(row.alternative_labels or []),
                 row.notes,
             ]
-        )
-    return out.getvalue()
+            for row in rows
+        ),
+        lineterminator="\n",
+    )
 
 
 CROSSWALK_COLUMNS = (
@@ -194,16 +197,14 @@ CROSSWALK_COLUMNS = (
 
 def export_crosswalk_csv(crosswalk: Crosswalk, *, statuses: tuple[str, ...] = (LinkStatus.CONFIRMED,)) -> str:
     """One row per mapping (SKOS relation), with who confirmed it and when."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CROSSWALK_COLUMNS)
     links = (
         crosswalk.links.filter(status__in=statuses)
         .select_related("source", "target", "confirmed_by")
         .order_by("source__sort_order", "source_id", "pk")
     )
-    for link in links:
-        writer.writerow(
+    return csv_text(
+        CROSSWALK_COLUMNS,
+        (
             [
                 link.source.code,
                 link.source.uri,
@@ -217,5 +218,7 @@ def export_crosswalk_csv(crosswalk: Crosswalk, *, statuses: tuple[str, ...] = (L
                 link.confirmed_by.email if link.confirmed_by else "",
                 link.confirmed_at.isoformat() if link.confirmed_at else "",
             ]
-        )
-    return out.getvalue()
+            for link in links
+        ),
+        lineterminator="\n",
+    )

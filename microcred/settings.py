@@ -210,6 +210,11 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = _env_bool("MICROCRED_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only: plain-HTTP requests are redirected, and browsers are told to use HTTPS for a year (HSTS).
+    SECURE_SSL_REDIRECT = _env_bool("MICROCRED_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("MICROCRED_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MICROCRED_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = _env_bool("MICROCRED_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,

@@ -624,6 +624,16 @@ def _proof(run: _Run, item: Any) -> None:
             _data_integrity_outcome(run, credential, proof, index, issuer) for index, proof in enumerate(proofs)
         ]
     details = [outcome.to_json() for outcome in outcomes]
+    # Data Integrity §4.4 (proof sets) and §4.5 (chains): every proof must verify, not just one of them. A proof
+    # that does not (copied from another document, made with a key that cannot be found, its chain broken) fails
+    # the credential, even when the issuer's own proof is valid.
+    broken = [outcome for outcome in outcomes if not outcome.signature_ok]
+    if broken and len(outcomes) > 1:
+        bad = broken[0]
+        message = f"Proof {bad.index + 1} of {len(outcomes)} does not verify: {bad.message}"
+        run.add(PROOF, FAIL, message, bad.reason, details)
+        run.add(ISSUER_KEY, SKIP, "Not checked: a proof of the credential does not verify.", NOT_REACHED)
+        return
     accepted = next((outcome for outcome in outcomes if outcome.accepted), None)
     if accepted is not None:
         what = "VC-JWT signature" if run.jwt_parts is not None else f"proof {accepted.index + 1} of {len(outcomes)}"

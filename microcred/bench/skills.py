@@ -127,7 +127,7 @@ def cached_vectors(texts: list[str], cache_dir: Path, fresh: bool) -> tuple[np.n
     if path.exists() and meta.exists() and not fresh:
         return np.load(path), float(json.loads(meta.read_text())["seconds"]), True
     started = time.perf_counter()
-    vectors = semantic.encode(texts, batch_size=128)
+    vectors = semantic.encode(texts)
     seconds = time.perf_counter() - started
     cache_dir.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
@@ -201,14 +201,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ignore[no-untyped-def]
-    import torch
+    from microcred.skills.linking import hybrid, runtime, semantic
 
-    from microcred.skills.linking import hybrid, semantic
-
-    torch.set_num_threads(1)
+    runtime.set_threads(1)
     started = time.perf_counter()
-    semantic.model()
-    print(f"  model {semantic.MODEL_NAME} loaded in {time.perf_counter() - started:.2f} s (one thread)")
+    runtime.encoder()
+    print(f"  model {semantic.MODEL_NAME} loaded in {time.perf_counter() - started:.2f} s (ONNX Runtime, one thread)")
     texts, owners, kinds = taxonomy.texts()
     vectors, seconds, cached = cached_vectors(texts, Path(args.cache_dir), args.fresh)
     note = " (cached; the figure is the fresh run's)" if cached else ""

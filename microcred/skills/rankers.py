@@ -9,8 +9,6 @@ when the embeddings are not ready and the linking service's lexical engine serve
 
 from __future__ import annotations
 
-import importlib.util
-
 from django.utils.translation import gettext_lazy as _
 
 from microcred.frameworks.models import Framework
@@ -78,7 +76,9 @@ def semantic_ready(framework: Framework | None = None) -> bool:
     status = _engine_status()
     if status is not None:
         return bool(getattr(status(), "semantic_ready", False))
-    if importlib.util.find_spec("sentence_transformers") is None:
+    from microcred.skills.linking import semantic
+
+    if not semantic.available():
         return False
     from microcred.skills.models import EmbeddingIndex, EmbeddingStatus
 

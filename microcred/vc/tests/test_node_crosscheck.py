@@ -515,3 +515,48 @@ def test_a_previous_proof_chain_over_an_inline_context_verifies_in_js(issuer_key
     secured_with_previous = {**{k: v for k, v in chained.items() if k != "proof"}, "proof": [chained["proof"][0]]}
     theirs = node("canonize", {"document": secured_with_previous})
     assert theirs["nquads"] == canonicalize(secured_with_previous)
+
+
+ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+
+def js_signed_2020(document: dict, key: Ed25519KeyPair, **options: Any) -> dict:
+    signed = node(
+        "sign",
+        {
+            "credential": document,
+            "keyPair": js_key(key),
+            "verificationMethod": key.did_key_verification_method,
+            "cryptosuite": "Ed25519Signature2020",
+            "created": CREATED,
+            "mode": "assertion",
+            **options,
+        },
+    )
+    assert "error" not in signed, signed
+    return signed
+
+
+@pytest.mark.parametrize(
+    "contexts",
+    [
+        [CREDENTIALS_V2, "https://www.w3.org/ns/credentials/examples/v2", ED25519_2020],
+        ["https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/examples/v2", ED25519_2020],
+    ],
+)
+def test_js_ed25519_signature_2020_credentials_verify_in_microcred(issuer_key: Ed25519KeyPair, contexts) -> None:
+    from microcred.vc import verify
+
+    credential = {**VECTOR_UNSIGNED, "@context": contexts, "issuer": issuer_key.did_key}
+    if contexts[0] != CREDENTIALS_V2:
+        credential = {k: v for k, v in credential.items() if k != "validFrom"} | {
+            "issuanceDate": "2023-01-01T00:00:00Z"
+        }
+    signed = js_signed_2020(credential, issuer_key)
+    assert signed["proof"]["type"] == "Ed25519Signature2020"
+    report = verify.verify(signed)
+    assert report.valid, report.to_json()["checks"]
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["alumniOf"] = "Another School"
+    report = verify.verify(tampered)
+    assert (report.check(verify.PROOF).outcome, report.check(verify.PROOF).reason) == (verify.FAIL, "signature_invalid")

@@ -16,7 +16,9 @@
 //   only (for documents such as the W3C vectors whose issuer is not the key's controller).
 //   A bare credential (an object with "@context") is accepted too.
 // sign request: {"credential": {...}, "keyPair": {"publicKeyMultibase": "z6Mk…", "secretKeyMultibase": "z3u2…"},
-//                "verificationMethod": "did:key:…#…", "cryptosuite": "eddsa-rdfc-2022"|"eddsa-jcs-2022",
+//                "verificationMethod": "did:key:…#…",
+//                "cryptosuite": "eddsa-rdfc-2022"|"eddsa-jcs-2022"|"Ed25519Signature2020" (the legacy suite),
+//                "proofPurpose": "assertionMethod"|"authentication", "challenge": "…", "domain": "…",
 //                "created": "2024-01-01T00:00:00Z", "mode": "credential"|"assertion"}
 //
 // Contexts are served only from microcred/vc/contexts (index.json); did:key is resolved locally; any other URL is
@@ -32,6 +34,7 @@ import {cryptosuite as rdfcCryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cry
 import {createSignCryptosuite as jcsSignCryptosuite, createVerifyCryptosuite as jcsVerifyCryptosuite}
   from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import {driver as didKeyDriverFactory} from '@digitalbazaar/did-method-key';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import jsigs from 'jsonld-signatures';
 import jsonld from 'jsonld';
 
@@ -161,6 +164,14 @@ async function sign(request) {
     secretKeyMultibase: keyPair.secretKeyMultibase ?? keyPair.privateKeyMultibase
   });
   const name = request.cryptosuite || 'eddsa-rdfc-2022';
+  const documentLoader = makeDocumentLoader(request);
+  if(name === 'Ed25519Signature2020') {
+    const suite = new Ed25519Signature2020({signer: key.signer(), date: request.created});
+    const purpose = request.proofPurpose === 'authentication' ?
+      new jsigs.purposes.AuthenticationProofPurpose({challenge: request.challenge, domain: request.domain}) :
+      new jsigs.purposes.AssertionProofPurpose();
+    return jsigs.sign(structuredClone(credential), {suite, documentLoader, purpose});
+  }
   let cryptosuite;
   if(name === 'eddsa-rdfc-2022') {
     cryptosuite = rdfcCryptosuite;
@@ -170,7 +181,6 @@ async function sign(request) {
     throw new Error(`Unsupported cryptosuite "${name}".`);
   }
   const suite = new DataIntegrityProof({signer: key.signer(), cryptosuite, date: request.created});
-  const documentLoader = makeDocumentLoader(request);
   const unsigned = structuredClone(credential);
   if(request.mode === 'assertion') {
     return jsigs.sign(unsigned, {suite, documentLoader, purpose: new jsigs.purposes.AssertionProofPurpose()});

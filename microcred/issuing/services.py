@@ -627,7 +627,9 @@ def issue_vc_api_credential(
             unsigned["credentialStatus"] = entries
         try:
             method = identity.signing_method_id(organization, key)
-            document = data_integrity.sign(unsigned, pair, verification_method=method, cryptosuite=cryptosuite)
+            document = data_integrity.sign(
+                unsigned, pair, verification_method=method, cryptosuite=cryptosuite, single_proof=True
+            )
         except VCError as error:
             raise ValidationFailed.single("credential", error.code, error.message) from error
         _check_size(document, "")

@@ -10,7 +10,10 @@ Exactly the algorithms of W3C vc-di-eddsa and VC Data Integrity 1.0:
 
 Proof sets (several independent proofs) and proof chains (``previousProof``) follow Data Integrity
 §4.2–4.5: a proof that names previous proofs signs, and is verified over, the document together with
-exactly those proofs. :func:`sign` always emits ``proof`` as an array and keeps the proofs already there.
+exactly those proofs. :func:`sign` emits ``proof`` as an array (or, asked to, one object when it is the only proof)
+and keeps the proofs already there; :func:`proofs_of` reads both forms.
+
+The legacy ``Ed25519Signature2020`` suite is verified too (never made), for wallets that still sign with it.
 
 Which key may sign for which issuer is not decided here: :func:`verify_proof` checks one proof against
 the public key it is given; resolving ``verificationMethod`` and checking its controller is the verifier's.
@@ -192,10 +195,13 @@ def sign(
     previous_proof: str | list[str] | None = None,
     proof_id: str | None = None,
     loader: Loader | None = None,
+    single_proof: bool = False,
 ) -> dict[str, Any]:
     """A new document: ``document`` with a ``DataIntegrityProof`` added to its ``proof`` array.
 
     Existing proofs are kept (a proof set); ``previous_proof`` names the proof(s) this one chains to.
+    ``single_proof``: when the new proof is the document's only one, ``proof`` is that object rather than a
+    one-element array (the VC-API issuer test suite expects it; the strict OB 3.0 JSON Schema wants the array).
     ``created`` defaults to now (UTC, whole seconds). A document whose terms JSON-LD would drop is
     refused (:class:`CanonicalizationError` ``undefined_term``), for either cryptosuite.
     """
@@ -235,7 +241,7 @@ def sign(
     proof["proofValue"] = encode_multibase_base58btc(key.sign(data.hash_data))
 
     secured = copy.deepcopy({key_: value for key_, value in document.items() if key_ != "proof"})
-    secured["proof"] = [*copy.deepcopy(existing), proof]
+    secured["proof"] = proof if single_proof and not existing else [*copy.deepcopy(existing), proof]
     return secured
 
 

@@ -91,3 +91,12 @@ def test_a_valid_proof_set_without_the_issuers_key_is_not_enough(issuer, other) 
     report = verify.verify(by_other)
     assert not report.valid
     assert report.check(verify.ISSUER_KEY).reason == verify.CONTROLLER_MISMATCH
+
+
+def test_one_proof_can_be_one_object_and_a_second_makes_a_set(issuer, other) -> None:
+    single = _sign(_credential(issuer.did_key), issuer, single_proof=True)
+    assert isinstance(single["proof"], dict)
+    assert verify.verify(single).valid
+    both = _sign(single, other, single_proof=True)
+    assert isinstance(both["proof"], list) and both["proof"][0] == single["proof"]
+    assert verify.verify(both).valid

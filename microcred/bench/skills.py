@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from microcred.bench.skills_french import run_french
+
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 NO_LABEL = frozenset({"LABEL NOT PRESENT", "UNDERSPECIFIED"})
 SETS = ("tech", "house")
@@ -47,6 +49,7 @@ class Sentences:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default=str(DATA / "skill-extraction"), help="the benchmark's directory")
     parser.add_argument("--esco-dir", default=str(DATA / "esco"), help="ESCO CSV files for alternative labels")
+    parser.add_argument("--esco-fr-dir", default=str(DATA / "esco-fr"), help="ESCO's French files (skills_fr.csv)")
     parser.add_argument("--splits", default="validation,test", help="validation, test or both (comma-separated)")
     parser.add_argument("--cache-dir", default=str(Path(tempfile.gettempdir()) / "microcred-bench-skills"))
     parser.add_argument("--fresh", action="store_true", help="embed the taxonomy again even if cached")
@@ -192,6 +195,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _semantic(args, taxonomy, lexical, sets, results, data)
     _table(results, sets)
+    run_french(taxonomy, Path(args.esco_fr_dir), metrics)
     if args.service:
         _service(esco_dir, sets, use_semantic)
     if not args.no_gap:

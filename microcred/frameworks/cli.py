@@ -31,6 +31,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     esco = actions.add_parser("import-esco", help="import ESCO's skills pillar from a directory of its CSV files")
     _add_import_arguments(esco)
     esco.set_defaults(format="esco")
+    translations = actions.add_parser(
+        "import-esco-labels",
+        help="add ESCO's labels in another language (skills_fr.csv, …) to the imported ESCO framework",
+    )
+    translations.add_argument("path", help="the directory of that language's ESCO CSV files")
+    translations.add_argument("--language", required=True, help="the language code of the files, e.g. fr")
+    translations.add_argument("--framework", default="", help="the framework's short name (default: the latest ESCO)")
+    translations.set_defaults(func=run_import_translations)
     sample = actions.add_parser("load-sample", help="import the Future-ready talent sample (12 competencies, 6 levels)")
     sample.add_argument("--organization", help="the publisher organization's short name; none: a public framework")
     sample.set_defaults(func=run_load_sample)
@@ -110,6 +118,35 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"{framework.title} {framework.version} ({framework.slug}): {state}; {count} competencies")
     for warning in document.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def run_import_translations(args: argparse.Namespace) -> int:
+    _setup()
+    from microcred.accounts.permissions import CLI
+    from microcred.errors import DomainError
+    from microcred.frameworks.models import Framework, SourceFormat
+    from microcred.frameworks.translations import import_esco_translations
+
+    frameworks = Framework.objects.filter(organization=None)
+    frameworks = (
+        frameworks.filter(slug=args.framework) if args.framework else frameworks.filter(source_format=SourceFormat.ESCO)
+    )
+    framework = frameworks.order_by("-created_at").first()
+    if framework is None:
+        print("error [framework_not_found]: import the ESCO framework first (import-esco DIR)", file=sys.stderr)
+        return 2
+    try:
+        counts = import_esco_translations(actor=CLI, framework=framework, directory=args.path, language=args.language)
+    except DomainError as error:
+        print(f"error [{error.code}]: {error.message}", file=sys.stderr)
+        for item in getattr(error, "errors", [])[:50]:
+            print(f"  {item.field}: [{item.code}] {item.message}", file=sys.stderr)
+        return 2
+    print(
+        f"{framework.title} {framework.version}: {counts.matched} of {counts.rows} {counts.language} rows matched, "
+        f"{counts.changed} changed, {counts.unknown} name concepts this framework lacks"
+    )
     return 0
 
 

@@ -124,6 +124,8 @@ class Competency(models.Model):
     alternative_labels = models.JSONField(_("alternative labels"), default=list, blank=True)
     # SKOS hidden labels (ESCO: misspellings, old names, search terms): searched and linked, never displayed
     hidden_labels = models.JSONField(_("hidden labels"), default=list, blank=True)
+    # labels in other languages, by language code: {"fr": {"label": …, "alternatives": […], "description": …}}
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True, default="")
     changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

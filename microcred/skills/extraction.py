@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from microcred.skills.interfaces import link_text, skills_framework
+from microcred.skills.linking.text import guess_language
 from microcred.skills.models import JobPosting, PostingSkill
 from microcred.skills.words import covered
 
@@ -33,14 +34,26 @@ def sentences(text: str) -> list[str]:
     return [part[:MAX_SENTENCE_CHARS] for part in parts if len(part) >= 3][:MAX_SENTENCES]
 
 
-def skills_of(title: str, text: str, *, engine: str | None = None) -> dict[int, tuple[float, str]]:
-    """competency id → (best score, engine) for one posting."""
+def posting_language(title: str, text: str) -> str | None:
+    """The posting's language, guessed once from its title and text, where the ESCO framework has French labels
+    (None: each sentence is linked in the framework's own language)."""
+    framework = skills_framework()
+    if framework is None or not framework.competencies.filter(translations__has_key="fr").exists():
+        return None
+    return guess_language(f"{title}\n{text[:4000]}")
+
+
+def skills_of(
+    title: str, text: str, *, engine: str | None = None, language: str | None = None
+) -> dict[int, tuple[float, str]]:
+    """competency id → (best score, engine) for one posting (in ``language``, if given; else guessed)."""
     found: dict[int, tuple[float, str]] = {}
+    language = language or posting_language(title, text)
     for sentence in [title, *sentences(text)]:
-        for match in link_text(sentence, limit=TOP_K, engine=engine):
+        for match in link_text(sentence, limit=TOP_K, engine=engine, language=language):
             if match.score < THRESHOLD:
                 break
-            if match.engine == "lexical" and covered(match.label, sentence) < LABEL_COVERAGE:
+            if match.engine == "lexical" and covered(match.label, sentence, language or "en") < LABEL_COVERAGE:
                 continue  # shares a word or two with the sentence, is not what it says
             if match.score > found.get(match.competency_id, (-1.0, ""))[0]:
                 found[match.competency_id] = (match.score, match.engine)

@@ -30,21 +30,26 @@ def skills_framework() -> Framework | None:
     return esco_framework()
 
 
-def link_text(text: str, *, limit: int = 10, engine: str | None = None) -> list[SkillMatch]:
+def link_text(
+    text: str, *, limit: int = 10, engine: str | None = None, language: str | None = None
+) -> list[SkillMatch]:
     """The ESCO skills a free text mentions or requires, best first (empty when no ESCO framework is loaded).
 
-    ``engine`` is "lexical", "semantic" or "hybrid"; None picks the best one installed and ready.
+    ``engine`` is "lexical", "semantic" or "hybrid"; None picks the best one installed and ready. ``language``
+    ("en", "fr") says the text's language; None guesses it where the framework has French labels.
     """
     from microcred.skills.linking import service
 
-    return service.link_text(text, limit=limit, engine=engine)
+    return service.link_text(text, limit=limit, engine=engine, language=language)
 
 
-def link_many(texts: list[str], *, limit: int = 10, engine: str | None = None) -> list[list[SkillMatch]]:
+def link_many(
+    texts: list[str], *, limit: int = 10, engine: str | None = None, language: str | None = None
+) -> list[list[SkillMatch]]:
     """``link_text`` for many texts at once (one batch through the embedding model)."""
     from microcred.skills.linking import service
 
-    return service.link_many(texts, limit=limit, engine=engine)
+    return service.link_many(texts, limit=limit, engine=engine, language=language)
 
 
 def engine_status(framework: Framework | None = None) -> EngineStatus:

@@ -32,7 +32,13 @@ def stems(text: str) -> set[str]:
     return {stem(word) for word in _WORD.findall(text.casefold()) if len(word) >= 3 and word not in STOP_WORDS}
 
 
-def covered(text: str, by: str) -> float:
-    """The share of ``text``'s content words that ``by`` has too (0 for a text without content words)."""
-    words = stems(text)
-    return len(words & stems(by)) / len(words) if words else 0.0
+def covered(text: str, by: str, language: str = "en") -> float:
+    """The share of ``text``'s content words that ``by`` has too (0 for a text without content words); French
+    texts are compared through the French linker's words (stop words, Snowball stems, accents folded)."""
+    if language == "fr":
+        from microcred.skills.linking.text import french_tokens
+
+        words, others = set(french_tokens(text)), set(french_tokens(by))
+    else:
+        words, others = stems(text), stems(by)
+    return len(words & others) / len(words) if words else 0.0

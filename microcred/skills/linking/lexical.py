@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from microcred.skills.linking.taxonomy import Taxonomy
-from microcred.skills.linking.text import tokens
+from microcred.skills.linking.text import tokenizer
 
 # field: (weight, k1, b); tuned on the benchmark's validation sets
 FIELDS: dict[str, tuple[float, float, float]] = {
@@ -29,6 +29,8 @@ class LexicalEngine:
 
     def __init__(self, taxonomy: Taxonomy, fields: dict[str, tuple[float, float, float]] | None = None) -> None:
         self.taxonomy = taxonomy
+        self.language = taxonomy.language
+        self.tokens = tokens = tokenizer(taxonomy.language)
         self.size = len(taxonomy)
         fields = fields or FIELDS
         texts = {
@@ -72,7 +74,7 @@ class LexicalEngine:
 
     def scores(self, text: str) -> np.ndarray:
         """Raw BM25 scores of every skill for a text (zeros where nothing matches)."""
-        found = [self.postings[term] for term in set(tokens(text)) if term in self.postings]
+        found = [self.postings[term] for term in set(self.tokens(text)) if term in self.postings]
         if not found:
             return np.zeros(self.size, dtype=np.float32)
         docs = np.concatenate([d for d, _ in found])

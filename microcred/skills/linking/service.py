@@ -3,6 +3,10 @@
 Three engines: ``lexical`` (BM25 over labels, alternative labels and descriptions; always there), ``semantic``
 (MiniLM embeddings, the optional extra, once the framework's embeddings are computed) and ``hybrid`` (both).
 ``engine=None`` picks hybrid when it is ready, else lexical; :func:`engine_status` says which and why, for pages.
+
+French texts: once the framework carries French labels (``microcred frameworks import-esco-labels DIR --language
+fr``), a text the language guess finds French (or given ``language="fr"``) is linked by the lexical engine over the
+French labels, to the same skills; the embedding model is English-only, so it does not rank French texts.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from microcred.skills.linking import embeddings, semantic
 from microcred.skills.linking.hybrid import HybridEngine
 from microcred.skills.linking.lexical import LexicalEngine, top
 from microcred.skills.linking.taxonomy import GROUP, Taxonomy
+from microcred.skills.linking.text import LANGUAGES, guess_language
 from microcred.skills.models import EmbeddingStatus
 
 if TYPE_CHECKING:
@@ -81,25 +86,38 @@ class _Built:
     lexical: LexicalEngine
 
 
-_cache: dict[int, _Built] = {}
+_cache: dict[tuple[int, str], _Built] = {}
 _lock = threading.Lock()
 
 
-def _taxonomy(framework: Framework) -> _Built:
-    """The framework's taxonomy and lexical index, built once per framework version and process."""
+def _taxonomy(framework: Framework, language: str | None = None) -> _Built:
+    """The framework's taxonomy and lexical index (in ``language``, when it has those labels), built once per
+    framework version, language and process."""
     stats = (
         framework.competencies.exclude(competency_type=GROUP).order_by().aggregate(n=Count("pk"), at=Max("updated_at"))
     )
     version = (stats["n"], stats["at"])
+    key = (framework.pk, language or "")
     with _lock:
-        built = _cache.get(framework.pk)
+        built = _cache.get(key)
         if built and built.version == version:
             return built
-    taxonomy = Taxonomy.from_framework(framework)
+    taxonomy = Taxonomy.from_framework(framework, language)
     built = _Built(version, taxonomy, LexicalEngine(taxonomy))
     with _lock:
-        _cache[framework.pk] = built
+        _cache[key] = built
     return built
+
+
+def _languages(framework: Framework, texts: list[str], language: str | None) -> list[str]:
+    """Each text's language: the one given, else French where the framework has French labels and the text reads
+    as French, else the framework's own."""
+    own = framework.language or "en"
+    if language is not None:
+        return [language] * len(texts)
+    if own == "fr" or not framework.competencies.filter(translations__has_key="fr").exists():
+        return [own] * len(texts)
+    return [guess_language(text) if text.strip() else own for text in texts]
 
 
 def _check(text: object, limit: object, engine: object) -> None:
@@ -115,19 +133,25 @@ def _check(text: object, limit: object, engine: object) -> None:
         raise ValidationFailed.single("engine", "invalid", _("Unknown engine; use lexical, semantic or hybrid."))
 
 
-def link_text(text: str, *, limit: int = 10, engine: str | None = None) -> list:
+def link_text(text: str, *, limit: int = 10, engine: str | None = None, language: str | None = None) -> list:
     """The ESCO skills a text mentions or requires, best first, with scores 0..1 (see the module's docstring)."""
-    return link_many([text], limit=limit, engine=engine)[0]
+    return link_many([text], limit=limit, engine=engine, language=language)[0]
 
 
-def link_many(texts: list[str], *, limit: int = 10, engine: str | None = None) -> list[list]:
+def link_many(
+    texts: list[str], *, limit: int = 10, engine: str | None = None, language: str | None = None
+) -> list[list]:
     """:func:`link_text` for several texts at once (their embeddings are computed in one batch: faster)."""
-    from microcred.skills.interfaces import SkillMatch, skills_framework
+    from microcred.skills.interfaces import skills_framework
 
     if not isinstance(texts, list | tuple):
         raise ValidationFailed.single("texts", "invalid", _("Give a list of texts."))
     for text in texts:
         _check(text, limit, engine)
+    if language is not None and language not in LANGUAGES:
+        raise ValidationFailed.single(
+            "language", "invalid", _("Unknown language; use %(languages)s.") % {"languages": ", ".join(LANGUAGES)}
+        )
     if engine in ("semantic", "hybrid") and not semantic.available():
         raise ValidationFailed.single("engine", "engine_unavailable", embeddings.unavailable_message())
     framework = skills_framework()
@@ -139,6 +163,18 @@ def link_many(texts: list[str], *, limit: int = 10, engine: str | None = None) -
     built = _taxonomy(framework)
     if not len(built.taxonomy):
         return results
+    languages = _languages(framework, [texts[i] for i in wanted], language)
+    other = [i for i, lang in zip(wanted, languages, strict=True) if lang != built.taxonomy.language]
+    if other:
+        translated = _taxonomy(framework, languages[wanted.index(other[0])])
+        if translated.taxonomy.language != built.taxonomy.language:  # the framework has labels in that language
+            scored = _score(translated, None, [texts[i] for i in other], "lexical")
+            for i, (scores, order) in zip(other, scored, strict=True):
+                results[i] = _matches(translated.taxonomy, scores, order, limit, "lexical")
+            done = set(other)
+            wanted = [i for i in wanted if i not in done]
+            if not wanted:
+                return results
     index = embeddings.index_of(framework)
     ready = semantic.available() and index is not None and index.status == EmbeddingStatus.DONE
     if engine is None:
@@ -147,14 +183,19 @@ def link_many(texts: list[str], *, limit: int = 10, engine: str | None = None) -
         raise ValidationFailed.single(
             "engine", "engine_not_ready", _("The taxonomy's embeddings have not been computed yet.")
         )
-    taxonomy = built.taxonomy
     for i, (scores, order) in zip(wanted, _score(built, index, [texts[i] for i in wanted], engine), strict=True):
-        results[i] = [
-            SkillMatch(taxonomy.keys[j], taxonomy.uris[j], taxonomy.labels[j], round(float(s), 4), engine)
-            for j, s in top(scores, limit, order)
-            if order[j] > 0
-        ]
+        results[i] = _matches(built.taxonomy, scores, order, limit, engine)
     return results
+
+
+def _matches(taxonomy: Taxonomy, scores: np.ndarray, order: np.ndarray, limit: int, engine: str) -> list:
+    from microcred.skills.interfaces import SkillMatch
+
+    return [
+        SkillMatch(taxonomy.keys[j], taxonomy.uris[j], taxonomy.labels[j], round(float(s), 4), engine)
+        for j, s in top(scores, limit, order)
+        if order[j] > 0
+    ]
 
 
 def _score(built: _Built, index, texts: list[str], engine: str) -> list[tuple[np.ndarray, np.ndarray]]:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ class Taxonomy:
     alternatives: list[list[str]] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
     hidden: list[list[str]] = field(default_factory=list)  # SKOS hidden labels: search terms, old names, misspellings
+    language: str = "en"
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -72,9 +73,45 @@ class Taxonomy:
                 kinds.append("description")
         return texts, owners, kinds
 
+    def translated(self, translations: dict[str, dict], language: str) -> Taxonomy:
+        """The same skills, in the same order, labelled in ``language`` where ``translations`` (by URI: label,
+        alternatives, description) has them. A skill without a translation keeps its own label, so that names every
+        language shares ("SQL", "Python") and skills the other release lacks can still be found; a translated skill
+        keeps its own-language label among its alternatives, for the terms postings borrow untranslated."""
+        labels, alternatives, descriptions = [], [], []
+        for position, uri in enumerate(self.uris):
+            found = translations.get(uri) if uri else None
+            if found and str(found.get("label") or "").strip():
+                label = str(found["label"]).strip()
+                labels.append(label)
+                others = [str(a) for a in found.get("alternatives") or [] if str(a).strip() and str(a) != label]
+                alternatives.append([*others, self.labels[position]])
+                descriptions.append(str(found.get("description") or ""))
+            else:
+                labels.append(self.labels[position])
+                alternatives.append(list(self.alternatives[position]))
+                descriptions.append("")
+        return Taxonomy(list(self.keys), list(self.uris), labels, alternatives, descriptions, language=language)
+
     @classmethod
-    def from_framework(cls, framework: Framework) -> Taxonomy:
-        """The skills and knowledge concepts of an ESCO framework version (its groups are not skills)."""
+    def from_framework(cls, framework: Framework, language: str | None = None) -> Taxonomy:
+        """The skills and knowledge concepts of an ESCO framework version (its groups are not skills), in the
+        framework's language or, given another ``language``, in its translations (see :meth:`translated`); a
+        framework with no translation into ``language`` gives its own-language taxonomy (check ``.language``)."""
+        base = cls._from_framework(framework)
+        base.language = framework.language or "en"
+        if not language or language == base.language:
+            return base
+        rows = framework.competencies.exclude(competency_type=GROUP).exclude(uri="").values_list("uri", "translations")
+        translations = {
+            uri: values[language]
+            for uri, values in rows.iterator(chunk_size=5000)
+            if isinstance(values, dict) and isinstance(values.get(language), dict)
+        }
+        return base.translated(translations, language) if translations else base
+
+    @classmethod
+    def _from_framework(cls, framework: Framework) -> Taxonomy:
         rows = (
             framework.competencies.exclude(competency_type=GROUP)
             .order_by("pk")

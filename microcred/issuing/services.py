@@ -506,19 +506,29 @@ def _issuer_id(value: Any) -> str | None:
 
 
 def vc_api_organization(*, actor: Any, issuer: Any, test_mode: bool) -> Organization:
-    """Which organization signs a VC-API request: the one the credential (or ``options.issuer``) names.
+    """Which organization signs a VC-API request (which "issuer instance", in the VC-API's words).
 
-    Without an issuer, a user's only issuing organization, or the test issuer in test mode.
+    The VC-API configures the issuer per instance: ``credential.issuer`` may be absent from the request, and when
+    present must match the instance's issuer, else 400 (vc-api ``issuer.yml``, ``/credentials/issue``). Here the
+    instance is the organization the credential (or ``options.issuer``) names, or without one a user's only issuing
+    organization, or the test issuer in test mode. An anonymous test-mode caller naming another issuer gets 400
+    ``issuer_mismatch``; a signed-in user naming an organization they may not issue for gets 403.
     """
     issuer_id = _issuer_id(issuer)
     if issuer is not None and issuer_id is None:
         raise _bad_issuer()
+    user = actor if getattr(actor, "is_authenticated", False) else None
     if test_mode:
         test_issuer = vc_api_test_issuer()
         key = active_key(test_issuer)
         if issuer_id is None or (key is not None and issuer_id == identity.issuer_did(test_issuer, key)):
             return test_issuer
-    user = actor if getattr(actor, "is_authenticated", False) else None
+        if user is None:
+            raise ValidationFailed.single(
+                "credential.issuer",
+                "issuer_mismatch",
+                _("The issuer does not match the issuer this service signs as; leave it out or use that one."),
+            )
     if user is None:
         raise PermissionDenied(_("Sign in or send an API token."), code="not_authenticated")
     candidates = [

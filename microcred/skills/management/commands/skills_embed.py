@@ -13,7 +13,7 @@ from microcred.skills.linking import embeddings
 
 
 class Command(BaseCommand):
-    help = "Embed every skill of the ESCO framework for semantic linking (needs microcred[skills])."
+    help = "Embed every skill of the ESCO framework for semantic linking (runs the ONNX Runtime engine)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue", action="store_true", help="queue the background task instead of running it")

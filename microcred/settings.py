@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred.accounts.middleware.ThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "microcred.http.SecurityHeadersMiddleware",
@@ -197,6 +198,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("MICROCRED_FROM_EMAIL", "microcred <no-reply
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("MICROCRED_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Brute-force limits (microcred.accounts.throttling): "<attempts>/<seconds>" per scope, counted in the cache;
+# MICROCRED_THROTTLES="login.account=5/900,verify.address=60/60" overrides some. Behind N trusted proxies,
+# MICROCRED_PROXY_COUNT=N reads the client's address from X-Forwarded-For.
+MICROCRED_THROTTLES = dict(item.split("=", 1) for item in _env_list("MICROCRED_THROTTLES", "") if "=" in item)
+MICROCRED_PROXY_COUNT = int(os.environ.get("MICROCRED_PROXY_COUNT", "0"))
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("MICROCRED_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("MICROCRED_CACHE_LOCATION", "microcred"),
     }
 }
 

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from microcred.accounts import selectors, services
+from microcred.accounts import selectors, services, throttling
 from microcred.accounts.models import Membership, Organization
 from microcred.accounts.permissions import require
 from microcred.audit.selectors import entries_for_organization
@@ -111,10 +112,22 @@ def _user_out(user: object) -> UserOut:
     return UserOut.from_orm(user)
 
 
-@router.post("accounts", auth=None, response={201: UserOut})
+class SignUpOut(Schema):
+    code: str
+    message: str
+
+
+@router.post("accounts", auth=None, response={202: SignUpOut})
 def sign_up(request: HttpRequest, payload: SignUpIn) -> Status:
-    user = services.sign_up(**payload.dict())
-    return Status(201, _user_out(user))
+    """Ask for an account: 202 and an e-mail, whether or not the address is registered (it is never told)."""
+    throttling.attempt(request, throttling.sign_up_keys(request))
+    services.sign_up(
+        **payload.dict(),
+        confirm_url_base=request.build_absolute_uri(reverse("accounts:sign_up_confirm_base")),
+        reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
+    )
+    message = _("Check your inbox: we sent a message to this address with what to do next.")
+    return Status(202, SignUpOut(code="confirmation_sent", message=message))
 
 
 @router.get("me", response=UserOut)

@@ -6,13 +6,18 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -51,8 +56,26 @@ def _check_email(errors: ErrorList, email: str, field: str = "email") -> str:
     return email
 
 
-def sign_up(*, email: str, password: str, display_name: str, preferred_language: str = "en") -> User:
-    """Create a learner account."""
+SIGN_UP_SALT = "microcred.accounts.sign_up"
+SIGN_UP_LIFETIME = timedelta(days=3)
+
+
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    preferred_language: str = "en",
+    confirm_url_base: str = "",
+    reset_url: str = "",
+) -> User | None:
+    """Ask for a learner account; the answer never tells whether the e-mail address is registered.
+
+    A new address gets an inactive account and an e-mail with a link that opens it (:func:`confirm_sign_up`).
+    A registered address gets, instead, an e-mail telling its owner someone tried, with the password-reset link;
+    nothing changes. The caller shows the same "check your inbox" answer either way. Returns the new user, or
+    None for a registered address (for the caller's tests and logs, never for the person asking).
+    """
     errors = ErrorList()
     email = _check_email(errors, email)
     display_name = (display_name or "").strip()
@@ -62,8 +85,6 @@ def sign_up(*, email: str, password: str, display_name: str, preferred_language:
         errors.add("display_name", "too_long", _("A name has at most 150 characters."))
     if preferred_language not in {"en", "fr"}:
         errors.add("preferred_language", "invalid_choice", _("Choose English or French."))
-    if email and User.objects.filter(email__iexact=email).exists():
-        errors.add("email", "email_taken", _("An account with this e-mail address already exists."))
     if not password:
         errors.add("password", "required", _("Enter a password."))
     else:
@@ -73,11 +94,83 @@ def sign_up(*, email: str, password: str, display_name: str, preferred_language:
             for message in exc.messages:
                 errors.add("password", "weak_password", message)
     errors.raise_if_any()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if _awaiting_confirmation(existing):
+            # asked again before confirming: the newest request wins and only its link opens the account
+            existing.set_password(password)
+            existing.display_name, existing.preferred_language = display_name, preferred_language
+            existing.save(update_fields=["password", "display_name", "preferred_language"])
+            _send_confirmation(existing, confirm_url_base)
+        else:
+            make_password(password)  # the same work as a new account, so the time taken tells nothing either
+            send_mail(
+                subject=_("Someone tried to create a microcred account with your e-mail address"),
+                message=render_to_string(
+                    "accounts/email/sign_up_existing.txt",
+                    {"user": existing, "reset_url": reset_url or _site_url("accounts:password_reset")},
+                ),
+                from_email=None,
+                recipient_list=[existing.email],
+            )
+        return None
     with transaction.atomic():
         user = User.objects.create_user(
-            email=email, password=password, display_name=display_name, preferred_language=preferred_language
+            email=email,
+            password=password,
+            display_name=display_name,
+            preferred_language=preferred_language,
+            is_active=False,
         )
         record(actor=user, action="accounts.sign_up", target=user, after={"email": email})
+    _send_confirmation(user, confirm_url_base)  # once the account is written; a failed send: sign up again
+    return user
+
+
+def _awaiting_confirmation(user: User) -> bool:
+    return not user.is_active and user.last_login is None and user.has_usable_password()
+
+
+def _password_mark(user: User) -> str:
+    """Changes whenever the password does: a link sent for an earlier request no longer opens the account."""
+    return salted_hmac(SIGN_UP_SALT, user.password).hexdigest()[:20]
+
+
+def _site_url(name: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse(name)
+
+
+def _send_confirmation(user: User, confirm_url_base: str) -> None:
+    confirm_url_base = confirm_url_base or _site_url("accounts:sign_up_confirm_base")
+    token = signing.dumps({"user": user.pk, "email": user.email, "p": _password_mark(user)}, salt=SIGN_UP_SALT)
+    link = f"{confirm_url_base.rstrip('/')}/{token}/"
+    send_mail(
+        subject=_("Confirm your microcred account"),
+        message=render_to_string("accounts/email/sign_up_confirm.txt", {"user": user, "link": link}),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def confirm_sign_up(*, token: str) -> User:
+    """Open the account of a sign-up link (valid for three days, once)."""
+    try:
+        data = signing.loads(token or "", salt=SIGN_UP_SALT, max_age=SIGN_UP_LIFETIME)
+    except signing.SignatureExpired as exc:
+        raise Gone(_("This link has expired; sign up again."), code="sign_up_link_expired") from exc
+    except signing.BadSignature as exc:
+        raise NotFound(_("This link is not valid."), code="sign_up_link_invalid") from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=data.get("user"), email=data.get("email")).first()
+        if user is None:
+            raise NotFound(_("This link is not valid."), code="sign_up_link_invalid")
+        if not _awaiting_confirmation(user):
+            raise Gone(_("This account is already open; log in."), code="sign_up_link_used")
+        if not constant_time_compare(data.get("p", ""), _password_mark(user)):
+            raise Gone(_("A newer link was sent for this account; use the latest one."), code="sign_up_link_replaced")
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record(actor=user, action="accounts.confirm_sign_up", target=user)
     return user
 
 

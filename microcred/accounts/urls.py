@@ -7,11 +7,14 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/signup/", views.sign_up, name="sign_up"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("accounts/signup/sent/", views.sign_up_sent, name="sign_up_sent"),
+    path("accounts/signup/confirm/", views.sign_up_confirm, {"token": ""}, name="sign_up_confirm_base"),
+    path("accounts/signup/confirm/<str:token>/", views.sign_up_confirm, name="sign_up_confirm"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

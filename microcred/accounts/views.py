@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from microcred.accounts import selectors, services
+from microcred.accounts import selectors, services, throttling
 from microcred.accounts.forms import InvitationForm, OrganizationForm, SignUpForm
+from microcred.accounts.middleware import throttled_response
 from microcred.accounts.permissions import can, require
 from microcred.audit.selectors import entries_for_organization
 from microcred.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -20,6 +22,45 @@ from microcred.errors import DomainError, NotFound, PermissionDenied, Validation
 
 def render_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return render(request, "error.html", {"error": error}, status=error.status)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page, with a limit on wrong passwords per address and e-mail (and per address): once over
+    it, even the right password waits for the window to end, so guessing cannot be finished by luck."""
+
+    template_name = "accounts/login.html"
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        keys = throttling.login_keys(request, request.POST.get("username", "")[:254])
+        try:
+            throttling.check(request, keys)
+        except throttling.Throttled as error:
+            return throttled_response(request, error)
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            throttling.forget(keys[:1])  # the right password clears this address's count for the account
+        else:
+            throttling.record(keys)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per address and e-mail (and per address): no inbox flooding, no probing."""
+
+    def form_valid(self, form: object) -> HttpResponse:
+        email = str(getattr(form, "cleaned_data", {}).get("email", ""))
+        try:
+            throttling.attempt(self.request, throttling.password_reset_keys(self.request, email))
+        except throttling.Throttled as error:
+            return throttled_response(self.request, error)
+        return super().form_valid(form)
+
+
+def _sign_up_urls(request: HttpRequest) -> dict[str, str]:
+    return {
+        "confirm_url_base": request.build_absolute_uri(reverse("accounts:sign_up_confirm_base")),
+        "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,19 +71,39 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.sign_up(
+            throttling.attempt(request, throttling.sign_up_keys(request))
+            services.sign_up(
                 email=data["email"],
                 password=data["password"],
                 display_name=data["display_name"],
                 preferred_language=data["preferred_language"],
+                **_sign_up_urls(request),
             )
+        except throttling.Throttled as error:
+            return throttled_response(request, error)
         except ValidationFailed as error:
             form.add_service_errors(error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome to microcred. Your wallet is ready."))
-            return redirect("wallet:home")
+        else:  # the same answer whether or not the address was registered
+            return redirect("accounts:sign_up_sent")
     return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/sign_up_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation e-mail: a button (a GET changes nothing, so link scanners open no account)."""
+    if request.method == "POST":
+        try:
+            user = services.confirm_sign_up(token=token)
+        except DomainError as error:
+            return render_domain_error(request, error)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to microcred. Your wallet is ready."))
+        return redirect("wallet:home")
+    return render(request, "accounts/sign_up_confirm.html")
 
 
 @login_required

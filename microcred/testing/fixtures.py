@@ -12,6 +12,15 @@ from microcred.accounts.models import Organization, User
 from microcred.testing import factories
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles() -> None:
+    """Each test starts with no brute-force counts (they live in the cache, which outlives a test)."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture
 def provider(db: None) -> Organization:
     return factories.make_organization("provider", name="Maple College")

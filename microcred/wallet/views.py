@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from microcred.accounts import throttling
+from microcred.accounts.middleware import throttled_response
 from microcred.errors import DomainError, ValidationFailed
 from microcred.issuing.models import ProofFormat
 from microcred.wallet import badges, selectors, services, summaries
@@ -250,9 +252,15 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     if link.has_password and not request.session.get(session_key):
         form = SharePasswordForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
+            keys = throttling.share_password_keys(request, str(link.public_id))
+            try:
+                throttling.check(request, keys)
+            except throttling.Throttled as error:
+                return _private(throttled_response(request, error))
             if services.password_matches(link, form.cleaned_data["password"]):
                 request.session[session_key] = True
                 return redirect("wallet:shared", token=token)
+            throttling.record(keys)
             form.add_error("password", _("This password does not open the link."))
         status = 400 if form.errors else 401
         response = render(request, "wallet/shared_password.html", {"form": form}, status=status)

@@ -1,8 +1,12 @@
-"""Journeys in a real browser: a learner signs up and finds the wallet; an admin sees the organization."""
+"""Journeys in a real browser: a learner signs up, confirms the e-mail and finds the wallet; an admin sees the
+organization."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 
 from microcred.testing.factories import PASSWORD, make_member
 
@@ -17,6 +21,11 @@ def test_a_learner_signs_up_logs_in_and_sees_an_empty_wallet(page) -> None:
     page.get_by_label("Password", exact=True).fill("a-long-enough-secret")
     page.get_by_label("Password again").fill("a-long-enough-secret")
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/accounts/signup/sent/")
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    link = re.search(r"https?://\S+/accounts/signup/confirm/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Open my account").click()
     page.wait_for_url("**/wallet/")
     assert page.get_by_role("heading", name="My wallet").is_visible()
     assert page.get_by_text("Your wallet is empty.").is_visible()

@@ -1,0 +1,58 @@
+"""Brute-force limits that belong to no single view: the public verifier's calls and unknown API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from microcred.accounts import throttling
+from microcred.accounts.throttling import Throttled
+
+# every POST of these counts against ``verify.address``
+VERIFY_PATHS = frozenset({"/api/v1/verify", "/verify/"})
+_JSON_PREFIXES = ("/api/", "/credentials/", "/presentations/")
+
+
+def throttled_response(request: HttpRequest, error: Throttled) -> HttpResponse:
+    """429 with ``Retry-After``: the API's JSON error body, or a page for a person."""
+    if request.path.startswith(_JSON_PREFIXES):
+        response: HttpResponse = JsonResponse(error.to_json(), status=429)
+    else:
+        context = {"error": error, "minutes": max(1, -(-error.retry_after // 60))}
+        response = render(request, "throttled.html", context, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _bearer(request: HttpRequest) -> bool:
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and bool(secret.strip())
+
+
+class ThrottleMiddleware:
+    """Counts the public verifier's calls and requests whose API token opens nothing (per client address), refuses
+    them with 429 once over their limit, and gives any 429 a view answers its ``Retry-After``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bearer = _bearer(request)
+        try:
+            if request.method == "POST" and request.path in VERIFY_PATHS:
+                throttling.attempt(request, throttling.verify_keys(request))
+            if bearer:
+                throttling.check(request, throttling.token_keys(request))
+        except Throttled as error:
+            return throttled_response(request, error)
+        response = self.get_response(request)
+        # the API looked the token up and found nothing (``microcred.api.bearer_user``), or answered 401
+        if bearer and (getattr(request, "_microcred_bearer", False) is None or response.status_code == 401):
+            throttling.record(throttling.token_keys(request))
+        retry_after = throttling.retry_after_of(request)
+        if response.status_code == 429 and retry_after and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(retry_after)
+        return response

@@ -1,0 +1,168 @@
+"""Brute-force limits: counted attempts per client address (and per address and account), in Django's cache.
+
+Each *scope* has a rate, ``"<attempts>/<seconds>"`` in ``settings.MICROCRED_THROTTLES``. Attempts are counted in
+fixed windows of that many seconds; once a key has used its attempts, it is refused with :class:`Throttled` (429,
+``Retry-After``: the seconds left in the window) until the window ends. Nothing is ever locked for longer than one
+window, and an account is only ever counted together with the address trying it, so someone guessing a person's
+password from elsewhere cannot lock that person out: their own address has its own count.
+
+- ``login.account`` / ``login.address``: wrong passwords, per address and e-mail, and per address;
+- ``password_reset.account`` / ``password_reset.address``: reset requests;
+- ``sign_up.address``: accounts created (and attempts to reuse an e-mail);
+- ``share_password.link`` / ``share_password.address``: wrong share-link passwords;
+- ``token.address``: requests with an API token that opens nothing;
+- ``verify.address``: calls of the public verifier (``POST /api/v1/verify`` and the verify page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from microcred.errors import DomainError
+
+DEFAULT_RATES = {
+    "login.account": "5/900",
+    "login.address": "50/900",
+    "password_reset.account": "3/3600",
+    "password_reset.address": "20/3600",
+    "sign_up.address": "10/3600",
+    "share_password.link": "5/900",
+    "share_password.address": "50/900",
+    "token.address": "20/300",
+    "verify.address": "60/60",
+}
+_RETRY_AFTER = "_microcred_retry_after"
+
+
+class Throttled(DomainError):
+    """Too many attempts: wait ``retry_after`` seconds."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        super().__init__(_("Too many attempts. Try again in %(minutes)s minute(s).") % {"minutes": minutes})
+        self.retry_after = retry_after
+
+    def to_json(self) -> dict[str, object]:
+        return super().to_json() | {"retryAfter": self.retry_after}
+
+
+@dataclass(frozen=True)
+class Rate:
+    attempts: int
+    seconds: int
+
+
+def rate_of(scope: str) -> Rate:
+    text = {**DEFAULT_RATES, **getattr(settings, "MICROCRED_THROTTLES", {})}[scope]
+    attempts, _sep, seconds = text.partition("/")
+    return Rate(int(attempts), int(seconds))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address: ``REMOTE_ADDR``, or behind ``MICROCRED_PROXY_COUNT`` trusted proxies the address the
+    outermost of them saw (taken from the right of ``X-Forwarded-For``, so a client cannot choose it)."""
+    proxies = int(getattr(settings, "MICROCRED_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(chain) >= proxies:
+            return chain[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _cache():
+    return caches[getattr(settings, "MICROCRED_THROTTLE_CACHE", "default")]
+
+
+def _slot(scope: str, key: str) -> tuple[str, Rate, int]:
+    rate = rate_of(scope)
+    now = time.time()
+    start = int(now // rate.seconds) * rate.seconds
+    digest = hashlib.sha256(f"{scope}\0{key.strip().lower()}".encode()).hexdigest()[:40]
+    return f"mc-throttle:{scope}:{digest}:{start}", rate, max(1, math.ceil(start + rate.seconds - now))
+
+
+Keys = Iterable[tuple[str, str]]
+
+
+def check(request: HttpRequest | None, keys: Keys) -> None:
+    """Refuse (:class:`Throttled`) if any ``(scope, key)`` has used its attempts in the current window."""
+    worst = 0
+    for scope, key in keys:
+        cache_key, rate, left = _slot(scope, key)
+        if (_cache().get(cache_key) or 0) >= rate.attempts:
+            worst = max(worst, left)
+    if worst:
+        if request is not None:
+            setattr(request, _RETRY_AFTER, worst)
+        raise Throttled(worst)
+
+
+def record(keys: Keys) -> None:
+    """Count one attempt (a failure, or any attempt where every attempt counts) for each ``(scope, key)``."""
+    cache = _cache()
+    for scope, key in keys:
+        cache_key, rate, _left = _slot(scope, key)
+        if not cache.add(cache_key, 1, timeout=rate.seconds + 1):
+            try:
+                cache.incr(cache_key)
+            except ValueError:  # expired between add and incr
+                cache.add(cache_key, 1, timeout=rate.seconds + 1)
+
+
+def attempt(request: HttpRequest | None, keys: Keys) -> None:
+    """Check, then count: for limits on every attempt (password resets, sign-ups, verifications)."""
+    keys = list(keys)
+    check(request, keys)
+    record(keys)
+
+
+def forget(keys: Keys) -> None:
+    """A success clears the count of the account it proved (``login.account`` after the right password)."""
+    for scope, key in keys:
+        _cache().delete(_slot(scope, key)[0])
+
+
+def retry_after_of(request: HttpRequest) -> int | None:
+    return getattr(request, _RETRY_AFTER, None)
+
+
+# ---------------------------------------------------------------- the keys of each guarded action
+
+
+def login_keys(request: HttpRequest, email: str) -> list[tuple[str, str]]:
+    address = client_address(request)
+    return [("login.account", f"{address}|{email}"), ("login.address", address)]
+
+
+def password_reset_keys(request: HttpRequest, email: str) -> list[tuple[str, str]]:
+    address = client_address(request)
+    return [("password_reset.account", f"{address}|{email}"), ("password_reset.address", address)]
+
+
+def sign_up_keys(request: HttpRequest) -> list[tuple[str, str]]:
+    return [("sign_up.address", client_address(request))]
+
+
+def share_password_keys(request: HttpRequest, link_id: str) -> list[tuple[str, str]]:
+    address = client_address(request)
+    return [("share_password.link", f"{address}|{link_id}"), ("share_password.address", address)]
+
+
+def token_keys(request: HttpRequest) -> list[tuple[str, str]]:
+    return [("token.address", client_address(request))]
+
+
+def verify_keys(request: HttpRequest) -> list[tuple[str, str]]:
+    return [("verify.address", client_address(request))]

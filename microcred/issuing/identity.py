@@ -27,8 +27,15 @@ def public_base_url() -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/")
 
 
-def organization_did(organization: Organization) -> str:
-    parts = urlsplit(public_base_url())
+def base_key(base: str) -> str:
+    """A public base URL as host and path, lower-case host, no scheme (did:web always means https)."""
+    parts = urlsplit(base.rstrip("/"))
+    return parts.netloc.lower() + parts.path.rstrip("/")
+
+
+def organization_did(organization: Organization, base: str | None = None) -> str:
+    """The organization's did:web under the platform's public URL (or under ``base``, a former one)."""
+    parts = urlsplit(base or public_base_url())
     host = quote(parts.netloc, safe="")  # did:web encodes the port's colon as %3A
     path = [segment for segment in parts.path.split("/") if segment]
     return ":".join(["did:web", host, *path, "organizations", organization.slug])
@@ -38,16 +45,16 @@ def is_test_issuer(organization: Organization) -> bool:
     return bool(getattr(settings, "VC_API_TEST_MODE", False)) and organization.slug == VC_API_TEST_ISSUER_SLUG
 
 
-def issuer_did(organization: Organization, key: IssuerKey) -> str:
-    """The issuer id a credential signed with ``key`` carries."""
+def issuer_did(organization: Organization, key: IssuerKey, base: str | None = None) -> str:
+    """The issuer id a credential signed with ``key`` carries (under the public URL, or ``base``)."""
     if is_test_issuer(organization):
         return did_key_from_public_multibase(key.public_key_multibase)
-    return organization_did(organization)
+    return organization_did(organization, base)
 
 
-def signing_method_id(organization: Organization, key: IssuerKey) -> str:
+def signing_method_id(organization: Organization, key: IssuerKey, base: str | None = None) -> str:
     """The ``verificationMethod`` of a proof made with ``key``."""
-    return f"{issuer_did(organization, key)}#{key.public_key_multibase}"
+    return f"{issuer_did(organization, key, base)}#{key.public_key_multibase}"
 
 
 def did_document_url(organization: Organization) -> str:
@@ -62,8 +69,8 @@ def published_keys(organization: Organization) -> list[IssuerKey]:
     return list(organization.issuer_keys.filter(withdrawn_at__isnull=True).order_by("created_at"))
 
 
-def did_document(organization: Organization) -> dict[str, Any]:
-    did = organization_did(organization)
+def did_document(organization: Organization, base: str | None = None) -> dict[str, Any]:
+    did = organization_did(organization, base)
     methods = [
         {
             "id": f"{did}#{key.public_key_multibase}",
@@ -99,5 +106,5 @@ def issuer_profile(organization: Organization, key: IssuerKey | None = None) -> 
     return profile
 
 
-def status_list_url(public_id: object) -> str:
-    return f"{public_base_url()}/status/{public_id}"
+def status_list_url(public_id: object, base: str | None = None) -> str:
+    return f"{(base or public_base_url()).rstrip('/')}/status/{public_id}"

@@ -67,6 +67,10 @@ class StatusList(models.Model):
     offset = models.PositiveIntegerField()
     changed_at = models.DateTimeField(auto_now_add=True)
     signed_credential = models.JSONField(null=True, blank=True)  # cached; cleared whenever a bit changes
+    # The public base URLs (MICROCRED_PUBLIC_URL) under which entries of this list were handed out: credentials
+    # name the list under the URL of their day, so after a change of public URL the list is still served (and
+    # verified on this server) under each of them, and only them.
+    public_bases = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

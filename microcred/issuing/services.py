@@ -165,8 +165,25 @@ def allocate_status_index(organization: Organization, purpose: str) -> tuple[Sta
         status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
     index = (status_list.stride * status_list.allocated + status_list.offset) % status_list.size
     status_list.allocated += 1
-    status_list.save(update_fields=["allocated"])
+    fields = ["allocated"]
+    base = identity.public_base_url()
+    if base not in (status_list.public_bases or []):
+        status_list.public_bases = [*(status_list.public_bases or []), base]
+        fields.append("public_bases")
+    status_list.save(update_fields=fields)
     return status_list, index
+
+
+def status_list_base(status_list: StatusList, url: str) -> str | None:
+    """The public base under which ``url`` names this list (the current one, or one its entries were handed out
+    under), or None when the list was never published there."""
+    candidates = [identity.public_base_url(), *(status_list.public_bases or [])]
+    for base in candidates:
+        for path in ("/status/", "/credentials/status/"):
+            expected = identity.base_key(base) + path + str(status_list.public_id)
+            if identity.base_key(url.split("#", 1)[0]) == expected:
+                return base
+    return None
 
 
 def read_bit(status_list: StatusList, index: int) -> bool:
@@ -453,23 +470,37 @@ def issue_credential(
 # ---------------------------------------------------------------- status-list credentials
 
 
-def signed_status_list_credential(status_list: StatusList) -> dict[str, Any]:
-    """The list's ``BitstringStatusListCredential``, signed; cached until a bit changes or a key is withdrawn."""
-    if status_list.signed_credential:
-        return status_list.signed_credential
+def signed_status_list_credential(status_list: StatusList, base: str | None = None) -> dict[str, Any]:
+    """The list's ``BitstringStatusListCredential``, signed under the public URL (or ``base``, a former public URL
+    its entries were handed out under: see :func:`status_list_base`).
+
+    The one under the current public URL is cached until a bit changes, a key is withdrawn or the public URL
+    changes: a list signed under a former URL is never served as the current one (its id would not be the URL
+    new credentials name, and verifiers would refuse it, ``status_list_mismatch``).
+    """
+    current = identity.public_base_url()
+    base = (base or current).rstrip("/")
+    url = identity.status_list_url(status_list.public_id, base)
+    cached = status_list.signed_credential
+    if cached and base == current and isinstance(cached, dict) and cached.get("id") == url:
+        return cached
     organization = status_list.organization
     pair, key = signing_key(organization)
     unsigned = status.status_list_credential(
-        id=identity.status_list_url(status_list.public_id),
-        issuer=identity.issuer_did(organization, key),
+        id=url,
+        issuer=identity.issuer_did(organization, key, base),
         bits=bytes(status_list.bits),
         purpose=status_list.purpose,
         valid_from=format_date_time(timezone.now()),
     )
-    signed = data_integrity.sign(unsigned, pair, verification_method=identity.signing_method_id(organization, key))
-    # Only if no bit changed meanwhile: a stale list must never be cached over a fresh one.
-    StatusList.objects.filter(pk=status_list.pk, changed_at=status_list.changed_at).update(signed_credential=signed)
-    status_list.signed_credential = signed
+    method = identity.signing_method_id(organization, key, base)
+    signed = data_integrity.sign(unsigned, pair, verification_method=method)
+    if base == current:
+        # Only if no bit changed meanwhile: a stale list must never be cached over a fresh one.
+        StatusList.objects.filter(pk=status_list.pk, changed_at=status_list.changed_at).update(
+            signed_credential=signed
+        )
+        status_list.signed_credential = signed
     return signed
 
 

@@ -21,37 +21,81 @@ from microcred.vc import did, verify
 from microcred.vc.errors import ResolutionError
 
 _DID_DOCUMENT = re.compile(r"^/organizations/(?P<slug>[-a-zA-Z0-9_]{1,80})/did\.json$")
-_STATUS_LIST = re.compile(r"^/(?:credentials/)?status/(?P<id>[0-9a-fA-F-]{32,36})$")
+_STATUS_LIST = re.compile(r"/(?:credentials/)?status/(?P<id>[0-9a-fA-F-]{32,36})$")
 
 
-def _own_path(url: str) -> str | None:
-    """The path of ``url`` below this platform's public URL (any scheme: did:web always says https), or None."""
+def _path_below(url: str, base: str) -> str | None:
+    """The path of ``url`` below ``base`` (any scheme: did:web always says https), or None."""
     if not isinstance(url, str):
         return None
-    base = urlsplit(identity.public_base_url())
+    base_parts = urlsplit(base)
     parts = urlsplit(url.split("#", 1)[0])
-    if parts.netloc.lower() != base.netloc.lower() or parts.scheme not in ("http", "https") or parts.query:
+    if parts.netloc.lower() != base_parts.netloc.lower() or parts.scheme not in ("http", "https") or parts.query:
         return None
-    prefix = base.path.rstrip("/")
+    prefix = base_parts.path.rstrip("/")
     if not parts.path.startswith(prefix + "/"):
         return None
     return parts.path[len(prefix) :]
 
 
-def own_document(url: str) -> dict[str, Any] | None:
-    """The DID document or status-list credential this platform publishes at ``url``, or None."""
+def _own_path(url: str) -> str | None:
+    """The path of ``url`` below this platform's public URL, or None."""
+    return _path_below(url, identity.public_base_url())
+
+
+def _former_bases(organization: Organization) -> list[str]:
+    """The former public URLs the organization's status-list entries were handed out under."""
+    current = identity.base_key(identity.public_base_url())
+    bases: dict[str, str] = {}
+    for recorded in organization.status_lists.values_list("public_bases", flat=True):
+        for base in recorded or []:
+            if isinstance(base, str) and identity.base_key(base) != current:
+                bases.setdefault(identity.base_key(base), base)
+    return list(bases.values())
+
+
+def _status_list_document(url: str) -> dict[str, Any] | None:
+    parts = urlsplit(url.split("#", 1)[0])
+    if parts.scheme not in ("http", "https") or parts.query:
+        return None
+    match = _STATUS_LIST.search(parts.path)
+    if match is None:
+        return None
+    status_list = selectors.status_list_by_public_id(match["id"])
+    base = services.status_list_base(status_list, url)  # the current URL, or one its entries were given under
+    return services.signed_status_list_credential(status_list, base) if base is not None else None
+
+
+def _did_document(url: str) -> dict[str, Any] | None:
     path = _own_path(url)
-    if path is None:
+    if path is not None and (match := _DID_DOCUMENT.match(path)):
+        organization = Organization.objects.filter(slug=match["slug"]).first()
+        return identity.did_document(organization) if organization is not None else None
+    # under a former public URL: only an organization whose credentials were handed out there
+    match = re.search(r"/organizations/(?P<slug>[-a-zA-Z0-9_]{1,80})/did\.json$", urlsplit(url).path)
+    organization = Organization.objects.filter(slug=match["slug"]).first() if match else None
+    if organization is None:
+        return None
+    for base in _former_bases(organization):
+        below = _path_below(url, base)
+        if below is not None and _DID_DOCUMENT.match(below):
+            return identity.did_document(organization, base)
+    return None
+
+
+def own_document(url: str) -> dict[str, Any] | None:
+    """The DID document or status-list credential this platform publishes at ``url``, or None.
+
+    After a change of ``MICROCRED_PUBLIC_URL`` on the same database, the documents of the former public URLs the
+    platform handed credentials out under are still its own: its status lists (signed under the URL a credential
+    names) and its organizations' did:web documents there (the same keys), so its credentials stay verifiable.
+    """
+    if not isinstance(url, str):
         return None
     try:
-        if match := _DID_DOCUMENT.match(path):
-            organization = Organization.objects.filter(slug=match["slug"]).first()
-            return identity.did_document(organization) if organization is not None else None
-        if match := _STATUS_LIST.match(path):
-            return services.signed_status_list_credential(selectors.status_list_by_public_id(match["id"]))
+        return _status_list_document(url) or _did_document(url)
     except DomainError:
         return None
-    return None
 
 
 def _network_allowed() -> bool:

@@ -37,7 +37,7 @@ def platform_organization() -> Organization | None:
 def index_of(framework: Framework | None) -> EmbeddingIndex | None:
     if framework is None:
         return None
-    return EmbeddingIndex.objects.filter(framework=framework, model_name=semantic.MODEL_NAME).first()
+    return EmbeddingIndex.objects.filter(framework=framework, model_name=semantic.model_name()).first()
 
 
 def start_embedding(
@@ -53,7 +53,7 @@ def start_embedding(
         raise ValidationFailed.single("engine", "engine_unavailable", str(unavailable_message()))
     with transaction.atomic():
         index, _created = EmbeddingIndex.objects.select_for_update().get_or_create(
-            framework=framework, model_name=semantic.MODEL_NAME
+            framework=framework, model_name=semantic.model_name()
         )
         if index.status == EmbeddingStatus.RUNNING and not force:
             raise ValidationFailed.single("framework", "already_running", _("The embeddings are being computed."))
@@ -65,7 +65,7 @@ def start_embedding(
             action="skills.start_embedding",
             target=index,
             organization=platform,
-            after={"framework": framework.pk, "model": semantic.MODEL_NAME},
+            after={"framework": framework.pk, "model": semantic.model_name()},
         )
         if enqueue:
             transaction.on_commit(lambda: embed_task.enqueue(index.pk))

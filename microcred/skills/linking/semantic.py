@@ -18,7 +18,7 @@ import numpy as np
 from microcred.skills.linking import runtime
 
 # the stored vectors are this model's: an index computed by another (the torch build, before) is not reused
-MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_NAME = runtime.PACKAGED_NAME
 KINDS = ("label", "alternative", "description")
 # the share of a skill's alternative labels and description in its vector; tuned on the validation sets
 ALTERNATIVE_WEIGHT = 0.35
@@ -39,6 +39,12 @@ def available() -> bool:
     return missing() is None
 
 
+def model_name() -> str:
+    """The model in use (the packaged one, or a trained one: see :func:`runtime.use_model`); stored vectors are
+    keyed by it."""
+    return runtime.model_name()
+
+
 def encode(texts: list[str], *, batch_size: int = runtime.BATCH) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text."""
     if not texts:
@@ -47,11 +53,16 @@ def encode(texts: list[str], *, batch_size: int = runtime.BATCH) -> np.ndarray:
 
 
 _vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+_vectors_model = runtime.PACKAGED_NAME
 CACHE_SIZE = 50_000  # short texts (spans, sentences) seen lately: the same words recur across postings
 
 
 def encode_cached(texts: list[str]) -> np.ndarray:
     """:func:`encode`, remembering the vectors of the last ``CACHE_SIZE`` distinct texts."""
+    global _vectors_model
+    if _vectors_model != runtime.model_name():  # another model now encodes: its vectors live in another space
+        clear_cache()
+        _vectors_model = runtime.model_name()
     missing = list(dict.fromkeys(t for t in texts if t not in _vectors))
     if missing:
         fresh = encode(missing)

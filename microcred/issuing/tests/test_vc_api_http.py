@@ -162,3 +162,43 @@ def test_an_unexpected_error_is_a_json_500_not_an_html_page(live_server, setting
     assert response.status_code == 500
     assert response.headers["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "internal_error" and "a bug" not in response.text
+
+
+def _raw(live_server: Any, path: str, data: bytes, **headers: str) -> requests.Response:
+    headers = {"Content-Type": "application/json", **headers}
+    return requests.post(f"{live_server.url}{path}", data=data, headers=headers, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("path", ["/credentials/issue", "/credentials/verify", "/presentations/verify"])
+def test_hostile_bodies_over_http_are_json_4xx_with_a_stable_code(live_server, settings, path) -> None:
+    settings.VC_API_TEST_MODE = True
+    settings.DEBUG = False
+    cases = [
+        (b'{"credential": {"x": "' + b"a" * (3 * 1024 * 1024) + b'"}}', 413, "body_too_large"),
+        (b'{"verifiableCredential": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", 400, "too_deeply_nested"),
+        (b'{"credential": ', 400, "malformed_json"),
+        (b'{"credential": "\xff\xfe"}', 400, "invalid_encoding"),
+        (b"[]", 400, "validation_failed"),
+    ]
+    for data, status, code in cases:
+        response = _raw(live_server, path, data)
+        assert response.status_code == status, (path, code, response.text[:300])
+        assert response.headers["Content-Type"].startswith("application/json")
+        assert response.json()["code"] == code
+    assert not IssuedCredential.objects.exists()
+
+
+def test_tampered_and_nested_credentials_over_http(live_server, settings) -> None:
+    settings.VC_API_TEST_MODE = True
+    issued = _post(live_server, "/credentials/issue", {"credential": _credential()}).json()["verifiableCredential"]
+    tampered = {**issued, "credentialSubject": {"id": "did:example:mallory"}}
+    response = _post(live_server, "/credentials/verify", {"verifiableCredential": tampered})
+    assert response.status_code == 400 and response.json()["verified"] is False
+    nested: Any = "x"
+    for _level in range(80):
+        nested = {"n": nested}
+    response = _post(live_server, "/credentials/verify", {"verifiableCredential": {**issued, "deep": nested}})
+    assert response.status_code == 400 and response.json()["verified"] is False
+    assert ("parse", "too_deep") in [(e["code"], e["reason"]) for e in response.json()["errors"]]
+    response = _post(live_server, "/credentials/issue", {"credential": {**_credential(), "deep": nested}})
+    assert response.status_code == 400, response.text

@@ -602,3 +602,19 @@ def test_a_single_proof_object_is_read_everywhere(signed, learner) -> None:
     assert isinstance(presentation["proof"], dict)
     response = _post("/presentations/verify", {"verifiablePresentation": presentation})
     assert response.status_code == 200 and response.body["verified"] is True, response.body
+
+
+def test_the_vc_api_verifier_suites_ed25519_2020_vector_is_checked_but_its_issuer_is_not_the_signer() -> None:
+    """The VC-API verifier suite's positive vector is the W3C vc-di-eddsa Ed25519Signature2020 vector: its signature
+    verifies, but its issuer (https://vc.example/issuers/5678) does not control the did:key that signed it, and
+    microcred does not call a credential verified for an issuer that did not sign it (README, VC-API)."""
+    from pathlib import Path
+
+    vector = Path(__file__).resolve().parents[3].parent / "shared" / "standards" / "vectors" / "w3c-eddsa"
+    vector = vector / "TestVectors" / "Ed25519Signature2020" / "signedEdSig.json"
+    if not vector.is_file():
+        pytest.skip("the W3C vectors are absent")
+    response = _post("/credentials/verify", {"verifiableCredential": json.loads(vector.read_text())})
+    assert response.status_code == 400
+    assert "proof" in response.body["checks"]
+    assert [(e["code"], e["reason"]) for e in response.body["errors"]] == [("issuer_key", "controller_mismatch")]

@@ -37,17 +37,22 @@ serve: install
 system-deps:
 	@scripts/install-system-deps
 
-# The JavaScript reference libraries for the Data Integrity cross-checks (tests marked `node`).
-NODE_DIR := microcred/vc/tests/node
+# The JavaScript reference libraries for the Data Integrity cross-checks (tests marked `node`), and axe-core for
+# the browser tests' accessibility checks: each folder installs from its package-lock.json when that changed.
+NODE_DIRS := microcred/vc/tests/node microcred/testing/node
 node-deps:
 	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
-		echo "node/npm not found: the JavaScript cross-checks will be skipped"; \
-	elif [ -f $(NODE_DIR)/node_modules/.package-lock.json ] \
-		&& [ $(NODE_DIR)/node_modules/.package-lock.json -nt $(NODE_DIR)/package-lock.json ] \
-		&& [ $(NODE_DIR)/node_modules/.package-lock.json -nt $(NODE_DIR)/package.json ]; then \
-		:; \
+		echo "node/npm not found: the JavaScript cross-checks and accessibility checks will be skipped"; \
 	else \
-		npm ci --no-audit --no-fund --prefix $(NODE_DIR); \
+		for dir in $(NODE_DIRS); do \
+			if [ -f $$dir/node_modules/.package-lock.json ] \
+				&& [ $$dir/node_modules/.package-lock.json -nt $$dir/package-lock.json ] \
+				&& [ $$dir/node_modules/.package-lock.json -nt $$dir/package.json ]; then \
+				:; \
+			else \
+				npm ci --no-audit --no-fund --prefix $$dir || exit 1; \
+			fi; \
+		done; \
 	fi
 
 lint: install

@@ -160,6 +160,16 @@ class LinkRecord:
 
 
 @dataclass
+class RelationRecord:
+    """One competency related to another of the same framework (ESCO: a skill's essential or optional knowledge
+    and skills, a concept's broader concepts beyond the one the tree keeps)."""
+
+    source: str  # identifiers
+    target: str
+    kind: str  # "essential", "optional" or "broader"
+
+
+@dataclass
 class FrameworkDocument:
     title: str
     identifier: str = ""
@@ -176,6 +186,7 @@ class FrameworkDocument:
     scales: list[ScaleRecord] = field(default_factory=list)
     rubrics: list[RubricRecord] = field(default_factory=list)
     links: list[LinkRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what was read but left out, for the person importing
 
 

@@ -245,9 +245,12 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
                 notes=row.get("scopeNote", "").strip(),
             )
     relations = find_file(directory, "broaderRelationsSkillPillar", language)
+    also_under: list[tuple[str, str]] = []  # broader concepts beyond the first, which the tree shows
     if relations:
         for _where, row in read_rows(relations, ("conceptUri", "broaderUri")):
-            broader.setdefault(row["conceptUri"].strip(), row["broaderUri"].strip())
+            uri, parent = row["conceptUri"].strip(), row["broaderUri"].strip()
+            if broader.setdefault(uri, parent) != parent:
+                also_under.append((uri, parent))
     for stem in COLLECTIONS:
         collection = find_file(directory, stem, language)
         if not collection:
@@ -301,8 +304,37 @@ def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1
             record.parent = group.identifier
         document.competencies.append(group)
     document.competencies.extend(records.values())
+    document.relations = _relations(directory, language, records, also_under)
     doc.check(document)
     return document
+
+
+def _relations(
+    directory: Path, language: str, records: dict[str, doc.CompetencyRecord], also_under: list[tuple[str, str]]
+) -> list[doc.RelationRecord]:
+    """ESCO's skill–skill relations (``skillSkillRelations.csv``) and the extra broader concepts, between concepts
+    these files hold (a relation naming a concept they lack is left out), each once."""
+    found: dict[tuple[str, str, str], doc.RelationRecord] = {}
+
+    def add(source: str, target: str, kind: str) -> None:
+        if source in records and target in records and source != target:
+            key = (records[source].identifier, records[target].identifier, kind)
+            found.setdefault(key, doc.RelationRecord(*key))
+
+    for uri, parent in also_under:
+        add(uri, parent, "broader")
+    path = find_file(directory, "skillSkillRelations", language)
+    if path:
+        for where, row in read_rows(path, ("originalSkillUri", "relationType", "relatedSkillUri")):
+            kind = row["relationType"].strip()
+            if kind not in ("essential", "optional"):
+                raise ValidationFailed.single(
+                    f"{where}.relationType",
+                    "invalid",
+                    _("The relation type must be “essential” or “optional”, not “%(value)s”.") % {"value": kind[:50]},
+                )
+            add(row["originalSkillUri"].strip(), row["relatedSkillUri"].strip(), kind)
+    return list(found.values())
 
 
 @dataclass(frozen=True)

@@ -331,6 +331,31 @@ class CrosswalkLink(models.Model):
         return str({"manual": _("By hand"), "import": _("Imported")}.get(self.method, self.method))
 
 
+class RelationKind(models.TextChoices):
+    ESSENTIAL = "essential", _("Draws on (essential)")
+    OPTIONAL = "optional", _("Draws on (optional)")
+    BROADER = "broader", _("Also under")
+
+
+class CompetencyRelation(models.Model):
+    """Two competencies of one framework related as its source says (ESCO's skill–skill relations: a skill and
+    the knowledge or skills it draws on; the broader concepts of a concept beyond the one the tree shows)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="relations")
+    source = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="relations_from")
+    target = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="relations_to")
+    kind = models.CharField(_("relation"), max_length=16, choices=RelationKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="competency_relation_unique")
+        ]
+        indexes = [models.Index(fields=["target", "kind"], name="competency_relation_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.target}"
+
+
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

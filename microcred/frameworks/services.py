@@ -27,6 +27,7 @@ from microcred.errors import Conflict, ErrorList, NotFound, ValidationFailed
 from microcred.frameworks import document as doc
 from microcred.frameworks.models import (
     Competency,
+    CompetencyRelation,
     CompetencyType,
     Crosswalk,
     CrosswalkLink,
@@ -42,6 +43,7 @@ from microcred.frameworks.models import (
     free_slug,
     new_identifier,
 )
+from microcred.frameworks.relations import sync_relations
 
 FRAMEWORK_FIELDS = ["title", "slug", "version", "status", "publisher", "language", "licence", "source_uri"]
 EDITABLE_FRAMEWORK_FIELDS = ("title", "description", "publisher", "language", "licence", "source_uri", "uri")
@@ -261,6 +263,13 @@ def _copy_contents(source: Framework, copy: Framework) -> None:
             batch_size=BATCH,
         )
         new_of.update({row.pk: new for row, new in zip(depth_rows, created, strict=True)})
+    CompetencyRelation.objects.bulk_create(
+        [
+            CompetencyRelation(framework=copy, source=new_of[s], target=new_of[t], kind=kind)
+            for s, t, kind in source.relations.values_list("source_id", "target_id", "kind")
+        ],
+        batch_size=BATCH,
+    )
     level_of: dict[int, ProficiencyLevel] = {}
     scale_of: dict[int, ProficiencyScale] = {}
     for scale in source.scales.prefetch_related("levels"):
@@ -668,7 +677,8 @@ def import_document(
             framework.source_checksum = file_checksum
             framework.save()
         counts["links"] = _import_links(framework, document, actor) if document.links else 0
-        changed = changed or bool(counts["links"])
+        counts["relations"] = sync_relations(framework, document)
+        changed = changed or bool(counts["links"]) or bool(counts["relations"])
         if changed:
             record(
                 actor=actor,

@@ -4,11 +4,14 @@ beside form fields."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +28,8 @@ from microcred.frameworks.forms import (
     NewVersionForm,
     ScaleForm,
 )
-from microcred.frameworks.models import Framework, ImportStatus, LinkStatus, MatchRelation
+from microcred.frameworks.models import Competency, Framework, ImportStatus, LinkStatus, MatchRelation
+from microcred.frameworks.relations import related_of
 from microcred.frameworks.similarity import available_methods, best_method
 
 
@@ -134,8 +138,19 @@ def competency(request: HttpRequest, slug: str, version: str, identifier: str) -
         "aligned_url": f"{reverse('catalog:search')}?competency={item.pk}",
         "usages": selectors.usages_of(item),
         "esco": _esco_target(request, found),
+        "related": related_of(item),
+        "translation": _translation(found, item),
     }
     return render(request, "frameworks/competency.html", context)
+
+
+def _translation(framework: Framework, item: Competency) -> dict[str, Any] | None:
+    """The competency's label in the reader's language, when the framework is in another one and has it."""
+    language = (get_language() or "en").split("-")[0]
+    if language == (framework.language or "en").split("-")[0]:
+        return None
+    found = (item.translations or {}).get(language)
+    return {"language": language, **found} if isinstance(found, dict) and found.get("label") else None
 
 
 def by_uri(request: HttpRequest, identifier: str) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db.models import Count
 
 from microcred.accounts.permissions import CLI
 from microcred.errors import PermissionDenied, ValidationFailed
@@ -133,6 +134,9 @@ def test_the_shared_esco_files(esco_dir: Path, db: None) -> None:
     assert not any("audit" in label for label in marketing.alternative_labels)
     assert marketing.parent is not None and marketing.parent.competency_type == "group"
     assert esco.find_file(esco_dir, "occupationSkillRelations").name == "occupationSkillRelations.csv"
+    # skillSkillRelations.csv: 5,899 rows, one relating a skill to itself; broader concepts beyond the tree's
+    kinds = dict(framework.relations.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    assert kinds == {"essential": 191, "optional": 5707, "broader": 6117}
 
 
 def test_a_few_true_synonyms_do_not_make_a_column_misaligned() -> None:

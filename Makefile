@@ -9,7 +9,7 @@ SKILLS ?= 1
 TRAIN ?= 0
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test install system-deps node-deps lint test-sqlite test-postgres serve clean messages
+.PHONY: demo test install system-deps node-deps lint test-sqlite test-postgres serve clean messages conformance
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "microcred needs Python 3.11 or newer")'
@@ -54,6 +54,12 @@ node-deps:
 			fi; \
 		done; \
 	fi
+
+# The W3C suites (checkouts in SUITES, none of their code here) against a live server behind a loopback TLS
+# terminator, in VC-API test mode: `make conformance SUITES=DIR` prints passed/failed/pending per suite.
+conformance: install
+	@test -n "$(SUITES)" || { echo "usage: make conformance SUITES=DIR [CONFORMANCE_ARGS='--install --verbose']"; exit 2; }
+	$(BIN)/python scripts/conformance $(SUITES) $(CONFORMANCE_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -618,3 +618,17 @@ def test_the_vc_api_verifier_suites_ed25519_2020_vector_is_checked_but_its_issue
     assert response.status_code == 400
     assert "proof" in response.body["checks"]
     assert [(e["code"], e["reason"]) for e in response.body["errors"]] == [("issuer_key", "controller_mismatch")]
+
+
+def test_the_cryptosuite_can_be_chosen_by_the_endpoint_url(token, provider) -> None:
+    client = Client()
+    headers = {"Authorization": f"Bearer {token}"}
+    body = json.dumps({"credential": _credential()})
+    response = client.post(
+        "/credentials/issue?cryptosuite=eddsa-jcs-2022", body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 201 and response.json()["verifiableCredential"]["proof"]["cryptosuite"] == (
+        "eddsa-jcs-2022"
+    )
+    response = client.post("/credentials/issue?cryptosuite=rsa", body, content_type="application/json", headers=headers)
+    assert response.status_code == 400

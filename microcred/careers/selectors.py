@@ -46,6 +46,7 @@ from microcred.frameworks.models import (
     MatchRelation,
     SourceFormat,
 )
+from microcred.frameworks.relations import held_related
 from microcred.issuing.models import IssuedCredential
 from microcred.skills.interfaces import in_demand_skill_ids, link_text, skills_framework
 from microcred.skills.models import JobPosting, Occupation, SkillRelation
@@ -470,12 +471,19 @@ class Analysis:
     uncovered: list[str]  # missing essentials no recommended credential teaches
     filters: Filters
     in_demand: frozenset[int] = frozenset()  # the target's missing skills employers ask for (in the region, if chosen)
+    # a head start: for a missing skill, the related skills held (ESCO: what it draws on, what draws on it)
+    related_held: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
     @property
     def plan_currency(self) -> str:
         """The plan's one currency, or "" when its credentials are priced in several (their fees are not added)."""
         currencies = {rec.credential.currency for rec in self.plan if rec.credential.cost}
         return currencies.pop() if len(currencies) == 1 else ("" if currencies else "-")
+
+    @property
+    def missing_related(self) -> list[tuple[ranking.TargetSkill, list[str]]]:
+        """Each missing skill with the labels of the related skills already held."""
+        return [(skill, [label for _id, label in self.related_held.get(skill.skill, [])]) for skill in self.gap.missing]
 
     def sources_of(self, skill: int) -> list[str]:
         held = self.held.get(skill)
@@ -542,6 +550,7 @@ def analyse(
         uncovered=sorted(labels[s] for s in chosen.uncovered_essential),
         filters=filters,
         in_demand=frozenset(missing & in_demand_skill_ids(filters.region or None)) if missing else frozenset(),
+        related_held=held_related(missing, set(held)),
     )
 
 

@@ -40,6 +40,24 @@ def sync_relations(framework: Framework, document: doc.FrameworkDocument) -> int
     return len(stale) + len(new)
 
 
+def held_related(missing: set[int], held: set[int]) -> dict[int, list[tuple[int, str]]]:
+    """For each missing competency, the held ones it is related to in either direction (what it draws on, what
+    draws on it) other than by the hierarchy: ``{missing id: [(held id, label), …]}``, labels sorted."""
+    if not missing or not held:
+        return {}
+    rows = CompetencyRelation.objects.exclude(kind=RelationKind.BROADER)
+    found: dict[int, dict[int, str]] = {}
+    for skill, other, label in rows.filter(source_id__in=missing, target_id__in=held).values_list(
+        "source_id", "target_id", "target__short_name"
+    ):
+        found.setdefault(skill, {})[other] = label
+    for other, skill, label in rows.filter(source_id__in=held, target_id__in=missing).values_list(
+        "source_id", "target_id", "source__short_name"
+    ):
+        found.setdefault(skill, {})[other] = label
+    return {skill: sorted(others.items(), key=lambda pair: pair[1]) for skill, others in found.items()}
+
+
 @dataclass(frozen=True)
 class Related:
     kind: str  # RelationKind, or "needed_by": the competencies that draw on this one

@@ -10,6 +10,7 @@ import pytest
 from microcred.careers import services
 from microcred.careers.models import ShortlistItem
 from microcred.testing.factories import PASSWORD, make_member
+from microcred.testing.pages import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,8 +70,13 @@ def test_practitioner_shortlists_credentials_for_a_client(page, provider, world:
 
 def test_learner_sees_the_gap_for_an_occupation(page, world: dict[str, Any], learner) -> None:  # type: ignore[no-untyped-def]
     from microcred.careers.tests.conftest import issue_for
+    from microcred.frameworks.models import CompetencyRelation
 
     issue_for(world["credentials"]["teams"], learner)
+    skills = world["skills"]  # ESCO: health and safety draws on teamwork, which the learner holds
+    CompetencyRelation.objects.create(
+        framework=world["framework"], source=skills["safety"], target=skills["teamwork"], kind="essential"
+    )
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(learner.email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -83,7 +89,12 @@ def test_learner_sees_the_gap_for_an_occupation(page, world: dict[str, Any], lea
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Electrician").click()
     assert page.get_by_role("heading", name="Skills gap for Electrician").is_visible()
-    assert page.locator("ul.missing-essential li").first.inner_text() == "apply health and safety standards"
+    first_missing = page.locator("ul.missing-essential li").first.inner_text()
+    assert first_missing.splitlines() == [
+        "apply health and safety standards",
+        "A head start: you hold the related work in teams",
+    ]
+    check_page(page, "careers-gap")
     page.get_by_label("Delivery mode").select_option("online")
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("table.recommendations tbody tr")

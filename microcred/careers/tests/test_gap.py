@@ -225,3 +225,27 @@ def test_missing_skills_employers_ask_for_are_marked_in_demand(world: dict[str, 
     assert not selectors.analyse(
         {}, selectors.occupation_target(world["occupation"]), selectors.Filters(region="QC")
     ).in_demand  # no posting in Quebec asks for it
+
+
+def test_a_missing_skill_related_to_a_held_one_is_a_head_start(world: dict[str, Any], learner, client) -> None:  # type: ignore[no-untyped-def]
+    """ESCO's skill–skill relations: "install electrical wiring" draws on "read blueprints"; "work in teams" is
+    drawn on by "apply health and safety standards". A learner who holds the related skill is told so."""
+    from microcred.frameworks.models import CompetencyRelation
+
+    s = world["skills"]
+    framework = world["framework"]
+    CompetencyRelation.objects.create(framework=framework, source=s["wiring"], target=s["blueprints"], kind="optional")
+    CompetencyRelation.objects.create(framework=framework, source=s["safety"], target=s["teamwork"], kind="essential")
+    CompetencyRelation.objects.create(framework=framework, source=s["code"], target=s["teamwork"], kind="broader")
+    provider = world["credentials"]["teams"].provider
+    blueprints = make_credential(provider, "Blueprints", [s["blueprints"]], hours="2", cost="0")
+    issue_for(world["credentials"]["teams"], learner)
+    issue_for(blueprints, learner)
+    analysis = selectors.learner_analysis(learner, selectors.occupation_target(world["occupation"]))
+    related = {skill.label: labels for skill, labels in analysis.missing_related}
+    assert related["install electrical wiring"] == ["read blueprints"]
+    assert related["apply health and safety standards"] == ["work in teams"]
+    assert related["interpret electrical code"] == []  # the hierarchy is not a head start
+    client.force_login(learner)
+    page = client.get(f"/careers/?occupation={world['occupation'].pk}").content.decode()
+    assert "A head start: you hold the related read blueprints" in page

@@ -7,8 +7,10 @@ evaluation of the rule is stored (rule text, inputs, outcome) so a decision can 
 
 from __future__ import annotations
 
+import calendar
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -240,6 +242,17 @@ def _follow(enrolment: Enrolment, decision: RuleDecision) -> None:
         enrolment.save(update_fields=["status", "updated_at"])
 
 
+def valid_until(credential: MicroCredential, issued_at: datetime) -> datetime | None:
+    """The end of an award's validity: ``validity_months`` calendar months after it is issued (the 31st of a
+    shorter month is its last day), or None for a micro-credential that does not expire."""
+    months = credential.validity_months
+    if not months:
+        return None
+    month_index = issued_at.month - 1 + months
+    year, month = issued_at.year + month_index // 12, month_index % 12 + 1
+    return issued_at.replace(year=year, month=month, day=min(issued_at.day, calendar.monthrange(year, month)[1]))
+
+
 def _issue(*, actor: Any, enrolment: Enrolment, context: IssueContext, facts: award_rules.Facts) -> Any:
     from microcred.issuing.services import issue_credential
 
@@ -251,6 +264,7 @@ def _issue(*, actor: Any, enrolment: Enrolment, context: IssueContext, facts: aw
         recipient_identifier=enrolment.learner.email,
         results=_results(context, facts),
         evidence=_evidence(enrolment),
+        valid_until=valid_until(enrolment.credential, timezone.now()),
     )
 
 

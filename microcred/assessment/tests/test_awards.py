@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db.models.signals import post_save
+from django.utils import timezone
 
 from microcred.accounts.permissions import SYSTEM
 from microcred.assessment import selectors
@@ -392,3 +393,41 @@ def test_numbers_are_written_plainly(value, text) -> None:
     from microcred.assessment.models import plain_number
 
     assert plain_number(None if value is None else Decimal(value)) == text
+
+
+@needs_issuing
+def test_the_validity_period_becomes_the_credentials_valid_until(wil) -> None:
+    """Issue 17: "valid for (months)" of the micro-credential ends the awarded credential's validity."""
+    from microcred.issuing import verification
+    from microcred.vc.dates import parse_date_time
+
+    wil.credential.validity_months = 24
+    wil.credential.save(update_fields=["validity_months"])
+    enrolment = wil.enrol()
+    before = timezone.now()
+    results(wil, enrolment)
+    document = Award.objects.get(enrolment=enrolment).issued_credential.document
+    until = parse_date_time(document["validUntil"])
+    assert awards.valid_until(wil.credential, before) <= until <= awards.valid_until(wil.credential, timezone.now())
+    assert (until.year, until.month) in {(before.year + 2, before.month), (before.year + 2, before.month % 12 + 1)}
+    report = verification.verify_credential(document)
+    assert report.valid, [(c.code, c.message) for c in report.checks if c.outcome == "fail"]
+
+
+@pytest.mark.parametrize(
+    ("issued", "months", "until"),
+    [
+        ("2026-01-31T10:00:00+00:00", 1, "2026-02-28T10:00:00+00:00"),  # the end of a shorter month
+        ("2024-01-31T10:00:00+00:00", 1, "2024-02-29T10:00:00+00:00"),
+        ("2026-12-05T08:00:00+00:00", 24, "2028-12-05T08:00:00+00:00"),
+        ("2026-11-30T23:59:59+00:00", 3, "2027-02-28T23:59:59+00:00"),
+    ],
+)
+def test_validity_months_are_calendar_months(issued: str, months: int, until: str) -> None:
+    from datetime import datetime
+
+    from microcred.catalog.models import MicroCredential
+
+    credential = MicroCredential(validity_months=months)
+    assert awards.valid_until(credential, datetime.fromisoformat(issued)) == datetime.fromisoformat(until)
+    assert awards.valid_until(MicroCredential(validity_months=None), datetime.fromisoformat(issued)) is None

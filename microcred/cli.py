@@ -147,7 +147,13 @@ def _domain_command_modules() -> list:
     import importlib
 
     modules = []
-    for name in ("microcred.vc.cli", "microcred.issuing.cli", "microcred.frameworks.cli", "microcred.bench"):
+    for name in (
+        "microcred.vc.cli",
+        "microcred.issuing.cli",
+        "microcred.frameworks.cli",
+        "microcred.skills.cli",
+        "microcred.bench",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

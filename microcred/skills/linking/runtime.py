@@ -106,6 +106,8 @@ def use_model(path: Path | str | None) -> None:
 class Encoder:
     """Texts → L2-normalised float32 vectors through one ONNX Runtime session."""
 
+    directory: Path | None = None  # the trained model directory it was loaded from (None: the packaged model)
+
     def __init__(
         self, path: Path, *, tokenizer: Path = TOKENIZER, intra_threads: int = 1, sha256: str = MODEL_SHA256
     ) -> None:
@@ -163,10 +165,11 @@ _lock = threading.Lock()
 def encoder() -> Encoder:
     """The process's encoder, loaded once from the installed package (or the trained model directory in use)."""
     global _encoder
-    if _encoder is None:
+    directory = model_dir()
+    # loaded again when the model in use changed since (MICROCRED_SKILLS_MODEL_DIR set later, use_model)
+    if _encoder is None or _encoder.directory != directory:
         with _lock:
-            if _encoder is None:
-                directory = model_dir()
+            if _encoder is None or _encoder.directory != directory:
                 if directory is None:
                     _encoder = Encoder(model_path(), intra_threads=threads())
                 else:
@@ -176,6 +179,7 @@ def encoder() -> Encoder:
                         intra_threads=threads(),
                         sha256=manifest(directory)["sha256"],
                     )
+                _encoder.directory = directory
     return _encoder
 
 

@@ -57,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-semantic", action="store_true", help="run the lexical engine only")
     parser.add_argument("--no-gap", action="store_true", help="skip the gap-analysis latency")
     parser.add_argument(
+        "--model-dir",
+        action="append",
+        default=[],
+        help="also evaluate a model trained by `microcred skills train` (repeatable)",
+    )
+    parser.add_argument(
         "--service",
         action="store_true",
         help="also import all skills into a throwaway database, run the embedding task, time link_text",
@@ -126,7 +132,7 @@ def cached_vectors(texts: list[str], cache_dir: Path, fresh: bool) -> tuple[np.n
     """The texts' embeddings, from the cache when it has them; with the seconds a fresh computation took."""
     from microcred.skills.linking import semantic
 
-    digest = hashlib.sha256("\x1e".join([semantic.MODEL_NAME, *texts]).encode()).hexdigest()[:24]
+    digest = hashlib.sha256("\x1e".join([semantic.model_name(), *texts]).encode()).hexdigest()[:24]
     path, meta = cache_dir / f"{digest}.npy", cache_dir / f"{digest}.json"
     if path.exists() and meta.exists() and not fresh:
         return np.load(path), float(json.loads(meta.read_text())["seconds"]), True
@@ -135,7 +141,7 @@ def cached_vectors(texts: list[str], cache_dir: Path, fresh: bool) -> tuple[np.n
     seconds = time.perf_counter() - started
     cache_dir.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
-    meta.write_text(json.dumps({"seconds": seconds, "texts": len(texts), "model": semantic.MODEL_NAME}))
+    meta.write_text(json.dumps({"seconds": seconds, "texts": len(texts), "model": semantic.model_name()}))
     return vectors, seconds, False
 
 
@@ -195,6 +201,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  semantic engine: {reason}; the lexical engine serves")
     else:
         _semantic(args, taxonomy, lexical, sets, results, data)
+        for model_dir in args.model_dir:
+            _trained(Path(model_dir), args, taxonomy, lexical, sets, results)
     _table(results, sets)
     run_french(taxonomy, Path(args.esco_fr_dir), metrics)
     if args.service:
@@ -233,6 +241,29 @@ def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ig
         prior = hybrid.priors(taxonomy.labels, json.loads(priors_path.read_text(encoding="utf-8")))
         with_prior = hybrid.HybridEngine(lexical, best, prior=prior, prior_weight=hybrid.BENCH_PRIOR_WEIGHT)
         evaluate("hybrid + ESCO priors", with_prior.scores_many, sets, results)
+
+
+def _trained(model_dir: Path, args, taxonomy, lexical, sets, results) -> None:  # type: ignore[no-untyped-def]
+    """The semantic and hybrid engines with a trained model (its own taxonomy vectors, cached by its digest), in
+    the same table; the packaged model is restored afterwards."""
+    from microcred.skills.linking import hybrid, runtime, semantic
+
+    runtime.use_model(model_dir)
+    try:
+        name = semantic.model_name()
+        started = time.perf_counter()
+        runtime.encoder()
+        print(f"  trained model {name} loaded in {time.perf_counter() - started:.2f} s from {model_dir}")
+        texts, owners, kinds = taxonomy.texts()
+        vectors, seconds, cached = cached_vectors(texts, Path(args.cache_dir), args.fresh)
+        note = " (cached; the figure is the fresh run's)" if cached else ""
+        print(f"  taxonomy embedded with {name}: {len(texts):,} texts in {seconds:.1f} s{note}")
+        engine = semantic.SemanticEngine(semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy))))
+        evaluate(f"semantic, {name}", engine.scores_many, sets, results)
+        evaluate(f"hybrid, {name}", hybrid.HybridEngine(lexical, engine).scores_many, sets, results)
+    finally:
+        runtime.use_model(None)
+        _clear_caches()
 
 
 def _service(esco_dir: Path, sets: list[Sentences], use_semantic: bool) -> None:

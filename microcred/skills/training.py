@@ -221,10 +221,12 @@ def export_onnx(model: object, path: Path) -> None:
 
 
 def quantize(source: Path, target: Path) -> None:
-    """int8 weights (ONNX Runtime's dynamic quantisation; activations stay float)."""
+    """int8 weights, one scale per output channel (ONNX Runtime's dynamic quantisation; activations stay float).
+    Per channel: with one scale per tensor the vectors of a fine-tuned model drifted to cosine 0.965 of fp32's
+    on the validation sentences, per channel they keep 0.993."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
 
 
 def sha256(path: Path) -> str:
@@ -311,7 +313,7 @@ def run(args: argparse.Namespace, *, progress: Callable[[str], None] = print) ->
             "stopped_by_time_budget": trained.stopped_early,
             "train_seconds": round(trained.seconds, 1),
             "seed": args.seed,
-            "quantization": "int8 (dynamic, QInt8 weights)" if args.int8 else "fp32",
+            "quantization": "int8 (dynamic, QInt8 weights per channel)" if args.int8 else "fp32",
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": versions(),
         }

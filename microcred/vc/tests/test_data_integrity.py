@@ -433,7 +433,8 @@ def test_hostile_proofs_are_refused_with_a_vc_error(changes, cryptosuite):
     cryptosuite=st.sampled_from(data_integrity.SUPPORTED_CRYPTOSUITES),
     name=st.text(min_size=1, max_size=30),
     narrative=st.text(max_size=60),
-    credits=st.integers(min_value=0, max_value=2**53) | st.floats(min_value=0.5, max_value=1e6),
+    # RFC 8785 (JCS) accepts integers up to 2^53 - 1 only; 2^53 is refused with a CanonicalizationError when signing
+    credits=st.integers(min_value=0, max_value=2**53 - 1) | st.floats(min_value=0.5, max_value=1e6),
     results=st.lists(st.sampled_from(["Completed", "Enrolled", "Failed", "InProgress"]), max_size=3),
 )
 def test_any_signed_micro_credential_verifies(cryptosuite, name, narrative, credits, results):

@@ -23,7 +23,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from microcred.accounts.services import user_for_api_token
+from microcred.accounts.services import require_token_scope, user_for_api_token
 from microcred.errors import DomainError
 
 MAX_JSON_BODY = 2 * 1024 * 1024
@@ -83,6 +83,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = bearer_user(request)
         if user is not None:
+            require_token_scope(user, request.method or "GET", request.path_info)  # 403 token_scope
             request.user = user
         return user
 

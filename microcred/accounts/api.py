@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from microcred.accounts import selectors, services, throttling
-from microcred.accounts.models import Membership, Organization
+from microcred.accounts.models import ApiToken, Membership, Organization
 from microcred.accounts.permissions import require
 from microcred.audit.selectors import entries_for_organization
 from microcred.errors import NotFound
@@ -101,11 +101,23 @@ class AuditEntryOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(max_length=100)
+    scopes: list[str] = Field(default_factory=lambda: ["read"], max_length=4)
+    expires_in_days: int = Field(services.TOKEN_LIFETIME_DAYS, ge=1, le=services.MAX_TOKEN_LIFETIME_DAYS)
 
 
-class TokenOut(Schema):
+class TokenInfo(Schema):
+    id: int
     name: str
-    token: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenOut(TokenInfo):
+    token: str = Field(description="The secret: shown this once, only its hash is kept.")
 
 
 def _user_out(user: object) -> UserOut:
@@ -135,10 +147,27 @@ def me(request: HttpRequest) -> UserOut:
     return _user_out(request.user)
 
 
+@router.get("tokens", response=list[TokenInfo])
+def tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(selectors.api_tokens_of(request.user))
+
+
 @router.post("tokens", response={201: TokenOut})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
-    token, secret = services.create_api_token(user=request.user, name=payload.name)
-    return Status(201, TokenOut(name=token.name, token=secret))
+    token, secret = services.create_api_token(
+        user=request.user,
+        name=payload.name,
+        scopes=payload.scopes,
+        expires_in_days=payload.expires_in_days,
+        via_token=services.token_of(request.user),
+    )
+    return Status(201, TokenOut(**TokenInfo.from_orm(token).dict(), token=secret))
+
+
+@router.delete("tokens/{token_id}", response={204: None})
+def revoke_token(request: HttpRequest, token_id: int) -> Status:
+    services.revoke_api_token(user=request.user, token_id=token_id, via_token=services.token_of(request.user))
+    return Status(204, None)
 
 
 @router.get("organizations", response=list[OrganizationOut])

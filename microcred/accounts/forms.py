@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from microcred.accounts.models import OrganizationKind, ProviderType, Role
+from microcred.accounts.models import OrganizationKind, ProviderType, Role, TokenScope
 from microcred.errors import ValidationFailed
 
 
@@ -54,3 +54,16 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
 class InvitationForm(ServiceErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+TOKEN_LIFETIMES = [(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("1 year"))]
+
+
+class ApiTokenForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the script or system using it.")
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=TokenScope.choices, initial=[TokenScope.READ], widget=forms.CheckboxSelectMultiple
+    )
+    expires_in_days = forms.TypedChoiceField(label=_("Expires after"), choices=TOKEN_LIFETIMES, coerce=int, initial=90)

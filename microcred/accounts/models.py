@@ -55,7 +55,12 @@ class User(AbstractUser):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
+        password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if password_changed:  # a new password (changed, reset, set by an admin) revokes every API token
+            from django.utils import timezone
+
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 class OrganizationKind(models.TextChoices):
@@ -148,16 +153,34 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organization} ({self.role})"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")
+    ISSUE = "issue", _("Issue and revoke credentials")
+    ADMIN = "admin", _("Administer (tokens, members, keys)")
+
+
+def default_token_scopes() -> list[str]:
+    """Tokens made before scopes existed, and by code that names none, do all but administer."""
+    return [TokenScope.READ, TokenScope.WRITE, TokenScope.ISSUE]
+
+
 class ApiToken(models.Model):
-    """A personal API token; the secret is shown once and only its hash is kept."""
+    """A personal API token; the secret is shown once and only its hash is kept. It acts within its scopes, until it
+    expires, is revoked, or its owner's password changes."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=default_token_scopes)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

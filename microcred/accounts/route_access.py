@@ -15,7 +15,9 @@ declaration (a public route must let anonymous callers in; every other route ans
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 Kind = Literal["public", "own", "permission"]
@@ -53,7 +55,9 @@ ROUTES: dict[str, dict[str, RouteAccess]] = {
         # accounts
         "POST /accounts": public("sign-up; throttled, and it does not tell whether an e-mail is registered"),
         "GET /me": own("the caller's own profile"),
-        "POST /tokens": own("a token for the caller"),
+        "GET /tokens": own("the caller's own API tokens (never their secrets)"),
+        "POST /tokens": own("a token for the caller; from a token, only with the admin scope and its scopes at most"),
+        "DELETE /tokens/{token_id}": own("one of the caller's own API tokens; from a token, only with the admin scope"),
         "GET /organizations": own("the organizations the caller belongs to"),
         "POST /organizations": own(
             "anyone may create a provider or employer and becomes its admin; "
@@ -230,3 +234,61 @@ ROUTES: dict[str, dict[str, RouteAccess]] = {
 def access_of(api_name: str, method: str, path: str) -> RouteAccess | None:
     """The declared access of a route, or None if it declares none."""
     return ROUTES.get(api_name, {}).get(f"{method.upper()} /{path.lstrip('/')}")
+
+
+# ---------------------------------------------------------------- what an API token's scopes let it call
+
+# A route that manages people, keys, tokens or the platform needs ``admin``; one that issues, revokes or suspends
+# credentials needs ``issue``; any other route ``write`` for an unsafe method and ``read`` for a safe one.
+ADMIN_ACTIONS = frozenset(
+    {"organization.edit", "organization.manage_members", "issuing.manage_keys", "skills.manage", "platform.administer"}
+)
+ISSUE_ACTIONS = frozenset({"issuing.issue", "issuing.revoke"})
+ADMIN_ROUTES = frozenset({"POST /tokens", "DELETE /tokens/{token_id}"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def scope_of_route(api_name: str, key: str) -> str:
+    """The scope a token needs for the declared route ``"METHOD /path"``."""
+    method = key.split(" ", 1)[0]
+    access = ROUTES[api_name][key]
+    if key in ADMIN_ROUTES or ADMIN_ACTIONS & set(access.actions):
+        return "admin"
+    if ISSUE_ACTIONS & set(access.actions):
+        return "issue"
+    return "read" if method in SAFE_METHODS else "write"
+
+
+@cache
+def _patterns(api_name: str) -> list[tuple[str, re.Pattern[str], str]]:
+    """(method, regex of the path, route key), literal routes before those with more parameters."""
+    found = []
+    for key in ROUTES.get(api_name, {}):
+        method, path = key.split(" ", 1)
+        regex = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", path))
+        found.append((path.count("{"), method, re.compile(regex + "/?"), key))
+    found.sort(key=lambda item: item[0])
+    return [(method, pattern, key) for _count, method, pattern, key in found]
+
+
+def route_of(api_name: str, method: str, path: str) -> str | None:
+    """The declared route ``"METHOD /path"`` a request's path (below the API's root) falls on, or None."""
+    path = "/" + path.lstrip("/")
+    for route_method, pattern, key in _patterns(api_name):
+        if route_method == method.upper() and pattern.fullmatch(path):
+            return key
+    return None
+
+
+def scope_needed(api_name: str, method: str, path: str) -> str:
+    """The scope a token needs for a request (``admin`` for a path that is no declared route: refuse the unknown)."""
+    key = route_of(api_name, method, path)
+    if key is None:
+        return "read" if method.upper() in SAFE_METHODS else "admin"
+    return scope_of_route(api_name, key)
+
+
+def scopes_cover(scopes: list[str] | tuple[str, ...], needed: str) -> bool:
+    """``admin`` covers everything and ``write`` covers ``read``; otherwise a token has the scope or not."""
+    held = set(scopes)
+    return "admin" in held or needed in held or (needed == "read" and "write" in held)

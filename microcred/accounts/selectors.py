@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from microcred.accounts.models import Invitation, Membership, Organization, User
+from microcred.accounts.models import ApiToken, Invitation, Membership, Organization, User
 from microcred.errors import NotFound
 
 
@@ -29,3 +29,8 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 
 def pending_invitations(organization: Organization) -> QuerySet[Invitation]:
     return organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's API tokens, newest first (their hashes only; the secrets were shown once)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

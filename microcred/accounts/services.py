@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -30,11 +32,14 @@ from microcred.accounts.models import (
     OrganizationKind,
     ProviderType,
     Role,
+    TokenScope,
     User,
+    default_token_scopes,
 )
 from microcred.accounts.permissions import forget_cached_roles, require
+from microcred.accounts.route_access import scope_needed, scopes_cover
 from microcred.audit.services import record, snapshot
-from microcred.errors import Conflict, ErrorList, Gone, NotFound, ValidationFailed
+from microcred.errors import Conflict, ErrorList, Gone, NotFound, PermissionDenied, ValidationFailed
 
 INVITATION_LIFETIME = timedelta(days=14)
 MAX_NAME = 150
@@ -406,25 +411,112 @@ def remove_member(*, actor: User, membership: Membership) -> None:
     forget_cached_roles(membership.user)
 
 
-def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A personal API token; the returned secret is shown once."""
+TOKEN_LIFETIME_DAYS = 90
+MAX_TOKEN_LIFETIME_DAYS = 366
+
+
+def create_api_token(
+    *,
+    user: User,
+    name: str,
+    scopes: Iterable[str] | None = None,
+    expires_in_days: int | None = TOKEN_LIFETIME_DAYS,
+    via_token: ApiToken | None = None,
+) -> tuple[ApiToken, str]:
+    """A personal API token with its scopes and expiry; the returned secret is shown once, only its hash is kept.
+
+    ``via_token``: the token the request came with, if any; only a token with the ``admin`` scope makes tokens,
+    and never one with scopes it does not have itself. ``expires_in_days=None``: never expires (code and the CLI
+    only; the page and the API always set an expiry).
+    """
+    errors = ErrorList()
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationFailed.single("name", "invalid_name", _("Give the token a name of 1 to 100 characters."))
+        errors.add("name", "invalid_name", _("Give the token a name of 1 to 100 characters."))
+    chosen = default_token_scopes() if scopes is None else list(dict.fromkeys(scopes))
+    if not chosen:
+        errors.add("scopes", "required", _("Choose at least one scope."))
+    elif any(scope not in TokenScope.values for scope in chosen):
+        errors.add("scopes", "invalid_choice", _("The scopes are read, write, issue and admin."))
+    if expires_in_days is not None and not (
+        isinstance(expires_in_days, int) and 1 <= expires_in_days <= MAX_TOKEN_LIFETIME_DAYS
+    ):
+        errors.add("expires_in_days", "invalid_lifetime", _("A token lasts from 1 to 366 days."))
+    errors.raise_if_any()
+    if via_token is not None:
+        if TokenScope.ADMIN not in via_token.scopes:
+            raise PermissionDenied(_("Only a token with the admin scope makes tokens."), code="token_scope")
+        if not all(scopes_cover(via_token.scopes, scope) for scope in chosen):
+            raise PermissionDenied(_("A token cannot give more scopes than it has."), code="token_scope")
     secret = "mc_" + secrets.token_urlsafe(32)
+    expires_at = None if expires_in_days is None else timezone.now() + timedelta(days=expires_in_days)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], token_hash=_hash_token(secret))
-        record(actor=user, action="accounts.create_api_token", target=token, after={"name": name})
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=secret[:10],
+            token_hash=_hash_token(secret),
+            scopes=chosen,
+            expires_at=expires_at,
+        )
+        record(
+            actor=user,
+            action="accounts.create_api_token",
+            target=token,
+            after={"name": name, "scopes": chosen, "expires_at": expires_at.isoformat() if expires_at else None},
+        )
     return token, secret
 
 
+def revoke_api_token(*, user: User, token_id: Any, via_token: ApiToken | None = None) -> ApiToken:
+    """Revoke one of the user's own tokens (from a token: only with the admin scope)."""
+    if via_token is not None and TokenScope.ADMIN not in via_token.scopes:
+        raise PermissionDenied(_("Only a token with the admin scope revokes tokens."), code="token_scope")
+    text = str(token_id)
+    token = ApiToken.objects.filter(user=user, pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    if token is None:
+        raise NotFound(_("No such token."), code="token_not_found")
+    if token.revoked_at is None:
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record(actor=user, action="accounts.revoke_api_token", target=token, before={"name": token.name})
+    return token
+
+
 def user_for_api_token(secret: str) -> User | None:
+    """The owner of a live token (not revoked, not expired, owner active), with the token as ``user.api_token``."""
     if not secret or not secret.startswith("mc_") or len(secret) > 200:
         return None
     token = (
         ApiToken.objects.select_related("user").filter(token_hash=_hash_token(secret), revoked_at__isnull=True).first()
     )
-    if token is None or not token.user.is_active:
+    now = timezone.now()
+    if token is None or not token.user.is_active or (token.expires_at is not None and token.expires_at <= now):
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    user = token.user
+    user.api_token = token  # type: ignore[attr-defined]
+    return user
+
+
+def token_of(user: Any) -> ApiToken | None:
+    """The API token a request's user came with, or None (a browser session)."""
+    return getattr(user, "api_token", None)
+
+
+API_ROOT = "/api/v1/"
+
+
+def require_token_scope(user: Any, method: str, path: str) -> None:
+    """A token acts only within its scopes (:func:`microcred.accounts.route_access.scope_needed`): ``path`` is the
+    request's path, below ``/api/v1/`` for the API and at the site root for the VC-API."""
+    token = token_of(user)
+    if token is None:
+        return
+    api_name, path = ("api", path[len(API_ROOT) - 1 :]) if path.startswith(API_ROOT) else ("vc-api", path)
+    needed = scope_needed(api_name, method, path)
+    if not scopes_cover(token.scopes, needed):
+        raise PermissionDenied(
+            _("This API token does not have the %(scope)s scope.") % {"scope": needed}, code="token_scope"
+        )

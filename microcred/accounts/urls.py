@@ -41,6 +41,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/", views.home, name="home"),
+    path("accounts/tokens/", views.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("organizations/<slug:slug>/members/<int:member_id>/remove/", views.remove_member, name="remove_member"),

@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from microcred.accounts import selectors, services, throttling
-from microcred.accounts.forms import InvitationForm, OrganizationForm, SignUpForm
+from microcred.accounts.forms import ApiTokenForm, InvitationForm, OrganizationForm, SignUpForm
 from microcred.accounts.middleware import throttled_response
 from microcred.accounts.permissions import can, require
 from microcred.audit.selectors import entries_for_organization
@@ -203,3 +204,46 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
         return render_domain_error(request, error)
     messages.success(request, _("The member was removed."))
     return redirect("accounts:organization", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens: make one (its secret shown on this answer only), see them all, revoke any."""
+    form = ApiTokenForm(request.POST or None)
+    created, secret, status = None, "", 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created, secret = services.create_api_token(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_in_days=form.cleaned_data["expires_in_days"],
+                )
+            except ValidationFailed as error:
+                form.add_service_errors(error)
+            else:
+                form = ApiTokenForm()
+        status = 201 if created else 400
+    context = {
+        "form": form,
+        "tokens": selectors.api_tokens_of(request.user),
+        "created": created,
+        "secret": secret,
+        "now": timezone.now(),
+    }
+    response = render(request, "accounts/tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the secret is in this page once; no cache keeps it
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = services.revoke_api_token(user=request.user, token_id=token_id)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:api_tokens")

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "microcred.assessment",
     "microcred.issuing",
     "microcred.wallet",
+    "microcred.delivery",
     "microcred.employers",
     "microcred.careers",
     "microcred.skills",

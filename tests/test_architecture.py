@@ -24,6 +24,7 @@ RANK = {
     "assessment": 7,
     "wallet": 8,
     "employers": 8,
+    "delivery": 8.2,  # OID4VCI: hands a learner's issued credentials (issuing) to outside wallets
     "careers": 8.5,  # gap analysis and practitioners' clients: reads wallet, catalog and skills
     "demo": 9,
     "api": 9,

@@ -467,6 +467,44 @@ def issue_credential(
     return credential
 
 
+_JWT_CLAIMS = ("iss", "jti", "nbf", "sub", "exp", "iat", "aud")
+
+
+def sign_holder_copy(
+    *, actor: Any, credential: IssuedCredential, holder_id: str, proof_format: str
+) -> tuple[str, dict[str, Any], str]:
+    """(copy id, stored document, JWT or "") of a copy of ``credential`` bound to ``holder_id`` (a DID).
+
+    The copy has its own id and ``credentialSubject.id`` = the holder, the same achievement, results, evidence and
+    validity, and **the original's status entries**: revoking or suspending the original revokes or suspends every
+    copy. It is signed with the organization's current key; nothing is stored here (the caller records the copy).
+    """
+    actor = SYSTEM if actor is None else actor
+    require(actor, "issuing.issue", credential.organization)
+    if not (isinstance(holder_id, str) and holder_id.startswith("did:") and _URI.match(holder_id)):
+        raise ValidationFailed.single("holder", "invalid", _("The holder must be a DID."))
+    if proof_format not in ProofFormat.values:
+        raise ValidationFailed.single(
+            "proof_format", "invalid_choice", _("Choose eddsa-rdfc-2022, eddsa-jcs-2022 or vc-jwt.")
+        )
+    unsigned = {key: value for key, value in credential.document.items() if key != "proof"}
+    if credential.proof_format == ProofFormat.VC_JWT:
+        unsigned = {key: value for key, value in unsigned.items() if key not in _JWT_CLAIMS}
+    copy_id = f"urn:uuid:{uuid.uuid4()}"
+    subject = dict(unsigned.get("credentialSubject") or {})
+    subject["id"] = holder_id
+    pair, key = signing_key(credential.organization)
+    unsigned = {**unsigned, "id": copy_id, "issuer": identity.issuer_profile(credential.organization, key)}
+    unsigned["credentialSubject"] = subject
+    method = identity.signing_method_id(credential.organization, key)
+    try:
+        document, token = _sign(unsigned, pair, method, proof_format)
+    except VCError as error:
+        raise ValidationFailed.single("credential", error.code, error.message) from error
+    _check_size(document, token)
+    return copy_id, document, token
+
+
 # ---------------------------------------------------------------- status-list credentials
 
 

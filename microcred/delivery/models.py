@@ -1,0 +1,81 @@
+"""OID4VCI pre-authorized offers, their access tokens and nonces (only hashes of the secrets), and deliveries."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from microcred.issuing.models import IssuedCredential
+
+
+class Protocol(models.TextChoices):
+    OID4VCI_PRE_AUTHORIZED = "oid4vci-pre-authorized", "OpenID4VCI (pre-authorized code)"
+
+
+class CredentialOffer(models.Model):
+    """One offer of one issued credential to its learner: a pre-authorized code (single use) and its tx_code."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    credential = models.ForeignKey(IssuedCredential, on_delete=models.CASCADE, related_name="offers")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credential_offers")
+    code_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the pre-authorized code
+    uri_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the credential_offer_uri's token
+    tx_code_hash = models.CharField(max_length=64)  # HMAC-SHA-256 of the tx_code, keyed with the code
+    tx_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    dead_at = models.DateTimeField(null=True, blank=True)  # too many wrong tx_codes, or withdrawn
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"offer {self.public_id}"
+
+
+class AccessToken(models.Model):
+    """A Bearer access token bought with a pre-authorized code; it lets its holder ask for that one credential."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    offer = models.ForeignKey(CredentialOffer, on_delete=models.CASCADE, related_name="access_tokens")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"access token of offer {self.offer_id}"
+
+
+class Nonce(models.Model):
+    """A c_nonce handed out by the nonce endpoint: short-lived, consumed by the key proof that names it."""
+
+    value_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"nonce {self.pk}"
+
+
+class Delivery(models.Model):
+    """A copy of an issued credential handed to a holder's wallet, bound to the holder's DID."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    credential = models.ForeignKey(IssuedCredential, on_delete=models.CASCADE, related_name="deliveries")
+    offer = models.ForeignKey(CredentialOffer, on_delete=models.SET_NULL, null=True, related_name="deliveries")
+    protocol = models.CharField(max_length=40, choices=Protocol.choices)
+    holder_id = models.CharField(max_length=2000)
+    configuration_id = models.CharField(max_length=100)
+    copy_id = models.CharField(max_length=100)  # the copy's own id (urn:uuid:…)
+    document = models.JSONField()  # the signed copy (for jwt_vc_json: its payload)
+    jwt = models.TextField(blank=True, default="")
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-delivered_at"]
+
+    def __str__(self) -> str:
+        return f"delivery {self.public_id} to {self.holder_id[:60]}"

@@ -39,7 +39,7 @@ system-deps:
 
 # The JavaScript reference libraries for the Data Integrity cross-checks (tests marked `node`), and axe-core for
 # the browser tests' accessibility checks: each folder installs from its package-lock.json when that changed.
-NODE_DIRS := microcred/vc/tests/node microcred/testing/node
+NODE_DIRS := microcred/vc/tests/node microcred/testing/node microcred/delivery/tests/node
 node-deps:
 	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
 		echo "node/npm not found: the JavaScript cross-checks and accessibility checks will be skipped"; \

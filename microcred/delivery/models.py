@@ -20,6 +20,7 @@ class CredentialOffer(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     credential = models.ForeignKey(IssuedCredential, on_delete=models.CASCADE, related_name="offers")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credential_offers")
+    salt = models.CharField(max_length=64, default="", editable=False)  # code, URI token and tx_code derive from it
     code_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the pre-authorized code
     uri_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the credential_offer_uri's token
     tx_code_hash = models.CharField(max_length=64)  # HMAC-SHA-256 of the tx_code, keyed with the code

@@ -3,15 +3,21 @@
 Writes take keyword-only arguments, run in one transaction and append one audit entry. Secrets (pre-authorized
 codes, offer-URI tokens, access tokens, nonces) are random 256-bit values stored only as SHA-256 hashes; the
 6-digit ``tx_code`` is stored as an HMAC keyed with its code and the site's secret key, and dies after
-``TX_CODE_ATTEMPTS`` wrong tries. Errors of the wallet-facing protocol are :class:`OAuthError` with the
+``TX_CODE_ATTEMPTS`` wrong tries. An offer's code, URI token and tx_code are derived from a random salt stored with
+the offer by an HMAC under the site's secret key, so the learner's page can show a live offer again (the browser
+reloads it) without any of them being stored: the database alone does not give them away.
+
+Errors of the wallet-facing protocol are :class:`OAuthError` with the
 specification's error code; the learner-facing services raise the domain's errors.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -102,13 +108,13 @@ def create_offer(*, actor: User, credential_public_id: Any) -> NewOffer:
     credential = _own_credential(actor, credential_public_id)
     if not offerable(credential):
         raise Gone(_("A revoked or suspended credential cannot be added to a wallet."), code="credential_not_valid")
-    code = secrets.token_urlsafe(32)
-    uri_token = f"{code}.{secrets.token_urlsafe(12)}"  # the offer by reference carries the code: see offer_by_uri_token
-    tx_code = "".join(secrets.choice("0123456789") for _ in range(TX_CODE_LENGTH))
+    salt = secrets.token_urlsafe(32)
+    code, uri_token, tx_code = _derived(salt)
     with transaction.atomic():
         offer = CredentialOffer.objects.create(
             credential=credential,
             learner=actor,
+            salt=salt,
             code_hash=_hash(code),
             uri_hash=_hash(uri_token),
             tx_code_hash=_tx_hash(code, tx_code),
@@ -121,6 +127,34 @@ def create_offer(*, actor: User, credential_public_id: Any) -> NewOffer:
             organization=credential.organization,
             after={"credential": str(credential.public_id), "expires_at": offer.expires_at.isoformat()},
         )
+    return NewOffer(offer=offer, pre_authorized_code=code, offer_uri_token=uri_token, tx_code=tx_code)
+
+
+def _derived(salt: str) -> tuple[str, str, str]:
+    """(pre-authorized code, offer-URI token, tx_code) of an offer's salt, under the site's secret key."""
+
+    def mac(label: str) -> bytes:
+        key = (settings.SECRET_KEY + "\x00oid4vci-offer\x00" + label).encode("utf-8")
+        return hmac.new(key, salt.encode("utf-8"), hashlib.sha256).digest()
+
+    code = base64.urlsafe_b64encode(mac("code")).rstrip(b"=").decode("ascii")
+    suffix = base64.urlsafe_b64encode(mac("uri")[:12]).rstrip(b"=").decode("ascii")
+    tx_code = str(int.from_bytes(mac("tx"), "big") % 10**TX_CODE_LENGTH).zfill(TX_CODE_LENGTH)
+    # The offer by reference carries the code: see offer_by_uri_token.
+    return code, f"{code}.{suffix}", tx_code
+
+
+def shown_offer(*, actor: User, credential: IssuedCredential, offer_public_id: Any) -> NewOffer | None:
+    """The learner's own live offer of ``credential`` (its secrets derived again), or None once it is used, dead or
+    expired."""
+    try:
+        key = uuid.UUID(str(offer_public_id))
+    except ValueError:
+        return None
+    offer = CredentialOffer.objects.filter(public_id=key, learner=actor, credential=credential).first()
+    if offer is None or offer.redeemed_at or offer.dead_at or offer.expires_at <= timezone.now():
+        return None
+    code, uri_token, tx_code = _derived(offer.salt)
     return NewOffer(offer=offer, pre_authorized_code=code, offer_uri_token=uri_token, tx_code=tx_code)
 
 

@@ -12,8 +12,8 @@ import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -181,14 +181,19 @@ def _private(response: HttpResponse) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_to_wallet(request: HttpRequest, public_id: str) -> HttpResponse:
-    """GET: the protocols offered and the delivery history; POST: a new offer, shown once (QR, link, tx_code)."""
+    """GET: the protocols offered, the delivery history and (``?offer=``) a live offer: QR, link, tx_code.
+    POST: a new offer, then back to GET showing it."""
     try:
         credential = selectors.own_credential(request.user, public_id)
-        new = None
         if request.method == "POST":
             new = services.create_offer(actor=request.user, credential_public_id=public_id)
+            target = reverse("delivery:add_to_wallet", args=[credential.public_id])
+            return redirect(f"{target}?offer={new.offer.public_id}")
     except DomainError as error:
         return _private(render(request, "error.html", {"error": error}, status=error.status))
+    shown = None
+    if "offer" in request.GET:
+        shown = services.shown_offer(actor=request.user, credential=credential, offer_public_id=request.GET["offer"])
     context: dict[str, Any] = {
         "credential": credential,
         "offerable": services.offerable(credential),
@@ -196,21 +201,17 @@ def add_to_wallet(request: HttpRequest, public_id: str) -> HttpResponse:
         "offer_minutes": services.offer_seconds() // 60,
         "attempts": services.tx_code_attempts(),
         "issuer_url": metadata.credential_issuer(),
+        "offer_gone": "offer" in request.GET and shown is None,
     }
-    if new is not None:
-        uri = metadata.url("delivery:offer", new.offer_uri_token)
+    if shown is not None:
+        uri = metadata.url("delivery:offer", shown.offer_uri_token)
         by_reference = metadata.offer_link_by_reference(uri)
         context.update(
             {
-                "new": new,
+                "new": shown,
                 "qr": qr_svg(by_reference),
                 "link_by_reference": by_reference,
-                "link_by_value": metadata.offer_link_by_value(new.offer_object()),
-                "offer_uri": uri,
+                "link_by_value": metadata.offer_link_by_value(shown.offer_object()),
             }
         )
     return _private(render(request, "delivery/add_to_wallet.html", context))
-
-
-def page_title() -> str:
-    return _("Add to a wallet")

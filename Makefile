@@ -38,7 +38,8 @@ system-deps:
 	@scripts/install-system-deps
 
 # The JavaScript reference libraries for the Data Integrity cross-checks (tests marked `node`), and axe-core for
-# the browser tests' accessibility checks: each folder installs from its package-lock.json when that changed.
+# the browser tests' accessibility checks, and the OID4VCI wallet client (@openid4vc/openid4vci) that receives credentials
+# from a live server: each folder installs from its package-lock.json when that changed.
 NODE_DIRS := microcred/vc/tests/node microcred/testing/node microcred/delivery/tests/node
 node-deps:
 	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \

@@ -17,6 +17,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "frameworks": ("microcred.bench.frameworks", "import ESCO and 100,000 competencies, render trees, rank"),
     "reports": ("microcred.bench.reports", "fill 100,000 awards, render the provider dashboard, stream the CSV export"),
     "verify": ("microcred.bench.verify", "verify credentials of each proof format: library, and HTTP API under load"),
+    "exchange": (
+        "microcred.bench.exchange",
+        "complete OID4VCI pre-authorized issuances per second over HTTP, 1 and 2 workers",
+    ),
     "skills": ("microcred.bench.skills", "link sentences to 13,896 ESCO skills: RP@5 (published, strict), MRR, speed"),
 }
 

@@ -290,3 +290,45 @@ def test_only_the_learner_may_offer_their_credential(client, issued) -> None:
     client.login(username=other.email, password=PASSWORD)
     assert client.post(f"/wallet/credentials/{issued.public_id}/add-to-wallet/").status_code == 404
     assert CredentialOffer.objects.count() == 0
+
+
+def test_an_expired_nonce_is_refused(access, holder) -> None:
+    from microcred.delivery.models import Nonce
+
+    client = Client()
+    nonce = _nonce(client)
+    Nonce.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    proof = holder.proof(nonce=nonce, aud=metadata.credential_issuer())
+    response = _credential(client, access, {"credential_configuration_id": LDP, "proofs": {"jwt": [proof]}})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_nonce"
+    _nothing_delivered()
+
+
+def test_an_expired_access_token_is_401(access, holder) -> None:
+    from microcred.delivery.models import AccessToken
+
+    AccessToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    client = Client()
+    proof = holder.proof(nonce=_nonce(client), aud=metadata.credential_issuer())
+    response = _credential(client, access, {"credential_configuration_id": LDP, "proofs": {"jwt": [proof]}})
+    assert response.status_code == 401 and response.json()["error"] == "invalid_token"
+    _nothing_delivered()
+
+
+def test_a_jwk_header_signed_by_another_key_is_refused(access) -> None:
+    client, holder, other = Client(), Holder("did:jwk"), Holder("did:jwk")
+    jwk = {k: v for k, v in holder.key.as_dict(private=False).items() if k in ("kty", "crv", "x", "y")}
+    header = {"typ": "openid4vci-proof+jwt", "alg": "ES256", "jwk": jwk}
+    proof = holder.proof(nonce=_nonce(client), aud=metadata.credential_issuer(), header=header, key=other.key)
+    response = _credential(client, access, {"credential_configuration_id": LDP, "proofs": {"jwt": [proof]}})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_proof"
+    _nothing_delivered()
+
+
+def test_a_private_jwk_header_is_refused(access) -> None:
+    client, holder = Client(), Holder("did:jwk")
+    header = {"typ": "openid4vci-proof+jwt", "alg": "ES256", "jwk": holder.key.as_dict(private=True)}
+    proof = holder.proof(nonce=_nonce(client), aud=metadata.credential_issuer(), header=header)
+    response = _credential(client, access, {"credential_configuration_id": LDP, "proofs": {"jwt": [proof]}})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_proof"
+    _nothing_delivered()

@@ -59,8 +59,8 @@ def test_pairs_from_the_esco_files_and_batches_without_two_pairs_of_a_skill(tmp_
 @pytest.mark.django_db
 def test_a_trained_model_directory_is_what_the_linker_uses(
     tmp_path: Path,
-    framework: Framework,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    framework: Framework,  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "esco").mkdir()
     esco_dir = write_esco(tmp_path / "esco", collections=False)

@@ -268,9 +268,9 @@ def _proof_jwts(body: dict[str, Any]) -> list[Any]:
     raise OAuthError("invalid_proof", "A key proof is required: the credential is bound to the holder's key.")
 
 
-def issue_credential_copy(*, access_token: str, body: Any) -> Delivery:
-    """The credential endpoint: check the request and its key proof, sign a copy bound to the holder, record it."""
-    offer = offer_of_access_token(access_token)
+def issue_credential_copy(*, offer: CredentialOffer, body: Any) -> Delivery:
+    """The credential endpoint, for the offer of a live access token (:func:`offer_of_access_token`): check the
+    request and its key proof, sign a copy bound to the holder, record it."""
     if not isinstance(body, dict):
         raise OAuthError("invalid_credential_request", "The request body must be a JSON object.")
     configuration_id = body.get("credential_configuration_id")

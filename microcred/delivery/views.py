@@ -158,8 +158,8 @@ def credential(request: HttpRequest) -> JsonResponse:
     scheme, _sep, access = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if scheme.lower() != "bearer" or not access.strip():
         raise OAuthError("invalid_token", "A Bearer access token is required.", 401)
-    services.offer_of_access_token(access.strip())  # 401 before the body is read
-    delivery = services.issue_credential_copy(access_token=access.strip(), body=_json_body(request))
+    offer = services.offer_of_access_token(access.strip())  # 401 before the body is read
+    delivery = services.issue_credential_copy(offer=offer, body=_json_body(request))
     return _json({"credentials": [{"credential": services.deliverable(delivery)}]})
 
 

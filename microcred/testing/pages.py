@@ -43,7 +43,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 WIDE = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''}: ${(e.textContent || '').trim().slice(0, 40)}`)
+  .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''}: `
+    + (e.textContent || '').trim().slice(0, 40))
   .slice(0, 8)"""
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 # the 1EdTech sample in ../shared beside the project (vc imports no Django, so no settings here)
-DEFAULT_SAMPLE = str(Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "samples" / "ob30-complete.json")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+DEFAULT_SAMPLE = str(SHARED / "standards" / "samples" / "ob30-complete.json")
 FORMATS = ("vc-jwt", "eddsa-jcs-2022", "eddsa-rdfc-2022")
 JWT_VERIFY_TARGET = 0.5  # of raw Ed25519 verify/s
 RDFC_VERIFY_TARGET = 300.0  # per second, typical credential

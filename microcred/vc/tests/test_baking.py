@@ -10,7 +10,9 @@ from PIL import Image
 from microcred.vc import baking
 from microcred.vc.errors import LimitExceeded, VCError
 
-CREDENTIAL = json.loads(Path("/work/shared/standards/vectors/ob3/signed.json").read_text())
+SHARED = Path(__file__).resolve().parents[4] / "shared"  # ../shared beside the project
+
+CREDENTIAL = json.loads((SHARED / "standards/vectors/ob3/signed.json").read_text())
 JWS = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6a2V5OnoifQ.c2lnbmF0dXJl"
 SVG = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -105,7 +107,7 @@ def test_truncated_and_corrupt_pngs():
 
 def test_hostile_png_chunks():
     png = tiny_png()
-    before_iend = png[: -12]
+    before_iend = png[:-12]
     iend = png[-12:]
     itxt = b"openbadgecredential\x00\x00\x00\x00\x00"
     cases = {
@@ -154,7 +156,9 @@ def test_svg_round_trip_json_keeps_the_rest_byte_for_byte():
     element_start = baked.index("<openbadges:credential>")
     element_end = baked.index("</openbadges:credential>") + len("</openbadges:credential>")
     without = baked[:element_start] + baked[element_end:]
-    assert without == SVG.replace('data-note="a > b">', 'data-note="a > b" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">')
+    assert without == SVG.replace(
+        'data-note="a > b">', 'data-note="a > b" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
+    )
 
 
 def test_svg_round_trip_jws_rebaking_replaces_and_bytes_stay_bytes():

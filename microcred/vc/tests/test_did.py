@@ -12,7 +12,9 @@ from microcred.vc.errors import ResolutionError
 from microcred.vc.keys import Ed25519KeyPair
 from microcred.vc.loader import DID_V1, MULTIKEY_V1
 
-VECTORS = Path("/work/shared/standards/vectors")
+SHARED = Path(__file__).resolve().parents[4] / "shared"  # ../shared beside the project
+
+VECTORS = SHARED / "standards/vectors"
 KEY_PAIR = json.loads((VECTORS / "w3c-eddsa/TestVectors/keyPair.json").read_text())
 W3C_PAIR = Ed25519KeyPair.from_multibase(KEY_PAIR["privateKeyMultibase"])
 OB_CONTROLLER = json.loads((VECTORS / "ob3/issuer-565049-controller.json").read_text())

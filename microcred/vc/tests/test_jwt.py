@@ -17,7 +17,9 @@ from microcred.vc.errors import LimitExceeded, ProofError, VCError
 from microcred.vc.keys import Ed25519KeyPair
 from microcred.vc.loader import CREDENTIALS_V1
 
-VECTORS = Path("/work/shared/standards/vectors")
+SHARED = Path(__file__).resolve().parents[4] / "shared"  # ../shared beside the project
+
+VECTORS = SHARED / "standards/vectors"
 KEY_PAIR = json.loads((VECTORS / "w3c-eddsa/TestVectors/keyPair.json").read_text())
 PAIR = Ed25519KeyPair.from_multibase(KEY_PAIR["privateKeyMultibase"])
 KID = PAIR.did_key_verification_method

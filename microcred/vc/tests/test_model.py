@@ -13,7 +13,9 @@ from microcred.vc import model, schema
 from microcred.vc.errors import VCError
 from microcred.vc.loader import CREDENTIALS_V1
 
-STANDARDS = Path("/work/shared/standards")
+SHARED = Path(__file__).resolve().parents[4] / "shared"  # ../shared beside the project
+
+STANDARDS = SHARED / "standards"
 FILES = {
     "ob30-simple": STANDARDS / "samples/ob30-simple.json",
     "ob30-complete": STANDARDS / "samples/ob30-complete.json",

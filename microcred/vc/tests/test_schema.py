@@ -12,7 +12,9 @@ import pytest
 from microcred.vc import schema
 from microcred.vc.loader import CREDENTIALS_V1
 
-SAMPLE = Path("/work/shared/standards/samples/ob30-complete.json")
+SHARED = Path(__file__).resolve().parents[4] / "shared"  # ../shared beside the project
+
+SAMPLE = SHARED / "standards/samples/ob30-complete.json"
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="the standards data folder is not on this machine")
 
 

@@ -12,7 +12,9 @@ from microcred.vc.errors import ResolutionError
 from microcred.vc.keys import Ed25519KeyPair
 from microcred.vc.loader import DID_V1, MULTIKEY_V1
 
-STANDARDS = Path("/work/shared/standards")
+SHARED = Path(__file__).resolve().parents[4] / "shared"  # ../shared beside the project
+
+STANDARDS = SHARED / "standards"
 NOW = datetime(2027, 6, 1, 12, 0, 0, tzinfo=UTC)
 KEY = Ed25519KeyPair.from_seed(bytes(range(32)))
 OTHER = Ed25519KeyPair.from_seed(bytes(range(1, 33)))

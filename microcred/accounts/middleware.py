@@ -11,8 +11,17 @@ from microcred.accounts import throttling
 from microcred.accounts.throttling import Throttled
 
 # every POST of these counts against ``verify.address``
-VERIFY_PATHS = frozenset({"/api/v1/verify", "/verify/"})
-_JSON_PREFIXES = ("/api/", "/credentials/", "/presentations/")
+# Anonymous POST routes counted per client address: the public verifiers, and the OID4VCI endpoints that a wallet
+# calls before it holds any token (each nonce is a stored row; each token request a guess at a pre-authorized code).
+THROTTLED_POSTS = {
+    "/api/v1/verify": "verify.address",
+    "/verify/": "verify.address",
+    "/credentials/verify": "vc_verify.address",
+    "/presentations/verify": "vc_verify.address",
+    "/oid4vci/nonce": "oid4vci.address",
+    "/oid4vci/token": "oid4vci.address",
+}
+_JSON_PREFIXES = ("/api/", "/credentials/", "/presentations/", "/oid4vci/")
 
 
 def throttled_response(request: HttpRequest, error: Throttled) -> HttpResponse:
@@ -42,8 +51,9 @@ class ThrottleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         bearer = _bearer(request)
         try:
-            if request.method == "POST" and request.path in VERIFY_PATHS:
-                throttling.attempt(request, throttling.verify_keys(request))
+            scope = THROTTLED_POSTS.get(request.path) if request.method == "POST" else None
+            if scope is not None:
+                throttling.attempt(request, throttling.address_keys(request, scope))
             if bearer:
                 throttling.check(request, throttling.token_keys(request))
         except Throttled as error:

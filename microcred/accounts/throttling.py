@@ -11,7 +11,9 @@ password from elsewhere cannot lock that person out: their own address has its o
 - ``sign_up.address``: accounts created (and attempts to reuse an e-mail);
 - ``share_password.link`` / ``share_password.address``: wrong share-link passwords;
 - ``token.address``: requests with an API token that opens nothing;
-- ``verify.address``: calls of the public verifier (``POST /api/v1/verify`` and the verify page).
+- ``verify.address``: calls of the public verifier (``POST /api/v1/verify`` and the verify page);
+- ``vc_verify.address``: calls of the W3C VC-API verifiers (``/credentials/verify``, ``/presentations/verify``);
+- ``oid4vci.address``: OID4VCI nonce and token requests (a wallet makes one or two per credential).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ DEFAULT_RATES = {
     "share_password.address": "50/900",
     "token.address": "20/300",
     "verify.address": "60/60",
+    "vc_verify.address": "300/60",
+    "oid4vci.address": "60/60",
 }
 _RETRY_AFTER = "_microcred_retry_after"
 
@@ -165,4 +169,9 @@ def token_keys(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def verify_keys(request: HttpRequest) -> list[tuple[str, str]]:
-    return [("verify.address", client_address(request))]
+    return address_keys(request, "verify.address")
+
+
+def address_keys(request: HttpRequest, scope: str) -> list[tuple[str, str]]:
+    """The key of a scope counted per client address only."""
+    return [(scope, client_address(request))]

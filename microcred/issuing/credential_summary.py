@@ -64,6 +64,7 @@ class Summary:
     name: str = ""
     issuer_id: str = ""
     issuer_name: str = ""
+    issuer_url: str = ""
     achievement_name: str = ""
     achievement_type: str = ""
     description: str = ""
@@ -103,6 +104,8 @@ def summarize(credential: dict[str, Any] | None) -> Summary | None:
         return None
     summary = Summary(types=_types(credential.get("type"))[:10], name=text(credential.get("name"), 300))
     summary.issuer_id, summary.issuer_name = _issuer(credential)
+    issuer = credential.get("issuer")
+    summary.issuer_url = link(issuer.get("url")) if isinstance(issuer, dict) else ""
     summary.valid_from = text(credential.get("validFrom") or credential.get("issuanceDate"), 40)
     summary.valid_until = text(credential.get("validUntil") or credential.get("expirationDate"), 40)
     subject = credential.get("credentialSubject")

@@ -110,6 +110,7 @@ REASONS = {
     "baking_malformed_image": gettext_lazy("The image is damaged or not a valid badge image."),
     "baking_no_credential": gettext_lazy("No credential could be found in the image."),
     "limit_exceeded": gettext_lazy("The input is too large to be checked."),
+    "issuer_imitation": gettext_lazy("The issuer imitates an organization registered on this platform."),
 }
 
 
@@ -129,6 +130,7 @@ class Verdict:
     headline: str
     reason: str
     checks: list[CheckLine] = field(default_factory=list)
+    registered_issuer: bool = True  # a verified credential whose issuer is no organization registered here
 
 
 def reason_sentence(reason: str | None) -> str:
@@ -154,13 +156,26 @@ def check_line(check: Any) -> CheckLine:
     return CheckLine(check.code, check.outcome, title, sentence, check.reason)
 
 
-def verdict(report: Any, extra: list[CheckLine] = ()) -> Verdict:  # type: ignore[assignment]
-    """The verdict people read: verified only if the library's report is valid and no extra check failed."""
+def verdict(
+    report: Any,
+    extra: list[CheckLine] = (),  # type: ignore[assignment]
+    *,
+    registered_issuer: bool = True,
+    issuer_name: str = "",
+) -> Verdict:
+    """The verdict people read: verified only if the library's report is valid and no extra check failed; the
+    headline says so when the issuer is not registered here, since then only its key was proved, not its name."""
     lines = [check_line(check) for check in report.checks]
     position = next((i for i, line in enumerate(lines) if line.code == verify.ISSUER_KEY), len(lines) - 1) + 1
     lines[position:position] = list(extra)
     failed = [line for line in lines if line.outcome == verify.FAIL]
     verified = bool(report.valid) and not failed
+    if verified and not registered_issuer:
+        reason = _(
+            "Every check passed, but the issuer is not registered on this platform: “%(name)s” is what the "
+            "credential says of itself; only its signing key was proved."
+        ) % {"name": issuer_name[:300]}
+        return Verdict(True, _("Verified, from an unregistered issuer"), reason, lines, registered_issuer=False)
     if verified:
         return Verdict(True, _("Verified"), _("Every check passed."), lines)
     reason = failed[0].sentence if failed else _("The credential has no valid signature.")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization, OrganizationKind
 from microcred.errors import DomainError, ValidationFailed
-from microcred.issuing import identity, report_text, selectors, verification
+from microcred.issuing import identity, lookalikes, report_text, selectors, verification
 from microcred.issuing.credential_summary import Summary, summarize
 from microcred.issuing.models import ProofFormat
 from microcred.vc import verify
@@ -144,8 +144,7 @@ def _issuer_line(report: verify.Report, summary: Summary | None) -> tuple[report
     title = str(report_text.TITLES[report_text.ISSUER_REGISTRY])
     organization = platform_organization(report.issuer or "") if report.issuer else None
     if organization is None:
-        sentence = _("The issuer is not registered on this platform: its identity rests on its own identifier only.")
-        return report_text.CheckLine(report_text.ISSUER_REGISTRY, verify.SKIP, title, sentence), None
+        return _unregistered_line(title, summary), None
     claimed = summary.issuer_name if summary else ""
     if claimed and claimed.casefold() != organization.name.casefold():
         sentence = _("The credential calls its issuer “%(claimed)s”, but the key is that of %(name)s.") % {
@@ -164,6 +163,27 @@ def _issuer_line(report: verify.Report, summary: Summary | None) -> tuple[report
     return line, organization
 
 
+def _unregistered_line(title: str, summary: Summary | None) -> report_text.CheckLine:
+    """An issuer whose key is no registered organization's: flagged when its name or URL imitates one."""
+    claimed = summary.issuer_name if summary else ""
+    found = lookalikes.imitation(name=claimed, url=summary.issuer_url if summary else "")
+    if found is None:
+        sentence = _("The issuer is not registered on this platform: its identity rests on its own identifier only.")
+        return report_text.CheckLine(report_text.ISSUER_REGISTRY, verify.SKIP, title, sentence, "issuer_unregistered")
+    if found.organization is None:
+        sentence = _(
+            "The credential's issuer points to this platform, but it was not signed by any organization registered "
+            "here: do not trust it."
+        )
+        return report_text.CheckLine(report_text.ISSUER_REGISTRY, verify.FAIL, title, sentence, "issuer_imitation")
+    sentence = _(
+        "The credential calls its issuer “%(claimed)s”, like %(name)s, which is registered on this platform, but it "
+        "was not signed with that organization's key: do not trust it."
+    ) % {"claimed": claimed or summary.issuer_url, "name": found.organization.name}
+    link = registry_url(found.organization)
+    return report_text.CheckLine(report_text.ISSUER_REGISTRY, verify.FAIL, title, sentence, "issuer_imitation", link)
+
+
 # --- verifying ----------------------------------------------------------------------------------
 
 
@@ -172,7 +192,9 @@ def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, chan
     report = verification.verify_credential(item)
     summary = summarize(report.credential)
     extra, organization = _issuer_line(report, summary)
-    result = Verified(report, report_text.verdict(report, [extra]), summary, organization)
+    named = (summary.issuer_name if summary else "") or (report.issuer or "")
+    verdict = report_text.verdict(report, [extra], registered_issuer=organization is not None, issuer_name=named)
+    result = Verified(report, verdict, summary, organization)
     signed_in = viewer if getattr(viewer, "is_authenticated", False) else None
     credential = report.credential or {}
     notify(
@@ -210,6 +232,7 @@ def to_json(result: Verified) -> dict[str, Any]:
         ],
         "issuer": {
             "id": result.report.issuer,
+            "registered": result.issuer is not None,
             "organization": result.issuer.slug if result.issuer is not None else None,
         },
         "report": result.report.to_json(),

@@ -83,3 +83,21 @@ def check_page(page: Any, name: str, widths: tuple[int, ...] = WIDTHS) -> list[P
     finally:
         twin_context.close()
     return shots
+
+
+def check_this_page(page: Any, name: str, widths: tuple[int, ...] = WIDTHS) -> list[Path]:
+    """As :func:`check_page`, on the page as it stands (the answer to a form's POST, which a twin could not load
+    again); its context must bypass the Content-Security-Policy (``bypass_csp=True``) for axe-core to run."""
+    folder = ARTIFACTS / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900 if width > 600 else 844})
+        path = folder / f"{name}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        shots.append(path)
+        violations = axe_violations(page)
+        assert violations == [], f"axe-core at {width} px on {page.url}: {violations}"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"at {width} px the page is {overflow} px wider than the screen: {wide(page)}"
+    return shots

@@ -7,7 +7,7 @@ import pytest
 
 from microcred.testing.browser import ARTIFACTS
 from microcred.testing.factories import PASSWORD, make_user
-from microcred.testing.pages import WIDTHS, axe_violations, check_page
+from microcred.testing.pages import WIDTHS, axe_violations, check_page, check_this_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,3 +57,24 @@ def test_the_too_many_attempts_page(browser, live_server) -> None:
             assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
     finally:
         context.close()
+
+
+def test_the_verifier_names_an_unregistered_issuer_and_an_imitation(browser, live_server) -> None:
+    import json
+
+    from microcred.issuing.tests.test_verify_lookalikes import _self_signed
+    from microcred.testing.factories import make_organization
+
+    make_organization("provider", name="Grand River University")
+    context = browser.new_context(base_url=live_server.url, locale="en-CA", bypass_csp=True)
+    page = context.new_page()
+    for name, headline, screen in [
+        ("Lakeshore Welding Guild", "Verified, from an unregistered issuer", "verify-unregistered-issuer"),
+        ("Grand River University", "Not verified", "verify-imitated-issuer"),
+    ]:
+        page.goto("/verify/")
+        page.get_by_label("Paste a credential (JSON or JWT)").fill(json.dumps(_self_signed(name)))
+        page.get_by_role("button", name="Verify", exact=True).click()
+        assert page.get_by_role("heading", name=headline).is_visible()
+        check_this_page(page, screen)
+    context.close()

@@ -4,6 +4,8 @@ itself, and someone guessing from another address never locks the account's owne
 
 from __future__ import annotations
 
+import json
+
 import time
 
 import pytest
@@ -106,6 +108,28 @@ def test_the_public_verify_api_is_limited_per_address(settings) -> None:
     assert all(status < 429 for status in statuses[:3]) and statuses[3] == 429
     other = Client(REMOTE_ADDR="203.0.113.15")
     assert other.post("/api/v1/verify", data=b"{}", content_type="application/json").status_code != 429
+
+
+@pytest.mark.parametrize(
+    ("path", "scope", "body"),
+    [
+        ("/credentials/verify", "vc_verify.address", b'{"verifiableCredential": {}}'),
+        ("/presentations/verify", "vc_verify.address", b'{"verifiablePresentation": {}}'),
+        ("/oid4vci/nonce", "oid4vci.address", b""),
+        ("/oid4vci/token", "oid4vci.address", b"grant_type=x"),
+    ],
+)
+def test_the_other_anonymous_endpoints_are_limited_per_address(settings, path, scope, body) -> None:
+    settings.MICROCRED_THROTTLES = {scope: "2/60"}
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    kind = "application/x-www-form-urlencoded" if "token" in path else "application/json"
+    statuses = [client.post(path, data=body, content_type=kind) for _ in range(3)]
+    assert all(response.status_code < 429 for response in statuses[:2]), [r.status_code for r in statuses]
+    refused = statuses[2]
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert json.loads(refused.content)["code"] == "too_many_attempts"
+    other = Client(REMOTE_ADDR="203.0.113.21")
+    assert other.post(path, data=body, content_type=kind).status_code != 429
 
 
 def test_the_client_address_behind_trusted_proxies_cannot_be_chosen_by_the_client(settings, rf) -> None:

@@ -106,7 +106,5 @@ def dashboard(*, actor: Any, employer: Organization) -> Dashboard:
         endorsements=list(
             Endorsement.objects.filter(employer=employer).select_related("credential__provider", "provider")
         ),
-        invitations=list(
-            CoDesignInvitation.objects.filter(employer=employer).select_related("credential__provider")
-        ),
+        invitations=list(CoDesignInvitation.objects.filter(employer=employer).select_related("credential__provider")),
     )

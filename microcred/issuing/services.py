@@ -535,9 +535,7 @@ def signed_status_list_credential(status_list: StatusList, base: str | None = No
     signed = data_integrity.sign(unsigned, pair, verification_method=method)
     if base == current:
         # Only if no bit changed meanwhile: a stale list must never be cached over a fresh one.
-        StatusList.objects.filter(pk=status_list.pk, changed_at=status_list.changed_at).update(
-            signed_credential=signed
-        )
+        StatusList.objects.filter(pk=status_list.pk, changed_at=status_list.changed_at).update(signed_credential=signed)
         status_list.signed_credential = signed
     return signed
 

@@ -5,7 +5,6 @@ itself, and someone guessing from another address never locks the account's owne
 from __future__ import annotations
 
 import json
-
 import time
 
 import pytest

@@ -189,4 +189,3 @@ def set_threads(count: int) -> None:
     with _lock:
         os.environ["MICROCRED_ONNX_THREADS"] = str(count)
         _encoder = None
-

@@ -94,3 +94,13 @@ def test_the_dashboard_is_for_the_employers_people(api_as, employer, provider):
     assert api_as(factories.make_member(provider, "admin")).get(path).status_code == 403
     assert api_as().get(path).status_code == 401
     assert api_as(factories.make_member(employer, "verifier")).get("employers/nobody/dashboard").status_code == 404
+
+
+@pytest.mark.parametrize("public_id", ["0", "not-a-uuid", "é" * 3, "1" * 100])
+def test_withdrawing_an_endorsement_by_an_id_that_is_no_uuid_is_404_not_500(api_as, employer, public_id):
+    """Found by the API fuzzing (tests/test_api_fuzz.py): the id went straight to the UUID field, whose
+    ValidationError was a 500."""
+    api = api_as(factories.make_member(employer, "admin"))
+    response = api.post(f"employers/endorsements/{public_id}/withdraw")
+    assert response.status_code == 404, response.content
+    assert response.json_body["code"] == "not_found"

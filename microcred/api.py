@@ -12,10 +12,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -121,14 +122,18 @@ api_auth = [TokenAuth(), SessionAuth(csrf=True)]
 
 
 def _with_bearer_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view that sees the bearer token's user as ``request.user`` even where no authentication is declared."""
+    """A view that sees the bearer token's user as ``request.user`` even where no authentication is declared, and
+    answers a method the route does not have with the JSON error body (django-ninja's own 405 is plain text)."""
 
     @functools.wraps(view)  # keeps ``csrf_exempt``
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = bearer_user(request)
         if user is not None:
             request.user = user
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return method_not_allowed(request, response["Allow"])
+        return response
 
     return wrapped
 
@@ -157,6 +162,53 @@ api = MicrocredAPI(
 
 def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
     return api.create_response(request, body, status=status)
+
+
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    response = error_response(
+        request,
+        405,
+        {
+            "code": "method_not_allowed",
+            "message": _("This method is not allowed here; the allowed methods are %(methods)s.")
+            % {"methods": allowed},
+        },
+    )
+    response["Allow"] = allowed
+    return response
+
+
+# The site's error views (``handler400``… in ``microcred.urls``): below ``/api/`` the answer is the API's JSON error
+# body, for requests that reach no API view (a path no route matches, a request Django refuses before routing).
+API_PREFIX = "/api/"
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return error_response(request, 400, {"code": "bad_request", "message": _("The request is malformed.")})
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return error_response(
+            request, 403, {"code": "permission_denied", "message": _("You are not allowed to do this.")}
+        )
+    return defaults.permission_denied(request, exception)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return error_response(request, 404, {"code": "no_such_route", "message": _("There is no such API route.")})
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return error_response(
+            request, 500, {"code": "internal_error", "message": _("Something went wrong on our side; it was logged.")}
+        )
+    return defaults.server_error(request)
 
 
 @api.exception_handler(DomainError)
@@ -199,6 +251,12 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, {"code": "body_too_large", "message": _("The request body is too large.")})
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """A request Django refuses as it reads it (more query or form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS…)."""
+    return error_response(request, 400, {"code": "bad_request", "message": _("The request is malformed.")})
 
 
 @api.exception_handler(HttpError)
@@ -281,6 +339,7 @@ def build_vc_api() -> NinjaAPI:
         (NinjaValidationError, on_validation_error),
         (AuthenticationError, on_auth_error),
         (RequestDataTooBig, on_too_big),
+        (SuspiciousOperation, on_suspicious_request),
         (HttpError, on_http_error),
         (Exception, on_unexpected_error),
     ):

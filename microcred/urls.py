@@ -25,6 +25,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Below /api/ these answer with the API's JSON error body; elsewhere with Django's pages.
+handler400 = "microcred.api.bad_request"
+handler403 = "microcred.api.permission_denied"
+handler404 = "microcred.api.not_found"
+handler500 = "microcred.api.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

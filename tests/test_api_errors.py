@@ -1,0 +1,63 @@
+"""Requests that reach no API view still get the API's JSON error body below ``/api/`` (issue 21): a path no route
+matches, a method a route does not have (both APIs), a request Django refuses before routing. Outside ``/api/`` the
+site's pages are unchanged."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _error(response) -> dict:
+    assert response["Content-Type"].startswith("application/json"), response.content[:200]
+    body = response.json()
+    assert isinstance(body["code"], str) and isinstance(body["message"], str)
+    return body
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/nonexistent", "/api/v1/me/", "/api/v1/organizations/a%2Fb", "/api/v1/organizations/a%2Fb/members"],
+)
+def test_a_path_no_api_route_matches_is_a_json_404(path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert _error(response)["code"] == "no_such_route"
+
+
+@pytest.mark.parametrize(("method", "path"), [("put", "/api/v1/me"), ("get", "/credentials/issue")])
+def test_a_method_the_route_does_not_have_is_a_json_405_with_allow(method: str, path: str) -> None:
+    response = getattr(Client(), method)(path)
+    assert response.status_code == 405
+    assert _error(response)["code"] == "method_not_allowed"
+    assert response["Allow"] in ("GET", "POST")
+
+
+def test_too_many_query_fields_is_a_json_400_not_a_500(settings) -> None:
+    """Django refuses the query string as the view reads it (TooManyFieldsSent): that was a 500, in both APIs."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    settings.VC_API_TEST_MODE = True
+    client = Client()
+    response = client.get("/api/v1/catalog/credentials?a=1&b=2&c=3")
+    assert response.status_code == 400
+    assert _error(response)["code"] == "bad_request"
+    body = '{"credential": {}}'
+    response = client.post("/credentials/issue?a=1&b=2&c=3", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert _error(response)["code"] == "bad_request"
+
+
+def test_a_request_refused_before_routing_is_a_json_400_below_api() -> None:
+    response = Client().get("/api/v1/me", headers={"host": "elsewhere.example"})
+    assert response.status_code == 400
+    assert _error(response)["code"] == "bad_request"
+    page = Client().get("/", headers={"host": "elsewhere.example"})
+    assert page.status_code == 400 and not page["Content-Type"].startswith("application/json")
+
+
+def test_pages_outside_the_api_keep_the_site_pages() -> None:
+    response = Client().get("/no-such-page")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

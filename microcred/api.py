@@ -222,7 +222,7 @@ def on_body_error(request: HttpRequest, exc: BodyError) -> HttpResponse:
 
 
 def _field_path(location: Any) -> str:
-    parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
+    parts = [str(part) for part in location if part not in ("body", "payload", "query", "path", "form", "file")]
     return ".".join(parts) or "body"
 
 
@@ -331,7 +331,7 @@ def build_vc_api() -> NinjaAPI:
         parser=SafeJsonParser(),
         auth=[*api_auth, anonymous_in_test_mode],
         docs_url=None,
-        openapi_url=None,
+        openapi_url="/vc-api/openapi.json",  # mounted at the site root: /vc-api/openapi.json
     )
     for exception, handler in (
         (DomainError, on_domain_error),

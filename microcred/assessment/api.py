@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -38,6 +38,10 @@ from microcred.frameworks.models import Competency, ProficiencyScale
 
 router = Router(tags=["assessment"])
 
+# An object's id in a list of them: outside the database's integer range it is refused as input (400), where a
+# ``pk__in`` lookup would otherwise crash (SQLite cannot bind it).
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 
 def _get(model: Any, pk: Any, code: str) -> Any:
     try:
@@ -71,7 +75,7 @@ def _invited_employer(user: Any, found: Enrolment) -> bool:
 class ComponentIn(Schema):
     name: str = Field(max_length=120)
     kind: str = Field(max_length=24)
-    competencies: list[int] = Field(default_factory=list, max_length=100)
+    competencies: list[DbId] = Field(default_factory=list, max_length=100)
     scale: int | None = None
     max_score: Decimal | None = None
     pass_mark: Decimal | None = None
@@ -381,7 +385,7 @@ class SupervisorIn(Schema):
     organization: str = Field(max_length=80)
     email: str = Field(max_length=254)
     name: str = Field("", max_length=200)
-    components: list[int] = Field(max_length=50)
+    components: list[DbId] = Field(max_length=50)
 
 
 @router.post("assessment/enrolments/{enrolment_id}/supervisors", response={201: dict[str, Any]})
@@ -441,8 +445,8 @@ def submit_evidence(
     text: Form[str] = "",
     genre: Form[str] = "",
     shareable: Form[bool] = False,
-    components: Form[list[int]] = (),  # type: ignore[assignment]
-    competencies: Form[list[int]] = (),  # type: ignore[assignment]
+    components: Form[list[DbId]] = (),  # type: ignore[assignment]
+    competencies: Form[list[DbId]] = (),  # type: ignore[assignment]
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Status:
     found = _enrolment_for(request, enrolment_id)

@@ -395,3 +395,24 @@ def test_hostile_ids_in_api_paths_are_4xx(api_as, wil, bad) -> None:
     ):
         response = admin.call(method, path, body)
         assert 400 <= response.status_code < 500 and response.json_body["code"], (path, response.status_code)
+
+
+@pytest.mark.parametrize("wanted", [[2**63], [2**80], [0], [-3]])
+def test_ids_outside_the_database_range_are_400_not_500(api_as, wil, wanted) -> None:
+    """Found by the API fuzzing (tests/test_api_fuzz.py): a competency id past 2**63 went into ``pk__in`` and SQLite
+    could not bind it (OverflowError, a 500). Ids are refused as input, with the field named."""
+    enrolment = wil.enrol()
+    client = Client()
+    client.force_login(enrolment.learner)
+    path = f"/api/v1/assessment/enrolments/{enrolment.pk}/evidence"
+    response = client.post(path, {"kind": "url", "title": "Site", "url": "https://example.org", "competencies": wanted})
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"][0]["field"] == "competencies.0"
+    with as_draft(wil.credential):
+        component = {"name": "Interview", "kind": "interview", "competencies": wanted}
+        response = api_as(wil.admin).post(f"{base(wil)}/plan/components", component)
+    assert response.status_code == 400, response.json_body
+    assert response.json_body["errors"][0]["field"] == "competencies.0"
+    supervisor = {"organization": "x", "email": "boss@grid.example", "components": wanted}
+    response = api_as(wil.admin).post(f"assessment/enrolments/{enrolment.pk}/supervisors", supervisor)
+    assert response.status_code == 400 and response.json_body["errors"][0]["field"] == "components.0"

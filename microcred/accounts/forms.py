@@ -25,7 +25,7 @@ class SignUpForm(ServiceErrorsMixin, forms.Form):
         label=_("Password"),
         widget=forms.PasswordInput,
         max_length=256,
-        help_text=_("At least 10 characters, not only digits."),
+        help_text=_("At least 12 characters, not only digits."),
     )
     password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, max_length=256)
     preferred_language = forms.ChoiceField(

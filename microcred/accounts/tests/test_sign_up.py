@@ -33,6 +33,7 @@ def test_sign_up_creates_a_learner_and_records_it(mailoutbox) -> None:
         ({"email": ""}, "email", "required"),
         ({"email": "not-an-address"}, "email", "invalid_email"),
         ({"password": "short"}, "password", "weak_password"),
+        ({"password": "maple-oak-7"}, "password", "weak_password"),  # 11 characters: ASVS 2.1.1 asks for 12
         ({"password": "1234567890123"}, "password", "weak_password"),
         ({"password": ""}, "password", "required"),
         ({"display_name": "  "}, "display_name", "required"),

@@ -161,3 +161,25 @@ def test_no_response_carries_secret_key_material(api_as, admin, provider, achiev
     for body in bodies:
         for secret in secrets:
             assert secret not in body
+
+
+def test_no_log_record_carries_secret_key_material(api_as, admin, provider, achievement, caplog, settings) -> None:
+    """OWASP ASVS 7.1.1 / 6.4: issuing, rotating and revoking log no plaintext secret key, even at DEBUG level with
+    every SQL statement logged (the key is stored encrypted, so only its ciphertext ever reaches the database)."""
+    import logging
+
+    from microcred.issuing import services
+
+    settings.DEBUG = True  # Django logs every query and its parameters only in debug mode
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django.db.backends")
+    client = api_as(admin)
+    created = client.post(f"organizations/{provider.slug}/credentials", _body(achievement))
+    pair, key = services.signing_key(provider)
+    client.post(f"organizations/{provider.slug}/keys/rotate")
+    client.post(f"credentials/{created.json_body['id'].removeprefix('urn:uuid:')}/revoke", {"reason": "test"})
+    logged = "\n".join(f"{record.getMessage()} {record.args!r} {record.__dict__!r}" for record in caplog.records)
+    assert caplog.records, "nothing was logged at DEBUG: the test would prove nothing"
+    assert "INSERT INTO" in logged
+    for secret in (pair.secret_key_multibase, pair.private_bytes.hex(), repr(pair.private_bytes)):
+        assert secret not in logged

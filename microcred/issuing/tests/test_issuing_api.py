@@ -175,7 +175,7 @@ def test_no_log_record_carries_secret_key_material(api_as, admin, provider, achi
     caplog.set_level(logging.DEBUG, logger="django.db.backends")
     client = api_as(admin)
     created = client.post(f"organizations/{provider.slug}/credentials", _body(achievement))
-    pair, key = services.signing_key(provider)
+    pair, _key = services.signing_key(provider)
     client.post(f"organizations/{provider.slug}/keys/rotate")
     client.post(f"credentials/{created.json_body['id'].removeprefix('urn:uuid:')}/revoke", {"reason": "test"})
     logged = "\n".join(f"{record.getMessage()} {record.args!r} {record.__dict__!r}" for record in caplog.records)

@@ -52,7 +52,7 @@ class SafeJsonParser(Parser):
         if not body:
             return {}
         try:
-            return json.loads(body.decode("utf-8"))  # RFC 8259: JSON exchanged between systems is UTF-8
+            data = json.loads(body.decode("utf-8"))  # RFC 8259: JSON exchanged between systems is UTF-8
         except RecursionError as exc:
             raise BodyError("too_deeply_nested", _("The JSON document is nested too deeply.")) from exc
         except UnicodeDecodeError as exc:
@@ -63,6 +63,37 @@ class SafeJsonParser(Parser):
                 _("The request body is not valid JSON (line %(line)s, column %(col)s).")
                 % {"line": exc.lineno, "col": exc.colno},
             ) from exc
+        field = nul_field(data)
+        if field is not None:
+            raise NulCharacter(field)
+        return data
+
+
+def nul_field(value: Any, path: str = "") -> str | None:
+    """Where a JSON value holds a NUL character (``\\u0000``), as a dotted field path (``""``: the value itself), or
+    None. No text field takes one, and PostgreSQL cannot store one: it is refused as input, never a 500."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        child = f"{path}.{key}" if path else str(key)
+        if "\x00" in str(key):
+            return child
+        found = nul_field(item, child)
+        if found is not None:
+            return found
+    return None
+
+
+class NulCharacter(BodyError):
+    def __init__(self, field: str) -> None:
+        super().__init__("nul_character", _("Text cannot contain the NUL character."))
+        self.field = field or "body"
 
 
 _BEARER_CACHE = "_microcred_bearer"
@@ -121,6 +152,20 @@ class SessionAuth(APIKeyCookie):
 api_auth = [TokenAuth(), SessionAuth(csrf=True)]
 
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _nul_in_request(request: HttpRequest, path_values: dict[str, Any]) -> str | None:
+    """The path parameter, query or form field whose text holds a NUL character, or None."""
+    fields = [*path_values.items(), *request.GET.lists()]
+    if request.method == "POST" and request.content_type in (
+        "multipart/form-data",
+        "application/x-www-form-urlencoded",
+    ):
+        fields += list(request.POST.lists())
+    return next((name for name, value in fields if nul_field(value) is not None or "\x00" in name), None)
+
+
 def _with_bearer_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A view that sees the bearer token's user as ``request.user`` even where no authentication is declared, and
     answers a method the route does not have with the JSON error body (django-ninja's own 405 is plain text)."""
@@ -130,6 +175,14 @@ def _with_bearer_user(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         user = bearer_user(request)
         if user is not None:
             request.user = user
+        try:
+            field = _nul_in_request(request, kwargs)
+        except RequestDataTooBig as exc:
+            return on_too_big(request, exc)
+        except SuspiciousOperation as exc:  # too many query or form fields
+            return on_suspicious_request(request, exc)
+        if field is not None:
+            return on_body_error(request, NulCharacter(field))
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             return method_not_allowed(request, response["Allow"])
@@ -218,7 +271,10 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(BodyError)
 def on_body_error(request: HttpRequest, exc: BodyError) -> HttpResponse:
-    return error_response(request, exc.status, {"code": exc.code, "message": exc.message})
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if isinstance(exc, NulCharacter):
+        body["field"] = exc.field
+    return error_response(request, exc.status, body)
 
 
 def _field_path(location: Any) -> str:

@@ -4,6 +4,8 @@ site's pages are unchanged."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -61,3 +63,39 @@ def test_pages_outside_the_api_keep_the_site_pages() -> None:
     response = Client().get("/no-such-page")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/api/v1/frameworks", {"title": "T", "organization": "a\x00b"}, "organization"),
+        ("post", "/api/v1/crosswalks", {"source": "x", "target": "y", "organization": ["\x00"]}, "organization.0"),
+        ("post", "/api/v1/frameworks", {"\x00": 1}, "\x00"),
+        ("get", "/api/v1/skills/occupations?q=a%00b", None, "q"),
+        ("get", "/api/v1/organizations/a%00b", None, "slug"),
+    ],
+)
+def test_a_nul_character_in_any_input_is_a_400_naming_the_field(method, path, body, field, api_as) -> None:
+    """Found by the API fuzzing on PostgreSQL (tests/test_api_fuzz.py): PostgreSQL cannot store or compare text with
+    NUL, and a slug holding one was a 500 (DataError)."""
+    from microcred.testing import factories
+
+    client = Client()
+    client.force_login(factories.make_user())
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert _error(response)["code"] == "nul_character"
+    assert response.json()["field"] == field
+
+
+def test_a_nul_character_in_a_form_field_is_a_400() -> None:
+    from microcred.testing import factories
+
+    client = Client()
+    client.force_login(factories.make_user())
+    response = client.post("/api/v1/assessment/enrolments/1/evidence", {"kind": "url", "title": "a\x00"})
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == "title"

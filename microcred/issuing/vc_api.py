@@ -33,6 +33,58 @@ ENVELOPED = ("EnvelopedVerifiableCredential", ["EnvelopedVerifiableCredential"])
 COMPACT_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
+def _body_schema(required: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI request body of a VC-API route (the handler reads the body as a free JSON object and checks it)."""
+    schema = {"type": "object", "required": [required], "properties": {**properties, "options": {"type": "object"}}}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+_CREDENTIAL = {
+    "type": "object",
+    "required": ["@context", "type", "credentialSubject"],
+    "properties": {
+        "@context": {"type": "array", "items": {"type": "string"}},
+        "type": {"type": "array", "items": {"type": "string"}},
+        "issuer": {"type": "string"},
+        "credentialSubject": {"type": "object"},
+        "validFrom": {"type": "string", "format": "date-time"},
+    },
+}
+_STATUS_CHANGE = {
+    "type": "object",
+    "required": ["statusPurpose"],
+    "properties": {
+        "type": {"type": "string"},
+        "statusPurpose": {"type": "string", "enum": ["revocation", "suspension"]},
+        "status": {"type": "boolean"},
+    },
+}
+ISSUE_BODY = _body_schema("credential", {"credential": _CREDENTIAL})
+VERIFY_BODY = _body_schema(
+    "verifiableCredential", {"verifiableCredential": {"oneOf": [_CREDENTIAL, {"type": "string"}]}}
+)
+PRESENTATION_BODY = _body_schema(
+    "verifiablePresentation",
+    {
+        "verifiablePresentation": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {
+                "@context": {"type": "array", "items": {"type": "string"}},
+                "type": {"type": "array", "items": {"type": "string"}},
+                "holder": {"type": "string"},
+                "verifiableCredential": {"type": "array", "items": _CREDENTIAL},
+                "proof": {"type": "object"},
+            },
+        }
+    },
+)
+STATUS_BODY = _body_schema(
+    "credentialId",
+    {"credentialId": {"type": "string"}, "credentialStatus": {"type": "array", "items": _STATUS_CHANGE}},
+)
+
+
 def anonymous_in_test_mode(request: HttpRequest) -> Any:
     """ninja authentication: lets anonymous callers through while test mode is on."""
     return TEST_MODE_ACTOR if getattr(settings, "VC_API_TEST_MODE", False) else None
@@ -58,7 +110,9 @@ def _body_object(body: Any, name: str) -> Any:
     return body[name]
 
 
-@router.post("credentials/issue", response={201: dict}, summary="Issue a credential (W3C VC-API)")
+@router.post(
+    "credentials/issue", response={201: dict}, summary="Issue a credential (W3C VC-API)", openapi_extra=ISSUE_BODY
+)
 def issue(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
     credential = _body_object(payload, "credential")
     options = payload.get("options") or {}
@@ -100,6 +154,11 @@ def _result(report: Any) -> dict[str, Any]:
     }
 
 
+def _not_verified(result: dict[str, Any], message: str) -> dict[str, Any]:
+    """A 400 verification result is also the API's error body: a ``code`` and a ``message`` beside the report."""
+    return {"code": "not_verified", "message": message, **result}
+
+
 def _verify_one(credential: Any, field: str) -> dict[str, Any]:
     """The result for one credential: a JSON object, or a compact VC-JWT (a JSON-LD credential sent as a string
     of JSON is not a credential: the VC-API verifier test suite expects a parsing error)."""
@@ -116,10 +175,18 @@ def _verify_one(credential: Any, field: str) -> dict[str, Any]:
     return _result(verification.verify_credential(credential))
 
 
-@router.post("credentials/verify", auth=None, response={200: dict, 400: dict}, summary="Verify a credential")
+@router.post(
+    "credentials/verify",
+    auth=None,
+    response={200: dict, 400: dict},
+    summary="Verify a credential",
+    openapi_extra=VERIFY_BODY,
+)
 def verify_credential(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
     result = _verify_one(_body_object(payload, "verifiableCredential"), "verifiableCredential")
-    return Status(200 if result["verified"] else 400, result)
+    if result["verified"]:
+        return Status(200, result)
+    return Status(400, _not_verified(result, _("The credential did not verify.")))
 
 
 def _presentation_proofs(presentation: dict[str, Any]) -> list[dict[str, Any]]:
@@ -169,7 +236,13 @@ def _presentation_proof(presentation: dict[str, Any], options: dict[str, Any]) -
     }
 
 
-@router.post("presentations/verify", auth=None, response={200: dict, 400: dict}, summary="Verify a presentation")
+@router.post(
+    "presentations/verify",
+    auth=None,
+    response={200: dict, 400: dict},
+    summary="Verify a presentation",
+    openapi_extra=PRESENTATION_BODY,
+)
 def verify_presentation(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
     presentation = _body_object(payload, "verifiablePresentation")
     options = payload.get("options") or {}
@@ -209,13 +282,18 @@ def verify_presentation(request: HttpRequest, payload: Body[dict[str, Any]]) -> 
         "errors": presentation_result["errors"]
         + [error for result in credential_results for error in result["errors"]],
     }
-    return Status(200 if verified else 400, body)
+    return Status(200, body) if verified else Status(400, _not_verified(body, _("The presentation did not verify.")))
 
 
 STATUS_PURPOSES = ("revocation", "suspension")
 
 
-@router.post("credentials/status", response=dict, summary="Update a credential's status (W3C VC-API)")
+@router.post(
+    "credentials/status",
+    response=dict,
+    summary="Update a credential's status (W3C VC-API)",
+    openapi_extra=STATUS_BODY,
+)
 def update_status(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict[str, Any]:
     """``{"credentialId": …, "credentialStatus": [{"type": "BitstringStatusListEntry", "statusPurpose": …,
     "status": true|false}]}``: revoke (for good), suspend or reinstate a credential this platform issued."""

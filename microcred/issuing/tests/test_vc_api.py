@@ -632,3 +632,23 @@ def test_the_cryptosuite_can_be_chosen_by_the_endpoint_url(token, provider) -> N
     )
     response = client.post("/credentials/issue?cryptosuite=rsa", body, content_type="application/json", headers=headers)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/credentials/verify", {"verifiableCredential": {"@context": [CREDENTIALS_V2], "type": ["X"], "a": 1}}),
+        (
+            "/presentations/verify",
+            {"verifiablePresentation": {"type": ["VerifiablePresentation"]}, "options": {"challenge": "c"}},
+        ),
+    ],
+)
+def test_a_result_that_does_not_verify_is_also_the_api_error_body(path: str, body: dict) -> None:
+    """Found by the API fuzzing (tests/test_api_fuzz.py): every 4xx of the APIs has a ``code`` and a ``message``;
+    the 400 of a verifier kept its report (``verified``, ``errors``…) for the VC-API clients and had neither."""
+    response = Client().post(path, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 400, response.content
+    answer = response.json()
+    assert answer["code"] == "not_verified" and answer["message"] and answer["verified"] is False
+    assert answer["errors"]

@@ -330,7 +330,7 @@ def _evaluation_out(e: Any) -> EvaluationOut:
         passed=e.passed,
         ratings={selectors.competency_name(r.competency): selectors.level_name(r.level) for r in e.ratings.all()},
         source=e.source,
-        attested=bool(e.attestation_signature),
+        attested=bool(e.attestation_signature or e.attestation_document),
         enrolment_status=e.enrolment.status,
     )
 

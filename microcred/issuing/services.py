@@ -397,8 +397,12 @@ def issue_credential(
     evidence: Iterable[dict[str, Any]] = (),
     proof_format: str = ProofFormat.DATA_INTEGRITY_RDFC,
     valid_until: datetime | None = None,
+    endorsements: Iterable[dict[str, Any]] = (),
 ) -> IssuedCredential:
     """Compose, sign and store one Open Badges 3.0 credential, with its own revocation and suspension bits.
+
+    ``endorsements``: signed ``EndorsementCredential`` documents embedded as the credential's own ``endorsement``
+    (employers' attestations of this learner's work); they are embedded as given, not re-signed.
 
     ``actor=None`` is the system (an award decided by the rules). Nothing is written when the input is refused.
     """
@@ -431,6 +435,7 @@ def issue_credential(
             valid_from=format_date_time(now),
             valid_until=format_date_time(valid_until) if valid_until is not None else None,
             credential_status=entries,
+            endorsements=list(endorsements),
         )
         _check_size(unsigned, "")
         try:

@@ -41,7 +41,11 @@ class Evaluation(models.Model):
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True, default="")
     attestation = models.TextField(_("attestation"), blank=True, default="")
+    # Legacy seal (HMAC of the server's secret) of attestations recorded before they were signed by the employer.
     attestation_signature = models.CharField(max_length=64, blank=True, default="")
+    # An employer's attestation as an OB 3.0 EndorsementCredential signed with the employer organization's key;
+    # embedded in the credential awarded to the learner. Never changed afterwards.
+    attestation_document = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

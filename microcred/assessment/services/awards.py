@@ -28,11 +28,14 @@ from microcred.assessment.models import (
     AwardStatus,
     Enrolment,
     EnrolmentStatus,
+    Evaluation,
     Evidence,
+    ResultSource,
     RuleDecision,
     plain_number,
 )
 from microcred.audit.services import record
+from microcred.catalog import extensions
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, ValidationFailed
 from microcred.notifications.models import Kind
@@ -76,6 +79,9 @@ def achievement_for(credential: MicroCredential, components: list[AssessmentComp
         achievement = _fallback_achievement(credential)
     else:
         achievement = to_achievement(credential)
+    # What other domains add to the version's Achievement (employers: their signed, not withdrawn, endorsements of
+    # it and of its provider), computed once per version: every learner's credential embeds the same documents.
+    extensions.extend_achievement(credential, achievement)
     achievement.pop("@context", None)  # embedded in the credential, whose context covers it
     identifier = achievement["id"]
     descriptions: list[dict[str, Any]] = list(achievement.get("resultDescription", []))
@@ -199,6 +205,21 @@ def _evidence(enrolment: Enrolment) -> list[dict[str, Any]]:
     return items
 
 
+def _attestations(enrolment: Enrolment) -> list[dict[str, Any]]:
+    """The employers' signed attestations of this learner's counted results: per component, the latest evaluation
+    (not a self-assessment), embedded when it carries one. Only work-integrated components have any."""
+    latest: dict[int, Any] = {}
+    evaluations = (
+        Evaluation.objects.filter(enrolment=enrolment)
+        .exclude(source=ResultSource.SELF)
+        .order_by("component_id", "-created_at", "-pk")
+        .values_list("component_id", "attestation_document")
+    )
+    for component_id, document in evaluations:
+        latest.setdefault(component_id, document)
+    return [document for document in latest.values() if document]
+
+
 def decide(
     enrolment: Enrolment,
     *,
@@ -265,6 +286,7 @@ def _issue(*, actor: Any, enrolment: Enrolment, context: IssueContext, facts: aw
         results=_results(context, facts),
         evidence=_evidence(enrolment),
         valid_until=valid_until(enrolment.credential, timezone.now()),
+        endorsements=_attestations(enrolment),
     )
 
 

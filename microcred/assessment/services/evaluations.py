@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -40,6 +41,7 @@ from microcred.assessment.models import (
     ResultSource,
     SupervisorInvitation,
     TaskSignOff,
+    plain_number,
 )
 from microcred.audit.services import record
 from microcred.errors import Conflict, ErrorList, Gone, NotFound, PermissionDenied, ValidationFailed
@@ -74,9 +76,54 @@ def attestation_payload(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def attestation_is_intact(evaluation: Evaluation) -> bool:
+    """Legacy check of an attestation sealed with the server's HMAC (rows recorded before attestations were signed
+    by the employer); a signed attestation is checked by the verifier, in the credential that embeds it."""
     if not evaluation.attestation_signature:
         return False
     return hmac.compare_digest(evaluation.attestation_signature, sign_attestation(attestation_payload(evaluation)))
+
+
+def attestation_statement(evaluation: Evaluation, resolved: list[tuple[Any, Any]], organization: Organization) -> str:
+    """The attestation's ``endorsementComment``: the supervisor's words, the results in words, who attested."""
+    lines = [evaluation.attestation]
+    if evaluation.score is not None:
+        component = evaluation.component
+        percent = evaluation.score * 100 / component.max_score if component.max_score else evaluation.score
+        lines.append(f"{component.name}: {plain_number(percent.quantize(Decimal('0.1')))} %")
+    if evaluation.passed is not None:
+        lines.append(f"{evaluation.component.name}: {'passed' if evaluation.passed else 'not passed'}")
+    for competency, level in resolved:
+        lines.append(f"{selectors.competency_name(competency)}: {selectors.level_name(level)}")
+    via = " through an e-mailed link" if evaluation.source == ResultSource.SUPERVISOR_LINK else ""
+    lines.append(f"Attested by {evaluation.assessor_name} on behalf of {organization.name}{via}.")
+    return "\n".join(line for line in lines if line)
+
+
+def sign_employer_attestation(
+    evaluation: Evaluation, resolved: list[tuple[Any, Any]], organization: Organization
+) -> dict[str, Any]:
+    """The attestation as an OB 3.0 ``EndorsementCredential`` of the employer (its did:web, its own key) about the
+    achievement the learner works toward, naming the learner, the assessor and the component. Call in a transaction."""
+    from microcred.catalog import formats
+    from microcred.issuing import identity
+    from microcred.issuing.services import signing_key
+    from microcred.vc import compose, data_integrity
+    from microcred.vc.dates import format_date_time
+
+    enrolment = evaluation.enrolment
+    learner = enrolment.learner
+    pair, key = signing_key(organization)
+    unsigned = compose.endorsement_credential(
+        id=f"urn:uuid:{uuid.uuid4()}",
+        issuer=identity.issuer_profile(organization, key),
+        subject_id=formats.achievement_url(enrolment.credential),
+        name=f"{organization.name}: attestation of {learner.display_name or learner.email}, "
+        f"“{evaluation.component.name}”"[:300],
+        description=f"Workplace attestation for “{enrolment.credential.title}”.",
+        valid_from=format_date_time(evaluation.created_at),
+        comment=attestation_statement(evaluation, resolved, organization),
+    )
+    return data_integrity.sign(unsigned, pair, verification_method=identity.signing_method_id(organization, key))
 
 
 @dataclass(frozen=True)
@@ -258,7 +305,13 @@ def record_evaluation(
         CompetencyRating.objects.bulk_create(
             CompetencyRating(evaluation=evaluation, competency=c, level=level) for c, level in resolved
         )
-        if attestation:
+        signed_by = None
+        if attestation and organization is not None and organization.kind == OrganizationKind.EMPLOYER:
+            # The employer's own signature: a supervisor acting through an e-mailed link signs on its behalf.
+            evaluation.attestation_document = sign_employer_attestation(evaluation, resolved, organization)
+            evaluation.save(update_fields=["attestation_document"])
+            signed_by = organization
+        elif attestation:
             evaluation.attestation_signature = sign_attestation(attestation_payload(evaluation))
             evaluation.save(update_fields=["attestation_signature"])
         if enrolment.status == EnrolmentStatus.ENROLLED and source != ResultSource.SELF:
@@ -278,6 +331,21 @@ def record_evaluation(
                 "source": source,
             },
         )
+        if signed_by is not None:
+            assert evaluation.attestation_document is not None
+            record(
+                actor=assessor.audit_actor,
+                action="assessment.sign_attestation",
+                target=evaluation,
+                organization=signed_by,
+                after={
+                    "attestation": evaluation.attestation_document["id"],
+                    "signed_by": assessor.name,
+                    "on_behalf_of": signed_by.slug,
+                    "via": "e-mailed link" if invitation is not None else "account",
+                    "issuer": evaluation.attestation_document["issuer"]["id"],
+                },
+            )
         if not self_assessment:
             notify(
                 recipient=enrolment.learner,

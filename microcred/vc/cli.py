@@ -5,7 +5,9 @@ the report (``--json`` for the machine-readable form) and exits 0 only when the 
 (1 when it is not, 2 when the input could not be read at all). A URL is fetched over https only,
 with the resolver's size, time and address limits, and must answer JSON (a credential; images and
 JWTs are verified from files or stdin); ``--offline`` resolves ``did:key`` only and checks no
-status; ``--allow-private`` lets local test servers (loopback, private addresses) answer.
+status, except for a verification bundle (``microcred.vc.bundle``), whose DID documents and status lists
+are read from the bundle alone, and whose status age is printed;
+``--allow-private`` lets local test servers (loopback, private addresses) answer.
 
 ``microcred vc keygen`` prints a key file; ``microcred vc sign --key KEYFILE`` signs a credential
 with it (``eddsa-rdfc-2022`` by default, or ``eddsa-jcs-2022``, or ``vc-jwt``).
@@ -122,6 +124,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     except Exception as exc:
         print(f"microcred verify: cannot read {args.source}: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    from microcred.vc import bundle
+
+    if bundle.looks_like_bundle(data):
+        return _verify_bundle(data, args)
     report = verify(
         data,
         resolver=_resolver(args),
@@ -134,6 +140,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(_human(report, args.source))
     return EXIT_VALID if report.valid else EXIT_INVALID
+
+
+def _verify_bundle(data: bytes, args: argparse.Namespace) -> int:
+    """A verification bundle (``microcred.vc.bundle``): everything from the bundle, never the network."""
+    from microcred.vc import bundle
+
+    result = bundle.verify_bundle(data, check_status=not args.no_status)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return EXIT_VALID if result.valid else EXIT_INVALID
+    if result.report is not None:
+        print(_human(result.report, args.source))
+    verdict = "VALID" if result.valid else "NOT VALID"
+    reason = f" [{result.reason}]" if result.reason else ""
+    print(f"{args.source}: bundle {verdict}{reason}: {result.message}")
+    if result.status_checked_at is not None:
+        print(f"  {result.status_sentence()}")
+    return EXIT_VALID if result.valid else EXIT_INVALID
 
 
 def _human(report: Any, source: str) -> str:

@@ -171,6 +171,7 @@ ROUTES: dict[str, dict[str, RouteAccess]] = {
         "POST /verify": public("the public verifier; throttled per address"),
         # wallet
         "GET /wallet/credentials": own("the caller's wallet"),
+        "GET /wallet/credentials/{public_id}/bundle": own("the caller's credential"),
         "POST /wallet/imports": own("into the caller's wallet"),
         "GET /wallet/imports/{public_id}": own("the caller's imported credential"),
         "DELETE /wallet/imports/{public_id}": own("the caller's imported credential"),

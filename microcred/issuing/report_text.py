@@ -114,6 +114,27 @@ REASONS = {
 }
 
 
+EMBEDDED_ON = {
+    "credential": gettext_lazy("Attestation of the learner's work"),
+    "achievement": gettext_lazy("Endorsement of the achievement"),
+    "achievement creator": gettext_lazy("Endorsement of the provider"),
+    "issuer": gettext_lazy("Endorsement of the issuer"),
+}
+
+
+@dataclass
+class EmbeddedLine:
+    """One endorsement or attestation a credential carries, with its own outcome."""
+
+    kind: str
+    id: str
+    issuer: str  # its DID
+    valid: bool
+    sentence: str
+    reason: str | None = None
+    issuer_name: str = ""  # the registered organization's name, when the DID is one of this platform's
+
+
 @dataclass
 class CheckLine:
     code: str
@@ -122,6 +143,8 @@ class CheckLine:
     sentence: str
     reason: str | None = None
     link: str = ""  # where to read more (the issuer's page on this platform)
+    items: list[EmbeddedLine] = field(default_factory=list)
+
 
 
 @dataclass
@@ -153,7 +176,41 @@ def check_line(check: Any) -> CheckLine:
             sentence = str(SKIPPED.get(check.code, _("Not checked.")))
     else:
         sentence = reason_sentence(check.reason)
-    return CheckLine(check.code, check.outcome, title, sentence, check.reason)
+    items = embedded_lines(check.details) if check.code == verify.ENDORSEMENTS else []
+    return CheckLine(check.code, check.outcome, title, sentence, check.reason, items=items)
+
+
+def _short(value: Any, limit: int = 500) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def embedded_lines(details: Any) -> list[EmbeddedLine]:
+    """The endorsements check's details (one per embedded endorsement or attestation) in plain language."""
+    lines = []
+    for detail in details if isinstance(details, list) else []:
+        if not isinstance(detail, dict):
+            continue
+        failure = detail.get("failure") if isinstance(detail.get("failure"), dict) else None
+        valid = detail.get("valid") is True
+        reason = _short(failure.get("reason"), 100) or None if failure else None
+        if valid:
+            sentence = _("Its signature and issuer verify.")
+        elif failure is None:
+            sentence = _("It is not an endorsement credential.")
+        else:
+            sentence = reason_sentence(reason)
+        lines.append(
+            EmbeddedLine(
+                kind=str(EMBEDDED_ON.get(_short(detail.get("on"), 40), _("Endorsement"))),
+                id=_short(detail.get("id")),
+                issuer=_short(detail.get("issuer")),
+                valid=valid,
+                sentence=sentence,
+                reason=reason,
+            )
+        )
+    return lines
+
 
 
 def verdict(

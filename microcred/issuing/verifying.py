@@ -194,6 +194,10 @@ def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, chan
     extra, organization = _issuer_line(report, summary)
     named = (summary.issuer_name if summary else "") or (report.issuer or "")
     verdict = report_text.verdict(report, [extra], registered_issuer=organization is not None, issuer_name=named)
+    for line in verdict.checks:
+        for embedded in line.items:  # an endorser registered here is named (its did:web is one of the platform's)
+            endorser = platform_organization(embedded.issuer) if embedded.issuer else None
+            embedded.issuer_name = endorser.name if endorser is not None else ""
     result = Verified(report, verdict, summary, organization)
     signed_in = viewer if getattr(viewer, "is_authenticated", False) else None
     credential = report.credential or {}
@@ -227,6 +231,24 @@ def to_json(result: Verified) -> dict[str, Any]:
                 "title": line.title,
                 "message": line.sentence,
                 **({"reason": line.reason} if line.reason else {}),
+                **(
+                    {
+                        "items": [
+                            {
+                                "kind": item.kind,
+                                "id": item.id,
+                                "issuer": item.issuer,
+                                "issuer_name": item.issuer_name,
+                                "valid": item.valid,
+                                "message": item.sentence,
+                                **({"reason": item.reason} if item.reason else {}),
+                            }
+                            for item in line.items
+                        ]
+                    }
+                    if line.items
+                    else {}
+                ),
             }
             for line in result.verdict.checks
         ],

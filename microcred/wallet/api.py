@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 
 from microcred.errors import ValidationFailed
+from microcred.issuing import bundles
 from microcred.issuing.models import IssuedCredential
 from microcred.vc.dates import parse_date_time
 from microcred.wallet import selectors, services
@@ -159,6 +160,14 @@ def revoke_share(request: HttpRequest, public_id: str) -> dict[str, Any]:
 def clr(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict[str, Any]:
     chosen = _held(request, payload["credentials"]) if payload.get("credentials") is not None else None
     return services.export_clr(owner=request.auth, credentials=chosen)
+
+
+@router.get(
+    "wallet/credentials/{public_id}/bundle",
+    summary="A credential's signed verification bundle (credential, DID document, status lists, as of now)",
+)
+def bundle(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    return bundles.build_bundle(selectors.held_credential(request.auth, public_id))
 
 
 @router.get("wallet/pathways", summary="Progress towards each pathway of the catalog")

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from microcred.accounts import throttling
 from microcred.accounts.middleware import throttled_response
 from microcred.errors import DomainError, ValidationFailed
+from microcred.issuing import bundles
 from microcred.issuing.models import ProofFormat
+from microcred.vc import bundle as vc_bundle
 from microcred.wallet import badges, selectors, services, summaries
 from microcred.wallet.forms import ImportForm, ShareForm, SharePasswordForm
 from microcred.wallet.models import ShareKind
@@ -73,6 +75,11 @@ def download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
     elif kind == "svg":
         response = HttpResponse(badges.baked_svg(held.achievement_name, signed), content_type="image/svg+xml")
         suffix = "svg"
+    elif kind == "bundle":
+        body = json.dumps(bundles.build_bundle(held), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type=f"{vc_bundle.MEDIA_TYPE}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{bundles.bundle_filename(held)}"'
+        return _private(response)
     else:
         return render_domain_error(
             request, DomainError(_("This credential is not available in that format."), code="format_not_available")

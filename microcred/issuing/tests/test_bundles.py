@@ -156,3 +156,53 @@ def test_cli_verify_offline_bundle_with_the_network_impossible(issued, tmp_path)
     bad = subprocess.run([*command, str(tampered)], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert bad.returncode == 1
     assert "bundle_did_document_altered" in bad.stdout and "NOT VALID" in bad.stdout
+
+
+# --- the public verifier, the wallet and the API -----------------------------------------------------------
+
+
+def test_the_verify_api_and_page_accept_a_bundle_and_state_the_status_age(issued) -> None:
+    from django.test import Client
+
+    value = bundles.build_bundle(issued)
+    response = Client().post("/api/v1/verify", data=json.dumps({"credential": value}), content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["verified"] is True
+    assert body["bundle"]["statusAgeDays"] == 0 and body["bundle"]["statusCheckedAt"] == value["statusCheckedAt"]
+    assert body["checks"][0]["code"] == "bundle" and body["checks"][0]["outcome"] == "pass"
+    tampered = _tampered(value, _other_key)
+    response = Client().post(
+        "/api/v1/verify", data=json.dumps({"credential": tampered}), content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["verified"] is False
+    assert response.json()["bundle"]["reason"] == "bundle_did_document_altered"
+    page = Client().post("/verify/", {"credential": json.dumps(value)})
+    assert page.status_code == 200 and "Status as of" in page.content.decode()
+    hostile = Client().post("/verify/", {"credential": '{"type": "VerificationBundle", "statusCheckedAt": ['})
+    assert hostile.status_code in (200, 400) and "bundle" in hostile.content.decode().lower()
+
+
+def test_the_learner_downloads_the_bundle_from_the_wallet_and_the_api(issued, learner) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(learner)
+    response = client.get(f"/wallet/credentials/{issued.public_id}/download.bundle")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(vc_bundle.MEDIA_TYPE)
+    assert 'filename="welding-safety.bundle.json"' in response["Content-Disposition"]
+    assert vc_bundle.verify_bundle(response.content).valid
+    page = client.get(f"/wallet/credentials/{issued.public_id}/")
+    assert "download.bundle" in page.content.decode()
+    api = client.get(f"/api/v1/wallet/credentials/{issued.public_id}/bundle")
+    assert api.status_code == 200 and vc_bundle.verify_bundle(api.json()).valid
+    stranger = Client()
+    stranger.force_login(factories_user())
+    assert stranger.get(f"/api/v1/wallet/credentials/{issued.public_id}/bundle").status_code in (403, 404)
+
+
+def factories_user():
+    from microcred.testing import factories
+
+    return factories.make_user(email="stranger@example.org")

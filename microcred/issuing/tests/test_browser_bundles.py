@@ -1,0 +1,48 @@
+"""Browser: a learner downloads a credential's verification bundle and the public verifier checks it (issue 17)."""
+
+from __future__ import annotations
+
+import pytest
+
+from microcred.issuing import services as issuing
+from microcred.testing import factories
+from microcred.testing.pages import check_page
+from microcred.vc import bundle as vc_bundle
+from microcred.wallet.tests.conftest import make_achievement
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_learner_downloads_a_bundle_and_the_verifier_states_its_status_age(page, tmp_path) -> None:
+    provider = factories.make_organization("provider", name="Maple College")
+    learner = factories.make_user(email="maya.singh@learner.example", name="Maya Singh")
+    issuing.issue_credential(
+        actor=None,
+        organization=provider,
+        achievement=make_achievement("Welding safety"),
+        recipient=learner,
+        recipient_identifier=learner.email,
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(learner.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="My wallet").click()
+    page.get_by_role("link", name="Welding safety").click()
+    check_page(page, "wallet-credential-bundle")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Verification bundle").click()
+    download = info.value
+    assert download.suggested_filename == "welding-safety.bundle.json"
+    path = tmp_path / download.suggested_filename
+    download.save_as(str(path))
+    assert vc_bundle.verify_bundle(path.read_bytes()).valid
+
+    page.goto("/verify/")
+    page.get_by_label("Or choose a file").set_input_files(str(path))
+    page.get_by_role("button", name="Verify", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Status as of").is_visible()
+    assert page.get_by_role("heading", name="Verified").is_visible()
+    check_page(page, "verify-bundle")

@@ -7,7 +7,12 @@ are http(s), and lists are capped. Images are not shown (a remote image would te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 MAX_ITEMS = 50
 MAX_TEXT = 2000
@@ -33,6 +38,55 @@ def _items(value: Any) -> list[dict[str, Any]]:
 def _types(value: Any) -> list[str]:
     values = value if isinstance(value, list) else [value]
     return [item for item in values if isinstance(item, str)]
+
+
+def when(value: Any) -> datetime | None:
+    """An XML Schema date-time (or date) as an aware datetime for a page to write in the reader's words, or None."""
+    raw = text(value, 40)
+    try:
+        moment = parse_datetime(raw)
+        if moment is None and (day := parse_date(raw)) is not None:
+            moment = datetime.combine(day, time())
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.utc)
+    return moment
+
+
+def _number(value: Any) -> str:
+    return text(value, 40) if isinstance(value, str) else (str(value) if isinstance(value, (int, float)) else "")
+
+
+def result_descriptions(achievement: Any) -> dict[str, dict[str, Any]]:
+    """The achievement's ``resultDescription`` entries by id."""
+    if not isinstance(achievement, dict):
+        return {}
+    return {text(d.get("id"), 500): d for d in _items(achievement.get("resultDescription")) if text(d.get("id"), 500)}
+
+
+def result_words(result: dict[str, Any], descriptions: dict[str, dict[str, Any]]) -> str:
+    """A result as a person reads it: "communication: Superior", "PD course: 82 %" — the level's name from the
+    achievement's ``rubricCriterionLevel``, a percent with its sign; never a level's URL when its name is known."""
+    description = descriptions.get(text(result.get("resultDescription"), 500)) or {}
+    name = text(description.get("name"), 300)
+    value = ""
+    achieved = text(result.get("achievedLevel"), 500)
+    if achieved:
+        rubric = _items(description.get("rubricCriterionLevel"))
+        levels = {text(level.get("id"), 500): text(level.get("name"), 300) for level in rubric}
+        value = levels.get(achieved) or achieved
+    elif (number := _number(result.get("value"))) != "":
+        kind = text(description.get("resultType"), 50)
+        value = f"{number}\u00a0%" if kind == "Percent" else number
+        maximum = _number(description.get("valueMax"))
+        if kind not in ("Percent", "") and maximum:
+            value = _("%(value)s of %(max)s") % {"value": number, "max": maximum}
+    else:
+        value = text(result.get("status"), 100)
+    if not value:
+        return ""
+    return _("%(name)s: %(value)s") % {"name": name, "value": value} if name else value
 
 
 @dataclass
@@ -73,6 +127,8 @@ class Summary:
     achievement_url: str = ""
     valid_from: str = ""
     valid_until: str = ""
+    valid_from_at: datetime | None = None
+    valid_until_at: datetime | None = None
     subject_name: str = ""
     alignments: list[Alignment] = field(default_factory=list)
     evidence: list[EvidenceEntry] = field(default_factory=list)
@@ -87,7 +143,8 @@ def _issuer(credential: dict[str, Any]) -> tuple[str, str]:
     return text(issuer, 500), ""
 
 
-def _endorsements(holder: Any) -> list[Endorsement]:
+def endorsements_of(holder: Any) -> list[Endorsement]:
+    """Who endorses (or attests) and what they say, from a holder's embedded ``endorsement`` documents."""
     if not isinstance(holder, dict):
         return []
     found = []
@@ -108,6 +165,8 @@ def summarize(credential: dict[str, Any] | None) -> Summary | None:
     summary.issuer_url = link(issuer.get("url")) if isinstance(issuer, dict) else ""
     summary.valid_from = text(credential.get("validFrom") or credential.get("issuanceDate"), 40)
     summary.valid_until = text(credential.get("validUntil") or credential.get("expirationDate"), 40)
+    summary.valid_from_at, summary.valid_until_at = when(summary.valid_from), when(summary.valid_until)
+    descriptions: dict[str, dict[str, Any]] = {}
     subject = credential.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
     if isinstance(subject, dict):
@@ -131,9 +190,10 @@ def summarize(credential: dict[str, Any] | None) -> Summary | None:
                 )
                 for item in _items(achievement.get("alignment"))
             ]
-            summary.endorsements = _endorsements(achievement) + _endorsements(achievement.get("creator"))
+            summary.endorsements = endorsements_of(achievement) + endorsements_of(achievement.get("creator"))
+            descriptions = result_descriptions(achievement)
         for result in _items(subject.get("result")):
-            value = text(result.get("value") or result.get("achievedLevel") or result.get("status"), 200)
+            value = result_words(result, descriptions)
             if value:
                 summary.results.append(value)
     summary.evidence = [
@@ -146,5 +206,5 @@ def summarize(credential: dict[str, Any] | None) -> Summary | None:
         )
         for item in _items(credential.get("evidence"))
     ]
-    summary.endorsements = _endorsements(credential) + summary.endorsements
+    summary.endorsements = endorsements_of(credential) + summary.endorsements
     return summary

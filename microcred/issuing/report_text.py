@@ -146,7 +146,6 @@ class CheckLine:
     items: list[EmbeddedLine] = field(default_factory=list)
 
 
-
 @dataclass
 class Verdict:
     verified: bool
@@ -210,7 +209,6 @@ def embedded_lines(details: Any) -> list[EmbeddedLine]:
             )
         )
     return lines
-
 
 
 def verdict(

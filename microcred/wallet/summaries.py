@@ -7,10 +7,13 @@ here and one imported from elsewhere are shown the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from microcred.issuing.credential_summary import Endorsement, endorsements_of, result_descriptions, result_words, when
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -121,10 +124,14 @@ class Summary:
     valid_from: str = ""
     valid_until: str = ""
     image: str = ""
+    valid_from_at: datetime | None = None
+    valid_until_at: datetime | None = None
     criteria: str = ""
     competencies: list[Competency] = field(default_factory=list)
     evidence: list[EvidenceEntry] = field(default_factory=list)
     results: list[str] = field(default_factory=list)
+    attestations: list[Endorsement] = field(default_factory=list)
+    endorsements: list[Endorsement] = field(default_factory=list)
 
 
 def _text(value: Any, limit: int = 5000) -> str:
@@ -199,9 +206,10 @@ def summarize(credential: dict[str, Any]) -> Summary:
                 )
             )
     results = []
+    descriptions = result_descriptions(achievement)
     for result in _list(_subject(credential).get("result"))[:100]:
         if isinstance(result, dict):
-            value = _text(result.get("value"), 100) or _text(result.get("achievedLevel"), 300)
+            value = result_words(result, descriptions)
             if value:
                 results.append(value)
     image = achievement.get("image")
@@ -214,11 +222,15 @@ def summarize(credential: dict[str, Any]) -> Summary:
         issuer_id=issuer_id,
         valid_from=_text(credential.get("validFrom") or credential.get("issuanceDate"), 40),
         valid_until=_text(credential.get("validUntil") or credential.get("expirationDate"), 40),
+        valid_from_at=when(credential.get("validFrom") or credential.get("issuanceDate")),
+        valid_until_at=when(credential.get("validUntil") or credential.get("expirationDate")),
         image=image_url if image_url.startswith("https://") else "",
         criteria=_text(criteria.get("narrative")) if isinstance(criteria, dict) else "",
         competencies=competencies,
         evidence=evidence_of(credential),
         results=results,
+        attestations=endorsements_of(credential),
+        endorsements=endorsements_of(achievement) + endorsements_of(achievement.get("creator")),
     )
 
 
@@ -243,6 +255,8 @@ def _summarize_ob2(assertion: dict[str, Any]) -> Summary:
         issuer_id=_text(issuer.get("id"), 500),
         valid_from=_text(assertion.get("issuedOn"), 40),
         valid_until=_text(assertion.get("expires"), 40),
+        valid_from_at=when(assertion.get("issuedOn")),
+        valid_until_at=when(assertion.get("expires")),
         competencies=competencies,
         evidence=evidence,
     )

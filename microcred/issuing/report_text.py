@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from microcred.vc import verify
 
 ISSUER_REGISTRY = "issuer_registry"  # the Django layer's own check: the issuer is the organization it claims
+BUNDLE = "bundle"  # the Django layer's own check of a verification bundle (microcred.vc.bundle)
 
 TITLES = {
     verify.PARSE: gettext_lazy("Readable credential"),
@@ -25,6 +26,7 @@ TITLES = {
     verify.PROOF: gettext_lazy("Signature"),
     verify.ISSUER_KEY: gettext_lazy("Issuer identity"),
     ISSUER_REGISTRY: gettext_lazy("The issuer is the organization it claims"),
+    BUNDLE: gettext_lazy("Verification bundle"),
     verify.VALIDITY: gettext_lazy("Dates"),
     verify.STATUS: gettext_lazy("Revocation and suspension"),
     verify.ENDORSEMENTS: gettext_lazy("Endorsements"),
@@ -43,6 +45,9 @@ PASSED = {
     verify.STATUS: gettext_lazy("The issuer has neither revoked nor suspended it."),
     verify.ENDORSEMENTS: gettext_lazy("Its endorsements verify too."),
     verify.CREDENTIALS: gettext_lazy("Every credential in this record verifies."),
+    BUNDLE: gettext_lazy(
+        "The bundle is signed by the issuer and unchanged: its DID document and status list were read from it."
+    ),
 }
 
 SKIPPED = {
@@ -51,6 +56,23 @@ SKIPPED = {
 }
 
 REASONS = {
+    "bundle_not_json": gettext_lazy("The verification bundle is not JSON."),
+    "bundle_too_large": gettext_lazy("The verification bundle is too large to be checked."),
+    "bundle_malformed": gettext_lazy("The verification bundle is malformed."),
+    "bundle_version_unsupported": gettext_lazy("This version of verification bundle is not supported."),
+    "bundle_signature_missing": gettext_lazy("The verification bundle is not signed."),
+    "bundle_signature_invalid": gettext_lazy("The verification bundle's signature does not match: it was changed."),
+    "bundle_signer_unknown": gettext_lazy("The key that signed the bundle is not in the issuer's DID document."),
+    "bundle_signer_not_issuer": gettext_lazy("The bundle was not signed by the credential's issuer."),
+    "bundle_credential_altered": gettext_lazy("The credential in the bundle was changed after the bundle was signed."),
+    "bundle_did_document_altered": gettext_lazy(
+        "The issuer's DID document in the bundle was changed after the bundle was signed."
+    ),
+    "bundle_status_list_altered": gettext_lazy(
+        "The status list in the bundle was changed after the bundle was signed."
+    ),
+    "bundle_credential_invalid": gettext_lazy("The credential in the bundle does not verify."),
+    "key_withdrawn": gettext_lazy("The issuer has withdrawn the key that signed this credential (it may have leaked)."),
     verify.TOO_LARGE: gettext_lazy("The input is too large to be checked."),
     verify.TOO_DEEP: gettext_lazy("The input is nested too deeply to be checked."),
     verify.NOT_UTF8: gettext_lazy("The input is not text, a credential, or a badge image."),

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization, OrganizationKind
 from microcred.errors import DomainError, ValidationFailed
-from microcred.issuing import identity, lookalikes, report_text, selectors, verification
+from microcred.issuing import bundles, identity, lookalikes, report_text, selectors, verification
 from microcred.issuing.credential_summary import Summary, summarize
 from microcred.issuing.models import ProofFormat
+from microcred.vc import bundle as vc_bundle
 from microcred.vc import verify
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,16 @@ class Verified:
     verdict: report_text.Verdict
     summary: Summary | None
     issuer: Organization | None
+    bundle: vc_bundle.BundleReport | None = None  # when a verification bundle was given
+
+    @property
+    def status_age_days(self) -> int | None:
+        return self.bundle.status_age_days() if self.bundle is not None else None
+
+    @property
+    def status_as_of(self) -> str:
+        at = self.bundle.status_checked_at if self.bundle is not None else None
+        return at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else ""
 
 
 @dataclass(frozen=True)
@@ -188,8 +199,19 @@ def _unregistered_line(title: str, summary: Summary | None) -> report_text.Check
 
 
 def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, channel: str = PAGE) -> Verified:
-    """Verify, explain and summarize ``item``; tell the listeners. Never raises on bad credentials."""
-    report = verification.verify_credential(item)
+    """Verify, explain and summarize ``item``; tell the listeners. Never raises on bad credentials.
+
+    A verification bundle (``microcred.vc.bundle``) is checked from its own contents, and its status age kept.
+    """
+    checked = _bundle_report(item) if is_bundle(item) else None
+    report = checked.report if checked is not None and checked.report is not None else None
+    if checked is not None:
+        report = report or verify.Report(valid=False)
+        outcome = verify.PASS if checked.valid else verify.FAIL
+        report.checks.insert(0, verify.Check(report_text.BUNDLE, outcome, checked.message, checked.reason))
+        report.valid = report.valid and checked.valid
+    else:
+        report = verification.verify_credential(item)
     summary = summarize(report.credential)
     extra, organization = _issuer_line(report, summary)
     named = (summary.issuer_name if summary else "") or (report.issuer or "")
@@ -198,7 +220,7 @@ def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, chan
         for embedded in line.items:  # an endorser registered here is named (its did:web is one of the platform's)
             endorser = platform_organization(embedded.issuer) if embedded.issuer else None
             embedded.issuer_name = endorser.name if endorser is not None else ""
-    result = Verified(report, verdict, summary, organization)
+    result = Verified(report, verdict, summary, organization, checked)
     signed_in = viewer if getattr(viewer, "is_authenticated", False) else None
     credential = report.credential or {}
     notify(
@@ -212,6 +234,16 @@ def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, chan
         )
     )
     return result
+
+
+def is_bundle(item: Any) -> bool:
+    if isinstance(item, dict):
+        return vc_bundle.is_bundle(item)
+    return isinstance(item, str | bytes) and vc_bundle.looks_like_bundle(item)
+
+
+def _bundle_report(item: dict[str, Any] | str | bytes) -> vc_bundle.BundleReport:
+    return bundles.verify_bundle(item)
 
 
 def summary_text(value: Any, limit: int) -> str:
@@ -258,4 +290,15 @@ def to_json(result: Verified) -> dict[str, Any]:
             "organization": result.issuer.slug if result.issuer is not None else None,
         },
         "report": result.report.to_json(),
+        **({"bundle": _bundle_json(result.bundle)} if result.bundle is not None else {}),
+    }
+
+
+def _bundle_json(checked: vc_bundle.BundleReport) -> dict[str, Any]:
+    at = checked.status_checked_at
+    return {
+        "valid": checked.valid,
+        "reason": checked.reason,
+        "statusCheckedAt": at.strftime("%Y-%m-%dT%H:%M:%SZ") if at is not None else None,
+        "statusAgeDays": checked.status_age_days(),
     }

@@ -1,4 +1,8 @@
-"""``microcred keys …``: create, rotate and publish an organization's signing keys."""
+"""``microcred keys …``: create, rotate and publish an organization's signing keys.
+
+``microcred issuing export-archive ORG_SLUG FILE`` / ``import-archive FILE``: an institution archive
+(``issuing/archive.py``): its DID document, status lists (frozen) and credentials, without private keys.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,48 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("organization", help="the organization's short name (slug)")
     parser.add_argument("key", help="the key's publicKeyMultibase (z6Mk…), as `keys list` prints it")
     parser.set_defaults(func=run)
+    _register_archive(subparsers)
+
+
+def _register_archive(subparsers: argparse._SubParsersAction) -> None:
+    issuing = subparsers.add_parser("issuing", help="an organization's institution archive (export, import)")
+    actions = issuing.add_subparsers(dest="issuing_action", required=True, metavar="ACTION")
+    help_text = "write the organization's DID document, status lists and credentials to a zip (no private key)"
+    parser = actions.add_parser("export-archive", help=help_text, description=help_text)
+    parser.add_argument("organization", help="the organization's short name (slug)")
+    parser.add_argument("file", help="the zip file to write")
+    parser.set_defaults(func=run_archive)
+    help_text = "serve an archived organization here: its DID document, frozen status lists and credentials"
+    parser = actions.add_parser("import-archive", help=help_text, description=help_text)
+    parser.add_argument("file", help="the zip file written by export-archive")
+    parser.set_defaults(func=run_archive)
+
+
+def run_archive(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
+    import django
+
+    django.setup()
+    from microcred.accounts.permissions import CLI
+    from microcred.accounts.selectors import organization_by_slug
+    from microcred.errors import DomainError
+    from microcred.issuing import archive
+
+    try:
+        if args.issuing_action == "export-archive":
+            manifest = archive.export_archive(organization_by_slug(args.organization), args.file)
+            print(f"wrote {args.file}: {len(manifest['files'])} files for {manifest['did']}")
+            print(archive.FROZEN_NOTE)
+        else:
+            organization = archive.import_archive(args.file, actor=CLI)
+            print(f"imported {organization.slug}: its DID document, frozen status lists and credentials are served")
+    except DomainError as error:
+        print(f"error [{error.code}]: {error.message}")
+        return 2
+    except OSError as error:
+        print(f"error: {error}")
+        return 2
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:

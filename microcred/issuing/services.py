@@ -124,9 +124,16 @@ def active_key(organization: Organization) -> IssuerKey | None:
     return organization.issuer_keys.filter(retired_at__isnull=True, withdrawn_at__isnull=True).first()
 
 
+def is_frozen(organization: Organization) -> bool:
+    """An organization imported from an institution archive (``issuing/archive.py``): public keys only, never signs."""
+    return organization.issuer_keys.filter(encrypted_private_key=b"").exists()
+
+
 def signing_key(organization: Organization) -> tuple[Ed25519KeyPair, IssuerKey]:
     """The organization's active key pair, decrypted for one signing operation (created on first use)."""
     key = active_key(organization)
+    if key is None and is_frozen(organization):  # its keys are all retired: only then is the question asked
+        raise Conflict(_("This organization was imported from an archive: it signs nothing more."), code="frozen")
     if key is None:
         try:
             key = create_issuer_key(actor=None, organization=organization)
@@ -192,6 +199,8 @@ def read_bit(status_list: StatusList, index: int) -> bool:
 
 
 def _write_bit(status_list: StatusList, index: int, value: bool) -> None:
+    if is_frozen(status_list.organization):
+        raise Conflict(_("This organization was imported from an archive: its status lists are frozen."), code="frozen")
     data = bytearray(bytes(status_list.bits))
     mask = 0x80 >> (index % 8)
     if value:
@@ -527,6 +536,8 @@ def signed_status_list_credential(status_list: StatusList, base: str | None = No
     cached = status_list.signed_credential
     if cached and base == current and isinstance(cached, dict) and cached.get("id") == url:
         return cached
+    if cached and isinstance(cached, dict) and is_frozen(status_list.organization):
+        return cached  # archived: signed once, at export, by a key this host does not hold
     organization = status_list.organization
     pair, key = signing_key(organization)
     unsigned = status.status_list_credential(

@@ -17,6 +17,7 @@ offline verification, which is why the status age is always stated).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -25,6 +26,8 @@ from django.utils import timezone
 from microcred.issuing import identity, services
 from microcred.issuing.models import IssuedCredential, IssuerKey
 from microcred.vc import bundle as vc_bundle
+from microcred.vc import jwt
+from microcred.vc.errors import VCError
 
 KEY_WITHDRAWN = "key_withdrawn"
 
@@ -84,6 +87,14 @@ def _bundle_keys(value: dict[str, Any]) -> set[str]:
     return keys
 
 
+def _jwt_kid(token: str) -> str:
+    try:
+        header = json.loads(jwt.b64url_decode(token.split(".")[0], "header"))
+    except (VCError, ValueError, RecursionError):
+        return ""
+    return str(header.get("kid", "")) if isinstance(header, dict) else ""
+
+
 def verify_bundle(data: dict[str, Any] | str | bytes) -> vc_bundle.BundleReport:
     """A bundle checked offline, plus this platform's knowledge of the keys it withdrew since."""
     result = vc_bundle.verify_bundle(data)
@@ -96,6 +107,8 @@ def verify_bundle(data: dict[str, Any] | str | bytes) -> vc_bundle.BundleReport:
         for item in (result.report.credential or {}).get("proof") or []:
             if isinstance(item, dict):
                 used.add(str(item.get("verificationMethod", "")).rsplit("#", 1)[-1])
+        if isinstance(parsed.get("credential"), str):  # a VC-JWT: its key is the header's kid
+            used.add(_jwt_kid(parsed["credential"]).rsplit("#", 1)[-1])
         withdrawn = IssuerKey.objects.filter(
             public_key_multibase__in=used & _bundle_keys(parsed), withdrawn_at__isnull=False
         )

@@ -6,8 +6,10 @@ import io
 import json
 import zipfile
 from contextlib import redirect_stdout
+from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
 
 from microcred.accounts.models import Organization
 from microcred.accounts.permissions import SYSTEM
@@ -36,6 +38,8 @@ def test_export_close_import_and_verify_on_the_new_host(provider, achievement, l
     revoked = issue(provider, achievement, learner)
     services.revoke_credential(actor=SYSTEM, credential=revoked, reason="error")
     did_document = identity.did_document(provider)
+    kept.revocation_list.refresh_from_db()
+    archived_list = services.signed_status_list_credential(kept.revocation_list)
     documents = {c.public_id: c.document for c in (old, kept, revoked)}
     path = tmp_path / "maple.zip"
     from microcred.cli import main
@@ -74,6 +78,11 @@ def test_export_close_import_and_verify_on_the_new_host(provider, achievement, l
     with pytest.raises(Conflict):
         bundles.build_bundle(copy)
     assert verification.verify_credential(documents[kept.public_id]).valid
+    client = Client()  # the imported host serves the DID document, the status lists and the credential pages
+    assert client.get(f"/organizations/{slug}/did.json").json() == did_document
+    assert client.get(f"/credentials/{kept.public_id}").status_code == 200
+    status_url = documents[kept.public_id]["credentialStatus"][0]["statusListCredential"]
+    assert client.get(urlsplit(status_url).path).json() == archived_list
     # importing twice is refused
     with pytest.raises(Conflict):
         archive.import_archive(path)

@@ -36,6 +36,19 @@ def test_a_bundle_verifies_offline_and_states_the_status_age(issued) -> None:
     assert bundles.bundle_filename(issued) == "welding-safety.bundle.json"
 
 
+@pytest.mark.parametrize("proof_format", ["eddsa-jcs-2022", "vc-jwt"])
+def test_every_proof_format_bundles(provider, achievement, learner, admin, proof_format) -> None:
+    issued = issue(provider, achievement, learner, proof_format=proof_format)
+    value = bundles.build_bundle(issued)
+    assert isinstance(value["credential"], str) == (proof_format == "vc-jwt")
+    assert vc_bundle.verify_bundle(value).valid
+    old_key = IssuerKey.objects.get(organization=provider)
+    services.rotate_issuer_key(actor=admin, organization=provider)
+    assert bundles.verify_bundle(value).valid
+    services.withdraw_issuer_key(actor=admin, key=IssuerKey.objects.get(pk=old_key.pk))
+    assert bundles.verify_bundle(value).reason == bundles.KEY_WITHDRAWN
+
+
 def test_a_revoked_credential_bundle_says_revoked(issued) -> None:
     services.revoke_credential(actor=SYSTEM, credential=issued, reason="error")
     issued.refresh_from_db()

@@ -76,7 +76,10 @@ def download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
         response = HttpResponse(badges.baked_svg(held.achievement_name, signed), content_type="image/svg+xml")
         suffix = "svg"
     elif kind == "bundle":
-        body = json.dumps(bundles.build_bundle(held), ensure_ascii=False, indent=2)
+        try:
+            body = json.dumps(bundles.build_bundle(held), ensure_ascii=False, indent=2)
+        except DomainError as error:  # an organization imported from an archive signs nothing more
+            return render_domain_error(request, error)
         response = HttpResponse(body, content_type=f"{vc_bundle.MEDIA_TYPE}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{bundles.bundle_filename(held)}"'
         return _private(response)

@@ -210,6 +210,7 @@ def test_the_learner_downloads_the_bundle_from_the_wallet_and_the_api(issued, le
     assert "download.bundle" in page.content.decode()
     api = client.get(f"/api/v1/wallet/credentials/{issued.public_id}/bundle")
     assert api.status_code == 200 and vc_bundle.verify_bundle(api.json()).valid
+    assert client.get("/api/v1/wallet/credentials/not-a-uuid/bundle").status_code == 404
     stranger = Client()
     stranger.force_login(factories_user())
     assert stranger.get(f"/api/v1/wallet/credentials/{issued.public_id}/bundle").status_code in (403, 404)

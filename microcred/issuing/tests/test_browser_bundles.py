@@ -6,7 +6,7 @@ import pytest
 
 from microcred.issuing import services as issuing
 from microcred.testing import factories
-from microcred.testing.pages import check_page
+from microcred.testing.pages import ARTIFACTS, check_page
 from microcred.vc import bundle as vc_bundle
 from microcred.wallet.tests.conftest import make_achievement
 
@@ -45,4 +45,6 @@ def test_a_learner_downloads_a_bundle_and_the_verifier_states_its_status_age(pag
     page.wait_for_load_state()
     assert page.get_by_text("Status as of").is_visible()
     assert page.get_by_role("heading", name="Verified").is_visible()
+    # check_page reloads the page's URL (a GET: the empty form); the verdict is a POST's answer, so shoot it here
+    page.screenshot(path=str(ARTIFACTS / "screens" / "verify-bundle-result-1280.png"), full_page=True)
     check_page(page, "verify-bundle")

@@ -99,3 +99,14 @@ def test_a_nul_character_in_a_form_field_is_a_400() -> None:
     response = client.post("/api/v1/assessment/enrolments/1/evidence", {"kind": "url", "title": "a\x00"})
     assert response.status_code == 400, response.content
     assert response.json()["field"] == "title"
+
+
+@pytest.mark.parametrize("digits", ["²", "١٢", "𝟙"])  # str.isdigit() says yes to these; int() refuses them
+def test_numbers_in_other_scripts_are_a_400_or_ignored_never_a_500(digits: str) -> None:
+    """Found by the API fuzzing: ``GET /api/v1/skills/demand?skill=²`` was a 500."""
+    client = Client()
+    demand = client.get("/api/v1/skills/demand", {"skill": digits})
+    assert demand.status_code == 400 and _error(demand)["code"] == "validation_failed"
+    assert client.get("/api/v1/catalog/credentials", {"page": digits}).status_code < 500
+    assert client.get("/catalog/", {"page": digits, "framework": digits}).status_code < 500
+    assert client.get("/skills/demand/", {"skill": digits}).status_code < 500

@@ -473,7 +473,11 @@ def revoke_api_token(*, user: User, token_id: Any, via_token: ApiToken | None = 
     if via_token is not None and TokenScope.ADMIN not in via_token.scopes:
         raise PermissionDenied(_("Only a token with the admin scope revokes tokens."), code="token_scope")
     text = str(token_id)
-    token = ApiToken.objects.filter(user=user, pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    token = (
+        ApiToken.objects.filter(user=user, pk=int(text)).first()
+        if text.isascii() and text.isdigit() and len(text) < 12
+        else None
+    )
     if token is None:
         raise NotFound(_("No such token."), code="token_not_found")
     if token.revoked_at is None:

@@ -110,7 +110,7 @@ def plan_for(user: Any, credential_id: Any) -> MicroCredential:
     text = str(credential_id)
     credential = (
         MicroCredential.objects.select_related("provider").filter(pk=int(text)).first()
-        if text.isdigit() and len(text) < 12
+        if text.isascii() and text.isdigit() and len(text) < 12
         else None
     )
     if credential is None or not (credential.is_public or can(user, "organization.view", credential.provider)):

@@ -311,7 +311,7 @@ class Target:
 def _by_id(rows: QuerySet[Any], raw: Any) -> Any:
     """The row whose id is ``raw`` (a form or JSON value), or None for anything that is not a plain id."""
     text = str(raw) if isinstance(raw, int | str) else ""
-    return rows.filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    return rows.filter(pk=int(text)).first() if text.isascii() and text.isdigit() and len(text) < 12 else None
 
 
 def occupation_by_id(raw: Any) -> Occupation:
@@ -595,7 +595,9 @@ def clients_for(user: Any) -> QuerySet[Client]:
 def client_for(user: Any, raw_id: Any) -> Client:
     """A client the user may advise; anyone else gets "not found" (a client's existence is private too)."""
     text = str(raw_id or "")
-    client = clients_for(user).filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    client = (
+        clients_for(user).filter(pk=int(text)).first() if text.isascii() and text.isdigit() and len(text) < 12 else None
+    )
     if client is None:
         raise NotFound(_("No such client."), code="client_not_found")
     return client

@@ -116,7 +116,7 @@ def _esco_skills(raw_ids: Any) -> list[Competency]:
     ids = set()
     for raw in raw_ids:
         text = str(raw) if isinstance(raw, int | str) else ""
-        if not text.isdigit() or len(text) > 11:
+        if not (text.isascii() and text.isdigit()) or len(text) > 11:
             raise ValidationFailed.single("skills", "invalid", _("Choose skills from the list."))
         ids.add(int(text))
     esco = skills_framework()
@@ -146,7 +146,11 @@ def add_held_skills(*, actor: Any, client: Client, skills: Any) -> list[Competen
 def remove_held_skill(*, actor: Any, client: Client, skill: Any) -> None:
     require(actor, ADVISE, client.organization)
     text = str(skill) if isinstance(skill, int | str) else ""
-    found = client.held_skills.filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+    found = (
+        client.held_skills.filter(pk=int(text)).first()
+        if text.isascii() and text.isdigit() and len(text) < 12
+        else None
+    )
     if found is None:
         raise NotFound(_("The client has no such skill."), code="skill_not_held")
     with transaction.atomic():

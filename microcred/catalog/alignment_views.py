@@ -38,7 +38,7 @@ def align(request: HttpRequest, provider: str, slug: str, version: int) -> HttpR
                     actor=request.user,
                     credential=credential,
                     competency=competency,
-                    outcome_position=int(outcome) if outcome.isdigit() else None,
+                    outcome_position=int(outcome) if outcome.isascii() and outcome.isdigit() else None,
                 )
             return redirect(request.get_full_path())
     except DomainError as error:

@@ -190,7 +190,7 @@ def parse_query(params: Mapping[str, Any]) -> CatalogQuery:
         errors.add("sort", "invalid_choice", _("Unknown sort order."))
     query.sort = sort
     page = str(params.get("page") or "1")
-    query.page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    query.page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) <= 10_000 else 1
     errors.raise_if_any()
     return query
 
@@ -266,7 +266,7 @@ def _aligned_q(name: str, values: list[str]) -> Q:
     if not hasattr(MicroCredential, "alignments"):
         return Q(pk__in=[])
     if name == "competency":
-        values = [v for v in values if v.isdigit()]
+        values = [v for v in values if v.isascii() and v.isdigit()]
     return Q(pk__in=MicroCredential.objects.filter(**{lookup[name]: values}).values("pk"))
 
 

@@ -103,7 +103,7 @@ def _outcome(credential: MicroCredential, position: Any) -> LearningOutcome:
     if isinstance(position, bool) or not isinstance(position, int | str):
         raise ValidationFailed.single("outcome", "invalid", _("Give the learning outcome's position (0, 1, …)."))
     if isinstance(position, str):
-        if not position.strip().isdigit() or len(position) > 9:
+        if not (position.strip().isascii() and position.strip().isdigit()) or len(position) > 9:
             raise ValidationFailed.single("outcome", "invalid", _("Give the learning outcome's position (0, 1, …)."))
         position = int(position)
     found = credential.outcomes.filter(position=position).first() if 0 <= position < 2**31 else None
@@ -122,7 +122,11 @@ def esco_skill(key: Any) -> Competency:
     if isinstance(key, int) and not isinstance(key, bool) and 0 < key < 2**63:
         found = rows.filter(pk=key).first()
     elif isinstance(key, str) and 0 < len(key) <= 500:
-        found = rows.filter(pk=int(key)).first() if key.isdigit() and len(key) < 19 else rows.filter(uri=key).first()
+        found = (
+            rows.filter(pk=int(key)).first()
+            if key.isascii() and key.isdigit() and len(key) < 19
+            else rows.filter(uri=key).first()
+        )
     if found is None:
         raise ValidationFailed.single("competency", "not_found", _("This is not an ESCO skill on this platform."))
     return found

@@ -118,7 +118,7 @@ def parse_filter(params: Mapping[str, Any]) -> DemandFilter:
     elif start and end and len(months_between(start, end)) > MAX_MONTHS:
         errors.add("from", "range_too_long", _("Choose at most ten years."))
     skill = str(params.get("skill") or "").strip()[:20]
-    skill_id = int(skill) if skill.isdigit() else None
+    skill_id = int(skill) if skill.isascii() and skill.isdigit() else None
     if skill and (skill_id is None or not Competency.objects.filter(pk=skill_id).exists()):
         errors.add("skill", "not_found", _("No such skill."))
     errors.raise_if_any()

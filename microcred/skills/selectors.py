@@ -33,7 +33,7 @@ def occupations(text: str = "", source: str = "") -> QuerySet[Occupation]:
 
 
 def occupation_page(text: str = "", source: str = "", page: Any = 1) -> Page:
-    number = int(page) if str(page).isdigit() and 0 < int(page) <= 10_000 else 1
+    number = int(page) if str(page).isascii() and str(page).isdigit() and 0 < int(page) <= 10_000 else 1
     return Paginator(occupations(text, source), PAGE_SIZE).get_page(number)
 
 

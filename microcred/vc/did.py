@@ -281,7 +281,7 @@ class Resolver:
                 if media_type not in JSON_MEDIA_TYPES and not media_type.endswith("+json"):
                     raise _error(f"{url} is not JSON ({media_type or 'no content type'}).", "resolution_failed")
                 length = response.getheader("Content-Length")
-                if length and length.isdigit() and int(length) > self.max_bytes:
+                if length and length.isascii() and length.isdigit() and int(length) > self.max_bytes:
                     raise _error(f"{url} is larger than {self.max_bytes} bytes.", "resolution_too_large")
                 return self._read_bounded(response, url, deadline)
             except TimeoutError as exc:

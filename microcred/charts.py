@@ -26,7 +26,9 @@ def bar_chart(items: list[tuple[str, float]], *, maximum: float | None = None, p
         y = i * (BAR + GAP)
         width = round(span * value / top) if top else 0
         text = f"{value * 100:.0f} %" if percent else f"{value:g}"
-        bars.append((y + BAR * 0.7, label, _short(label), LABEL, y, width, BAR, LABEL + width + 4, y + BAR * 0.7, text))
+        bars.append(
+            (y + BAR * 0.7, label, _short(label), LABEL, y, width, BAR, LABEL + width + 4, y + BAR * 0.7, text)
+        )
     body = format_html_join(
         "",
         '<text x="0" y="{}" font-size="12"><title>{}</title>{}</text><rect x="{}" y="{}" width="{}" height="{}" '

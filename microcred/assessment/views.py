@@ -131,7 +131,9 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     )
     may_manage = can(user, "assessment.manage", enrolment)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    only = _int(request.POST.get("component")) if action == "evaluate" else None
+    only = (
+        _int(request.POST.get("component")) if action == "evaluate" else None
+    )
     forms = _evaluation_forms(enrolment, request.POST if action == "evaluate" else None, only)
     plan = selectors.components_of(enrolment.credential)
     evidence_form = (
@@ -393,7 +395,9 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
                     data=roster_form.cleaned_data["file"].read(),
                     good_rows_only=roster_form.cleaned_data["good_rows_only"],
                 )
-                messages.success(request, _("%(n)d learners were enrolled.") % {"n": roster.enrolled})
+                messages.success(
+                    request, _("%(n)d learners were enrolled.") % {"n": roster.enrolled}
+                )
             elif action == "bulk_award":
                 bulk.start_bulk_award(actor=request.user, credential=credential)
                 messages.success(request, _("The bulk award has started."))

@@ -56,10 +56,8 @@ def _fill(args: argparse.Namespace) -> tuple[object, object]:
     batch = 5000
     with transaction.atomic():
         learners = User.objects.bulk_create(
-            [
-                User(email=f"learner{i:05d}@bench.example", display_name=f"Learner {i}", password="!")  # noqa: S106 - unusable
-                for i in range(per_credential)
-            ],
+            [User(email=f"learner{i:05d}@bench.example", display_name=f"Learner {i}", password="!")  # noqa: S106 - unusable
+             for i in range(per_credential)],
             batch_size=batch,
         )
         credentials = MicroCredential.objects.bulk_create(
@@ -90,12 +88,8 @@ def _fill(args: argparse.Namespace) -> tuple[object, object]:
         )
         component_of = {p.credential_id: comp for p, comp in zip(plans, components, strict=True)}
         Evaluation.objects.bulk_create(
-            [
-                Evaluation(
-                    enrolment=e, component=component_of[e.credential_id], source="assessor", score=rng.randint(40, 100)
-                )
-                for e in enrolments
-            ],
+            [Evaluation(enrolment=e, component=component_of[e.credential_id], source="assessor",
+                        score=rng.randint(40, 100)) for e in enrolments],
             batch_size=batch,
         )
         decisions = RuleDecision.objects.bulk_create(
@@ -104,8 +98,7 @@ def _fill(args: argparse.Namespace) -> tuple[object, object]:
         now = datetime.now(UTC)
         Award.objects.bulk_create(
             [
-                Award(enrolment=e, decision=d, status="revoked", revoked_at=now)
-                if i % 50 == 0
+                Award(enrolment=e, decision=d, status="revoked", revoked_at=now) if i % 50 == 0
                 else Award(enrolment=e, decision=d)
                 for i, (e, d) in enumerate(zip(enrolments, decisions, strict=True))
             ],
@@ -150,10 +143,8 @@ def _bench(args: argparse.Namespace) -> int:
         response = client.get(url)
         timings.append(time.perf_counter() - t)
         assert response.status_code == 200, response.status_code
-    print(
-        f"  {'dashboard render (first, best)':<34} {timings[0] * 1000:8.0f} ms {min(timings) * 1000:6.0f} ms"
-        "   (target: under 500 ms)"
-    )
+    print(f"  {'dashboard render (first, best)':<34} {timings[0] * 1000:8.0f} ms {min(timings) * 1000:6.0f} ms"
+          "   (target: under 500 ms)")
 
     t = time.perf_counter()
     response = client.get(f"/reporting/{provider.slug}/awards.csv")

@@ -313,3 +313,4 @@ def _warm(port: int, body: bytes, times: int = 20) -> None:
         connection.request("POST", "/api/v1/verify", body=body, headers={"Content-Type": "application/json"})
         connection.getresponse().read()
     connection.close()
+

@@ -138,6 +138,7 @@ def find_file(directory: Path, stem: str, language: str = "en") -> Path | None:
     return None
 
 
+
 def parse_esco(directory: Path | str, *, language: str = "en", version: str = "1.1") -> doc.FrameworkDocument:
     directory = Path(directory)
     if not directory.is_dir():

@@ -311,7 +311,9 @@ class CrosswalkLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["crosswalk", "source", "target"], name="crosswalk_link_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["crosswalk", "source", "target"], name="crosswalk_link_unique")
+        ]
         indexes = [models.Index(fields=["crosswalk", "status"], name="crosswalk_link_status")]
         ordering = ["source_id", "-score", "pk"]
 
@@ -345,7 +347,9 @@ class CompetencyRelation(models.Model):
     kind = models.CharField(_("relation"), max_length=16, choices=RelationKind.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "target", "kind"], name="competency_relation_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="competency_relation_unique")
+        ]
         indexes = [models.Index(fields=["target", "kind"], name="competency_relation_target")]
 
     def __str__(self) -> str:
@@ -375,7 +379,9 @@ class FrameworkImport(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=dict, blank=True)  # {"code": …, "message": …, "fields": {…}}
-    framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
+    framework = models.ForeignKey(
+        Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

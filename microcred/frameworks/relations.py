@@ -69,9 +69,9 @@ def related_of(item: Competency, *, limit: int = 50) -> list[Related]:
     """What a competency draws on, what else it is under, and what draws on it; each list in label order."""
     labels = dict(RelationKind.choices)
     outgoing: dict[str, list[Competency]] = {}
-    for relation in item.relations_from.select_related("target").order_by("kind", "target__short_name", "target_id")[
-        : limit * 3
-    ]:
+    for relation in (
+        item.relations_from.select_related("target").order_by("kind", "target__short_name", "target_id")[: limit * 3]
+    ):
         outgoing.setdefault(relation.kind, []).append(relation.target)
     result = [
         Related(kind, str(labels[kind]), outgoing[kind][:limit])

@@ -71,7 +71,9 @@ class ReadAllOut(Schema):
 def list_notifications(request: HttpRequest, filters: Query[ListFilters]) -> NotificationListOut:
     notifications = selectors.notifications_for(request.user, unread_only=filters.unread_only)
     page = notifications[filters.offset : filters.offset + filters.limit]
-    return NotificationListOut(unread=selectors.unread_count(request.user), items=[NotificationOut.of(n) for n in page])
+    return NotificationListOut(
+        unread=selectors.unread_count(request.user), items=[NotificationOut.of(n) for n in page]
+    )
 
 
 @router.get("/notifications/preferences", response=list[PreferenceOut])

@@ -11,18 +11,8 @@ from django.http import StreamingHttpResponse
 from microcred.reporting.selectors import TYPOLOGY_FIELDS
 from microcred.tables import csv_response, plain
 
-AWARD_COLUMNS = [
-    "awarded_at",
-    "status",
-    "revoked_at",
-    "credential_id",
-    "enrolled_at",
-    "route",
-    "title",
-    "version",
-    "slug",
-    *TYPOLOGY_FIELDS,
-]
+AWARD_COLUMNS = ["awarded_at", "status", "revoked_at", "credential_id", "enrolled_at", "route", "title", "version",
+                 "slug", *TYPOLOGY_FIELDS]
 
 
 def json_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -325,23 +325,21 @@ def per_credential(organization: Organization, period: Period) -> list[dict[str,
             enrolled=Count("enrolments", filter=cohort_q),
             in_progress=Count(
                 "enrolments",
-                filter=cohort_q & Q(enrolments__status__in=[EnrolmentStatus.IN_PROGRESS, EnrolmentStatus.ASSESSED]),
+                filter=cohort_q
+                & Q(enrolments__status__in=[EnrolmentStatus.IN_PROGRESS, EnrolmentStatus.ASSESSED]),
             ),
             awarded=Count("enrolments__award", filter=cohort_q),
             revoked=Count("enrolments__award", filter=cohort_q & Q(enrolments__award__status=AwardStatus.REVOKED)),
         )
         .order_by("-enrolled", "title", "version", "pk")
     )
-    return [{**row, "completion_rate": row["awarded"] / row["enrolled"] if row["enrolled"] else None} for row in rows]
+    return [
+        {**row, "completion_rate": row["awarded"] / row["enrolled"] if row["enrolled"] else None} for row in rows
+    ]
 
 
-def _report(
-    credentials: QuerySet[MicroCredential],
-    issued: QuerySet[IssuedCredential],
-    verifications: Any,
-    period: Period,
-    cohort: Counts | None = None,
-) -> Report:
+def _report(credentials: QuerySet[MicroCredential], issued: QuerySet[IssuedCredential], verifications: Any,
+            period: Period, cohort: Counts | None = None) -> Report:
     by_component, by_competency = pass_rates(credentials, period)
     cohort = cohort if cohort is not None else counts(credentials, period)
     return Report(
@@ -400,17 +398,9 @@ def award_rows(actor: Any, organization: Organization, period: Period) -> Iterat
 
 
 def _award_rows(organization: Organization, period: Period) -> Iterator[dict[str, Any]]:
-    fields = [
-        "awarded_at",
-        "status",
-        "revoked_at",
-        "issued_credential__public_id",
-        "enrolment__enrolled_at",
-        "enrolment__route",
-        "enrolment__credential__title",
-        "enrolment__credential__version",
-        "enrolment__credential__slug",
-    ]
+    fields = ["awarded_at", "status", "revoked_at", "issued_credential__public_id", "enrolment__enrolled_at",
+              "enrolment__route", "enrolment__credential__title", "enrolment__credential__version",
+              "enrolment__credential__slug"]
     fields += [f"enrolment__credential__{name}" for name in TYPOLOGY_FIELDS]
     rows = (
         Award.objects.filter(period.q("awarded_at"), enrolment__credential__provider=organization)
@@ -418,18 +408,8 @@ def _award_rows(organization: Organization, period: Period) -> Iterator[dict[str
         .values_list(*fields)
         .iterator(chunk_size=2000)
     )
-    names = [
-        "awarded_at",
-        "status",
-        "revoked_at",
-        "credential_id",
-        "enrolled_at",
-        "route",
-        "title",
-        "version",
-        "slug",
-        *TYPOLOGY_FIELDS,
-    ]
+    names = ["awarded_at", "status", "revoked_at", "credential_id", "enrolled_at", "route", "title", "version",
+             "slug", *TYPOLOGY_FIELDS]
     for values in rows:
         row = dict(zip(names, values, strict=True))
         row["credential_id"] = f"urn:uuid:{row['credential_id']}" if row["credential_id"] else ""

@@ -81,27 +81,10 @@ def report_tables(report: Report) -> list[Table]:
             Table(
                 "credentials",
                 _("Micro-credentials"),
-                [
-                    _("Micro-credential"),
-                    _("Version"),
-                    _("Enrolled"),
-                    _("In progress"),
-                    _("Awarded"),
-                    _("Revoked"),
-                    _("Completion rate"),
-                ],
-                [
-                    [
-                        r["title"],
-                        r["version"],
-                        r["enrolled"],
-                        r["in_progress"],
-                        r["awarded"],
-                        r["revoked"],
-                        _percent(r["completion_rate"]),
-                    ]
-                    for r in report.per_credential
-                ],
+                [_("Micro-credential"), _("Version"), _("Enrolled"), _("In progress"), _("Awarded"), _("Revoked"),
+                 _("Completion rate")],
+                [[r["title"], r["version"], r["enrolled"], r["in_progress"], r["awarded"], r["revoked"],
+                  _percent(r["completion_rate"])] for r in report.per_credential],
                 shown=PAGE_ROWS,
             ),
         )

@@ -119,7 +119,9 @@ def proofs_of(document: dict[str, Any]) -> list[dict[str, Any]]:
 def _previous_ids(previous_proof: Any) -> list[str]:
     ids = [previous_proof] if isinstance(previous_proof, str) else previous_proof
     if not isinstance(ids, list) or not ids or not all(isinstance(item, str) and item for item in ids):
-        raise ProofError("previousProof must be a proof id or a non-empty list of proof ids.", code="proof_malformed")
+        raise ProofError(
+            "previousProof must be a proof id or a non-empty list of proof ids.", code="proof_malformed"
+        )
     return ids
 
 

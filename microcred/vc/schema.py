@@ -119,9 +119,7 @@ def _fast(name: str, pointer: str = "") -> Callable[[Any], Any]:
     else:
         schema = {key: value for key, value in document.items() if key not in ("$id", "$schema")}
     schema["$schema"] = (
-        "http://json-schema.org/draft-04/schema#"
-        if name in _DRAFT4_FILES
-        else "http://json-schema.org/draft-07/schema#"
+        "http://json-schema.org/draft-04/schema#" if name in _DRAFT4_FILES else "http://json-schema.org/draft-07/schema#"
     )
     handlers = {"http": _refuse_remote, "https": _refuse_remote}
     return fastjsonschema.compile(
@@ -175,13 +173,9 @@ def schema_for(credential: dict[str, Any]) -> tuple[str, str] | None:
     if "ClrCredential" in types:
         return CLR_CREDENTIAL, ""
     if "EndorsementCredential" in types:
-        return (
-            (ENDORSEMENT_CREDENTIAL, "")
-            if first == CREDENTIALS_V2
-            else (
-                ACHIEVEMENT_CREDENTIAL_V1,
-                "/$defs/EndorsementCredential",
-            )
+        return (ENDORSEMENT_CREDENTIAL, "") if first == CREDENTIALS_V2 else (
+            ACHIEVEMENT_CREDENTIAL_V1,
+            "/$defs/EndorsementCredential",
         )
     if "AchievementCredential" in types or "OpenBadgeCredential" in types:
         return (ACHIEVEMENT_CREDENTIAL, "") if first == CREDENTIALS_V2 else (ACHIEVEMENT_CREDENTIAL_V1, "")

@@ -87,7 +87,9 @@ class JobStatus(models.TextChoices):
 class BulkAwardJob(models.Model):
     """A bulk award of one credential's cohort; ``cursor`` is the last enrolment whose chunk was committed."""
 
-    credential = models.ForeignKey("catalog.MicroCredential", on_delete=models.PROTECT, related_name="bulk_award_jobs")
+    credential = models.ForeignKey(
+        "catalog.MicroCredential", on_delete=models.PROTECT, related_name="bulk_award_jobs"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

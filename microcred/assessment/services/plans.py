@@ -25,7 +25,9 @@ MAX_TASKS = 200
 def _require_editable(credential: MicroCredential) -> None:
     """A version's plan and rule are part of the design: frozen once it is sent for review, like the rest of it."""
     if not credential.is_editable:
-        raise Conflict(_("This version is frozen; change its assessment in a new version."), code="plan_frozen")
+        raise Conflict(
+            _("This version is frozen; change its assessment in a new version."), code="plan_frozen"
+        )
 
 
 def _plan_for(credential: MicroCredential) -> AssessmentPlan:

@@ -116,9 +116,7 @@ def test_earning_the_rule_awards_and_issues_a_signed_open_badge(wil) -> None:
         text="Leading the morning briefing.",
         shareable=True,
     )
-    evidence.submit_evidence(
-        actor=enrolment.learner, enrolment=enrolment, kind="link", title="Private", url="https://x.example"
-    )
+    evidence.submit_evidence(actor=enrolment.learner, enrolment=enrolment, kind="link", title="Private", url="https://x.example")
     results(wil, enrolment, grade="82")
     award = Award.objects.get(enrolment=enrolment)
     enrolment.refresh_from_db()

@@ -170,9 +170,7 @@ def test_the_learner_shares_evidence_from_the_page(wil) -> None:
     from microcred.assessment.services import evidence
 
     enrolment = wil.enrol()
-    item = evidence.submit_evidence(
-        actor=enrolment.learner, enrolment=enrolment, kind="link", title="N", url="https://x.ca"
-    )
+    item = evidence.submit_evidence(actor=enrolment.learner, enrolment=enrolment, kind="link", title="N", url="https://x.ca")
     client = signed_in(enrolment.learner)
     path = f"/assessment/enrolments/{enrolment.pk}/"
     assert b"Share with employers" in client.get(path).content

@@ -101,7 +101,9 @@ def test_a_component_cannot_be_unlocked_by_another_plans_component(wil) -> None:
     from microcred.testing.assessment import make_published_credential
 
     with as_draft(make_published_credential(wil.provider)) as other:
-        foreign = plans.add_component(actor=wil.admin, credential=other, name="Pre-test", kind="pre_test", max_score=10)
+        foreign = plans.add_component(
+            actor=wil.admin, credential=other, name="Pre-test", kind="pre_test", max_score=10
+        )
     with pytest.raises(ValidationFailed) as caught:
         plans.add_component(
             actor=wil.admin, credential=wil.credential, name="Post-test", kind="post_test", unlocked_by=foreign
@@ -119,15 +121,10 @@ def test_only_the_providers_admins_edit_a_plan(wil) -> None:
 
 def test_plan_check_finds_a_competency_no_component_assesses(wil) -> None:
     check = selectors.plan_check(wil.credential)
-    assert (
-        check.ok
-        and check.gaps == []
-        and {c.pk for c in check.assessed}
-        == {
-            wil.communication.pk,
-            wil.collaboration.pk,
-        }
-    )
+    assert check.ok and check.gaps == [] and {c.pk for c in check.assessed} == {
+        wil.communication.pk,
+        wil.collaboration.pk,
+    }
     _scale, (safety,) = make_scale_with_competencies(wil.provider, ["safety"])
     plans.set_plan_competencies(
         actor=wil.admin, credential=wil.credential, competencies=[wil.communication, wil.collaboration, safety]

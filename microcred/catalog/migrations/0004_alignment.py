@@ -5,56 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalog", "0003_full_text_search"),
-        ("frameworks", "0001_initial"),
+        ('catalog', '0003_full_text_search'),
+        ('frameworks', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Alignment",
+            name='Alignment',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("outcome_position", models.PositiveIntegerField(blank=True, null=True)),
-                ("label", models.CharField(max_length=300, verbose_name="target name")),
-                ("target_code", models.CharField(blank=True, default="", max_length=100, verbose_name="target code")),
-                ("target_url", models.CharField(blank=True, default="", max_length=500, verbose_name="target URL")),
-                (
-                    "target_framework",
-                    models.CharField(blank=True, default="", max_length=300, verbose_name="target framework"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="credential_alignments",
-                        to="frameworks.competency",
-                    ),
-                ),
-                (
-                    "credential",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="alignments",
-                        to="catalog.microcredential",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome_position', models.PositiveIntegerField(blank=True, null=True)),
+                ('label', models.CharField(max_length=300, verbose_name='target name')),
+                ('target_code', models.CharField(blank=True, default='', max_length=100, verbose_name='target code')),
+                ('target_url', models.CharField(blank=True, default='', max_length=500, verbose_name='target URL')),
+                ('target_framework', models.CharField(blank=True, default='', max_length=300, verbose_name='target framework')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credential_alignments', to='frameworks.competency')),
+                ('credential', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alignments', to='catalog.microcredential')),
             ],
             options={
-                "ordering": ["outcome_position", "pk"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("outcome_position", None)),
-                        fields=("credential", "competency"),
-                        name="alignment_credential_unique",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("outcome_position", None), _negated=True),
-                        fields=("credential", "competency", "outcome_position"),
-                        name="alignment_outcome_unique",
-                    ),
-                ],
+                'ordering': ['outcome_position', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('outcome_position', None)), fields=('credential', 'competency'), name='alignment_credential_unique'), models.UniqueConstraint(condition=models.Q(('outcome_position', None), _negated=True), fields=('credential', 'competency', 'outcome_position'), name='alignment_outcome_unique')],
             },
         ),
     ]

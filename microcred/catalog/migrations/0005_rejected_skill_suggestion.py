@@ -6,51 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalog", "0004_alignment"),
-        ("frameworks", "0003_import_options"),
+        ('catalog', '0004_alignment'),
+        ('frameworks', '0003_import_options'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RejectedSkillSuggestion",
+            name='RejectedSkillSuggestion',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("outcome_position", models.PositiveIntegerField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="frameworks.competency"
-                    ),
-                ),
-                (
-                    "credential",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="rejected_suggestions",
-                        to="catalog.microcredential",
-                    ),
-                ),
-                (
-                    "rejected_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome_position', models.PositiveIntegerField()),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frameworks.competency')),
+                ('credential', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejected_suggestions', to='catalog.microcredential')),
+                ('rejected_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["outcome_position", "pk"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("credential", "outcome_position", "competency"), name="rejected_suggestion_unique"
-                    )
-                ],
+                'ordering': ['outcome_position', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('credential', 'outcome_position', 'competency'), name='rejected_suggestion_unique')],
             },
         ),
     ]

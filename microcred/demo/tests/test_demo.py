@@ -17,13 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_loads_the_seed_scenario_and_is_idempotent() -> None:
     first = load_demo()
     assert first.created
-    counts = (
-        Organization.objects.count(),
-        User.objects.count(),
-        MicroCredential.objects.count(),
-        Enrolment.objects.count(),
-        AuditEntry.objects.count(),
-    )
+    counts = (Organization.objects.count(), User.objects.count(), MicroCredential.objects.count(),
+              Enrolment.objects.count(), AuditEntry.objects.count())
     assert counts[0] == 5  # platform, university, college, two employers
     assert User.objects.filter(memberships__isnull=True).count() == 12  # a dozen learners
     wil = MicroCredential.objects.get(title="Communication and Collaboration in the Workplace")
@@ -37,10 +32,5 @@ def test_demo_loads_the_seed_scenario_and_is_idempotent() -> None:
 
     second = load_demo()
     assert not second.created
-    assert counts == (
-        Organization.objects.count(),
-        User.objects.count(),
-        MicroCredential.objects.count(),
-        Enrolment.objects.count(),
-        AuditEntry.objects.count(),
-    )
+    assert counts == (Organization.objects.count(), User.objects.count(), MicroCredential.objects.count(),
+                      Enrolment.objects.count(), AuditEntry.objects.count())

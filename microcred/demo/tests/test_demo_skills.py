@@ -32,3 +32,4 @@ def test_demo_has_demand_and_in_demand_credentials(db: None, django_capture_on_c
         best = link_text("Analyse the data of our sales with spreadsheets", limit=3)
         assert best and best[0].engine == "hybrid"
         assert {"perform data analysis", "use spreadsheets software"} & {match.label for match in best}
+

@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("frameworks", "0001_initial"),
+        ('frameworks', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="competency",
-            name="changed_at",
+            model_name='competency',
+            name='changed_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="framework",
-            name="changed_at",
+            model_name='framework',
+            name='changed_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("frameworks", "0002_changed_at"),
+        ('frameworks', '0002_changed_at'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="frameworkimport",
-            name="options",
+            model_name='frameworkimport',
+            name='options',
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name="frameworkimport",
-            name="task_id",
-            field=models.CharField(blank=True, default="", max_length=64),
+            model_name='frameworkimport',
+            name='task_id',
+            field=models.CharField(blank=True, default='', max_length=64),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("frameworks", "0003_import_options"),
+        ('frameworks', '0003_import_options'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="competency",
-            name="hidden_labels",
-            field=models.JSONField(blank=True, default=list, verbose_name="hidden labels"),
+            model_name='competency',
+            name='hidden_labels',
+            field=models.JSONField(blank=True, default=list, verbose_name='hidden labels'),
         ),
     ]

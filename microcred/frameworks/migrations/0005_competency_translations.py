@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("frameworks", "0004_hidden_labels"),
+        ('frameworks', '0004_hidden_labels'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="competency",
-            name="translations",
-            field=models.JSONField(blank=True, default=dict, verbose_name="translations"),
+            model_name='competency',
+            name='translations',
+            field=models.JSONField(blank=True, default=dict, verbose_name='translations'),
         ),
     ]

@@ -5,55 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("frameworks", "0005_competency_translations"),
+        ('frameworks', '0005_competency_translations'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CompetencyRelation",
+            name='CompetencyRelation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("essential", "Draws on (essential)"),
-                            ("optional", "Draws on (optional)"),
-                            ("broader", "Also under"),
-                        ],
-                        max_length=16,
-                        verbose_name="relation",
-                    ),
-                ),
-                (
-                    "framework",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="relations", to="frameworks.framework"
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="relations_from",
-                        to="frameworks.competency",
-                    ),
-                ),
-                (
-                    "target",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="relations_to",
-                        to="frameworks.competency",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('essential', 'Draws on (essential)'), ('optional', 'Draws on (optional)'), ('broader', 'Also under')], max_length=16, verbose_name='relation')),
+                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='frameworks.framework')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_from', to='frameworks.competency')),
+                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_to', to='frameworks.competency')),
             ],
             options={
-                "indexes": [models.Index(fields=["target", "kind"], name="competency_relation_target")],
-                "constraints": [
-                    models.UniqueConstraint(fields=("source", "target", "kind"), name="competency_relation_unique")
-                ],
+                'indexes': [models.Index(fields=['target', 'kind'], name='competency_relation_target')],
+                'constraints': [models.UniqueConstraint(fields=('source', 'target', 'kind'), name='competency_relation_unique')],
             },
         ),
     ]

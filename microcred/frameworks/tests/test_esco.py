@@ -147,6 +147,7 @@ def test_a_few_true_synonyms_do_not_make_a_column_misaligned() -> None:
     assert esco.misaligned_alternatives([(f"plan budget {n}", alts) for n, (_l, alts) in enumerate(shuffled)]) == 60
 
 
+
 def test_hidden_labels_are_imported_and_searched_but_not_shown_as_alternatives(tmp_path: Path, db: None) -> None:
     hidden = SKILLS.replace('supervise a team",,', 'supervise a team",teambuilding,')
     assert hidden != SKILLS

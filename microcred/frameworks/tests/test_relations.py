@@ -80,9 +80,7 @@ def test_the_competency_page_shows_relations_and_the_readers_language(tmp_path: 
     (tmp_path / "fr" / "skills_fr.csv").write_text(FRENCH, encoding="utf-8")
     import_esco_translations(actor=CLI, framework=framework, directory=tmp_path / "fr", language="fr")
     english = Client().get(page_of(framework, "/a3")).content.decode()
-    assert (
-        "Related in this framework" in english and "Draws on (essential)" in english and "electrical wiring" in english
-    )
+    assert "Related in this framework" in english and "Draws on (essential)" in english and "electrical wiring" in english
     assert "installer des luminaires" not in english  # the reader reads English, the framework's language
     french = Client(HTTP_ACCEPT_LANGUAGE="fr").get(page_of(framework, "/a3")).content.decode()
     assert "Dans votre langue" in french and 'lang="fr">installer des luminaires' in french

@@ -23,7 +23,6 @@ from microcred.vc import baking, compose, data_integrity
 
 pytestmark = pytest.mark.django_db
 
-
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,112 +15,55 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Notification",
+            name='Notification',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("credential_awarded", "A credential was awarded to me"),
-                            ("evidence_reviewed", "My evidence was reviewed"),
-                            ("share_link_viewed", "Someone opened one of my share links"),
-                            ("credential_expiring", "One of my credentials is about to expire"),
-                            ("evaluation_requested", "An evaluation is requested from me"),
-                            ("design_awaiting_review", "A design awaits my review"),
-                            ("codesign_invitation", "My organization is invited to co-design"),
-                        ],
-                        max_length=32,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("body", models.TextField(blank=True, default="", verbose_name="message")),
-                ("url", models.CharField(blank=True, default="", max_length=500, verbose_name="link")),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("read_at", models.DateTimeField(blank=True, null=True)),
-                ("in_app", models.BooleanField(default=True)),
-                (
-                    "recipient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('credential_awarded', 'A credential was awarded to me'), ('evidence_reviewed', 'My evidence was reviewed'), ('share_link_viewed', 'Someone opened one of my share links'), ('credential_expiring', 'One of my credentials is about to expire'), ('evaluation_requested', 'An evaluation is requested from me'), ('design_awaiting_review', 'A design awaits my review'), ('codesign_invitation', 'My organization is invited to co-design')], max_length=32, verbose_name='kind')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('body', models.TextField(blank=True, default='', verbose_name='message')),
+                ('url', models.CharField(blank=True, default='', max_length=500, verbose_name='link')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('read_at', models.DateTimeField(blank=True, null=True)),
+                ('in_app', models.BooleanField(default=True)),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="EmailDelivery",
+            name='EmailDelivery',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
-                        default="queued",
-                        max_length=8,
-                        verbose_name="status",
-                    ),
-                ),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
-                ("last_error", models.TextField(blank=True, default="", verbose_name="last error")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
-                (
-                    "notification",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="email_delivery",
-                        to="notifications.notification",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
+                ('last_error', models.TextField(blank=True, default='', verbose_name='last error')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                ('notification', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='email_delivery', to='notifications.notification')),
             ],
             options={
-                "verbose_name": "e-mail delivery",
-                "verbose_name_plural": "e-mail deliveries",
-                "ordering": ["-created_at", "-pk"],
+                'verbose_name': 'e-mail delivery',
+                'verbose_name_plural': 'e-mail deliveries',
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="NotificationPreference",
+            name='NotificationPreference',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("credential_awarded", "A credential was awarded to me"),
-                            ("evidence_reviewed", "My evidence was reviewed"),
-                            ("share_link_viewed", "Someone opened one of my share links"),
-                            ("credential_expiring", "One of my credentials is about to expire"),
-                            ("evaluation_requested", "An evaluation is requested from me"),
-                            ("design_awaiting_review", "A design awaits my review"),
-                            ("codesign_invitation", "My organization is invited to co-design"),
-                        ],
-                        max_length=32,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("in_app", models.BooleanField(default=True, verbose_name="in the app")),
-                ("email", models.BooleanField(default=True, verbose_name="by e-mail")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('credential_awarded', 'A credential was awarded to me'), ('evidence_reviewed', 'My evidence was reviewed'), ('share_link_viewed', 'Someone opened one of my share links'), ('credential_expiring', 'One of my credentials is about to expire'), ('evaluation_requested', 'An evaluation is requested from me'), ('design_awaiting_review', 'A design awaits my review'), ('codesign_invitation', 'My organization is invited to co-design')], max_length=32, verbose_name='kind')),
+                ('in_app', models.BooleanField(default=True, verbose_name='in the app')),
+                ('email', models.BooleanField(default=True, verbose_name='by e-mail')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.AddIndex(
-            model_name="notification",
-            index=models.Index(fields=["recipient", "in_app", "read_at"], name="notification_unread"),
+            model_name='notification',
+            index=models.Index(fields=['recipient', 'in_app', 'read_at'], name='notification_unread'),
         ),
         migrations.AddConstraint(
-            model_name="notificationpreference",
-            constraint=models.UniqueConstraint(fields=("user", "kind"), name="notification_preference_unique"),
+            model_name='notificationpreference',
+            constraint=models.UniqueConstraint(fields=('user', 'kind'), name='notification_preference_unique'),
         ),
     ]

@@ -80,31 +80,18 @@ def school(db: None) -> School:
     with as_draft(credential):
         plans.set_plan_competencies(actor=admin, credential=credential, competencies=[analysis, teamwork])
         exam = plans.add_component(
-            actor=admin,
-            credential=credential,
-            name="exam",
-            kind="course_grade",
-            max_score=100,
-            pass_mark=50,
-            competencies=[analysis],
-            scale=scale,
+            actor=admin, credential=credential, name="exam", kind="course_grade", max_score=100, pass_mark=50,
+            competencies=[analysis], scale=scale,
         )
         project = plans.add_component(
-            actor=admin,
-            credential=credential,
-            name="project",
-            kind="project",
-            competencies=[teamwork],
-            scale=scale,
+            actor=admin, credential=credential, name="project", kind="project", competencies=[teamwork], scale=scale,
             prior_learning_allowed=True,
         )
         plans.save_award_rule(actor=admin, credential=credential, rule='passed("exam")')
 
     names = ["Ada Lovelace", "Ben Okafor", "Cy Tremblay", "Dee Singh"]
-    learners = {
-        name.split()[0].lower(): make_user(email=f"{name.split()[0].lower()}@learners.example", name=name)
-        for name in names
-    }
+    learners = {name.split()[0].lower(): make_user(email=f"{name.split()[0].lower()}@learners.example", name=name)
+                for name in names}
     enrolled = {key: enrolment.enrol(actor=user, learner=user, credential=credential) for key, user in learners.items()}
 
     def grade(key: str, score: int) -> None:
@@ -133,23 +120,15 @@ def school(db: None) -> School:
 
     issued = Award.objects.get(enrolment=enrolled["ada"]).issued_credential
     link, _token = create_share_link(
-        owner=learners["ada"],
-        kind="credential",
-        credentials=[issued],
+        owner=learners["ada"], kind="credential", credentials=[issued],
         expires_at=datetime.now(UTC) + timedelta(days=30),
     )
     for domain in ("linkedin.com", "linkedin.com", ""):
         ShareView.objects.create(link=link, outcome="valid", referrer_domain=domain)
     for _ in range(2):
         Verification.objects.create(
-            employer=employer,
-            verifier=verifier,
-            channel="page",
-            verified=True,
-            credential_id=issued.credential_id,
-            issuer=organization_did(provider),
-            achievement=credential.title,
+            employer=employer, verifier=verifier, channel="page", verified=True, credential_id=issued.credential_id,
+            issuer=organization_did(provider), achievement=credential.title,
         )
-    return School(
-        provider, other, employer, admin, reviewer, assessor, other_admin, verifier, learners, credential, empty
-    )
+    return School(provider, other, employer, admin, reviewer, assessor, other_admin, verifier, learners, credential,
+                  empty)

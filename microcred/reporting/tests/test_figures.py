@@ -30,10 +30,7 @@ def test_the_provider_figures(school) -> None:
     assert report.verifications_by_employer == [("Harbour Analytics", 2)]
     rows = {row["title"]: row for row in report.per_credential}
     assert {k: rows["Data Literacy"][k] for k in ("enrolled", "in_progress", "awarded", "revoked")} == {
-        "enrolled": 4,
-        "in_progress": 2,
-        "awarded": 2,
-        "revoked": 1,
+        "enrolled": 4, "in_progress": 2, "awarded": 2, "revoked": 1
     }
     assert rows["Empty Course"]["enrolled"] == 0 and rows["Empty Course"]["completion_rate"] is None
 
@@ -62,17 +59,8 @@ def test_a_month_range_filters_cohorts_and_awards(school) -> None:
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [
-        ("2026-13", ""),
-        ("2026-1", ""),
-        ("x", ""),
-        ("", "2026-00"),
-        ("2026-05", "2026-04"),
-        ("0001-01", ""),
-        ("2026-01-01", ""),
-        ("\uff12\uff10\uff12\uff16-01", ""),
-        ("2026-01", "9999-12"),
-    ],
+    [("2026-13", ""), ("2026-1", ""), ("x", ""), ("", "2026-00"), ("2026-05", "2026-04"), ("0001-01", ""),
+     ("2026-01-01", ""), ("\uff12\uff10\uff12\uff16-01", ""), ("2026-01", "9999-12")],
 )
 def test_a_bad_month_range_is_refused(start: str, end: str) -> None:
     with pytest.raises(ValidationFailed):

@@ -79,12 +79,9 @@ def test_strangers_get_nothing(school) -> None:
     # Another provider's credential is not reachable through this provider's address.
     other = make_organization("provider")
     assert _client(school.admin).get(reverse("reporting:dashboard", args=[other.slug])).status_code == 404
-    assert (
-        _client(school.other_admin)
-        .get(reverse("reporting:credential", args=[school.other.slug, school.credential.pk]))
-        .status_code
-        == 404
-    )
+    assert _client(school.other_admin).get(
+        reverse("reporting:credential", args=[school.other.slug, school.credential.pk])
+    ).status_code == 404
 
 
 def test_the_awards_export_as_csv_and_json(school) -> None:
@@ -135,7 +132,7 @@ def test_the_platform_view_is_for_platform_admins_and_names_no_learner(school) -
 def test_csv_cells_that_look_like_formulas_are_defused(school) -> None:
     from microcred.catalog.models import MicroCredential
 
-    MicroCredential.objects.filter(pk=school.credential.pk).update(title='=HYPERLINK("http://evil")')
+    MicroCredential.objects.filter(pk=school.credential.pk).update(title="=HYPERLINK(\"http://evil\")")
     response = _client(school.admin).get(reverse("reporting:awards_csv", args=[school.provider.slug]))
     rows = list(csv.DictReader(io.StringIO(_body(response))))
     assert rows[0]["title"].startswith("'=")

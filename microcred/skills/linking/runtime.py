@@ -189,3 +189,4 @@ def set_threads(count: int) -> None:
     with _lock:
         os.environ["MICROCRED_ONNX_THREADS"] = str(count)
         _encoder = None
+

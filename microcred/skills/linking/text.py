@@ -80,7 +80,7 @@ FRENCH_CONFIDENCE = 0.9  # below it, a text is taken as English (the taxonomy's 
 
 
 def guess_language(text: str) -> str:
-    """ "fr" or "en": py3langid's classifier limited to the two languages the linker has labels for. Short or
+    """"fr" or "en": py3langid's classifier limited to the two languages the linker has labels for. Short or
     mixed texts ("Python", "SQL") are English unless the classifier is confident they are French."""
     global _identifier
     if _identifier is None:

@@ -6,273 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("frameworks", "0003_import_options"),
+        ('frameworks', '0003_import_options'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="JobPosting",
+            name='JobPosting',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("fingerprint", models.CharField(max_length=64, unique=True)),
-                ("title", models.CharField(max_length=300, verbose_name="title")),
-                ("text", models.TextField(verbose_name="text")),
-                ("location", models.CharField(blank=True, default="", max_length=200, verbose_name="location")),
-                ("region", models.CharField(blank=True, default="", max_length=8, verbose_name="province or state")),
-                ("posted_on", models.DateField(verbose_name="date")),
-                ("employer", models.CharField(blank=True, default="", max_length=300, verbose_name="employer")),
-                ("extracted_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('fingerprint', models.CharField(max_length=64, unique=True)),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('text', models.TextField(verbose_name='text')),
+                ('location', models.CharField(blank=True, default='', max_length=200, verbose_name='location')),
+                ('region', models.CharField(blank=True, default='', max_length=8, verbose_name='province or state')),
+                ('posted_on', models.DateField(verbose_name='date')),
+                ('employer', models.CharField(blank=True, default='', max_length=300, verbose_name='employer')),
+                ('extracted_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["-posted_on", "pk"],
+                'ordering': ['-posted_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="EmbeddingIndex",
+            name='EmbeddingIndex',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("model_name", models.CharField(max_length=200)),
-                ("dimensions", models.PositiveIntegerField(default=0)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
-                        default="queued",
-                        max_length=16,
-                    ),
-                ),
-                ("total", models.PositiveIntegerField(default=0)),
-                ("done", models.PositiveIntegerField(default=0)),
-                ("error", models.TextField(blank=True, default="")),
-                ("seconds", models.FloatField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "framework",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="embedding_indexes",
-                        to="frameworks.framework",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('model_name', models.CharField(max_length=200)),
+                ('dimensions', models.PositiveIntegerField(default=0)),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=16)),
+                ('total', models.PositiveIntegerField(default=0)),
+                ('done', models.PositiveIntegerField(default=0)),
+                ('error', models.TextField(blank=True, default='')),
+                ('seconds', models.FloatField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='embedding_indexes', to='frameworks.framework')),
             ],
         ),
         migrations.CreateModel(
-            name="Occupation",
+            name='Occupation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("esco", "ESCO"), ("onet", "O*NET")], max_length=8, verbose_name="source"
-                    ),
-                ),
-                ("key", models.CharField(max_length=500)),
-                ("code", models.CharField(blank=True, default="", max_length=40, verbose_name="code")),
-                ("title", models.CharField(max_length=300, verbose_name="title")),
-                ("alternative_labels", models.JSONField(blank=True, default=list, verbose_name="alternative labels")),
-                ("description", models.TextField(blank=True, default="", verbose_name="description")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(choices=[('esco', 'ESCO'), ('onet', 'O*NET')], max_length=8, verbose_name='source')),
+                ('key', models.CharField(max_length=500)),
+                ('code', models.CharField(blank=True, default='', max_length=40, verbose_name='code')),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('alternative_labels', models.JSONField(blank=True, default=list, verbose_name='alternative labels')),
+                ('description', models.TextField(blank=True, default='', verbose_name='description')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "ordering": ["title", "pk"],
-                "indexes": [models.Index(fields=["source", "title"], name="occupation_title")],
-                "constraints": [models.UniqueConstraint(fields=("source", "key"), name="occupation_source_key_unique")],
+                'ordering': ['title', 'pk'],
+                'indexes': [models.Index(fields=['source', 'title'], name='occupation_title')],
+                'constraints': [models.UniqueConstraint(fields=('source', 'key'), name='occupation_source_key_unique')],
             },
         ),
         migrations.CreateModel(
-            name="OccupationSkill",
+            name='OccupationSkill',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("label", models.CharField(max_length=300, verbose_name="skill")),
-                (
-                    "relation",
-                    models.CharField(
-                        choices=[("essential", "Essential"), ("optional", "Optional")],
-                        max_length=16,
-                        verbose_name="relation",
-                    ),
-                ),
-                ("hot_technology", models.BooleanField(default=False)),
-                ("in_demand", models.BooleanField(default=False)),
-                ("score", models.FloatField(blank=True, null=True)),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="occupation_links",
-                        to="frameworks.competency",
-                    ),
-                ),
-                (
-                    "occupation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="skills", to="skills.occupation"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(max_length=300, verbose_name='skill')),
+                ('relation', models.CharField(choices=[('essential', 'Essential'), ('optional', 'Optional')], max_length=16, verbose_name='relation')),
+                ('hot_technology', models.BooleanField(default=False)),
+                ('in_demand', models.BooleanField(default=False)),
+                ('score', models.FloatField(blank=True, null=True)),
+                ('competency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='occupation_links', to='frameworks.competency')),
+                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skills', to='skills.occupation')),
             ],
         ),
         migrations.CreateModel(
-            name="OccupationTask",
+            name='OccupationTask',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("text", models.TextField(verbose_name="task")),
-                ("core", models.BooleanField(default=True)),
-                ("position", models.PositiveIntegerField(default=0)),
-                (
-                    "occupation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="skills.occupation"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField(verbose_name='task')),
+                ('core', models.BooleanField(default=True)),
+                ('position', models.PositiveIntegerField(default=0)),
+                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='skills.occupation')),
             ],
             options={
-                "ordering": ["occupation", "position"],
+                'ordering': ['occupation', 'position'],
             },
         ),
         migrations.CreateModel(
-            name="PostingSkill",
+            name='PostingSkill',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("score", models.FloatField()),
-                ("engine", models.CharField(max_length=16)),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="posting_links",
-                        to="frameworks.competency",
-                    ),
-                ),
-                (
-                    "posting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="skills", to="skills.jobposting"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('score', models.FloatField()),
+                ('engine', models.CharField(max_length=16)),
+                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posting_links', to='frameworks.competency')),
+                ('posting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skills', to='skills.jobposting')),
             ],
         ),
         migrations.CreateModel(
-            name="SkillsImport",
+            name='SkillsImport',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("esco-occupations", "ESCO occupations"),
-                            ("onet", "O*NET occupations"),
-                            ("postings", "Job postings"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
-                        default="queued",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("filename", models.CharField(blank=True, default="", max_length=300)),
-                ("stored_path", models.CharField(blank=True, default="", max_length=500)),
-                ("total", models.PositiveIntegerField(default=0)),
-                ("done", models.PositiveIntegerField(default=0)),
-                ("created", models.PositiveIntegerField(default=0)),
-                ("errors", models.JSONField(blank=True, default=list)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('esco-occupations', 'ESCO occupations'), ('onet', 'O*NET occupations'), ('postings', 'Job postings')], max_length=20, verbose_name='kind')),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=16, verbose_name='status')),
+                ('filename', models.CharField(blank=True, default='', max_length=300)),
+                ('stored_path', models.CharField(blank=True, default='', max_length=500)),
+                ('total', models.PositiveIntegerField(default=0)),
+                ('done', models.PositiveIntegerField(default=0)),
+                ('created', models.PositiveIntegerField(default=0)),
+                ('errors', models.JSONField(blank=True, default=list)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.AddField(
-            model_name="jobposting",
-            name="source_import",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="postings",
-                to="skills.skillsimport",
-            ),
+            model_name='jobposting',
+            name='source_import',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='postings', to='skills.skillsimport'),
         ),
         migrations.CreateModel(
-            name="SkillVector",
+            name='SkillVector',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("kind", models.CharField(max_length=16)),
-                ("vector", models.BinaryField()),
-                (
-                    "competency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="frameworks.competency"
-                    ),
-                ),
-                (
-                    "index",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="vectors", to="skills.embeddingindex"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=16)),
+                ('vector', models.BinaryField()),
+                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='frameworks.competency')),
+                ('index', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vectors', to='skills.embeddingindex')),
             ],
         ),
         migrations.AddConstraint(
-            model_name="embeddingindex",
-            constraint=models.UniqueConstraint(fields=("framework", "model_name"), name="embedding_index_unique"),
+            model_name='embeddingindex',
+            constraint=models.UniqueConstraint(fields=('framework', 'model_name'), name='embedding_index_unique'),
         ),
         migrations.AddIndex(
-            model_name="occupationskill",
-            index=models.Index(fields=["competency", "relation"], name="occupation_skill_by_skill"),
+            model_name='occupationskill',
+            index=models.Index(fields=['competency', 'relation'], name='occupation_skill_by_skill'),
         ),
         migrations.AddConstraint(
-            model_name="occupationskill",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("competency__isnull", False)),
-                fields=("occupation", "competency"),
-                name="occupation_skill_unique",
-            ),
+            model_name='occupationskill',
+            constraint=models.UniqueConstraint(condition=models.Q(('competency__isnull', False)), fields=('occupation', 'competency'), name='occupation_skill_unique'),
         ),
         migrations.AddIndex(
-            model_name="postingskill",
-            index=models.Index(fields=["competency", "posting"], name="posting_skill_by_skill"),
+            model_name='postingskill',
+            index=models.Index(fields=['competency', 'posting'], name='posting_skill_by_skill'),
         ),
         migrations.AddConstraint(
-            model_name="postingskill",
-            constraint=models.UniqueConstraint(fields=("posting", "competency"), name="posting_skill_unique"),
+            model_name='postingskill',
+            constraint=models.UniqueConstraint(fields=('posting', 'competency'), name='posting_skill_unique'),
         ),
         migrations.AddIndex(
-            model_name="jobposting",
-            index=models.Index(fields=["posted_on", "region"], name="posting_month_region"),
+            model_name='jobposting',
+            index=models.Index(fields=['posted_on', 'region'], name='posting_month_region'),
         ),
         migrations.AddIndex(
-            model_name="jobposting",
-            index=models.Index(fields=["extracted_at"], name="posting_extracted"),
+            model_name='jobposting',
+            index=models.Index(fields=['extracted_at'], name='posting_extracted'),
         ),
         migrations.AddIndex(
-            model_name="skillvector",
-            index=models.Index(fields=["index", "competency"], name="skill_vector_by_index"),
+            model_name='skillvector',
+            index=models.Index(fields=['index', 'competency'], name='skill_vector_by_index'),
         ),
     ]

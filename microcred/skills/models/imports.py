@@ -15,6 +15,8 @@ class ImportKind(models.TextChoices):
     POSTINGS = "postings", _("Job postings")
 
 
+
+
 class SkillsImport(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)

@@ -21,7 +21,9 @@ from microcred.vc.errors import CanonicalizationError, ContextError
 from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0, document_loader
 
 STANDARDS = Path(__file__).resolve().parents[3].parent / "shared" / "standards"
-needs_standards = pytest.mark.skipif(not STANDARDS.is_dir(), reason=f"the standards data folder {STANDARDS} is absent")
+needs_standards = pytest.mark.skipif(
+    not STANDARDS.is_dir(), reason=f"the standards data folder {STANDARDS} is absent"
+)
 
 
 def credential(**changes: object) -> dict:
@@ -378,61 +380,17 @@ def test_the_order_of_json_arrays_and_keys_does_not_change_the_canonical_form(se
 
 JSON_LD_KEYS = st.sampled_from(
     [
-        "@context",
-        "@id",
-        "@type",
-        "@value",
-        "@language",
-        "@direction",
-        "@list",
-        "@set",
-        "@graph",
-        "@reverse",
-        "@included",
-        "@index",
-        "@nest",
-        "@vocab",
-        "@base",
-        "@protected",
-        "@version",
-        "@container",
-        "@json",
-        "id",
-        "type",
-        "name",
-        "description",
-        "issuer",
-        "credentialSubject",
-        "validFrom",
-        "proof",
-        "achievement",
-        "http://example.com/p",
-        "_:b0",
-        "",
-        "x",
+        "@context", "@id", "@type", "@value", "@language", "@direction", "@list", "@set", "@graph", "@reverse",
+        "@included", "@index", "@nest", "@vocab", "@base", "@protected", "@version", "@container", "@json",
+        "id", "type", "name", "description", "issuer", "credentialSubject", "validFrom", "proof", "achievement",
+        "http://example.com/p", "_:b0", "", "x",
     ]
 )
 JSON_LD_STRINGS = st.sampled_from(
     [
-        CREDENTIALS_V2,
-        OB_V3P0,
-        CREDENTIALS_V1,
-        "https://contexts.example/other",
-        "",
-        "@id",
-        "@type",
-        "@vocab",
-        "@json",
-        "@list",
-        "http://example.com/",
-        "_:b1",
-        "urn:x",
-        "relative",
-        "en",
-        "2024-01-01T00:00:00Z",
-        "VerifiableCredential",
-        "OpenBadgeCredential",
-        "Achievement",
+        CREDENTIALS_V2, OB_V3P0, CREDENTIALS_V1, "https://contexts.example/other", "", "@id", "@type", "@vocab",
+        "@json", "@list", "http://example.com/", "_:b1", "urn:x", "relative", "en", "2024-01-01T00:00:00Z",
+        "VerifiableCredential", "OpenBadgeCredential", "Achievement",
     ]
 ) | st.text(max_size=8)
 HOSTILE_JSON = st.recursive(

@@ -7,11 +7,7 @@ import pytest
 from microcred.vc import compose, model, schema
 from microcred.vc.errors import VCError
 
-ISSUER = {
-    "id": "https://university.example/issuers/1",
-    "name": "Example University",
-    "url": "https://university.example",
-}
+ISSUER = {"id": "https://university.example/issuers/1", "name": "Example University", "url": "https://university.example"}
 ACHIEVEMENT = {
     "id": "https://university.example/achievements/python-1",
     "name": "Python for data analysis",

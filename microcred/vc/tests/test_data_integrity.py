@@ -399,14 +399,9 @@ def test_a_public_key_that_is_not_bytes_is_refused():
 
 
 PROOF_VALUES = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(),
-    st.text(max_size=12),
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
     st.sampled_from(["DataIntegrityProof", "eddsa-rdfc-2022", "eddsa-jcs-2022", "z" + "2" * 88, "urn:uuid:x"]),
-    st.lists(st.text(max_size=5), max_size=3),
-    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+    st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
 )
 
 
@@ -414,18 +409,8 @@ PROOF_VALUES = st.one_of(
 @given(
     changes=st.dictionaries(
         st.sampled_from(
-            [
-                "type",
-                "cryptosuite",
-                "created",
-                "verificationMethod",
-                "proofPurpose",
-                "proofValue",
-                "previousProof",
-                "@context",
-                "id",
-                "expires",
-            ]
+            ["type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue", "previousProof",
+             "@context", "id", "expires"]
         ),
         PROOF_VALUES,
         max_size=4,
@@ -465,10 +450,7 @@ def test_any_signed_micro_credential_verifies(cryptosuite, name, narrative, cred
 def test_a_vc_1_1_credential_gets_the_data_integrity_context_and_verifies(cryptosuite: str) -> None:
     key = Ed25519KeyPair.generate()
     document = {
-        "@context": [
-            "https://www.w3.org/2018/credentials/v1",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
-        ],
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"],
         "id": "urn:uuid:6a2a4c1e-1111-4a5b-8c9d-0e1f2a3b4c5d",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": key.did_key, "type": ["Profile"], "name": "Maple College"},

@@ -8,115 +8,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("issuing", "0001_initial"),
+        ('issuing', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ShareLink",
+            name='ShareLink',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("credential", "One credential"),
-                            ("set", "A set of credentials"),
-                            ("clr", "Comprehensive Learner Record"),
-                        ],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("label", models.CharField(blank=True, default="", max_length=100, verbose_name="label")),
-                ("evidence_ids", models.JSONField(default=list)),
-                ("token_hash", models.CharField(max_length=64, unique=True)),
-                ("password_hash", models.CharField(blank=True, default="", max_length=256)),
-                ("expires_at", models.DateTimeField(verbose_name="expires")),
-                ("revoked_at", models.DateTimeField(blank=True, null=True)),
-                ("view_count", models.PositiveIntegerField(default=0)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("credentials", models.ManyToManyField(related_name="+", to="issuing.issuedcredential")),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="share_links",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('kind', models.CharField(choices=[('credential', 'One credential'), ('set', 'A set of credentials'), ('clr', 'Comprehensive Learner Record')], max_length=16, verbose_name='kind')),
+                ('label', models.CharField(blank=True, default='', max_length=100, verbose_name='label')),
+                ('evidence_ids', models.JSONField(default=list)),
+                ('token_hash', models.CharField(max_length=64, unique=True)),
+                ('password_hash', models.CharField(blank=True, default='', max_length=256)),
+                ('expires_at', models.DateTimeField(verbose_name='expires')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('view_count', models.PositiveIntegerField(default=0)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('credentials', models.ManyToManyField(related_name='+', to='issuing.issuedcredential')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='share_links', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "pk"],
+                'ordering': ['-created_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ShareView",
+            name='ShareView',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("viewed_at", models.DateTimeField(auto_now_add=True)),
-                ("outcome", models.CharField(max_length=20)),
-                ("referrer_domain", models.CharField(blank=True, default="", max_length=255)),
-                (
-                    "link",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="views", to="wallet.sharelink"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('viewed_at', models.DateTimeField(auto_now_add=True)),
+                ('outcome', models.CharField(max_length=20)),
+                ('referrer_domain', models.CharField(blank=True, default='', max_length=255)),
+                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='views', to='wallet.sharelink')),
             ],
             options={
-                "ordering": ["-viewed_at", "-pk"],
+                'ordering': ['-viewed_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ImportedCredential",
+            name='ImportedCredential',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                (
-                    "format",
-                    models.CharField(
-                        choices=[
-                            ("ob3-json", "Open Badges 3.0 JSON"),
-                            ("vc-jwt", "VC-JWT"),
-                            ("baked-png", "Baked PNG badge"),
-                            ("baked-svg", "Baked SVG badge"),
-                            ("ob2", "Open Badges 2.0 assertion"),
-                        ],
-                        max_length=16,
-                        verbose_name="format",
-                    ),
-                ),
-                ("raw", models.BinaryField()),
-                ("sha256", models.CharField(max_length=64)),
-                ("source_url", models.URLField(blank=True, default="", max_length=2000)),
-                ("credential", models.JSONField()),
-                ("report", models.JSONField()),
-                ("verified", models.BooleanField(default=False)),
-                ("legacy", models.BooleanField(default=False)),
-                ("name", models.CharField(blank=True, default="", max_length=300)),
-                ("issuer_name", models.CharField(blank=True, default="", max_length=300)),
-                ("imported_at", models.DateTimeField(auto_now_add=True)),
-                ("verified_at", models.DateTimeField()),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="imported_credentials",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('format', models.CharField(choices=[('ob3-json', 'Open Badges 3.0 JSON'), ('vc-jwt', 'VC-JWT'), ('baked-png', 'Baked PNG badge'), ('baked-svg', 'Baked SVG badge'), ('ob2', 'Open Badges 2.0 assertion')], max_length=16, verbose_name='format')),
+                ('raw', models.BinaryField()),
+                ('sha256', models.CharField(max_length=64)),
+                ('source_url', models.URLField(blank=True, default='', max_length=2000)),
+                ('credential', models.JSONField()),
+                ('report', models.JSONField()),
+                ('verified', models.BooleanField(default=False)),
+                ('legacy', models.BooleanField(default=False)),
+                ('name', models.CharField(blank=True, default='', max_length=300)),
+                ('issuer_name', models.CharField(blank=True, default='', max_length=300)),
+                ('imported_at', models.DateTimeField(auto_now_add=True)),
+                ('verified_at', models.DateTimeField()),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imported_credentials', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-imported_at", "pk"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("owner", "sha256"), name="wallet_import_unique_per_owner")
-                ],
+                'ordering': ['-imported_at', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('owner', 'sha256'), name='wallet_import_unique_per_owner')],
             },
         ),
     ]

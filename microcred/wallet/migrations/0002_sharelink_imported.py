@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("wallet", "0001_initial"),
+        ('wallet', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="sharelink",
-            name="imported",
-            field=models.ManyToManyField(blank=True, related_name="+", to="wallet.importedcredential"),
+            model_name='sharelink',
+            name='imported',
+            field=models.ManyToManyField(blank=True, related_name='+', to='wallet.importedcredential'),
         ),
     ]

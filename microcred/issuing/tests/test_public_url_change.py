@@ -71,6 +71,7 @@ def test_the_vc_api_test_issuer_survives_a_change_of_public_url(settings) -> Non
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "type": ["VerifiableCredential"],
             "credentialSubject": {"id": "did:example:subject"},
+            "issuer": services.vc_api_test_issuer_did(),
         }
     }
     first = client.post("/credentials/issue", body, content_type="application/json").json()["verifiableCredential"]

@@ -65,10 +65,13 @@ def test_an_admin_issues_with_a_bearer_token_and_the_result_verifies(provider, t
     assert "proof" in " ".join(verified.body["checks"])
 
 
-def test_without_an_issuer_the_admins_only_organization_signs(provider, token) -> None:
+def test_a_credential_without_an_issuer_is_refused(provider, token) -> None:
+    """VC DM 2.0 §4.7: a credential MUST have an issuer; the VC-API issuer suite expects a 400 without one."""
     response = _post("/credentials/issue", {"credential": _credential()}, token=token)
-    assert response.status_code == 201
-    assert response.body["verifiableCredential"]["issuer"] == identity.organization_did(provider)
+    assert response.status_code == 400, response.body
+    assert response.body["errors"][0]["field"] == "credential.issuer"
+    assert response.body["errors"][0]["code"] == "issuer_required"
+    assert not IssuedCredential.objects.exists()
 
 
 def test_jcs_vc11_and_an_issuer_object(provider, token) -> None:
@@ -125,6 +128,8 @@ def test_a_session_needs_the_csrf_token(provider, admin) -> None:
 def test_test_mode_lets_anyone_issue_as_the_did_key_test_issuer(settings, provider) -> None:
     settings.VC_API_TEST_MODE = True
     response = _post("/credentials/issue", {"credential": _credential()})
+    assert response.status_code == 400 and response.body["errors"][0]["code"] == "issuer_required"
+    response = _post("/credentials/issue", {"credential": _credential(services.vc_api_test_issuer_did())})
     assert response.status_code == 201, response.body
     credential = response.body["verifiableCredential"]
     assert credential["issuer"].startswith("did:key:z6Mk")
@@ -190,7 +195,7 @@ def test_hostile_issue_bodies(token, provider, raw, status) -> None:
     ],
 )
 def test_invalid_credentials_are_400_with_the_field(token, provider, change, field) -> None:
-    credential = {**_credential(), **change}
+    credential = {**_credential(identity.organization_did(provider)), **change}
     response = _post("/credentials/issue", {"credential": credential}, token=token)
     assert response.status_code == 400, response.body
     fields = [error["field"] for error in response.body.get("errors", [])]
@@ -200,7 +205,8 @@ def test_invalid_credentials_are_400_with_the_field(token, provider, change, fie
 
 def test_bad_options_are_refused(token, provider) -> None:
     for options in ("fast", [1], {"cryptosuite": "rsa-2048"}):
-        response = _post("/credentials/issue", {"credential": _credential(), "options": options}, token=token)
+        body = {"credential": _credential(identity.organization_did(provider)), "options": options}
+        response = _post("/credentials/issue", body, token=token)
         assert response.status_code == 400, response.body
 
 
@@ -380,11 +386,12 @@ def test_a_presentation_proved_for_the_wrong_purpose(signed) -> None:
     assert response.body["presentationResult"]["errors"][0]["code"] == "proof_purpose_mismatch"
 
 
-def test_json_clients_need_no_csrf_token(signed, token) -> None:
+def test_json_clients_need_no_csrf_token(signed, token, provider) -> None:
     """Verifiers and the W3C test suites post JSON without cookies; only a browser session needs the CSRF token."""
     client = Client(enforce_csrf_checks=True)
     assert _post("/credentials/verify", {"verifiableCredential": signed}, client=client).status_code == 200
-    response = _post("/credentials/issue", {"credential": _credential()}, token=token, client=client)
+    credential = _credential(identity.organization_did(provider))
+    response = _post("/credentials/issue", {"credential": credential}, token=token, client=client)
     assert response.status_code == 201
 
 
@@ -504,14 +511,16 @@ RELATED = {"id": CREDENTIALS_V2, "digestSRI": "sha384-NSOcNpmdIVUxIJGvGUoe22FjTW
     ],
 )
 def test_vc2_structures_without_their_required_parts_are_refused(token, provider, change, field, code) -> None:
-    response = _post("/credentials/issue", {"credential": {**_credential(), **change}}, token=token)
+    credential = {**_credential(identity.organization_did(provider)), **change}
+    response = _post("/credentials/issue", {"credential": credential}, token=token)
     assert response.status_code == 400, response.body
     assert {"field": field, "code": code} in [{k: e[k] for k in ("field", "code")} for e in response.body["errors"]]
     assert not IssuedCredential.objects.exists()
 
 
 def test_a_related_resource_with_its_digest_is_signed(token, provider) -> None:
-    response = _post("/credentials/issue", {"credential": {**_credential(), "relatedResource": [RELATED]}}, token=token)
+    credential = {**_credential(identity.organization_did(provider)), "relatedResource": [RELATED]}
+    response = _post("/credentials/issue", {"credential": credential}, token=token)
     assert response.status_code == 201, response.body
     credential = response.body["verifiableCredential"]
     assert _post("/credentials/verify", {"verifiableCredential": credential}).status_code == 200
@@ -545,7 +554,8 @@ def test_inline_contexts_are_issued_and_verified(token, provider, cryptosuite) -
     ],
 )
 def test_an_inline_context_may_not_redefine_a_protected_term(token, provider, contexts) -> None:
-    credential = _credential(**{"@context": contexts, "type": ["VerifiableCredential", "ExampleVerifiableCredential"]})
+    types = ["VerifiableCredential", "ExampleVerifiableCredential"]
+    credential = _credential(identity.organization_did(provider), **{"@context": contexts, "type": types})
     response = _post("/credentials/issue", {"credential": credential}, token=token)
     assert response.status_code == 400, response.body
     assert response.body["errors"][0]["code"] == "protected_term_redefinition"
@@ -554,13 +564,14 @@ def test_an_inline_context_may_not_redefine_a_protected_term(token, provider, co
 
 def test_a_status_entry_with_several_ids_is_refused_under_an_inline_context(token, provider) -> None:
     credential = _credential(
+        identity.organization_did(provider),
         **{
             "@context": [CREDENTIALS_V2, {"CredentialStatusList2017": "https://example.org/examples#CSL2017"}],
             "credentialStatus": {
                 "id": ["did:example:status:1", "did:example:status:2"],
                 "type": "CredentialStatusList2017",
             },
-        }
+        },
     )
     response = _post("/credentials/issue", {"credential": credential}, token=token)
     assert response.status_code == 400, response.body
@@ -569,9 +580,10 @@ def test_a_status_entry_with_several_ids_is_refused_under_an_inline_context(toke
 
 def test_another_organizations_proof_appended_to_a_valid_credential_fails(signed, token) -> None:
     """Issue 21, F9: every proof of a proof set must verify."""
-    other_admin = factories.make_member(factories.make_organization("provider"), "admin")
-    other_token = create_api_token(user=other_admin, name="x")[1]
-    elsewhere = _post("/credentials/issue", {"credential": _credential()}, token=other_token).body
+    other = factories.make_organization("provider")
+    other_token = create_api_token(user=factories.make_member(other, "admin"), name="x")[1]
+    body = {"credential": _credential(identity.organization_did(other))}
+    elsewhere = _post("/credentials/issue", body, token=other_token).body
     forged = copy.deepcopy(signed)
     forged["proof"] = [*data_integrity.proofs_of(signed), *data_integrity.proofs_of(elsewhere["verifiableCredential"])]
     response = _post("/credentials/verify", {"verifiableCredential": forged})
@@ -623,7 +635,7 @@ def test_the_vc_api_verifier_suites_ed25519_2020_vector_is_checked_but_its_issue
 def test_the_cryptosuite_can_be_chosen_by_the_endpoint_url(token, provider) -> None:
     client = Client()
     headers = {"Authorization": f"Bearer {token}"}
-    body = json.dumps({"credential": _credential()})
+    body = json.dumps({"credential": _credential(identity.organization_did(provider))})
     response = client.post(
         "/credentials/issue?cryptosuite=eddsa-jcs-2022", body, content_type="application/json", headers=headers
     )

@@ -16,6 +16,7 @@ from microcred.accounts.services import create_api_token
 from microcred.frameworks import services as framework_services
 from microcred.issuing import identity
 from microcred.issuing.models import IssuedCredential
+from microcred.issuing.services import vc_api_test_issuer_did
 from microcred.testing import factories
 from microcred.vc.loader import CREDENTIALS_V2
 
@@ -41,7 +42,7 @@ def _post(live_server: Any, path: str, body: Any, **kwargs: Any) -> requests.Res
 
 def test_anonymous_issue_and_status_in_test_mode_over_http(live_server, settings) -> None:
     settings.VC_API_TEST_MODE = True
-    response = _post(live_server, "/credentials/issue", {"credential": _credential()})
+    response = _post(live_server, "/credentials/issue", {"credential": _credential(vc_api_test_issuer_did())})
     assert response.status_code == 201, response.text
     credential = response.json()["verifiableCredential"]
     assert credential["issuer"].startswith("did:key:")
@@ -190,7 +191,8 @@ def test_hostile_bodies_over_http_are_json_4xx_with_a_stable_code(live_server, s
 
 def test_tampered_and_nested_credentials_over_http(live_server, settings) -> None:
     settings.VC_API_TEST_MODE = True
-    issued = _post(live_server, "/credentials/issue", {"credential": _credential()}).json()["verifiableCredential"]
+    body = {"credential": _credential(vc_api_test_issuer_did())}
+    issued = _post(live_server, "/credentials/issue", body).json()["verifiableCredential"]
     tampered = {**issued, "credentialSubject": {"id": "did:example:mallory"}}
     response = _post(live_server, "/credentials/verify", {"verifiableCredential": tampered})
     assert response.status_code == 400 and response.json()["verified"] is False
@@ -200,5 +202,5 @@ def test_tampered_and_nested_credentials_over_http(live_server, settings) -> Non
     response = _post(live_server, "/credentials/verify", {"verifiableCredential": {**issued, "deep": nested}})
     assert response.status_code == 400 and response.json()["verified"] is False
     assert ("parse", "too_deep") in [(e["code"], e["reason"]) for e in response.json()["errors"]]
-    response = _post(live_server, "/credentials/issue", {"credential": {**_credential(), "deep": nested}})
+    response = _post(live_server, "/credentials/issue", {"credential": {**body["credential"], "deep": nested}})
     assert response.status_code == 400, response.text

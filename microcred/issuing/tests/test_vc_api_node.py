@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 
+from microcred.issuing.services import vc_api_test_issuer_did
 from microcred.vc.keys import Ed25519KeyPair
 from microcred.vc.loader import CREDENTIALS_V2
 from microcred.vc.tests import test_node_crosscheck as crosscheck
@@ -73,6 +74,7 @@ def test_what_microcred_issues_in_test_mode_verifies_in_js(live_server, settings
             "@context": [CREDENTIALS_V2, {"ExampleCredential": "https://example.org/#ExampleCredential"}],
             "type": ["VerifiableCredential", "ExampleCredential"],
             "credentialSubject": {"id": "did:example:subject"},
+            "issuer": vc_api_test_issuer_did(),
         }
         body = {"credential": credential, "options": {"cryptosuite": cryptosuite}}
         response = _post(live_server, "/credentials/issue", body)

@@ -12,6 +12,7 @@ from microcred.issuing.models import IssuedCredential
 
 class Protocol(models.TextChoices):
     OID4VCI_PRE_AUTHORIZED = "oid4vci-pre-authorized", "OpenID4VCI (pre-authorized code)"
+    OID4VCI_AUTHORIZATION_CODE = "oid4vci-authorization-code", "OpenID4VCI (authorization code)"
 
 
 class CredentialOffer(models.Model):

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "microcred.accounts",
+    "microcred.oauth",
     "microcred.notifications",
     "microcred.audit",
     "microcred.frameworks",

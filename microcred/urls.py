@@ -8,6 +8,7 @@ from microcred.api import api, vc_api
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("", include("microcred.accounts.urls")),
+    path("", include("microcred.oauth.urls")),  # the authorization server: /oauth/…, "Connected applications"
     path("", include("microcred.delivery.urls")),  # OID4VCI: /.well-known/…, /oid4vci/…, "Add to a wallet"
     path("wallet/", include("microcred.wallet.urls")),
     path("catalog/", include("microcred.catalog.urls")),

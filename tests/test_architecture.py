@@ -16,6 +16,7 @@ RANK = {
     "tables": 0,
     "audit": 1,
     "accounts": 2,
+    "oauth": 2.2,  # the authorization server (Authlib): clients, codes, tokens; domains above register scopes
     "notifications": 2.5,
     "frameworks": 3,
     "skills": 4,

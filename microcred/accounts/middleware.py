@@ -20,8 +20,10 @@ THROTTLED_POSTS = {
     "/presentations/verify": "vc_verify.address",
     "/oid4vci/nonce": "oid4vci.address",
     "/oid4vci/token": "oid4vci.address",
+    "/oauth/token": "oid4vci.address",
+    "/oauth/register": "oid4vci.address",
 }
-_JSON_PREFIXES = ("/api/", "/credentials/", "/presentations/", "/oid4vci/")
+_JSON_PREFIXES = ("/api/", "/credentials/", "/presentations/", "/oid4vci/", "/oauth/token", "/oauth/register")
 
 
 def throttled_response(request: HttpRequest, error: Throttled) -> HttpResponse:

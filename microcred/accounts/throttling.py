@@ -13,7 +13,8 @@ password from elsewhere cannot lock that person out: their own address has its o
 - ``token.address``: requests with an API token that opens nothing;
 - ``verify.address``: calls of the public verifier (``POST /api/v1/verify`` and the verify page);
 - ``vc_verify.address``: calls of the W3C VC-API verifiers (``/credentials/verify``, ``/presentations/verify``);
-- ``oid4vci.address``: OID4VCI nonce and token requests (a wallet makes one or two per credential).
+- ``oid4vci.address``: OID4VCI nonce and token requests (a wallet makes one or two per credential), and the
+  authorization server's token and client-registration endpoints.
 """
 
 from __future__ import annotations

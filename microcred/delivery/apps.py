@@ -6,3 +6,8 @@ class DeliveryConfig(AppConfig):
     name = "microcred.delivery"
     label = "delivery"
     verbose_name = _("Delivery to wallets")
+
+    def ready(self) -> None:
+        from microcred.delivery import authorization
+
+        authorization.register()

@@ -1,7 +1,7 @@
 """The OID4VCI 1.0 Credential Issuer Metadata, the RFC 8414 authorization-server metadata, and Credential Offers.
 
 The credential issuer is the platform's public URL (``MICROCRED_PUBLIC_URL``); it is also its own authorization
-server, for the pre-authorized code grant only.
+server, for the pre-authorized code grant and the authorization code grant with PKCE.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from microcred.issuing.models import IssuedCredential
+from microcred.oauth.server import server_metadata
 from microcred.vc.loader import CREDENTIALS_V2, OB_V3P0
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -85,19 +86,21 @@ def issuer_metadata() -> dict[str, Any]:
 
 
 def authorization_server_metadata() -> dict[str, Any]:
-    """RFC 8414 metadata of the same server, for the pre-authorized code grant (OID4VCI 1.0 §12.3)."""
+    """RFC 8414 metadata of the same server (OID4VCI 1.0 §12.3): the pre-authorized code grant, and the
+    authorization code grant with PKCE of ``microcred.oauth``, both at this token endpoint."""
+    oauth = server_metadata()
     return {
+        **oauth,
         "issuer": credential_issuer(),
         "token_endpoint": url("delivery:token"),
-        "grant_types_supported": [PRE_AUTHORIZED_GRANT],
-        "token_endpoint_auth_methods_supported": ["none"],
-        "response_types_supported": [],
+        "grant_types_supported": [PRE_AUTHORIZED_GRANT, *oauth["grant_types_supported"]],
         "pre-authorized_grant_anonymous_access_supported": True,
     }
 
 
-def credential_offer(credential: IssuedCredential, code: str, tx_length: int) -> dict[str, Any]:
-    """The Credential Offer object (OID4VCI 1.0 §4.1.1) for one credential and its pre-authorized code."""
+def credential_offer(credential: IssuedCredential, code: str, tx_length: int, issuer_state: str) -> dict[str, Any]:
+    """The Credential Offer object (OID4VCI 1.0 §4.1.1) for one credential: its pre-authorized code, and the
+    authorization code grant whose ``issuer_state`` preselects the credential on the consent page."""
     configuration = JWT_VC_JSON if credential.proof_format == "vc-jwt" else LDP_VC
     others = [key for key in CONFIGURATIONS if key != configuration]
     return {
@@ -111,7 +114,8 @@ def credential_offer(credential: IssuedCredential, code: str, tx_length: int) ->
                     "length": tx_length,
                     "description": _("The code shown beside the QR code on your wallet page."),
                 },
-            }
+            },
+            "authorization_code": {"issuer_state": issuer_state},
         },
     }
 

@@ -26,5 +26,13 @@ def own_credential(user: User, public_id: Any) -> IssuedCredential:
     return credential
 
 
+def own_credential_or_none(user: User, public_id: Any) -> IssuedCredential | None:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return credentials_of(user).filter(public_id=key).select_related("organization").first()
+
+
 def deliveries_of(credential: IssuedCredential) -> QuerySet[Delivery]:
     return Delivery.objects.filter(credential=credential).order_by("-delivered_at")

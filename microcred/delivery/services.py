@@ -29,11 +29,12 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts.models import User
 from microcred.audit.services import record
-from microcred.delivery import metadata, proofs, selectors
+from microcred.delivery import authorization, metadata, proofs, selectors
 from microcred.delivery.models import AccessToken, CredentialOffer, Delivery, Nonce, Protocol
 from microcred.errors import DomainError, Gone
 from microcred.issuing import services as issuing
 from microcred.issuing.models import IssuedCredential, ProofFormat
+from microcred.oauth import services as oauth_services
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 
@@ -96,7 +97,8 @@ class NewOffer:
     tx_code: str
 
     def offer_object(self) -> dict[str, Any]:
-        return metadata.credential_offer(self.offer.credential, self.pre_authorized_code, TX_CODE_LENGTH)
+        state = authorization.issuer_state(self.offer)
+        return metadata.credential_offer(self.offer.credential, self.pre_authorized_code, TX_CODE_LENGTH, state)
 
 
 def offerable(credential: IssuedCredential) -> bool:
@@ -172,7 +174,7 @@ def offer_by_uri_token(token: str) -> dict[str, Any]:
     code = token.rsplit(".", 1)[0]
     if not hmac.compare_digest(offer.code_hash, _hash(code)):
         raise Gone(_("This credential offer is no longer valid."), code="offer_gone")
-    return metadata.credential_offer(offer.credential, code, TX_CODE_LENGTH)
+    return metadata.credential_offer(offer.credential, code, TX_CODE_LENGTH, authorization.issuer_state(offer))
 
 
 # ---------------------------------------------------------------- token endpoint
@@ -238,15 +240,40 @@ def new_nonce() -> tuple[str, int]:
 # ---------------------------------------------------------------- credential endpoint
 
 
-def offer_of_access_token(token: str) -> CredentialOffer:
+@dataclass(frozen=True)
+class Grant:
+    """What a live access token lets its holder receive: one credential of one learner."""
+
+    credential: IssuedCredential
+    learner: User
+    offer: CredentialOffer | None
+    protocol: str
+
+
+def grant_of_access_token(token: str) -> Grant:
+    """The grant of a Bearer token: from a pre-authorized code (this package's tokens), or from the authorization
+    code grant (``microcred.oauth`` tokens with the ``OpenBadgeCredential`` scope and the credential the learner
+    chose on the consent page)."""
     access = (
         AccessToken.objects.select_related("offer__credential__organization", "offer__learner")
         .filter(token_hash=_hash(token or ""))
         .first()
     )
-    if access is None or access.expires_at <= timezone.now():
-        raise OAuthError("invalid_token", "The access token is unknown or expired.", status=401)
-    return access.offer
+    if access is not None:
+        if access.expires_at <= timezone.now():
+            raise OAuthError("invalid_token", "The access token is unknown or expired.", status=401)
+        offer = access.offer
+        return Grant(offer.credential, offer.learner, offer, Protocol.OID4VCI_PRE_AUTHORIZED)
+    try:
+        granted = oauth_services.token_for(token, authorization.SCOPE)
+    except oauth_services.TokenRefused as refused:
+        raise OAuthError(refused.error, refused.description, status=refused.status) from refused
+    chosen = granted.context.get(authorization.SCOPE) or {}
+    credential = selectors.own_credential_or_none(granted.user, chosen.get("credential"))
+    if credential is None:
+        raise OAuthError("invalid_token", "The access token names no credential of its learner.", status=401)
+    offer = CredentialOffer.objects.filter(public_id=chosen.get("offer") or None, learner=granted.user).first()
+    return Grant(credential, granted.user, offer, Protocol.OID4VCI_AUTHORIZATION_CODE)
 
 
 def _proof_jwts(body: dict[str, Any]) -> list[Any]:
@@ -268,8 +295,8 @@ def _proof_jwts(body: dict[str, Any]) -> list[Any]:
     raise OAuthError("invalid_proof", "A key proof is required: the credential is bound to the holder's key.")
 
 
-def issue_credential_copy(*, offer: CredentialOffer, body: Any) -> Delivery:
-    """The credential endpoint, for the offer of a live access token (:func:`offer_of_access_token`): check the
+def issue_credential_copy(*, grant: Grant, body: Any) -> Delivery:
+    """The credential endpoint, for the grant of a live access token (:func:`grant_of_access_token`): check the
     request and its key proof, sign a copy bound to the holder, record it."""
     if not isinstance(body, dict):
         raise OAuthError("invalid_credential_request", "The request body must be a JSON object.")
@@ -283,7 +310,7 @@ def issue_credential_copy(*, offer: CredentialOffer, body: Any) -> Delivery:
         proof = proofs.verify_key_proof(jwts[0], audience=metadata.credential_issuer())
     except proofs.ProofRefused as refused:
         raise OAuthError(refused.error, refused.description) from refused
-    credential = offer.credential
+    credential = grant.credential
     proof_format = (
         ProofFormat.VC_JWT
         if metadata.CONFIGURATIONS[configuration_id] == "jwt_vc_json"
@@ -307,8 +334,8 @@ def issue_credential_copy(*, offer: CredentialOffer, body: Any) -> Delivery:
             raise OAuthError("credential_request_denied", error.message) from error
         delivery = Delivery.objects.create(
             credential=fresh,
-            offer=offer,
-            protocol=Protocol.OID4VCI_PRE_AUTHORIZED,
+            offer=grant.offer,
+            protocol=grant.protocol,
             holder_id=proof.holder_id,
             configuration_id=configuration_id,
             copy_id=copy_id,
@@ -316,7 +343,7 @@ def issue_credential_copy(*, offer: CredentialOffer, body: Any) -> Delivery:
             jwt=token,
         )
         record(
-            actor=offer.learner,
+            actor=grant.learner,
             action="delivery.deliver",
             target=delivery,
             organization=fresh.organization,

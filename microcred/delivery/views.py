@@ -20,6 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from microcred.delivery import metadata, selectors, services
 from microcred.delivery.services import OAuthError
 from microcred.errors import DomainError
+from microcred.oauth import views as oauth_views
+
+OAUTH_GRANTS = {"authorization_code", "refresh_token"}
 
 MAX_TOKEN_BODY = 4 * 1024
 MAX_CREDENTIAL_BODY = 64 * 1024  # one request and one key proof; the API's cap (2 MiB) is for documents
@@ -121,9 +124,12 @@ def offer_by_reference(request: HttpRequest, token: str) -> JsonResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 @_oauth
-def token(request: HttpRequest) -> JsonResponse:
-    """RFC 6749 §3.2 token endpoint, form-encoded, for the pre-authorized code grant only."""
+def token(request: HttpRequest) -> HttpResponse:
+    """RFC 6749 §3.2 token endpoint, form-encoded: the pre-authorized code grant here, the authorization code and
+    refresh token grants by the authorization server (``microcred.oauth``, Authlib)."""
     _body(request, MAX_TOKEN_BODY)
+    if request.POST.get("grant_type") in OAUTH_GRANTS:
+        return oauth_views.token_response(request)
     if request.content_type != "application/x-www-form-urlencoded":
         raise OAuthError("invalid_request", "The token request must be application/x-www-form-urlencoded.")
     for name, values in request.POST.lists():
@@ -133,7 +139,7 @@ def token(request: HttpRequest) -> JsonResponse:
     if not grant:
         raise OAuthError("invalid_request", "grant_type is required.")
     if grant != metadata.PRE_AUTHORIZED_GRANT:
-        raise OAuthError("unsupported_grant_type", "Only the pre-authorized code grant is supported.")
+        raise OAuthError("unsupported_grant_type", "The grant type is not supported.")
     access, lifetime = services.redeem_pre_authorized_code(
         code=request.POST.get("pre-authorized_code"), tx_code=request.POST.get("tx_code")
     )
@@ -158,8 +164,8 @@ def credential(request: HttpRequest) -> JsonResponse:
     scheme, _sep, access = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     if scheme.lower() != "bearer" or not access.strip():
         raise OAuthError("invalid_token", "A Bearer access token is required.", 401)
-    offer = services.offer_of_access_token(access.strip())  # 401 before the body is read
-    delivery = services.issue_credential_copy(offer=offer, body=_json_body(request))
+    grant = services.grant_of_access_token(access.strip())  # 401 before the body is read
+    delivery = services.issue_credential_copy(grant=grant, body=_json_body(request))
     return _json({"credentials": [{"credential": services.deliverable(delivery)}]})
 
 

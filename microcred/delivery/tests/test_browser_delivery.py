@@ -24,7 +24,7 @@ def _deliver_once(learner, credential) -> str:
     holder = Holder()
     proof = holder.proof(nonce=nonce, aud=metadata.credential_issuer())
     body = {"credential_configuration_id": metadata.LDP_VC, "proofs": {"jwt": [proof]}}
-    services.issue_credential_copy(offer=services.offer_of_access_token(access), body=body)
+    services.issue_credential_copy(grant=services.grant_of_access_token(access), body=body)
     return holder.did
 
 

@@ -174,7 +174,8 @@ def test_wrong_tx_codes_kill_the_code(offer) -> None:
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"grant_type": "authorization_code", "code": "x"}, "unsupported_grant_type"),
+        ({"grant_type": "client_credentials"}, "unsupported_grant_type"),
+        ({"grant_type": "password", "username": "a", "password": "b"}, "unsupported_grant_type"),
         ({"pre-authorized_code": "x"}, "invalid_request"),
         ({"grant_type": GRANT}, "invalid_request"),
         ({"grant_type": GRANT, "pre-authorized_code": "nope", "tx_code": "123456"}, "invalid_grant"),

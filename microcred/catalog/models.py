@@ -276,9 +276,87 @@ class Pathway(models.Model):
     transfer_notes = models.TextField(_("credit-transfer notes"), blank=True, default="")
     description = models.TextField(_("description"), blank=True, default="")
     members = models.ManyToManyField(MicroCredential, related_name="pathways", verbose_name=_("micro-credentials"))
+    # Achievements issued elsewhere that count as components: [{"achievement": id or CTID, "name": …, "credits": "3"}]
+    external_components = models.JSONField(_("achievements from elsewhere"), default=list, blank=True)
+    # The stack credential a learner is awarded, automatically, once the pathway is complete.
+    resulting_credential = models.ForeignKey(
+        MicroCredential,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awarded_by_pathways",
+        verbose_name=_("resulting credential"),
+    )
 
     def __str__(self) -> str:
         return self.title
+
+
+class TrustedIssuer(models.Model):
+    """An issuer whose credentials, imported into a learner's wallet, a provider counts (``holds``, pathways).
+
+    Either a DID (or issuer URL) or an organization registered here; a provider's own credentials are always trusted.
+    """
+
+    provider = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="trusted_issuers")
+    issuer_did = models.CharField(_("issuer DID"), max_length=500, blank=True, default="")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="trusted_by"
+    )
+    name = models.CharField(_("name"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "issuer_did", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "issuer_did"], condition=~models.Q(issuer_did=""), name="trusted_issuer_did_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "organization"],
+                condition=models.Q(organization__isnull=False),
+                name="trusted_issuer_org_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.issuer_did
+
+
+class AgreementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class RecognitionAgreement(models.Model):
+    """One version of “``recognising`` counts ``recognised``'s achievement X as its own micro-credential Y”.
+
+    Proposed by one side, in force once both sides approved; new terms are a new version (``previous``) that
+    needs both approvals again, and the version it replaces stays in force until then.
+    """
+
+    recognising = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognitions_given")
+    recognised = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognitions_received")
+    achievement = models.CharField(_("recognised achievement (id or CTID)"), max_length=500)
+    achievement_name = models.CharField(_("recognised achievement's name"), max_length=300, blank=True, default="")
+    satisfies = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="recognitions")
+    credits = models.DecimalField(_("credits granted"), max_digits=6, decimal_places=2, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.PROPOSED)
+    proposed_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    recognising_approved_at = models.DateTimeField(null=True, blank=True)
+    recognised_approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recognising} ← {self.recognised}: {self.achievement_name or self.achievement} v{self.version}"
 
 
 class SearchDocument(models.Model):

@@ -55,6 +55,8 @@ ACTIONS: dict[str, Grant] = {
     "catalog.edit": _grant(PROVIDER, (Role.ADMIN,)),
     "catalog.review": _grant(PROVIDER, (Role.REVIEWER,)),
     "catalog.publish": _grant(PROVIDER, (Role.ADMIN,)),
+    # a provider's trust list and its recognition agreements with other providers (issue 17)
+    "catalog.trust": _grant(PROVIDER, (Role.ADMIN,)),
     "assessment.evaluate": _grant(PROVIDER + EMPLOYER, (Role.ASSESSOR, Role.ADMIN)),
     "assessment.manage": _grant(PROVIDER, (Role.ADMIN,)),
     # a credential's assessment plan (components, gaps, waivers): those who design, review or assess it

@@ -71,6 +71,10 @@ ALLOWED_HOSTS = _env_list("MICROCRED_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],
 CSRF_TRUSTED_ORIGINS = _env_list("MICROCRED_CSRF_TRUSTED_ORIGINS", "")
 # The public base URL is what issued credentials point at (issuer profiles, status lists).
 PUBLIC_BASE_URL = os.environ.get("MICROCRED_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# What the operator publishes as its privacy policy and terms of service (the Open Badges API's discovery document
+# names them); without them, the platform's home page.
+PRIVACY_POLICY_URL = os.environ.get("MICROCRED_PRIVACY_POLICY_URL", PUBLIC_BASE_URL + "/")
+TERMS_OF_SERVICE_URL = os.environ.get("MICROCRED_TERMS_OF_SERVICE_URL", PUBLIC_BASE_URL + "/")
 # W3C VC-API test mode: anyone may issue, as a dedicated did:key test issuer, so that the W3C test suites
 # can run against this server. For test deployments only; never switch it on where real credentials live.
 VC_API_TEST_MODE = _env_bool("MICROCRED_VC_API_TEST_MODE", False)
@@ -98,6 +102,7 @@ INSTALLED_APPS = [
     "microcred.issuing",
     "microcred.wallet",
     "microcred.delivery",
+    "microcred.obapi",
     "microcred.employers",
     "microcred.careers",
     "microcred.skills",

@@ -25,6 +25,7 @@ RANK = {
     "assessment": 7,
     "wallet": 8,
     "employers": 8,
+    "obapi": 8.3,  # the 1EdTech Open Badges 3.0 API, host side: reads issuing, writes into wallet through its services
     "delivery": 8.2,  # OID4VCI: hands a learner's issued credentials (issuing) to outside wallets
     "careers": 8.5,  # gap analysis and practitioners' clients: reads wallet, catalog and skills
     "demo": 9,

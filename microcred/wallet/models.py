@@ -1,6 +1,7 @@
 """What a learner keeps in the wallet besides the credentials issued here: imports and share links.
 
-A share link's token is shown once; only its SHA-256 is stored (like invitations and API tokens).
+A share link's token is shown once; only its SHA-256 is stored (like invitations and API tokens). A link
+that never expires is the credential's permanent public page; whether it names the holder is the holder's choice.
 A view of a shared page is logged without anything personal about the viewer but the referring domain.
 """
 
@@ -65,7 +66,8 @@ class ShareLink(models.Model):
     evidence_ids = models.JSONField(default=list)  # ids of the credentials' evidence entries the visitor may see
     token_hash = models.CharField(max_length=64, unique=True)
     password_hash = models.CharField(max_length=256, blank=True, default="")
-    expires_at = models.DateTimeField(_("expires"))
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)  # None: a permanent public page
+    show_name = models.BooleanField(_("show my name"), default=True)  # the holder's choice: the page names them
     revoked_at = models.DateTimeField(null=True, blank=True)
     view_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -68,6 +68,8 @@ ACTIONS: dict[str, Grant] = {
     "employers.view_shared": _grant(EMPLOYER, (Role.VERIFIER, Role.ADMIN)),
     "employers.endorse": _grant(EMPLOYER, (Role.ADMIN,)),
     "employers.codesign": _grant(EMPLOYER, (Role.ADMIN, Role.VERIFIER)),
+    # an employer asks candidates' wallets for credentials (VC-API, OpenID4VP) and reads what they presented
+    "employers.request_presentations": _grant(EMPLOYER, (Role.ADMIN, Role.VERIFIER)),
     "reporting.view": _grant(PROVIDER, (Role.ADMIN, Role.REVIEWER)),
     "skills.advise_clients": _grant(ANY_KIND, (Role.PRACTITIONER,)),
     # labour-market data (occupations, job postings, the taxonomy's embeddings) is platform-wide

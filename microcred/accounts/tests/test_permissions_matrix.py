@@ -35,6 +35,7 @@ EXPECTED = {
     "employers.view_shared": ("-", "AV"),
     "employers.endorse": ("-", "A"),
     "employers.codesign": ("-", "AV"),
+    "employers.request_presentations": ("-", "AV"),
     "reporting.view": ("AR", "-"),
     "skills.advise_clients": ("P", "-"),
     "skills.manage": ("-", "-"),

@@ -6,6 +6,16 @@ A rule is a small boolean expression over a learner's results, for example::
     all_competencies_at_least("satisfactory")
     passed("pre-test") or passed("post-test")
     count_passed(["A", "B", "C"]) >= 2
+    holds("https://college.example/achievements/first-aid") and grade("Capstone") >= 70
+    holds("ce-5f1c…", "did:web:college.example", "proficient")
+
+``holds(ACHIEVEMENT[, ISSUER[, MIN_LEVEL]])`` asks whether the learner holds an achievement (its id or CTID; a
+micro-credential of the catalog counts in any version): awarded here, or imported into the wallet, verified, still
+valid and from an issuer the provider trusts, or recognised as it through an approved agreement. ``ISSUER`` (a DID,
+or an organization's short name; ``""`` for any) and ``MIN_LEVEL`` (a level of the scale of one of its results) are
+optional and positional. Not holding it is a *missing* input, not false: a credential can still be earned or
+imported. What ``holds`` reads comes from ``Facts.holds`` (see ``assessment/holdings.py``); its input in the decision
+lists the credentials that counted and, for each one that did not, why.
 
 Nothing is ever handed to ``eval`` or Python's ``ast``. A rule is checked against a plan's
 :class:`Signature` when it is saved (unknown component, unknown level, type errors), with the
@@ -28,6 +38,7 @@ Grammar::
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -375,7 +386,9 @@ FUNCTIONS = {
     "rating": ((TEXT,), LEVEL),
     "count_passed": ((LIST,), NUMBER),
     "all_competencies_at_least": ((TEXT,), BOOL),
+    "holds": ((TEXT, TEXT, TEXT), BOOL),
 }
+OPTIONAL_ARGUMENTS = {"holds": 2}  # how many trailing arguments may be left out
 
 
 def _type_name(kind: str) -> str:
@@ -471,6 +484,9 @@ class _Checker:
                 % {"name": node.name, "names": ", ".join(sorted(FUNCTIONS))},
             )
         arg_kinds, result = spec
+        optional = OPTIONAL_ARGUMENTS.get(node.name.lower(), 0)
+        if optional and len(arg_kinds) - optional <= len(node.args) <= len(arg_kinds):
+            arg_kinds = arg_kinds[: len(node.args)]
         if len(node.args) != len(arg_kinds):
             raise RuleSyntaxError(
                 node.position,
@@ -563,6 +579,8 @@ class Facts:
     grades: dict[str, Decimal] = field(default_factory=dict)
     passed: dict[str, bool] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)
+    # holds(achievement, issuer, min_level) -> (held, what was read: counted and not counted credentials, or None)
+    holds: Callable[[str, str, str], tuple[bool, Any]] | None = None
 
     def __post_init__(self) -> None:
         self.grades = {_key(k): v for k, v in self.grades.items()}
@@ -622,6 +640,24 @@ class _Evaluator:
         component = self.rule.signature.component(name)
         assert component is not None
         return self._read(f'passed("{component.name}")', self.facts.passed.get(_key(name)))
+
+    def holds(self, achievement: str, issuer: str = "", min_level: str = "") -> bool | None:
+        label = (
+            "holds("
+            + ", ".join(
+                f'"{a}"' for a in (achievement, issuer, min_level)[: 1 + bool(issuer or min_level) + bool(min_level)]
+            )
+            + ")"
+        )
+        if self.facts.holds is None:
+            return self._read(label, None)
+        held, details = self.facts.holds(achievement, issuer, min_level)
+        self.inputs[label] = details
+        if not held:
+            if label not in self.missing:
+                self.missing.append(label)
+            return UNKNOWN
+        return True
 
     def level_rank(self, competency: CompetencyInfo) -> int | None:
         level = self.facts.levels.get(_key(competency.name))
@@ -683,6 +719,8 @@ class _Evaluator:
             if False in results:
                 return False
             return UNKNOWN if UNKNOWN in results else True
+        if name == "holds":
+            return self.holds(*[arg.value for arg in node.args])  # type: ignore[attr-defined]
         if name in ("level", "rating"):  # only reachable inside a comparison, handled there
             raise AssertionError(name)  # pragma: no cover
         raise AssertionError(name)  # pragma: no cover

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from microcred.accounts.permissions import can, require
+from microcred.assessment import holdings
 from microcred.assessment.award_rules import CompetencyInfo, ComponentInfo, Facts, Signature
 from microcred.assessment.models import (
     AssessmentComponent,
@@ -235,7 +236,8 @@ def facts_for_many(credential: MicroCredential, enrolments: list[Enrolment]) -> 
             for competency_id, (competency, _scale) in competencies.items()
             if (enrolment.pk, competency_id) in ratings
         }
-        result[enrolment.pk] = Facts(grades, passed, levels)
+        holds = holdings.resolver(enrolment.learner_id, credential.provider)
+        result[enrolment.pk] = Facts(grades, passed, levels, holds)
     return result
 
 

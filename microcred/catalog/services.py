@@ -31,8 +31,6 @@ from microcred.catalog.models import (
     LearningOutcome,
     MicroCredential,
     Pathway,
-    PathwayKind,
-    PathwayRule,
     Review,
     ReviewDecision,
     Status,
@@ -462,68 +460,11 @@ def record_skills_demand(*, actor: Any, credential: MicroCredential, skills: lis
     return credential
 
 
-def create_pathway(
-    *,
-    actor: Any,
-    provider: Organization,
-    title: str,
-    kind: str,
-    members: list[MicroCredential],
-    rule: str = PathwayRule.ALL,
-    required_count: int | None = None,
-    min_credits: Any = None,
-    transfer_notes: str = "",
-    description: str = "",
-) -> Pathway:
-    if actor is not None:
-        require(actor, "catalog.edit", provider)
-    errors = ErrorList()
-    title = (title or "").strip() if isinstance(title, str) else ""
-    if not title or len(title) > 200:
-        errors.add("title", "required", _("Enter a title of at most 200 characters."))
-    if kind not in PathwayKind.values:
-        errors.add("kind", "invalid_choice", _("Choose the kind of credential this pathway leads to."))
-    if rule not in PathwayRule.values:
-        errors.add("rule", "invalid_choice", _("Choose how micro-credentials add up."))
-    if not members:
-        errors.add("members", "required", _("A pathway needs at least one micro-credential."))
-    if rule == PathwayRule.N_OF and not (isinstance(required_count, int) and 0 < required_count <= len(members)):
-        errors.add("required_count", "out_of_range", _("Require between 1 and the number of micro-credentials."))
-    credits = None
-    if rule == PathwayRule.MIN_CREDITS:
-        credits = typology.decimal_value(errors, "min_credits", min_credits, typology.DECIMALS["credit_value"])
-        if credits is not None and credits <= 0:
-            errors.add("min_credits", "out_of_range", _("Require a positive number of credits."))
-        elif credits is not None and sum((m.credit_value or 0) for m in members) < credits:
-            errors.add("min_credits", "unreachable", _("The micro-credentials of this pathway do not add up to it."))
-    for text_field, value in (("transfer_notes", transfer_notes), ("description", description)):
-        if not isinstance(value, str) or len(value) > 5000:
-            errors.add(text_field, "too_long", _("Use at most %(n)s characters.") % {"n": 5000})
-    errors.raise_if_any()
-    slug = slugify(title)[:120] or "pathway"
-    with transaction.atomic():
-        if Pathway.objects.filter(slug=slug).exists():
-            slug = f"{slugify(provider.slug)}-{slug}"[:120]
-        pathway = Pathway.objects.create(
-            provider=provider,
-            slug=slug,
-            title=title,
-            kind=kind,
-            rule=rule,
-            required_count=required_count if rule == PathwayRule.N_OF else None,
-            min_credits=credits,
-            transfer_notes=transfer_notes.strip(),
-            description=description.strip(),
-        )
-        pathway.members.set(members)
-        record(
-            actor=actor,
-            action="catalog.create_pathway",
-            target=pathway,
-            organization=provider,
-            after={"title": title, "rule": rule, "members": [m.pk for m in members]},
-        )
-    return pathway
+def create_pathway(*, actor: Any, provider: Organization, **fields: Any) -> Pathway:
+    """A new pathway (see ``catalog.pathways.save_pathway`` for its fields and rules)."""
+    from microcred.catalog.pathways import save_pathway
+
+    return save_pathway(actor=actor, provider=provider, **fields)
 
 
 def import_badge(*, actor: Any, provider: Organization, document: Any) -> tuple[MicroCredential, list[str]]:

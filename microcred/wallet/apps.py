@@ -6,3 +6,10 @@ class WalletConfig(AppConfig):
     name = "microcred.wallet"
     label = "wallet"
     verbose_name = _("Wallet")
+
+    def ready(self) -> None:
+        from microcred.assessment.holdings import register_holdings_source
+        from microcred.wallet.holdings import imported_holdings
+
+        # assessment may not import wallet: the learner's imports reach `holds` and pathways through this hook.
+        register_holdings_source(imported_holdings)

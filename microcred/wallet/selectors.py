@@ -11,13 +11,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import User
+from microcred.assessment import ladder
 from microcred.assessment.models import Award
 from microcred.catalog import formats, stacking
 from microcred.catalog.models import MicroCredential, Pathway
-from microcred.catalog.selectors import pathways
 from microcred.errors import NotFound
 from microcred.issuing.models import IssuedCredential, ProofFormat
 from microcred.issuing.selectors import credentials_of
+from microcred.vc.model import identity_matches
 from microcred.wallet import services, summaries
 from microcred.wallet.models import ImportedCredential, ShareLink, ShareView
 
@@ -150,17 +151,43 @@ class SharedItem:
     status_label: str
     checks: list[summaries.CheckLine]
     evidence: list[summaries.EvidenceEntry]
+    holder: str = ""  # who holds it, when the holder chose to be named and the credential is theirs
 
 
-def shared_items(link: ShareLink) -> list[SharedItem]:
-    """The shared credentials, verified now, each with only the evidence the learner chose."""
+def _names_owner(credential: dict[str, Any], email: str) -> bool:
+    """Whether an imported credential's subject is identified by the owner's e-mail address (hashed or not)."""
+    subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    identifiers = subject.get("identifier") if isinstance(subject, dict) else None
+    identifiers = identifiers if isinstance(identifiers, list) else [identifiers]
+    return any(
+        isinstance(entry, dict) and entry.get("identityType") == "emailAddress" and identity_matches(entry, email)
+        for entry in identifiers[:20]
+    )
+
+
+def shared_items(link: ShareLink, holder: str = "") -> list[SharedItem]:
+    """The shared credentials, verified now, each with only the evidence the learner chose.
+
+    ``holder``: the name the page may show (empty when the holder chose not to be named). A credential issued here
+    was issued to the link's owner; an imported one is said to be theirs only when it names them itself or its
+    recipient is their e-mail address.
+    """
     chosen = set(link.evidence_ids or [])
     items = []
     wallet_items = [issued_item(credential) for credential in link.credentials.order_by("issued_at", "pk")]
     wallet_items += [imported_item(imported, live=True) for imported in link.imported.order_by("imported_at", "pk")]
     for item in wallet_items:
         item.summary.evidence = [entry for entry in item.summary.evidence if entry.id in chosen]
-        items.append(SharedItem(item.summary, item.status, item.status_label, item.checks, item.summary.evidence))
+        stated = item.summary.holder_name
+        if not holder:
+            item.summary.holder_name = ""
+        ours = item.issued is not None or (item.imported is not None and _names_owner(item.imported.credential,
+                                                                                     link.owner.email))  # fmt: skip
+        name = (stated or holder if ours else stated) if holder else ""
+        items.append(
+            SharedItem(item.summary, item.status, item.status_label, item.checks, item.summary.evidence, name)
+        )
     return items
 
 
@@ -177,10 +204,11 @@ def overall_status(items: list[SharedItem]) -> str:
 class PathwayStanding:
     pathway: Pathway
     progress: stacking.PathwayProgress
+    ladder: ladder.Standing | None = None  # every component with the credential (and agreement) that fills it
 
     @property
     def started(self) -> bool:
-        return bool(self.progress.earned)
+        return bool(self.progress.earned) or bool(self.ladder and self.ladder.started)
 
     @property
     def credits(self) -> Decimal:
@@ -204,10 +232,18 @@ def earned_micro_credentials(user: User) -> list[MicroCredential]:
 
 
 def pathway_progress(user: User) -> list[PathwayStanding]:
-    """Every pathway of the catalog with what the user holds, what is missing and the credit that counts."""
-    earned = earned_micro_credentials(user)
+    """Every pathway of the catalog with what the user holds (here, or imported and trusted by the pathway's
+    provider, or recognised through an agreement), what is missing, why an import did not count, the credit that
+    counts and where each credit comes from."""
     standings = []
-    for pathway in pathways().prefetch_related("members__provider"):
-        standings.append(PathwayStanding(pathway, stacking.evaluate(pathway, earned)))
-    standings.sort(key=lambda standing: (not standing.started, standing.pathway.title))
+    for found in ladder.standings(user):
+        progress = stacking.PathwayProgress(
+            found.complete,
+            [c.credential for c in found.held if c.credential is not None],
+            [c.credential for c in found.missing if c.credential is not None],
+            found.still_needed,
+            found.credits,
+            found.credits_needed,
+        )
+        standings.append(PathwayStanding(found.pathway, progress, found))
     return standings

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from microcred.accounts.models import Organization, OrganizationKind, User
+from microcred.assessment.services.stacks import check_after_commit
 from microcred.audit.services import record
 from microcred.errors import Conflict, ErrorList, Gone, NotFound, ValidationFailed
 from microcred.issuing import identity, verification, verifying
@@ -180,6 +181,7 @@ def import_credential(
                 target=imported,
                 after={"format": kind, "verified": imported.verified, "name": name},
             )
+            check_after_commit(owner.pk)  # this import may complete a pathway
     except IntegrityError as exc:  # the same file imported twice at once
         raise Conflict(_("This credential is already in your wallet."), code="already_imported") from exc
     return imported
@@ -216,6 +218,7 @@ def reverify_import(*, actor: User, imported: ImportedCredential) -> ImportedCre
         imported.save(update_fields=["report", "verified", "verified_at"])
         after = {"verified": imported.verified}
         record(actor=actor, action="wallet.reverify", target=imported, before=before, after=after)
+        check_after_commit(actor.pk)
     return imported
 
 

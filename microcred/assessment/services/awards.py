@@ -339,6 +339,9 @@ def award_if_earned(
                 url=reverse("wallet:credential", args=[str(issued.public_id)]),
                 params={"title": credential.title, "provider": credential.provider.name},
             )
+            from microcred.assessment.services.stacks import check_after_commit
+
+            check_after_commit(enrolment.learner_id)  # this award may complete a pathway
     except IntegrityError:  # another worker awarded this learner at the same moment
         return Award.objects.filter(enrolment=enrolment).first()
     return award

@@ -1,0 +1,128 @@
+"""Automatic award of a pathway's resulting (stack) credential once its last component is earned or imported.
+
+Event-driven: an award here (``awards.award_if_earned``) and an import into the wallet (``wallet.services``) call
+:func:`check_after_commit`, which runs :func:`award_completed_pathways` once their transaction is committed.
+Idempotent: the stack credential is awarded through an enrolment in it, and an enrolment has at most one award (a
+database constraint, and a lock here), so replayed or simultaneous events award it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from microcred.accounts.models import User
+from microcred.accounts.permissions import SYSTEM
+from microcred.assessment import award_rules, ladder
+from microcred.assessment.models import Award, Enrolment, EnrolmentStatus, RuleDecision
+from microcred.audit.services import record
+from microcred.catalog.models import Pathway
+from microcred.notifications.models import Kind
+from microcred.notifications.services import notify
+
+logger = logging.getLogger(__name__)
+
+
+def _already_awarded(learner: Any, pathway: Pathway) -> bool:
+    credential = pathway.resulting_credential
+    assert credential is not None
+    return Award.objects.filter(
+        enrolment__learner=learner,
+        enrolment__credential__provider_id=credential.provider_id,
+        enrolment__credential__slug=credential.slug,
+    ).exists()
+
+
+def award_pathway(*, learner: User, pathway: Pathway, standing: ladder.Standing) -> Award | None:
+    """Award ``pathway``'s resulting credential to ``learner`` for a complete ``standing``; None when it was already
+    awarded. One transaction: the enrolment, the decision (the standing, with every component's source), the
+    issued credential, the award, one audit entry; the learner is notified."""
+    from microcred.assessment.services.awards import _issue, issue_context
+
+    credential = pathway.resulting_credential
+    if credential is None or not standing.complete:
+        return None
+    try:
+        with transaction.atomic():
+            enrolment, _created = Enrolment.objects.get_or_create(learner=learner, credential=credential)
+            Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+            if Award.objects.filter(enrolment=enrolment).exists() or _already_awarded(learner, pathway):
+                return None
+            decision = RuleDecision.objects.create(
+                enrolment=enrolment,
+                rule=f'pathway("{pathway.slug}")',
+                outcome=award_rules.MET,
+                inputs=standing.to_json(),
+                missing=[],
+            )
+            issued = _issue(
+                actor=SYSTEM, enrolment=enrolment, context=issue_context(credential), facts=award_rules.Facts()
+            )
+            award = Award.objects.create(enrolment=enrolment, decision=decision, issued_credential=issued)
+            enrolment.status = EnrolmentStatus.AWARDED
+            enrolment.save(update_fields=["status", "updated_at"])
+            record(
+                actor=SYSTEM,
+                action="assessment.award_pathway",
+                target=award,
+                organization=credential.provider,
+                after={
+                    "learner": learner.email,
+                    "pathway": pathway.slug,
+                    "credential": credential.pk,
+                    "decision": decision.pk,
+                    "issued_credential": str(issued.public_id),
+                },
+            )
+            notify(
+                recipient=learner,
+                kind=Kind.CREDENTIAL_AWARDED,
+                title=gettext_lazy("You were awarded “%(title)s”"),
+                body=gettext_lazy("You completed the pathway “%(pathway)s”: %(provider)s awarded you its credential."),
+                url=reverse("wallet:credential", args=[str(issued.public_id)]),
+                params={"title": credential.title, "pathway": pathway.title, "provider": credential.provider.name},
+            )
+            check_after_commit(learner.pk)  # a stack credential may itself be a component of a larger one
+    except IntegrityError:  # another worker enrolled or awarded this learner at the same moment
+        return None
+    return award
+
+
+def award_completed_pathways(*, learner: User) -> list[Award]:
+    """Award every pathway credential ``learner`` has now completed and not yet received."""
+    pathways = Pathway.objects.filter(resulting_credential__isnull=False).select_related(
+        "provider", "resulting_credential__provider"
+    )
+    todo = [p for p in pathways if not _already_awarded(learner, p)]
+    if not todo:
+        return []
+    from microcred.assessment import holdings
+
+    held = holdings.holdings_of(learner)
+    awarded = []
+    for pathway in todo:
+        standing = ladder.standing(pathway, learner, held=held)
+        if standing.complete:
+            award = award_pathway(learner=learner, pathway=pathway, standing=standing)
+            if award is not None:
+                awarded.append(award)
+    return awarded
+
+
+def check_pathways(learner_id: int) -> list[Award]:
+    """The event handler: never raises (a failure is logged, and the next event tries again)."""
+    try:
+        learner = User.objects.filter(pk=learner_id, is_active=True).first()
+        return award_completed_pathways(learner=learner) if learner is not None else []
+    except Exception:
+        logger.exception("Pathway check for learner %s failed", learner_id)
+        return []
+
+
+def check_after_commit(learner_id: int) -> None:
+    """Check the learner's pathways once the current transaction is committed (at once outside one)."""
+    transaction.on_commit(lambda: check_pathways(learner_id))

@@ -15,27 +15,33 @@ def _absolute(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
-def service_description() -> dict[str, Any]:
-    base = _absolute("/ims/ob/v3p0")
+def service_description(api: scopes.Api = scopes.OB) -> dict[str, Any]:
+    base = _absolute(api.path)
     bearer = [{"OAuth2ACG": []}]
     return {
         "openapi": "3.0.1",
         "info": {
             "title": "microcred",
-            "version": "3.0",
-            "description": "Open Badges 3.0 API of a microcred platform.",
+            "version": api.version,
+            "description": f"{api.title} API of a microcred platform.",
             "termsOfService": settings.TERMS_OF_SERVICE_URL,
             "x-imssf-privacyPolicyUrl": settings.PRIVACY_POLICY_URL,
         },
         "servers": [{"url": base, "description": "microcred"}],
         "paths": {
             "/credentials": {
-                "get": {"operationId": "getCredentials", "security": [{"OAuth2ACG": [scopes.CREDENTIAL_READ]}]},
-                "post": {"operationId": "upsertCredential", "security": [{"OAuth2ACG": [scopes.CREDENTIAL_UPSERT]}]},
+                "get": {
+                    "operationId": "getCredentials",
+                    "security": [{"OAuth2ACG": [api.scope("credential.readonly")]}],
+                },
+                "post": {
+                    "operationId": "upsertCredential",
+                    "security": [{"OAuth2ACG": [api.scope("credential.upsert")]}],
+                },
             },
             "/profile": {
-                "get": {"operationId": "getProfile", "security": [{"OAuth2ACG": [scopes.PROFILE_READ]}]},
-                "put": {"operationId": "putProfile", "security": [{"OAuth2ACG": [scopes.PROFILE_UPDATE]}]},
+                "get": {"operationId": "getProfile", "security": [{"OAuth2ACG": [api.scope("profile.readonly")]}]},
+                "put": {"operationId": "putProfile", "security": [{"OAuth2ACG": [api.scope("profile.update")]}]},
             },
             "/discovery": {"get": {"operationId": "getServiceDescription", "security": []}},
         },
@@ -51,7 +57,7 @@ def service_description() -> dict[str, Any]:
                             "tokenUrl": _absolute(reverse("oauth:token")),
                             "authorizationUrl": _absolute(reverse("oauth:authorize")),
                             "refreshUrl": _absolute(reverse("oauth:token")),
-                            "scopes": scopes.descriptions(),
+                            "scopes": scopes.descriptions(api),
                         }
                     },
                 }

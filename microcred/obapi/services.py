@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from microcred.accounts.models import User
 from microcred.audit.services import record
 from microcred.errors import ValidationFailed
+from microcred.issuing.models import ProofFormat
 from microcred.issuing.selectors import credentials_of
 from microcred.wallet.models import ImportedCredential, ImportFormat
+from microcred.wallet.services import export_clr
 from microcred.wallet.upserts import upsert_verified
 
 MAX_NAME = 150
@@ -62,8 +64,22 @@ def credentials_page(*, user: User, limit: int, offset: int, since: datetime | N
     return Page(documents, tokens, len(entries))
 
 
-def upsert(*, user: User, data: bytes, client_name: str) -> tuple[dict[str, Any] | str, bool]:
-    stored, created = upsert_verified(owner=user, data=data, source=f"Open Badges API: {client_name}")
+def clr_page(*, user: User, limit: int, offset: int, since: datetime | None) -> Page:
+    """The learner's record as one signed ClrCredential of every credential issued to them here (or those issued
+    since ``since``); none when there is nothing to put in it."""
+    held = credentials_of(user).exclude(proof_format=ProofFormat.VC_JWT)
+    if since is not None:
+        held = held.filter(issued_at__gte=since)
+    chosen = list(held)
+    if not chosen or offset >= 1:
+        return Page([], [], 1 if chosen else 0)
+    return Page([export_clr(owner=user, credentials=None if since is None else chosen)], [], 1)
+
+
+def upsert(*, user: User, data: bytes, client_name: str, api: str = "ob") -> tuple[dict[str, Any] | str, bool]:
+    wanted = "ClrCredential" if api == "clr" else "OpenBadgeCredential"
+    name = "CLR" if api == "clr" else "Open Badges"
+    stored, created = upsert_verified(owner=user, data=data, source=f"{name} API: {client_name}", wanted_type=wanted)
     if stored.format == ImportFormat.VC_JWT:
         return bytes(stored.raw).decode("ascii", "replace").strip().strip('"'), created
     return stored.credential, created

@@ -92,8 +92,8 @@ def _int(request: HttpRequest, name: str, default: int, low: int, high: int) -> 
 
 
 @require_GET
-def discovery_document(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(discovery.service_description())
+def discovery_document(request: HttpRequest, api: str) -> JsonResponse:
+    response = JsonResponse(discovery.service_description(scopes.APIS[api]))
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -101,10 +101,11 @@ def discovery_document(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @_api
-def credentials(request: HttpRequest) -> HttpResponse:
+def credentials(request: HttpRequest, api: str) -> HttpResponse:
+    spec = scopes.APIS[api]
     if request.method == "POST":
-        return _upsert(request)
-    token = _token(request, scopes.CREDENTIAL_READ)
+        return _upsert(request, spec)
+    token = _token(request, spec.scope("credential.readonly"))
     limit = _int(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _int(request, "offset", 0, 0, 10**9)
     since = None
@@ -116,10 +117,13 @@ def credentials(request: HttpRequest) -> HttpResponse:
         if since is None:
             message = "since must be an ISO 8601 date-time."
             raise Refused(status_info(message, 400, "invalid_query_parameter"))
-    page = services.credentials_page(user=token.user, limit=limit, offset=offset, since=since)
+    if spec is scopes.CLR:
+        page = services.clr_page(user=token.user, limit=limit, offset=offset, since=since)
+    else:
+        page = services.credentials_page(user=token.user, limit=limit, offset=offset, since=since)
     body: dict[str, Any] = {}
     if page.credentials:
-        body["credential"] = page.credentials
+        body[spec.array] = page.credentials
     if page.compact_jws:
         body["compactJwsString"] = page.compact_jws
     response = JsonResponse(body)
@@ -155,9 +159,9 @@ def _body(request: HttpRequest) -> bytes:
     return request.body
 
 
-def _upsert(request: HttpRequest) -> HttpResponse:
-    """POST /credentials: an OpenBadgeCredential (application/json) or a compact JWS (text/plain)."""
-    token = _token(request, scopes.CREDENTIAL_UPSERT)
+def _upsert(request: HttpRequest, spec: scopes.Api) -> HttpResponse:
+    """POST /credentials: an OpenBadgeCredential or ClrCredential (application/json) or a compact JWS (text/plain)."""
+    token = _token(request, spec.scope("credential.upsert"))
     if request.content_type not in ("application/json", "text/plain"):
         raise Refused(
             status_info("Send application/json or text/plain (a compact JWS).", 415, "unsupported_media_type")
@@ -165,7 +169,7 @@ def _upsert(request: HttpRequest) -> HttpResponse:
     data = _body(request)
     if not data.strip():
         raise Refused(status_info("The request body is empty.", 400, "empty_body"))
-    stored, created = services.upsert(user=token.user, data=data, client_name=token.client.client_name)
+    stored, created = services.upsert(user=token.user, data=data, client_name=token.client.client_name, api=spec.key)
     if isinstance(stored, str):
         response = HttpResponse(stored, content_type="text/plain", status=201 if created else 200)
     else:
@@ -177,11 +181,12 @@ def _upsert(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "PUT"])
 @_api
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HttpRequest, api: str) -> HttpResponse:
+    spec = scopes.APIS[api]
     if request.method == "GET":
-        token = _token(request, scopes.PROFILE_READ)
+        token = _token(request, spec.scope("profile.readonly"))
         return JsonResponse(services.profile(token.user))
-    token = _token(request, scopes.PROFILE_UPDATE)
+    token = _token(request, spec.scope("profile.update"))
     if request.content_type != "application/json":
         raise Refused(status_info("Send the profile as application/json.", 415, "unsupported_media_type"))
     try:

@@ -17,12 +17,16 @@ from microcred.wallet import services
 from microcred.wallet.models import ImportedCredential, ImportFormat
 
 
-def upsert_verified(*, owner: User, data: bytes, source: str) -> tuple[ImportedCredential, bool]:
+def upsert_verified(
+    *, owner: User, data: bytes, source: str, wanted_type: str = "OpenBadgeCredential"
+) -> tuple[ImportedCredential, bool]:
     """(the stored credential, whether it is new). A credential that does not verify is refused and not stored:
     another system pushing into a wallet must push what an employer could verify."""
     kind, document = services._format_of(data)
     if kind not in (ImportFormat.OB3_JSON, ImportFormat.VC_JWT):
-        raise ValidationFailed.single("credential", "not_ob3", _("Only Open Badges 3.0 credentials can be pushed."))
+        raise ValidationFailed.single(
+            "credential", "not_ob3", _("Only Open Badges 3.0 and CLR 2.0 credentials can be pushed.")
+        )
     report = services._checked(data, kind, document, False)
     if not report.get("valid"):
         failed = [check for check in report.get("checks", []) if check.get("outcome") == "fail"]
@@ -31,6 +35,10 @@ def upsert_verified(*, owner: User, data: bytes, source: str) -> tuple[ImportedC
             "credential", "not_verified", _("The credential did not verify (%(reason)s).") % {"reason": reason}
         )
     credential: dict[str, Any] = report.get("credential") or document or {}
+    types = credential.get("type")
+    if wanted_type not in (types if isinstance(types, list) else [types]):
+        message = _("This endpoint takes a %(type)s.") % {"type": wanted_type}
+        raise ValidationFailed.single("credential", "wrong_type", message)
     name, issuer_name = services._name_of(credential)
     digest = hashlib.sha256(data).hexdigest()
     identifier = credential.get("id") if isinstance(credential.get("id"), str) else None

@@ -54,8 +54,8 @@ def _status_info(response: requests.Response, status: int) -> dict[str, Any]:
 class Backpack:
     """Another platform connecting to a learner's microcred wallet through the Open Badges API."""
 
-    def __init__(self, base: str, scope: list[str]) -> None:
-        self.discovery = requests.get(f"{base}/ims/ob/v3p0/discovery", timeout=TIMEOUT).json()
+    def __init__(self, base: str, scope: list[str], discovery: str = "/ims/ob/v3p0/discovery") -> None:
+        self.discovery = requests.get(f"{base}{discovery}", timeout=TIMEOUT).json()
         scheme = self.discovery["components"]["securitySchemes"]["OAuth2ACG"]
         flow = scheme["flows"]["authorizationCode"]
         registration = requests.post(
@@ -67,7 +67,7 @@ class Backpack:
                 "token_endpoint_auth_method": "client_secret_basic",
                 "grant_types": ["authorization_code", "refresh_token"],
                 "response_types": ["code"],
-                "scope": " ".join(ALL),
+                "scope": " ".join(scope),
             },
             timeout=TIMEOUT,
         ).json()
@@ -218,3 +218,32 @@ def test_bad_requests_get_status_info_bodies(base, learner_with_credentials) -> 
         )
         _status_info(response, 400)
     assert not ImportedCredential.objects.exists()
+
+
+CLR_ALL = [scopes.CLR.scope(name) for name in ("credential.readonly", "credential.upsert", "profile.readonly")]
+
+
+def test_a_learner_record_system_reads_the_signed_clr(base, platform, learner_with_credentials) -> None:
+    document = requests.get(f"{base}/ims/clr/v2p0/discovery", timeout=TIMEOUT).json()
+    assert document["servers"][0]["url"] == f"{base}/ims/clr/v2p0"
+    flows = document["components"]["securitySchemes"]["OAuth2ACG"]["flows"]["authorizationCode"]
+    assert set(flows["scopes"]) == {
+        scopes.CLR.scope(n) for n in ("credential.readonly", "credential.upsert", "profile.readonly", "profile.update")
+    }
+
+    records = Backpack(base, CLR_ALL, discovery="/ims/clr/v2p0/discovery")
+    records.connect(browser_of(base, learner_with_credentials))
+    answer = records.session.get(f"{records.api}/credentials", timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["X-Total-Count"] == "1"
+    (clr,) = answer.json()["clrCredential"]
+    assert "ClrCredential" in clr["type"] and len(clr["credentialSubject"]["verifiableCredential"]) == 3
+    assert schema.validate(clr) == []
+    checked = requests.post(f"{base}/api/v1/verify", json={"credential": clr}, timeout=TIMEOUT)
+    assert checked.status_code == 200 and checked.json()["verified"] is True, checked.text[:500]
+    # an Open Badge is not a learner record, and the OB API's token does not open the CLR API
+    refused = records.session.post(f"{records.api}/credentials", json=signed_elsewhere(), timeout=TIMEOUT)
+    _status_info(refused, 400)
+    ob = Backpack(base, [scopes.CREDENTIAL_READ])
+    ob.connect(browser_of(base, learner_with_credentials))
+    _status_info(ob.session.get(f"{records.api}/credentials", timeout=TIMEOUT), 403)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from microcred.delivery import metadata, selectors, services
+from microcred.delivery import exchanges, metadata, selectors, services
 from microcred.delivery.services import OAuthError
 from microcred.errors import DomainError
 from microcred.oauth import views as oauth_views
@@ -209,6 +209,10 @@ def add_to_wallet(request: HttpRequest, public_id: str) -> HttpResponse:
         "issuer_url": metadata.credential_issuer(),
         "offer_gone": "offer" in request.GET and shown is None,
     }
+    from microcred.delivery.exchange_views import wallet_exchange_context  # (it imports qr_svg from here)
+
+    context.update(wallet_exchange_context(request, credential))
+    context["exchange_minutes"] = exchanges.exchange_seconds() // 60
     if shown is not None:
         uri = metadata.url("delivery:offer", shown.offer_uri_token)
         by_reference = metadata.offer_link_by_reference(uri)

@@ -196,6 +196,8 @@ def sign(
     proof_id: str | None = None,
     loader: Loader | None = None,
     single_proof: bool = False,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
     """A new document: ``document`` with a ``DataIntegrityProof`` added to its ``proof`` array.
 
@@ -231,6 +233,10 @@ def sign(
     )
     if previous_proof is not None:
         proof["previousProof"] = previous_proof
+    if challenge is not None:  # an authentication proof's options (a presentation for DID authentication)
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
     to_secure = _document_to_secure(document, existing, previous_proof)
     if cryptosuite == EDDSA_JCS_2022 and "@context" in to_secure:
         # JCS signs the JSON as written, but what JSON-LD would drop still means nothing to a reader.

@@ -348,6 +348,9 @@ def register_routers() -> None:
     from microcred.issuing.api import router as issuing_router
 
     api.add_router("/", issuing_router)
+    from microcred.assessment.stacking_api import router as stacking_router
+
+    api.add_router("/", stacking_router)
     from microcred.wallet.api import router as wallet_router
 
     api.add_router("/", wallet_router)

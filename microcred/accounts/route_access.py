@@ -88,6 +88,18 @@ ROUTES: dict[str, dict[str, RouteAccess]] = {
         "POST /catalog/credentials/{provider}/{slug}/versions/{version}/publish": needs("catalog.publish"),
         "POST /catalog/credentials/{provider}/{slug}/versions/{version}/retire": needs("catalog.publish"),
         "PUT /catalog/providers/{provider}/checklist": needs("catalog.edit"),
+        # stacking across providers (assessment/stacking_api.py)
+        "GET /catalog/providers/{provider}/trust": needs("catalog.trust"),
+        "POST /catalog/providers/{provider}/trust": needs("catalog.trust"),
+        "DELETE /catalog/providers/{provider}/trust/{entry_id}": needs("catalog.trust"),
+        "GET /catalog/providers/{provider}/agreements": needs("catalog.trust"),
+        "POST /catalog/providers/{provider}/agreements": needs("catalog.trust", note="proposed by a party"),
+        "POST /catalog/providers/{provider}/agreements/{agreement_id}/{action}": needs(
+            "catalog.trust", note="approve, reject or withdraw, as one party"
+        ),
+        "PUT /catalog/providers/{provider}/pathways/{slug}": needs("catalog.edit"),
+        "GET /catalog/pathways/{slug}/standing": own("the caller's own credit ladder on a pathway"),
+        "GET /catalog/pathways/{slug}/preview": needs("catalog.edit", note="counts only, no learner named"),
         "POST /catalog/providers/{provider}/import/badge": needs("catalog.edit"),
         "POST /catalog/providers/{provider}/import": needs("catalog.edit"),
         "GET /catalog/providers/{provider}/export": needs("organization.view"),

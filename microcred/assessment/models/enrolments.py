@@ -13,7 +13,7 @@ from microcred.catalog.models import MicroCredential
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "enrolled", _("Enrolled")
     IN_PROGRESS = "in_progress", _("In progress")
-    ASSESSED = "assessed", _("Assessed, awaiting award")
+    ASSESSED = "assessed", _("Assessed: award rule not met")  # every input is in and the rule says no
     AWARDED = "awarded", _("Awarded")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

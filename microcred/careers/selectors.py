@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from microcred.accounts.models import Organization
 from microcred.accounts.permissions import can
 from microcred.assessment.models import Award
-from microcred.careers import ranking
+from microcred.careers import occupation_search, ranking
 from microcred.careers.models import Client, ShortlistItem
 from microcred.catalog.models import Alignment, DeliveryMode, MicroCredential, Region, Status
 from microcred.errors import ErrorList, NotFound
@@ -380,16 +380,21 @@ def posting_target(posting: JobPosting) -> Target:
     return Target("posting", posting.pk, posting.title, _mapped(rows, skills_framework()), [])
 
 
+def find_occupations(query: str, limit: int = SEARCH_LIMIT) -> list[occupation_search.OccupationMatch]:
+    """Occupations by preferred or alternative label, any case, singular or plural, each with the label it matched."""
+    return occupation_search.search(query, limit)
+
+
 def search_occupations(query: str, limit: int = SEARCH_LIMIT) -> list[Occupation]:
-    query = (query or "").strip()[:MAX_QUERY]
-    if not query:
-        return []
-    rows = Occupation.objects.filter(Q(title__icontains=query) | Q(code__iexact=query))
-    found = list(rows.order_by("title", "pk")[:limit])
-    if len(found) < limit:  # then alternative labels ("plumber" finds "pipefitter")
-        more = Occupation.objects.filter(alternative_labels__icontains=query).exclude(pk__in=[o.pk for o in found])
-        found += list(more.order_by("title", "pk")[: limit - len(found)])
-    return found
+    return [match.occupation for match in find_occupations(query, limit)]
+
+
+def occupation_suggestions(held_skill_ids: Iterable[int], limit: int = 6) -> list[Occupation]:
+    return occupation_search.suggestions(held_skill_ids, limit)
+
+
+def close_occupation_labels(query: str) -> list[str]:
+    return occupation_search.close_labels(query)
 
 
 def search_postings(query: str, limit: int = 10) -> list[JobPosting]:

@@ -69,7 +69,7 @@ def learner_gap(request: HttpRequest) -> HttpResponse:
         analysis = selectors.analyse(held, target, filters, exclude=selectors.learner_micro_credentials(request.user))
     context = {
         "query": query,
-        "occupations": selectors.search_occupations(query) if query else None,
+        **_occupation_context(query, held.keys(), show_suggestions=target is None or bool(query)),
         "postings": selectors.search_postings(query) if query else None,
         "held": list(held.values()),
         "analysis": analysis,
@@ -80,6 +80,18 @@ def learner_gap(request: HttpRequest) -> HttpResponse:
         **_choices(),
     }
     return render(request, "careers/learner_gap.html", context, status=400 if filter_errors else 200)
+
+
+def _occupation_context(query: str, held_skill_ids: Any, show_suggestions: bool) -> dict[str, Any]:
+    """The occupations a query finds; with none (or no query) suggestions, and labels close to a query found nowhere."""
+    matches = selectors.find_occupations(query) if query else None
+    close = selectors.close_occupation_labels(query) if query and not matches else []
+    offer = show_suggestions and not matches
+    return {
+        "occupations": matches,
+        "close_labels": close,
+        "suggested_occupations": selectors.occupation_suggestions(held_skill_ids) if offer else [],
+    }
 
 
 def _target_param(target: selectors.Target | None) -> dict[str, str]:
@@ -168,7 +180,7 @@ def client_page(request: HttpRequest, client_id: int) -> HttpResponse:
     context = {
         "client": client,
         "query": query,
-        "occupations": selectors.search_occupations(query) if query else None,
+        **_occupation_context(query, held.keys(), show_suggestions=target is None or bool(query)),
         "postings": selectors.search_postings(query) if query else None,
         "skill_query": skill_query,
         "skill_matches": selectors.search_skills(skill_query) if skill_query else None,

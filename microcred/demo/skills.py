@@ -1,4 +1,4 @@
-"""The demo's labour-market data: a small ESCO sample (45 skills, six occupations), 60 job postings, alignments.
+"""The demo's labour-market data: a small ESCO sample (45 skills, seven occupations), 60 job postings, alignments.
 
 ``load_labour_market_data`` imports ``data/esco-sample`` (ESCO classification of the European Commission) as the
 ESCO framework skills are linked to, its occupations with their essential/optional skills, and

@@ -15,7 +15,7 @@ def test_demo_has_demand_and_in_demand_credentials(db: None, django_capture_on_c
         load_demo()
     framework = skills_framework()
     assert framework is not None and framework.competencies.filter(competency_type="skill").count() >= 30
-    assert Occupation.objects.filter(source="esco").count() == 6
+    assert Occupation.objects.filter(source="esco").count() == 7
     assert OccupationSkill.objects.filter(relation="essential").count() > 20
     assert JobPosting.objects.count() == 60 and not JobPosting.objects.filter(extracted_at=None).exists()
     assert set(JobPosting.objects.values_list("region", flat=True)) >= {"ON", "QC", "BC", "AB", ""}

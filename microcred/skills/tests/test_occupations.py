@@ -19,7 +19,7 @@ DATA_ANALYST = "http://data.europa.eu/esco/occupation/d3edb8f8-3a06-47a0-8fb9-9b
 def test_sample_occupations_with_their_essential_and_optional_skills(db: None) -> None:
     load_sample_framework()
     counts = import_esco_occupations(ESCO_SAMPLE)
-    assert counts.occupations == 6 and counts.created == 6 and counts.skipped == 0
+    assert counts.occupations == 7 and counts.created == 7 and counts.skipped == 0
     analyst = Occupation.objects.get(source="esco", key=DATA_ANALYST)
     assert analyst.title == "data analyst" and analyst.code == "2511"
     assert analyst.alternative_labels and all("\n" not in label for label in analyst.alternative_labels)
@@ -120,7 +120,7 @@ def test_management_commands(tmp_path: Path, db: None) -> None:
     load_sample_framework()
     out = StringIO()
     call_command("skills_import_esco_occupations", str(ESCO_SAMPLE), stdout=out)
-    assert "Done: 6 new" in out.getvalue()
+    assert "Done: 7 new" in out.getvalue()
     call_command("skills_import_postings", str(DEMO_DATA / "postings.jsonl"), stdout=out)
     assert JobPosting.objects.count() == 60 and not JobPosting.objects.filter(extracted_at=None).exists()
     assert SkillsImport.objects.filter(status="done").count() == 2

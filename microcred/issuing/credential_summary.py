@@ -54,6 +54,20 @@ def when(value: Any) -> datetime | None:
     return moment
 
 
+def subject_name(subject: Any) -> str:
+    """The holder's name as the credential states it: the subject's ``name``, or an ``IdentityObject`` of type
+    ``name`` given in clear (never a hash)."""
+    if not isinstance(subject, dict):
+        return ""
+    name = text(subject.get("name"), 300)
+    if name:
+        return name
+    for entry in _items(subject.get("identifier")):
+        if entry.get("identityType") == "name" and entry.get("hashed") is False:
+            return text(entry.get("identityHash"), 300)
+    return ""
+
+
 def _number(value: Any) -> str:
     return text(value, 40) if isinstance(value, str) else (str(value) if isinstance(value, (int, float)) else "")
 
@@ -170,7 +184,7 @@ def summarize(credential: dict[str, Any] | None) -> Summary | None:
     subject = credential.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
     if isinstance(subject, dict):
-        summary.subject_name = text(subject.get("name"), 300)
+        summary.subject_name = subject_name(subject)
         achievement = subject.get("achievement")
         if isinstance(achievement, dict):
             summary.achievement_name = text(achievement.get("name"), 300)

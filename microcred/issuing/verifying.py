@@ -44,6 +44,12 @@ class Verified:
     summary: Summary | None
     issuer: Organization | None
     bundle: vc_bundle.BundleReport | None = None  # when a verification bundle was given
+    presented_by: str = ""  # the name on the share link it was reached through, as its holder chose to show it
+
+    @property
+    def holder(self) -> str:
+        """Who holds the credential: as the credential names them, else as the holder's share link names them."""
+        return (self.summary.subject_name if self.summary else "") or self.presented_by
 
     @property
     def status_age_days(self) -> int | None:
@@ -86,6 +92,26 @@ def notify(event: VerificationEvent) -> None:
             logger.exception("verification listener %r failed", listener)
 
 
+@dataclass(frozen=True)
+class Presented:
+    """A credential reached through one of the platform's links, and the holder's name if that link shows it."""
+
+    credential: dict[str, Any] | str | bytes
+    holder_name: str = ""
+
+
+# A reader is given the path of a link on this platform (without the base's path) and answers the credential it
+# leads to, None when the path is not one of its links, or raises ValidationFailed (field "url") to say why not.
+LinkReader = Callable[[str], "Presented | None"]
+LINK_READERS: list[LinkReader] = []
+
+
+def add_link_reader(reader: LinkReader) -> None:
+    """Let a higher domain (the wallet's share links and public pages) resolve its links for verify-by-URL."""
+    if reader not in LINK_READERS:
+        LINK_READERS.append(reader)
+
+
 # --- reading the input ----------------------------------------------------------------------------
 
 
@@ -111,26 +137,41 @@ def read_text(value: Any, field: str = "credential") -> str:
     return value
 
 
-def platform_credential(url: Any, field: str = "url") -> dict[str, Any] | str:
-    """The credential this platform issued at ``url`` (``<base>/credentials/<id>``), from the database."""
+def platform_credential(url: Any, field: str = "url") -> Presented:
+    """The credential behind a link of this platform, from the database (never fetched): a credential's address
+    (``<base>/credentials/<id>``), or a link another domain reads (a share link, a public page: ``LINK_READERS``)."""
     if not isinstance(url, str) or not url.strip() or len(url) > 2000:
         raise ValidationFailed.single(field, "required", _("Give the link of a credential."))
     parts = urlsplit(url.strip())
     base = urlsplit(identity.public_base_url())
     prefix = base.path.rstrip("/")
     path = parts.path[len(prefix) :] if parts.path.startswith(prefix + "/") else ""
-    match = _CREDENTIAL_PATH.match(path)
-    if parts.netloc.lower() != base.netloc.lower() or parts.scheme not in ("http", "https") or match is None:
+    if parts.netloc.lower() != base.netloc.lower() or parts.scheme not in ("http", "https") or not path:
         raise ValidationFailed.single(
             field,
             "not_platform_link",
-            _("Only links to credentials issued on this platform can be opened; paste or upload other credentials."),
+            _(
+                "This link is not on this platform (%(host)s): only its links can be opened here. Paste or upload a "
+                "credential from elsewhere."
+            )
+            % {"host": base.netloc},
+        )
+    match = _CREDENTIAL_PATH.match(path)
+    if match is None:
+        for reader in LINK_READERS:
+            found = reader(path)
+            if found is not None:
+                return found
+        raise ValidationFailed.single(
+            field,
+            "not_credential_link",
+            _("This link leads to no credential. Give a share link, a credential's public page or its address."),
         )
     try:
         credential = selectors.credential_by_public_id(match["id"])
     except (DomainError, ValueError) as error:
         raise ValidationFailed.single(field, "not_found", _("No credential was issued at this link.")) from error
-    return credential.jwt if credential.proof_format == ProofFormat.VC_JWT else credential.document
+    return Presented(credential.jwt if credential.proof_format == ProofFormat.VC_JWT else credential.document)
 
 
 # --- the issuer, as this platform knows it ----------------------------------------------------------------
@@ -198,8 +239,12 @@ def _unregistered_line(title: str, summary: Summary | None) -> report_text.Check
 # --- verifying ----------------------------------------------------------------------------------
 
 
-def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, channel: str = PAGE) -> Verified:
+def verify_input(
+    item: dict[str, Any] | str | bytes, *, viewer: Any = None, channel: str = PAGE, presented_by: str = ""
+) -> Verified:
     """Verify, explain and summarize ``item``; tell the listeners. Never raises on bad credentials.
+
+    ``presented_by``: the holder's name as the share link it came through shows it.
 
     A verification bundle (``microcred.vc.bundle``) is checked from its own contents, and its status age kept.
     """
@@ -220,7 +265,7 @@ def verify_input(item: dict[str, Any] | str | bytes, *, viewer: Any = None, chan
         for embedded in line.items:  # an endorser registered here is named (its did:web is one of the platform's)
             endorser = platform_organization(embedded.issuer) if embedded.issuer else None
             embedded.issuer_name = endorser.name if endorser is not None else ""
-    result = Verified(report, verdict, summary, organization, checked)
+    result = Verified(report, verdict, summary, organization, checked, presented_by)
     signed_in = viewer if getattr(viewer, "is_authenticated", False) else None
     credential = report.credential or {}
     notify(

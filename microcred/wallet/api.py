@@ -48,7 +48,8 @@ def _link(link: ShareLink) -> dict[str, Any]:
         "credentials": [f"urn:uuid:{credential.public_id}" for credential in link.credentials.all()],
         "imports": [str(imported.public_id) for imported in link.imported.all()],
         "evidence": link.evidence_ids,
-        "expires_at": link.expires_at.isoformat(),
+        "expires_at": link.expires_at.isoformat() if link.expires_at else None,  # None: permanent
+        "show_name": link.show_name,
         "password": link.has_password,
         "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
         "view_count": link.view_count,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import textwrap
 from typing import Any
@@ -45,6 +46,11 @@ def badge_svg(name: str) -> str:
         f'<circle cx="{SIZE // 2}" cy="{SIZE // 2}" r="{SIZE // 2 - 16}" fill="#1f4e79" stroke="#f2b705" '
         f'stroke-width="12"/><g fill="white" font-family="sans-serif" font-size="26">{text}</g></svg>'
     )
+
+
+def svg_data_uri(name: str) -> str:
+    """The badge as a ``data:`` URI for an ``<img>``: the image baked into the downloads, shown on the pages."""
+    return "data:image/svg+xml;base64," + base64.b64encode(badge_svg(name).encode("utf-8")).decode("ascii")
 
 
 def baked_png(name: str, credential: dict[str, Any] | str) -> bytes:

@@ -45,15 +45,32 @@ class ImportForm(ServiceErrorsMixin, forms.Form):
         return "data", data["credential"]
 
 
+NEVER = "never"
+EXPIRY_CHOICES = [
+    ("7", _("7 days")),
+    ("30", _("30 days")),
+    ("365", _("1 year")),
+    (NEVER, _("Never: a permanent public page")),
+]
+
+
 class ShareForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What to share"), choices=ShareKind.choices, initial=ShareKind.CREDENTIAL)
     credentials = forms.MultipleChoiceField(label=_("Credentials"), widget=forms.CheckboxSelectMultiple)
     evidence = forms.MultipleChoiceField(
         label=_("Evidence the visitor may see"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    expires_on = forms.DateField(
-        label=_("Works until"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("At most a year from now.")
+    expires = forms.ChoiceField(
+        label=_("The link works for"),
+        choices=EXPIRY_CHOICES,
+        initial=NEVER,
+        widget=forms.RadioSelect,
+        help_text=_("A link that never expires is the credential's permanent public page: the one to put on LinkedIn."),
     )
+    show_name = forms.BooleanField(
+        label=_("Show my name on the page"), required=False, initial=True,
+        help_text=_("Whoever opens the link sees who holds the credential."),
+    )  # fmt: skip
     password = forms.CharField(
         label=_("Password (optional)"), required=False, max_length=128, widget=forms.PasswordInput(render_value=False)
     )
@@ -64,11 +81,16 @@ class ShareForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["credentials"].choices = credential_choices
         self.fields["evidence"].choices = evidence_choices
-        if not self.is_bound:
-            self.initial.setdefault("expires_on", (timezone.localdate() + timedelta(days=30)).isoformat())
 
-    def expires_at(self) -> datetime:
-        day = self.cleaned_data["expires_on"]
+    @property
+    def permanent(self) -> bool:
+        return self.cleaned_data["expires"] == NEVER
+
+    def expires_at(self) -> datetime | None:
+        """The end of the link's last day in the user's time zone, or None for a permanent link."""
+        if self.permanent:
+            return None
+        day = timezone.localdate() + timedelta(days=int(self.cleaned_data["expires"]))
         return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 

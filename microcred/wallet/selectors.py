@@ -154,7 +154,7 @@ class SharedItem:
     holder: str = ""  # who holds it, when the holder chose to be named and the credential is theirs
 
 
-def _names_owner(credential: dict[str, Any], email: str) -> bool:
+def names_owner(credential: dict[str, Any], email: str) -> bool:
     """Whether an imported credential's subject is identified by the owner's e-mail address (hashed or not)."""
     subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
     subject = subject[0] if isinstance(subject, list) and subject else subject
@@ -182,7 +182,7 @@ def shared_items(link: ShareLink, holder: str = "") -> list[SharedItem]:
         stated = item.summary.holder_name
         if not holder:
             item.summary.holder_name = ""
-        ours = item.issued is not None or (item.imported is not None and _names_owner(item.imported.credential,
+        ours = item.issued is not None or (item.imported is not None and names_owner(item.imported.credential,
                                                                                      link.owner.email))  # fmt: skip
         name = (stated or holder if ours else stated) if holder else ""
         items.append(

@@ -247,9 +247,12 @@ def create_share_link(
     evidence_ids: Iterable[str] = (),
     password: str = "",
     label: str = "",
+    permanent: bool = False,
+    show_name: bool = False,
 ) -> tuple[ShareLink, str]:
     """A share link of the owner's credentials (issued here or imported); returns it and its token (shown once,
-    only its hash is kept)."""
+    only its hash is kept). ``permanent``: it never expires (``expires_at`` must be None), the credential's public
+    page; ``show_name``: the page names the holder."""
     errors = ErrorList()
     chosen = list(dict.fromkeys(credentials))
     chosen_imports = list(dict.fromkeys(imported))
@@ -272,7 +275,10 @@ def create_share_link(
     if any(identifier not in available for identifier in chosen_evidence):
         errors.add("evidence", "unknown_evidence", _("Choose evidence of the credentials you share."))
     now = timezone.now()
-    if not isinstance(expires_at, datetime):
+    if permanent:
+        if expires_at is not None:
+            errors.add("expires_at", "permanent", _("A permanent link has no end date."))
+    elif not isinstance(expires_at, datetime):
         errors.add("expires_at", "required", _("Say until when the link works."))
     elif expires_at <= now:
         errors.add("expires_at", "in_the_past", _("The link must expire in the future."))
@@ -293,7 +299,8 @@ def create_share_link(
             evidence_ids=chosen_evidence,
             token_hash=_hash_token(token),
             password_hash=make_password(password) if password else "",
-            expires_at=expires_at,
+            expires_at=None if permanent else expires_at,
+            show_name=bool(show_name),
         )
         link.credentials.set(chosen)
         link.imported.set(chosen_imports)
@@ -308,6 +315,8 @@ def create_share_link(
                 "evidence": chosen_evidence,
                 "expires_at": expires_at.isoformat() if isinstance(expires_at, datetime) else None,
                 "password": bool(password),
+                "permanent": bool(permanent),
+                "show_name": bool(show_name),
             },
         )
     return link, token
@@ -336,7 +345,7 @@ def shared_link(token: str) -> ShareLink:
         raise NotFound(_("This link does not exist."), code="share_not_found")
     if link.revoked_at is not None:
         raise Gone(_("The holder has withdrawn this link."), code="share_revoked")
-    if link.expires_at <= timezone.now():
+    if link.expires_at is not None and link.expires_at <= timezone.now():
         raise Gone(_("This link has expired."), code="share_expired")
     return link
 

@@ -13,7 +13,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from microcred.issuing.credential_summary import Endorsement, endorsements_of, result_descriptions, result_words, when
+from microcred.issuing.credential_summary import (
+    Endorsement,
+    endorsements_of,
+    result_descriptions,
+    result_words,
+    subject_name,
+    when,
+)
+from microcred.wallet import badges
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -121,6 +129,7 @@ class Summary:
     description: str = ""
     issuer_name: str = ""
     issuer_id: str = ""
+    holder_name: str = ""  # as the credential states it ("" when it names its holder by a hash only)
     valid_from: str = ""
     valid_until: str = ""
     image: str = ""
@@ -132,6 +141,12 @@ class Summary:
     results: list[str] = field(default_factory=list)
     attestations: list[Endorsement] = field(default_factory=list)
     endorsements: list[Endorsement] = field(default_factory=list)
+
+    @property
+    def badge_image(self) -> str:
+        """The badge baked into this credential's downloads (generated here: a remote image would tell its host
+        who looks)."""
+        return badges.svg_data_uri(self.name)
 
 
 def _text(value: Any, limit: int = 5000) -> str:
@@ -220,6 +235,7 @@ def summarize(credential: dict[str, Any]) -> Summary:
         description=_text(achievement.get("description")),
         issuer_name=issuer_name or issuer_id,
         issuer_id=issuer_id,
+        holder_name=subject_name(_subject(credential)),
         valid_from=_text(credential.get("validFrom") or credential.get("issuanceDate"), 40),
         valid_until=_text(credential.get("validUntil") or credential.get("expirationDate"), 40),
         valid_from_at=when(credential.get("validFrom") or credential.get("issuanceDate")),

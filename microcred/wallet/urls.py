@@ -20,4 +20,5 @@ urlpatterns = [
     path("pathways/", views.pathways, name="pathways"),
     path("s/<str:token>/", views.shared, name="shared"),
     path("s/<str:token>/qr.svg", views.shared_qr, name="shared_qr"),
+    path("s/<str:token>/badge.png", views.shared_badge, name="shared_badge"),
 ]

@@ -21,9 +21,9 @@ from microcred.errors import DomainError, ValidationFailed
 from microcred.issuing import bundles
 from microcred.issuing.models import ProofFormat
 from microcred.vc import bundle as vc_bundle
-from microcred.wallet import badges, selectors, services, summaries
+from microcred.wallet import badges, certificate, public, selectors, services, summaries
 from microcred.wallet.forms import ImportForm, ShareForm, SharePasswordForm
-from microcred.wallet.models import ShareKind
+from microcred.wallet.models import ShareKind, ShareLink
 
 
 def render_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -49,7 +49,8 @@ def credential(request: HttpRequest, public_id: str) -> HttpResponse:
     except DomainError as error:
         return render_domain_error(request, error)
     item = selectors.issued_item(held)
-    return _private(render(request, "wallet/credential.html", {"item": item}))
+    context = {"item": item, "verify_url": public.verification_url(public.credential_url(held))}
+    return _private(render(request, "wallet/credential.html", context))
 
 
 @login_required
@@ -61,7 +62,8 @@ def download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
         return render_domain_error(request, error)
     is_jwt = held.proof_format == ProofFormat.VC_JWT
     signed = held.jwt if is_jwt else held.document
-    stem = f"credential-{held.public_id}"
+    summary = summaries.summarize(held.document)
+    stem = public.file_stem(summary.name, summary.valid_from_at or held.issued_at)
     if kind == "json" and not is_jwt:
         body = json.dumps(held.document, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/vc+ld+json; charset=utf-8")
@@ -75,19 +77,26 @@ def download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
     elif kind == "svg":
         response = HttpResponse(badges.baked_svg(held.achievement_name, signed), content_type="image/svg+xml")
         suffix = "svg"
+    elif kind == "pdf":
+        holder = request.user.display_name or request.user.email
+        verify_url = public.verification_url(public.credential_url(held))
+        response = HttpResponse(
+            certificate.certificate_pdf(summary, holder=holder, verify_url=verify_url), content_type="application/pdf"
+        )
+        suffix = "pdf"
     elif kind == "bundle":
         try:
             body = json.dumps(bundles.build_bundle(held), ensure_ascii=False, indent=2)
         except DomainError as error:  # an organization imported from an archive signs nothing more
             return render_domain_error(request, error)
         response = HttpResponse(body, content_type=f"{vc_bundle.MEDIA_TYPE}; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{bundles.bundle_filename(held)}"'
+        response["Content-Disposition"] = public.content_disposition(f"{stem}.bundle.json")
         return _private(response)
     else:
         return render_domain_error(
             request, DomainError(_("This credential is not available in that format."), code="format_not_available")
         )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{suffix}"'
+    response["Content-Disposition"] = public.content_disposition(f"{stem}.{suffix}")
     return _private(response)
 
 
@@ -203,14 +212,31 @@ def share_new(request: HttpRequest) -> HttpResponse:
                 expires_at=form.expires_at(),
                 password=data["password"],
                 label=data["label"],
+                permanent=form.permanent,
+                show_name=data["show_name"],
             )
         except ValidationFailed as error:
             form.add_service_errors(error)
         else:
             url = request.build_absolute_uri(reverse("wallet:shared", args=[token]))
-            context = {"link": link, "url": url, "qr_svg": qr_svg(url)}
-            return _private(render(request, "wallet/share_created.html", context, status=201))
+            return _private(render(request, "wallet/share_created.html", _created_context(link, url), status=201))
     return render(request, "wallet/share_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _created_context(link: ShareLink, url: str) -> dict[str, object]:
+    """The new link's page: the link to copy, its QR code, and for one credential LinkedIn, share buttons, PDF."""
+    context: dict[str, object] = {"link": link, "url": url, "qr_svg": qr_svg(url)}
+    credentials = list(link.credentials.all())
+    if link.kind == ShareKind.CREDENTIAL and len(credentials) == 1:
+        held = credentials[0]
+        summary = summaries.summarize(held.document)
+        context |= {
+            "credential": held,
+            "summary": summary,
+            "linkedin_url": public.linkedin_add_url(summary, cert_url=url, cert_id=str(held.public_id)),
+            "share_buttons": public.share_buttons(url, summary.name),
+        }
+    return context
 
 
 @login_required
@@ -247,6 +273,21 @@ def shared_qr(request: HttpRequest, token: str) -> HttpResponse:
     return _private(HttpResponse(qr_svg(url), content_type="image/svg+xml"))
 
 
+@require_GET
+def shared_badge(request: HttpRequest, token: str) -> HttpResponse:
+    """The badge of a link's first credential, for the page's Open Graph image (a password-protected link: none)."""
+    try:
+        link = services.shared_link(token)
+    except DomainError as error:
+        return HttpResponse(status=error.status)
+    first = link.credentials.order_by("issued_at", "pk").first()
+    if link.has_password or first is None:
+        return HttpResponse(status=404)
+    response = HttpResponse(badges.badge_png(first.achievement_name), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def shared(request: HttpRequest, token: str) -> HttpResponse:
@@ -276,8 +317,10 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         response = render(request, "wallet/shared_password.html", {"form": form}, status=status)
         response["X-Robots-Tag"] = "noindex"
         return _private(response)
-    items = selectors.shared_items(link)
+    items = selectors.shared_items(link, public.holder_name(link))
+    holders = {item.holder for item in items}
     overall = selectors.overall_status(items)
+    url = request.build_absolute_uri(reverse("wallet:shared", args=[token]))
     services.record_share_view(
         link=link, outcome=overall, referrer=request.headers.get("Referer", ""), viewer=request.user
     )
@@ -287,6 +330,9 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         "overall": overall,
         "overall_label": summaries.STATUS_LABELS.get(overall, overall),
         "verified": overall == summaries.VALID,
+        "holder": holders.pop() if len(holders) == 1 else "",
+        "url": url,
+        "permanent": link.expires_at is None,
     }
     response = render(request, "wallet/shared.html", context)
     response["X-Robots-Tag"] = "noindex"

@@ -1,0 +1,235 @@
+"""The tool's LTI endpoints: JWKS, OIDC login initiation, launch (resource link and deep linking), the deep-linking
+picker, and the instructor's course page with its "Sync grades" and "Sync roster" actions. Thin: pylti1p3 checks
+the protocol, ``services``/``sync`` change things; a refused launch is a 4xx page with a stable code, nothing
+recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException
+
+from microcred.accounts.permissions import can
+from microcred.catalog.models import MicroCredential, Status
+from microcred.errors import DomainError
+from microcred.lti import keys, services, sync
+from microcred.lti.models import Course
+from microcred.lti.toolconf import LaunchRefused, LaunchStorage, ToolConf
+
+SESSION_COURSES = "lti_instructor_courses"
+SESSION_LAUNCH = "lti_launch"
+
+
+@dataclass
+class Refusal:
+    message: str
+    code: str
+    status: int
+
+
+# pylti1p3's messages (stable in the library) → our stable codes
+KNOWN = (
+    ("State not found", "invalid_state", 400),
+    ("Missing state param", "invalid_state", 400),
+    ("Invalid Nonce", "invalid_nonce", 401),
+    ('"nonce" is empty', "invalid_nonce", 401),
+    ("Signature has expired", "expired_token", 401),
+    ("Can't decode id_token", "invalid_signature", 401),
+    ("Unable to find public key", "invalid_signature", 401),
+    ("JWT KID not found", "invalid_signature", 401),
+    ("JWT ALG not found", "invalid_signature", 401),
+    ("Invalid id_token", "malformed_token", 400),
+    ("Invalid JWT format", "malformed_token", 400),
+    ("Missing id_token", "malformed_token", 400),
+    ("Client id not registered", "wrong_audience", 403),
+    ("Unable to find deployment", "unknown_deployment", 403),
+)
+
+
+def _refusal(exc: Exception) -> Refusal:
+    if isinstance(exc, LaunchRefused):
+        return Refusal(str(exc), exc.code, exc.status)
+    text = str(exc)
+    for fragment, code, status in KNOWN:
+        if fragment in text:
+            return Refusal(text, code, status)
+    return Refusal(text, "launch_refused", 400)
+
+
+def _refuse(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": refusal.code, "error_description": refusal.message}, status=refusal.status)
+    return render(request, "lti/refused.html", {"error": refusal}, status=refusal.status)
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(keys.jwks())
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def oidc_login(request: HttpRequest) -> HttpResponse:
+    launch_url = request.build_absolute_uri(reverse("lti:launch"))
+    try:
+        login_request = DjangoOIDCLogin(request, ToolConf(), launch_data_storage=LaunchStorage())
+        return login_request.redirect(launch_url)
+    except LtiException as exc:
+        return _refuse(request, _refusal(exc))
+
+
+def _sign_in(request: HttpRequest, user: Any) -> None:
+    if request.user != user:
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["POST"])
+def launch(request: HttpRequest) -> HttpResponse:
+    tool_conf = ToolConf()
+    storage = LaunchStorage()
+    message_launch = DjangoMessageLaunch(request, tool_conf, launch_data_storage=storage)
+    try:
+        claims = message_launch.get_launch_data()
+        if not storage.consume(f"lti1p3-nonce-{claims['nonce']}"):
+            raise LaunchRefused("The nonce was used already.", code="invalid_nonce", status=401)
+    except LtiException as exc:
+        return _refuse(request, _refusal(exc))
+    platform = tool_conf.platform
+    assert platform is not None
+    deep_linking = message_launch.is_deep_link_launch()
+    if deep_linking and not services.is_instructor(claims.get(services.ROLES)):
+        return _refuse(request, Refusal(_("Only an instructor attaches a credential."), "not_instructor", 403))
+    try:
+        result = services.record_launch(platform=platform, claims=dict(claims))
+    except DomainError as exc:
+        return _refuse(request, Refusal(exc.message, exc.code, exc.status))
+    _sign_in(request, result.user)
+    if result.instructor and result.course is not None:
+        request.session[SESSION_COURSES] = sorted({*request.session.get(SESSION_COURSES, []), result.course.pk})
+    if deep_linking:
+        request.session[SESSION_LAUNCH] = message_launch.get_launch_id()
+        return redirect("lti:deep_link", launch_id=message_launch.get_launch_id())
+    if result.instructor and result.course is not None:
+        return redirect("lti:course", course_id=result.course.pk)
+    if result.enrolment is not None:
+        return redirect("assessment:enrolment", enrolment_id=result.enrolment.pk)
+    return render(request, "lti/not_linked.html", {"course": result.course})
+
+
+def _restore(request: HttpRequest, launch_id: str) -> tuple[DjangoMessageLaunch, ToolConf] | None:
+    if request.session.get(SESSION_LAUNCH) != launch_id:
+        return None
+    tool_conf = ToolConf()
+    try:
+        message_launch = DjangoMessageLaunch.from_cache(
+            launch_id, request, tool_conf, launch_data_storage=LaunchStorage()
+        )
+    except LtiException:
+        return None
+    if not message_launch.is_deep_link_launch():
+        return None
+    return message_launch, tool_conf
+
+
+@login_required
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
+    restored = _restore(request, launch_id)
+    if restored is None:
+        return _refuse(request, Refusal(_("This deep-linking request has ended."), "launch_expired", 410))
+    message_launch, tool_conf = restored
+    platform = tool_conf.platform
+    assert platform is not None
+    claims = message_launch.get_launch_data()
+    context_id = str((claims.get(services.CONTEXT) or {}).get("id") or "")
+    course = Course.objects.filter(platform=platform, context_id=context_id).first()
+    offered = MicroCredential.objects.filter(provider=platform.provider, status=Status.PUBLISHED).order_by("title")
+    error = ""
+    if request.method == "POST":
+        credential = offered.filter(pk=request.POST.get("credential") or 0).first() if course is not None else None
+        if credential is None:
+            error = _("Choose one of the micro-credentials listed.")
+        else:
+            services.attach_credential(platform=platform, course=course, credential=credential, by=request.user)
+            resource = (
+                DeepLinkResource()
+                .set_url(request.build_absolute_uri(reverse("lti:launch")))
+                .set_title(credential.title)
+                .set_custom_params({"microcred_credential": str(credential.pk)})
+            )
+            html = message_launch.get_deep_link().output_response_form([resource])
+            return HttpResponse(html)
+    context = {"offered": offered, "course": course, "platform": platform, "error": error}
+    return render(request, "lti/deep_link.html", context, status=400 if error else 200)
+
+
+def _may_run(request: HttpRequest, course: Course) -> bool:
+    """An instructor of the course (proven by a launch in this session) or the provider's assessors."""
+    if course.pk in request.session.get(SESSION_COURSES, []):
+        return True
+    return can(request.user, "assessment.evaluate", course.platform.provider)
+
+
+@login_required
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = Course.objects.select_related("platform__provider", "credential").filter(pk=course_id).first()
+    if course is None or not _may_run(request, course):
+        return _refuse(request, Refusal(_("No such course."), "not_found", 404))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "grades":
+                report = sync.sync_grades(course=course)
+                messages.success(
+                    request,
+                    _("%(recorded)d new results recorded from %(mapped)d mapped line items.")
+                    % {"recorded": report.recorded, "mapped": report.mapped},
+                )
+            elif action == "roster":
+                report = sync.sync_roster(course=course)
+                messages.success(request, _("%(n)d learners enrolled from the roster.") % {"n": report.enrolled})
+            elif action == "background":
+                sync.sync_course_task.enqueue(course.pk)
+                messages.success(request, _("The roster and grades will be read in the background."))
+            else:
+                return _refuse(request, Refusal(_("Unknown action."), "unknown_action", 400))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return render(request, "lti/course.html", _course_context(request, course), status=exc.status)
+        return redirect("lti:course", course_id=course.pk)
+    return render(request, "lti/course.html", _course_context(request, course))
+
+
+def _course_context(request: HttpRequest, course: Course) -> dict[str, Any]:
+    credential = course.credential
+    return {
+        "course": course,
+        "line_items": course.line_items.select_related("component").order_by("label", "pk"),
+        "learners": sync.learners_of(course) if credential else [],
+        "assessment_url": (
+            reverse("assessment:credential", args=[credential.pk])
+            if credential and can(request.user, "assessment.evaluate", credential)
+            else ""
+        ),
+    }

@@ -5,7 +5,8 @@ aligned to (directly, or through a confirmed exact or close crosswalk link from 
 another framework, either direction) that are in demand nationally or in the credential's province
 (``skills.interfaces.in_demand_skill_ids``). Only changed credentials are written (audited and
 re-indexed by ``services.record_skills_demand``). Runs whenever demand changes (registered on
-``DEMAND_CHANGED`` in ``CatalogConfig.ready``), and from the demo loader.
+``DEMAND_CHANGED`` in ``CatalogConfig.ready``), and from the demo loader; ``services.publish`` sets a newly
+published version's marker itself (``in_demand_labels``), so it does not wait for the next change in demand.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def esco_skills_of(credential_ids: list[int]) -> dict[int, set[int]]:
     return result
 
 
-def refresh_demand_markers() -> int:
-    """Set every published credential's in-demand skills; returns how many credentials changed."""
-    credentials = list(MicroCredential.objects.filter(status=Status.PUBLISHED).select_related("provider"))
+def in_demand_labels(credentials: list[MicroCredential]) -> dict[int, list[str]]:
+    """credential id → the labels of its in-demand ESCO skills (nationally, or in its province), sorted, at most
+    ``MAX_LABELS``."""
     skills_of = esco_skills_of([c.pk for c in credentials])
     national = in_demand_skill_ids()
     regional: dict[str, set[int]] = {}
@@ -72,7 +73,7 @@ def refresh_demand_markers() -> int:
             "pk", "short_name", "statement"
         )
     }
-    changed = 0
+    result: dict[int, list[str]] = {}
     for credential in credentials:
         in_demand = national
         if credential.region:
@@ -80,7 +81,17 @@ def refresh_demand_markers() -> int:
                 regional[credential.region] = in_demand_skill_ids(credential.region)
             in_demand = national | regional[credential.region]
         values = sorted({labels[s] for s in skills_of.get(credential.pk, set()) if s in in_demand and s in labels})
-        values = values[:MAX_LABELS]
+        result[credential.pk] = values[:MAX_LABELS]
+    return result
+
+
+def refresh_demand_markers() -> int:
+    """Set every published credential's in-demand skills; returns how many credentials changed."""
+    credentials = list(MicroCredential.objects.filter(status=Status.PUBLISHED).select_related("provider"))
+    labels = in_demand_labels(credentials)
+    changed = 0
+    for credential in credentials:
+        values = labels[credential.pk]
         if values != list(credential.skills_demand or []):
             record_skills_demand(actor=SYSTEM, credential=credential, skills=values)
             changed += 1

@@ -377,7 +377,12 @@ def publish(*, actor: Any, credential: MicroCredential) -> MicroCredential:
                 pathway.members.add(credential)
         credential.status = Status.PUBLISHED
         credential.published_at = timezone.now()
-        credential.save(update_fields=["status", "published_at", "updated_at"])
+        # Marked "teaches in-demand skills" from its publication, not from the next change in demand. Imported here:
+        # demand_markers writes through this module.
+        from microcred.catalog.demand_markers import in_demand_labels
+
+        credential.skills_demand = in_demand_labels([credential])[credential.pk]
+        credential.save(update_fields=["status", "published_at", "skills_demand", "updated_at"])
         search.index(credential)
         record(
             actor=actor,
@@ -385,7 +390,11 @@ def publish(*, actor: Any, credential: MicroCredential) -> MicroCredential:
             target=credential,
             organization=credential.provider,
             before=before,
-            after={**_state(credential), "superseded": [old.version for old in previous]},
+            after={
+                **_state(credential),
+                "skills_demand": credential.skills_demand,
+                "superseded": [old.version for old in previous],
+            },
         )
     return credential
 

@@ -88,3 +88,20 @@ def test_demand_changes_refresh_the_markers(
         extraction.extract_pending()
     data.refresh_from_db()
     assert A in data.skills_demand
+
+
+def test_a_credential_published_after_demand_is_marked_at_publication(db: None, admin, reviewer, provider) -> None:  # type: ignore[no-untyped-def]
+    load_sample_framework()
+    postings(A, 5)  # the demand is already there, and does not change again
+    later = draft(admin, provider, "Analytics Now")
+    alignments.align(actor=admin, credential=later, competency=skill(A))
+    alignments.align(actor=admin, credential=later, competency=skill(C))  # aligned, not in demand
+    later = publish(admin, reviewer, later)
+    later.refresh_from_db()
+    assert later.skills_demand == [A]
+    assert [c.title for c in selectors.search_catalog(selectors.parse_query({"in_demand": "1"})).results] == [
+        "Analytics Now"
+    ]
+    entry = AuditEntry.objects.filter(action="catalog.publish").latest("pk")
+    assert entry.after["skills_demand"] == [A]
+    assert refresh_demand_markers() == 0  # already right

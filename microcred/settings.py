@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "microcred.wallet",
     "microcred.delivery",
     "microcred.obapi",
+    "microcred.lti",
     "microcred.employers",
     "microcred.careers",
     "microcred.skills",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("microcred.oauth.urls")),  # the authorization server: /oauth/…, "Connected applications"
     path("", include("microcred.delivery.urls")),  # OID4VCI: /.well-known/…, /oid4vci/…, "Add to a wallet"
     path("", include("microcred.obapi.urls")),  # 1EdTech Open Badges 3.0 API: /ims/ob/v3p0/…
+    path("", include("microcred.lti.urls")),  # LTI 1.3 tool: /lti/login, /lti/launch, /lti/jwks, platforms
     path("wallet/", include("microcred.wallet.urls")),
     path("catalog/", include("microcred.catalog.urls")),
     path("frameworks/", include("microcred.frameworks.urls")),

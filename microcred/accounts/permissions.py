@@ -57,6 +57,8 @@ ACTIONS: dict[str, Grant] = {
     "catalog.publish": _grant(PROVIDER, (Role.ADMIN,)),
     # a provider's trust list and its recognition agreements with other providers (issue 17)
     "catalog.trust": _grant(PROVIDER, (Role.ADMIN,)),
+    # the LMSs (LTI 1.3 platforms) a provider registers microcred with (issue 16)
+    "lti.manage_platforms": _grant(PROVIDER, (Role.ADMIN,)),
     "assessment.evaluate": _grant(PROVIDER + EMPLOYER, (Role.ASSESSOR, Role.ADMIN)),
     "assessment.manage": _grant(PROVIDER, (Role.ADMIN,)),
     # a credential's assessment plan (components, gaps, waivers): those who design, review or assess it

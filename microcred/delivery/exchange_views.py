@@ -100,7 +100,7 @@ def oid4vp_request(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def oid4vp_response(request: HttpRequest, token: str) -> JsonResponse:
-    """OpenID4VP 1.0 ``response_uri`` (``direct_post``): form-encoded ``vp_token`` and ``state``."""
+    """OpenID4VP 1.0 ``response_uri`` (``direct_post``): form-encoded ``vp_token``."""
     try:
         bounded_body(request)
         if request.content_type != "application/x-www-form-urlencoded":
@@ -108,7 +108,7 @@ def oid4vp_response(request: HttpRequest, token: str) -> JsonResponse:
         for name, values in request.POST.lists():
             if len(values) > 1:
                 raise oid4vp.OID4VPError("invalid_request", f"{name} is repeated.")
-        oid4vp.respond(token=token, vp_token=request.POST.get("vp_token"), state=request.POST.get("state"))
+        oid4vp.respond(token=token, vp_token=request.POST.get("vp_token"))
     except ExchangeError as error:
         if not isinstance(error, oid4vp.OID4VPError):
             error = oid4vp.OID4VPError("invalid_request", error.message, error.status)

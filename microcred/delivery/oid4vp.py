@@ -2,11 +2,12 @@
 
 * The link (and QR) is ``openid4vp://?client_id=redirect_uri:<response URI>&request_uri=<request URI>``.
 * ``GET request_uri`` answers the Request Object (``application/oauth-authz-req+jwt``): ``response_type=vp_token``,
-  ``response_mode=direct_post``, the ``response_uri``, a fresh ``nonce``, ``state`` and a ``dcql_query`` asking for
+  ``response_mode=direct_post``, the ``response_uri``, a fresh ``nonce`` (no ``state``: the response URI is the
+  exchange's own, and Digital Bazaar's client does not echo it) and a ``dcql_query`` asking for
   one Open Badges credential in the ``ldp_vc`` format (with a claim filter on the achievement id or issuer id when
   the request names one). With the ``redirect_uri:`` client identifier prefix the request must not be signed
   (OpenID4VP 1.0 §5.9.3), so the JWT is unsecured (``alg: none``); there is no verifier key to trust.
-* The wallet POSTs ``vp_token`` (a JSON object: the credential query id → a list of presentations) and ``state``,
+* The wallet POSTs ``vp_token`` (a JSON object: the credential query id → a list of presentations),
   form-encoded, to the ``response_uri``. Each presentation is a Data Integrity ``ldp_vp`` whose authentication
   proof carries ``challenge`` = the nonce and ``domain`` = the client_id (OpenID4VP 1.0 Appendix B.1.3.2), verified
   by :mod:`microcred.vc.presentation`; the credentials inside are verified and recorded as for a VC-API request.
@@ -95,7 +96,6 @@ def request_object(token: str) -> str:
         "client_id": client_id(exchange),
         "response_uri": response_uri(exchange),
         "nonce": token_of(exchange),
-        "state": str(exchange.public_id),
         "dcql_query": dcql_query(exchange.request),
         "client_metadata": {
             "vp_formats_supported": {
@@ -115,11 +115,11 @@ def request_object(token: str) -> str:
     return f"{part({'alg': 'none', 'typ': 'oauth-authz-req+jwt'})}.{part(claims)}."
 
 
-def respond(*, token: str, vp_token: Any, state: Any) -> None:
-    """The wallet's direct_post: verify each presentation of ``vp_token`` and record what it presented."""
+def respond(*, token: str, vp_token: Any) -> None:
+    """The wallet's direct_post: verify each presentation of ``vp_token`` and record what it presented. The request
+    carries no ``state`` (the response URI names its exchange and the nonce binds the presentation), so a ``state``
+    a wallet sends anyway is ignored."""
     exchange = _live(token)
-    if state != str(exchange.public_id):
-        raise OID4VPError("invalid_request", "state does not match the request.")
     if not isinstance(vp_token, str) or not vp_token:
         raise OID4VPError("invalid_request", "vp_token is required.")
     try:

@@ -4,8 +4,9 @@ Multikey with eddsa-rdfc-2022, and the legacy Ed25519Signature2020 suite the Lea
 
 It receives a credential through the exchange the learner's "Add to a wallet" page starts (the VC-API form, and the
 Learner Credential Wallet's deep-link form), verifies it (the issuer's did:web and the status list fetched over
-HTTP), then answers an employer's request (QueryByExample + DID authentication) made on the employer's page, and the
-employer's page shows the verification report. Revoking the award makes the holder's own status check fail."""
+HTTP), then answers an employer's request made on the employer's page, as a VC-API exchange (QueryByExample + DID
+authentication) and through OpenID4VP 1.0 with Digital Bazaar's OID4 client (``@digitalbazaar/oid4-client``), and
+the employer's page shows the verification report. Revoking the award makes the holder's own status check fail."""
 
 from __future__ import annotations
 
@@ -144,7 +145,21 @@ def test_a_digital_bazaar_holder_receives_presents_and_sees_revocation(live_serv
     report_page = staff.get(created.url, timeout=30)
     assert "Verified" in report_page.text and "Maple College" in report_page.text
 
-    # 4. revoking the award: the holder's own check of the status list now fails for the copy it holds
+    # 4. the same request through OpenID4VP 1.0 (DCQL), answered by Digital Bazaar's OID4 client
+    shown = submit(staff, created.url, created.url, {"kind": "oid4vp"})
+    link = html.unescape(re.search(r'class="wrap request-link">([^<]+)<', shown.text).group(1))
+    assert link.startswith("openid4vp://?client_id=redirect_uri%3A")
+    answered = holder(op="oid4vp", link=link, keyPair=received["keyPair"], credentials=[copy])
+    assert answered.get("result") is not None and answered["matched"] == 1, answered
+    request = answered["request"]
+    assert request["response_type"] == "vp_token" and request["response_mode"] == "direct_post"
+    assert request["dcql_query"]["credentials"][0]["format"] == "ldp_vc"
+    assert answered["vpr"]["challenge"] == request["nonce"] and answered["vpr"]["domain"] == request["client_id"]
+    latest = PresentationResponse.objects.order_by("-received_at").first()
+    assert latest.protocol == Protocol.OID4VP and latest.all_valid and latest.holder_id == received["holder"]
+    assert PresentationResponse.objects.count() == 2
+
+    # 5. revoking the award: the holder's own check of the status list now fails for the copy it holds
     issuing.revoke_credential(actor=None, credential=credential, reason="Awarded in error")
     after = holder(op="verify", credential=copy)
     assert after["verified"] is False and after["statusRevoked"] is True

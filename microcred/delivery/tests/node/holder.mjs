@@ -12,6 +12,10 @@
 //   {"op": "present", "exchangeUrl", "keyPair", "credentials": [...]}
 //     -> POST {} for the employer's request, picks the credentials its QueryByExample matches, signs a presentation
 //        of them for the challenge and domain, POSTs it -> {request, matched, status, answer}
+//   {"op": "oid4vp", "link", "keyPair", "credentials": [...]}
+//     -> answers an OpenID4VP 1.0 request with Digital Bazaar's OID4 client (@digitalbazaar/oid4-client: fetches the
+//        request_uri, converts the DCQL query to a VPR, sends vp_token by direct_post) -> {request, vpr, matched,
+//        result}
 //   {"op": "verify", "credential"} -> {verified, statusRevoked, error}
 // Contexts come only from microcred/vc/contexts (bundled); did:web documents and status lists are fetched from the
 // server over HTTP (loopback: the test server speaks plain HTTP).
@@ -26,6 +30,7 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
+import {oid4vp} from '@digitalbazaar/oid4-client';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CONTEXTS_DIR = join(HERE, '..', '..', '..', 'vc', 'contexts');
@@ -198,6 +203,27 @@ async function present(input) {
   return {request, matched: matched.length, status: answer.status, answer: answer.json};
 }
 
+async function answerOid4vp(input) {
+  const holder = await holderKey('eddsa-rdfc-2022', input.keyPair);
+  const {authorizationRequest} = await oid4vp.getAuthorizationRequest({url: input.link});
+  const {verifiablePresentationRequest: vpr} = oid4vp.toVpr({authorizationRequest});
+  const examples = [].concat(vpr.query || []).filter(q => q.type === 'QueryByExample')
+    .flatMap(q => [].concat(q.credentialQuery)).map(q => q.example);
+  const matched = input.credentials.filter(credential => examples.some(example => matches(example, credential)));
+  const presentation = vc.createPresentation({holder: holder.did, verifiableCredential: matched, version: 2.0});
+  const signed = await vc.signPresentation({presentation, suite: holder.suite, challenge: vpr.challenge,
+    domain: vpr.domain, documentLoader});
+  const queryId = authorizationRequest.dcql_query.credentials[0].id;
+  try {
+    const {result} = await oid4vp.sendAuthorizationResponse({authorizationRequest,
+      vpToken: JSON.stringify({[queryId]: [signed]}), vpTokenMediaType: 'application/json'});
+    return {request: authorizationRequest, vpr, matched: matched.length, result};
+  } catch(error) {
+    return {request: authorizationRequest, vpr, matched: matched.length,
+      error: String(error.message), status: error.cause?.status, data: error.cause?.data};
+  }
+}
+
 async function main() {
   const input = JSON.parse(await new Promise(resolve => {
     let data = '';
@@ -209,6 +235,8 @@ async function main() {
     output = await receive(input);
   } else if(input.op === 'present') {
     output = await present(input);
+  } else if(input.op === 'oid4vp') {
+    output = await answerOid4vp(input);
   } else if(input.op === 'verify') {
     output = await verifyReceived(input.credential);
   } else {

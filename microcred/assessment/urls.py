@@ -1,6 +1,6 @@
 from django.urls import path
 
-from microcred.assessment import views
+from microcred.assessment import stacking_views, views
 
 app_name = "assessment"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("supervise/", views.supervise, {"token": ""}, name="supervise_base"),
     path("supervise/<str:token>/", views.supervise, name="supervise"),
     path("evidence/<uuid:public_id>/", views.evidence_file, name="evidence"),
+    path("providers/<slug:provider>/pathways/new/", stacking_views.pathway_editor, name="pathway_new"),
+    path("providers/<slug:provider>/pathways/<slug:slug>/", stacking_views.pathway_editor, name="pathway_edit"),
+    path("providers/<slug:provider>/trust/", stacking_views.trust, name="trust"),
 ]

@@ -1,0 +1,141 @@
+"""OIDC login and launch with id_tokens signed by the registered platform, and every hostile id_token the issue
+names refused with a specific 4xx and its stable code, with nothing recorded (no user, link, course or audit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from microcred.accounts.models import User
+from microcred.assessment.models import Enrolment
+from microcred.audit.models import AuditEntry
+from microcred.lti.models import Course, LtiUser, Platform
+from microcred.lti.tests.conftest import INSTRUCTOR, School, Signer
+from microcred.lti.tests.platform import rsa_pem
+
+pytestmark = pytest.mark.django_db
+
+
+def _launch(client: Client, signer: Signer, **overrides: Any) -> Any:
+    _response, state, nonce = signer.login(client)
+    token = signer.sign(signer.claims(nonce, **overrides))
+    return client.post("/lti/launch", {"id_token": token, "state": state})
+
+
+def _nothing_recorded(users_before: int) -> None:
+    assert User.objects.count() == users_before
+    assert not LtiUser.objects.exists() and not Course.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="lti.launch").exists()
+
+
+def test_login_redirects_to_the_platform_with_state_and_nonce(platform: Platform, signer: Signer) -> None:
+    response, state, nonce = signer.login(Client())
+    assert response["Location"].startswith("https://lms.example.edu/auth?")
+    assert "redirect_uri=http%3A%2F%2Ftestserver%2Flti%2Flaunch" in response["Location"]
+    assert len(state) > 20 and len(nonce) > 20
+
+
+def test_login_from_an_unknown_issuer_is_refused(platform: Platform, signer: Signer) -> None:
+    response, _state, _nonce = signer.login(Client(), iss="https://other.example")
+    assert response.status_code == 403 and b"unknown_issuer" in response.content
+
+
+def test_a_learner_launch_links_the_user_and_enrols_them(school: School, platform: Platform, signer: Signer) -> None:
+    Course.objects.create(platform=platform, context_id="course-101", credential=school.credential)
+    client = Client()
+    response = _launch(client, signer)
+    enrolment = Enrolment.objects.get(learner__email="sam@example.edu", credential=school.credential)
+    assert response.status_code == 302 and response["Location"] == f"/assessment/enrolments/{enrolment.pk}/"
+    assert LtiUser.objects.get(platform=platform, sub="s1").user == enrolment.learner
+    assert client.get(response["Location"]).status_code == 200  # signed in as the learner
+    assert AuditEntry.objects.filter(action="lti.launch").count() == 1
+
+
+def test_an_instructor_lands_on_the_course_page(school: School, platform: Platform, signer: Signer) -> None:
+    client = Client()
+    response = _launch(
+        client,
+        signer,
+        sub="t1",
+        email="tia@example.edu",
+        **{"https://purl.imsglobal.org/spec/lti/claim/roles": [INSTRUCTOR]},
+    )
+    course = Course.objects.get(platform=platform, context_id="course-101")
+    assert response.status_code == 302 and response["Location"] == f"/lti/courses/{course.pk}/"
+    assert client.get(response["Location"]).status_code == 200
+    assert not Enrolment.objects.exists()
+
+
+def test_a_replayed_id_token_is_refused(platform: Platform, signer: Signer) -> None:
+    client = Client()
+    _response, state, nonce = signer.login(client)
+    token = signer.sign(signer.claims(nonce))
+    assert client.post("/lti/launch", {"id_token": token, "state": state}).status_code == 200  # no credential yet
+    audits = AuditEntry.objects.count()
+    replay = client.post("/lti/launch", {"id_token": token, "state": state})
+    assert replay.status_code == 401 and b"invalid_nonce" in replay.content
+    assert AuditEntry.objects.count() == audits and LtiUser.objects.count() == 1
+
+
+HOSTILE = [
+    ("wrong issuer", {"iss": "https://impostor.example"}, 403, "unknown_issuer"),
+    ("wrong audience", {"aud": "someone-else", "azp": "someone-else"}, 403, "wrong_audience"),
+    (
+        "wrong deployment",
+        {"https://purl.imsglobal.org/spec/lti/claim/deployment_id": "deployment-9"},
+        403,
+        "unknown_deployment",
+    ),
+    ("expired", {"iat": 1_600_000_000, "exp": 1_600_000_300}, 401, "expired_token"),
+    ("nonce never issued", {"nonce": "made-up-nonce"}, 401, "invalid_nonce"),
+]
+
+
+@pytest.mark.parametrize(("case", "overrides", "status", "code"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_id_tokens_are_refused(
+    platform: Platform, signer: Signer, case: str, overrides: dict[str, Any], status: int, code: str
+) -> None:
+    users = User.objects.count()
+    response = _launch(Client(), signer, **overrides)
+    assert response.status_code == status, response.content
+    assert code.encode() in response.content
+    _nothing_recorded(users)
+
+
+def test_an_unsigned_id_token_is_refused(platform: Platform, signer: Signer) -> None:
+    users = User.objects.count()
+    client = Client()
+    _response, state, nonce = signer.login(client)
+    token = signer.sign(signer.claims(nonce), alg="none")
+    response = client.post("/lti/launch", {"id_token": token, "state": state})
+    assert response.status_code == 401 and b"invalid_signature" in response.content
+    _nothing_recorded(users)
+
+
+def test_an_id_token_signed_by_another_key_is_refused(platform: Platform, signer: Signer) -> None:
+    users = User.objects.count()
+    client = Client()
+    _response, state, nonce = signer.login(client)
+    other_private, _public = rsa_pem()
+    token = signer.sign(signer.claims(nonce), private=other_private)  # the platform's kid, another key
+    response = client.post("/lti/launch", {"id_token": token, "state": state})
+    assert response.status_code == 401 and b"invalid_signature" in response.content
+    _nothing_recorded(users)
+
+
+def test_a_launch_without_the_login_state_is_refused(platform: Platform, signer: Signer) -> None:
+    users = User.objects.count()
+    _response, _state, nonce = signer.login(Client())
+    response = Client().post("/lti/launch", {"id_token": signer.sign(signer.claims(nonce)), "state": "forged"})
+    assert response.status_code == 400 and b"invalid_state" in response.content
+    _nothing_recorded(users)
+
+
+def test_refusals_are_json_for_json_callers(platform: Platform, signer: Signer) -> None:
+    client = Client()
+    _response, state, nonce = signer.login(client)
+    token = signer.sign(signer.claims(nonce, iss="https://impostor.example"))
+    response = client.post("/lti/launch", {"id_token": token, "state": state}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 403 and response.json()["error"] == "unknown_issuer"

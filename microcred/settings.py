@@ -81,6 +81,9 @@ VC_API_TEST_MODE = _env_bool("MICROCRED_VC_API_TEST_MODE", False)
 # Server-side verification reads this platform's own DIDs and status lists from the database; other
 # issuers' documents are fetched over the network only when this is on.
 VC_VERIFY_ALLOW_NETWORK = _env_bool("MICROCRED_VC_VERIFY_ALLOW_NETWORK", False)
+# host:port pairs this server may reach over plain http and on private addresses (the verifier's DID documents and
+# status lists, the Open Badges API consumer): for local set-ups and tests only, never in production.
+LOCAL_HTTP_HOSTS = [h.strip() for h in os.environ.get("MICROCRED_LOCAL_HTTP_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -108,12 +108,17 @@ def fetch(url: str) -> bytes:
     if document is not None:
         return json.dumps(document).encode("utf-8")
     if _network_allowed():
-        return did.Resolver().fetch(url)
+        return _network_resolver().fetch(url)
     raise ResolutionError(f"{url} is not published by this platform, and fetching other URLs is off.")
 
 
+def _network_resolver() -> did.Resolver:
+    local = frozenset(getattr(settings, "LOCAL_HTTP_HOSTS", ()))
+    return did.Resolver(allow_http_hosts=local, allow_private=bool(local))
+
+
 def resolver() -> did.Resolver:
-    return did.Resolver(fetch=fetch)
+    return did.Resolver(fetch=fetch, allow_http_hosts=frozenset(getattr(settings, "LOCAL_HTTP_HOSTS", ())))
 
 
 def fetch_status_list(url: str) -> dict[str, Any]:

@@ -6,11 +6,12 @@
   exchange's own, and Digital Bazaar's client does not echo it) and a ``dcql_query`` asking for
   one Open Badges credential in the ``ldp_vc`` format (with a claim filter on the achievement id or issuer id when
   the request names one). With the ``redirect_uri:`` client identifier prefix the request must not be signed
-  (OpenID4VP 1.0, client identifier prefixes), so the JWT is unsecured (``alg: none``); there is no verifier key to trust.
+  (OpenID4VP 1.0, client identifier prefixes), so the JWT is unsecured (``alg: none``): no verifier key to trust.
 * The wallet POSTs ``vp_token`` (a JSON object: the credential query id → a list of presentations),
   form-encoded, to the ``response_uri``. Each presentation is a Data Integrity ``ldp_vp`` whose authentication
-  proof carries ``challenge`` = the nonce and ``domain`` = the client_id (OpenID4VP 1.0, the W3C VC format's appendix), verified
-  by :mod:`microcred.vc.presentation`; the credentials inside are verified and recorded as for a VC-API request.
+  proof carries ``challenge`` = the nonce and ``domain`` = the client_id (OpenID4VP 1.0, the W3C VC format's
+  appendix), verified by :mod:`microcred.vc.presentation`; the credentials inside are verified and recorded as for
+  a VC-API request.
 
 Left out: signed requests (``x509_san_dns``, ``verifier_attestation``), ``direct_post.jwt`` (encrypted responses),
 JWT presentations (``jwt_vc_json``), SD-JWT VC and mdoc, transaction data, the Digital Credentials API.

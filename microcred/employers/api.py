@@ -88,6 +88,7 @@ def dashboard(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "verified": v.verified,
                 "credential": v.credential_id,
                 "issuer": v.issuer,
+                "issuer_name": v.issuer_shown.name if v.issuer_shown.registered else None,
                 "achievement": v.achievement,
                 "channel": v.channel,
             }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization, OrganizationKind
@@ -16,7 +18,7 @@ from microcred.accounts.permissions import can, require
 from microcred.catalog.models import MicroCredential
 from microcred.employers.models import CoDesignInvitation, Endorsement, Verification
 from microcred.errors import NotFound
-from microcred.issuing.verifying import SHARE
+from microcred.issuing.verifying import SHARE, platform_organization
 
 RECENT = 20
 
@@ -109,9 +111,47 @@ def dashboard(*, actor: Any, employer: Organization) -> Dashboard:
         last_30_days=counts["recent"],
         shared=counts["shared"],
         credentials=mine.exclude(credential_id="").values("credential_id").distinct().count(),
-        recent=list(mine.select_related("verifier")[:RECENT]),
+        recent=_with_issuers(list(mine.select_related("verifier")[:RECENT])),
         endorsements=list(
             Endorsement.objects.filter(employer=employer).select_related("credential__provider", "provider")
         ),
         invitations=list(CoDesignInvitation.objects.filter(employer=employer).select_related("credential__provider")),
     )
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """An issuer as a person reads it: its registered name and logo, or its identifier when it is not registered."""
+
+    name: str
+    logo: str  # a data: URI
+    registered: bool
+    identifier: str
+
+
+def monogram(name: str) -> str:
+    """Organizations have no uploaded logo yet: a round monogram of the name's initials, as a data: URI."""
+    initials = "".join(word[0] for word in name.split()[:2] if word[:1].isalnum()).upper() or "?"
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40">'
+        '<circle cx="20" cy="20" r="20" fill="#1f4e79"/><text x="20" y="26" text-anchor="middle" fill="white" '
+        f'font-family="sans-serif" font-size="16" font-weight="bold">{escape(initials)}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def issuer_of(identifier: str) -> Issuer:
+    organization = platform_organization(identifier) if identifier else None
+    if organization is None:
+        return Issuer(name=identifier or "—", logo="", registered=False, identifier=identifier)
+    return Issuer(name=organization.name, logo=monogram(organization.name), registered=True, identifier=identifier)
+
+
+def _with_issuers(verifications: list[Verification]) -> list[Verification]:
+    """Each verification with ``issuer_shown``: the issuer's registered name and logo instead of its DID."""
+    known: dict[str, Issuer] = {}
+    for verification in verifications:
+        if verification.issuer not in known:
+            known[verification.issuer] = issuer_of(verification.issuer)
+        verification.issuer_shown = known[verification.issuer]
+    return verifications

@@ -54,6 +54,9 @@ def test_verifications_of_signed_in_verifiers_are_counted_for_their_employer(emp
     assert board.recent[0].achievement == "Welding safety" and board.recent[0].verifier == verifier
     page = client.get(f"/employers/{employer.slug}/").content.decode()
     assert "Welding safety" in page and "Recent verifications" in page
+    # the issuer by its registered name and logo, never its raw did:web (issue 18, problem 7)
+    assert board.recent[0].issuer.startswith("did:web:") and board.recent[0].issuer not in page
+    assert "Maple College" in page and 'src="data:image/svg+xml;base64,' in page
 
 
 def test_anonymous_verifications_leave_no_record(issued):

@@ -67,7 +67,7 @@ def test_a_learner_shares_a_credential_an_employer_sees_it_verified_then_the_lin
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
-    page.get_by_role("link", name="My wallet").click()
+    page.get_by_role("link", name="My wallet", exact=True).click()
     page.get_by_role("link", name="Welding safety").click()
     page.get_by_role("link", name="Share or add to LinkedIn").click()
     page.get_by_label("Reflection on a near miss (Welding safety)").check()
@@ -76,7 +76,7 @@ def test_a_learner_shares_a_credential_an_employer_sees_it_verified_then_the_lin
     page.get_by_label("30 days").check()
     page.get_by_label("Show my name on the page").uncheck()  # the holder's choice: this page does not name her
     page.get_by_role("button", name="Create the link").click()
-    url = page.get_by_label("Link").input_value()
+    url = page.get_by_label("Link", exact=True).input_value()
     assert "/wallet/s/" in url and page.locator("figure.qr svg").is_visible()
 
     # An employer without an account opens it.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ import pytest
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
+from django.utils import timezone
 
 from microcred.issuing import services as issuing
+from microcred.oauth.models import Token
 from microcred.oauth.tests.conftest import REDIRECT, TIMEOUT, browser_of, decide
 from microcred.obapi import scopes
 from microcred.testing import factories
@@ -179,18 +182,41 @@ def test_a_backpack_reads_pages_of_credentials_and_pushes_one(base, learner_with
     _status_info(backpack.session.put(f"{backpack.api}/profile", json=email, timeout=TIMEOUT), 400)
 
 
+ENDPOINTS = [
+    ("get", "/credentials", scopes.CREDENTIAL_READ),
+    ("post", "/credentials", scopes.CREDENTIAL_UPSERT),
+    ("get", "/profile", scopes.PROFILE_READ),
+    ("put", "/profile", scopes.PROFILE_UPDATE),
+]
+
+
 def test_each_endpoint_enforces_its_scope(base, learner_with_credentials) -> None:
-    reader = Backpack(base, [scopes.CREDENTIAL_READ])
-    reader.connect(browser_of(base, learner_with_credentials))
-    assert reader.session.get(f"{reader.api}/credentials", timeout=TIMEOUT).status_code == 200
-    for method, path in (("post", "/credentials"), ("get", "/profile"), ("put", "/profile")):
-        response = reader.session.request(method, f"{reader.api}{path}", json={"name": "x"}, timeout=TIMEOUT)
-        _status_info(response, 403)
-        assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
+    """The matrix: a token of each scope against each endpoint; only the endpoint's own scope opens it (a request
+    that gets past the scope check may still be a 400 for its body, never a 401/403)."""
+    for scope in ALL:
+        client = Backpack(base, [scope])
+        client.connect(browser_of(base, learner_with_credentials))
+        for method, path, needed in ENDPOINTS:
+            response = client.session.request(method, f"{client.api}{path}", json={"name": "Maya"}, timeout=TIMEOUT)
+            if scope == needed:
+                assert response.status_code not in (401, 403), (scope, method, path, response.text)
+            else:
+                _status_info(response, 403)
+                assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"], (scope, method, path)
     for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic eDp5"}):
-        response = requests.get(f"{reader.api}/credentials", headers=headers, timeout=TIMEOUT)
+        response = requests.get(f"{client.api}/credentials", headers=headers, timeout=TIMEOUT)
         _status_info(response, 401)
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_expired_and_revoked_tokens_are_refused(base, learner_with_credentials) -> None:
+    client = Backpack(base, [scopes.CREDENTIAL_READ])
+    client.connect(browser_of(base, learner_with_credentials))
+    assert client.session.get(f"{client.api}/credentials", timeout=TIMEOUT).status_code == 200
+    Token.objects.update(issued_at=timezone.now() - timedelta(hours=2))
+    _status_info(client.session.get(f"{client.api}/credentials", timeout=TIMEOUT), 401)
+    Token.objects.update(issued_at=timezone.now(), revoked_at=timezone.now())
+    _status_info(client.session.get(f"{client.api}/credentials", timeout=TIMEOUT), 401)
 
 
 def test_bad_requests_get_status_info_bodies(base, learner_with_credentials) -> None:

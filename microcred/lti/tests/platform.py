@@ -190,6 +190,11 @@ class Platform:
                 ]
                 return {"content": content, "has_next": False, "next": None}
 
+            def create_lineitem(self, lineitem: t.Any) -> t.Any:
+                raise NotImplementedError  # the tool only reads (scopes lineitem.readonly, result.readonly)
+
+            update_lineitem = delete_lineitem = update_score = create_lineitem
+
         class Nrps(NamesRoleProvisioningService):
             def get_member_data_page(self, page: int = 1, limit: int | None = None, **kwargs: t.Any) -> TPage:
                 members = [

@@ -25,6 +25,7 @@ EXPECTED = {
     "catalog.edit": ("A", "-"),
     "catalog.review": ("R", "-"),
     "catalog.publish": ("A", "-"),
+    "lti.manage_platforms": ("A", "-"),
     "assessment.evaluate": ("AS", "AS"),
     "assessment.manage": ("A", "-"),
     "assessment.view_plan": ("ARS", "-"),

@@ -137,6 +137,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["microcred.accounts.dates"],  # {{ moment|when }}: every page writes dates one way
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's API docs from our static files with their script in a file; without it, ninja serves Swagger UI
+    # from a CDN with an inline script, both of which the Content-Security-Policy blocks
+    "ninja",
     "microcred.accounts",
     "microcred.oauth",
     "microcred.notifications",

@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from microcred.api import api, vc_api
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page says; they get the SVG icon the pages link to."""
+    return HttpResponseRedirect(static_url("microcred/favicon.svg"))
+
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("microcred.accounts.urls")),
     path("", include("microcred.oauth.urls")),  # the authorization server: /oauth/…, "Connected applications"
     path("", include("microcred.delivery.urls")),  # OID4VCI: /.well-known/…, /oid4vci/…, "Add to a wallet"

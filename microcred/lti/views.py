@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 
 from microcred.accounts.permissions import can
 from microcred.catalog.models import MicroCredential, Status
@@ -57,6 +57,9 @@ KNOWN = (
     ("Missing id_token", "malformed_token", 400),
     ("Client id not registered", "wrong_audience", 403),
     ("Unable to find deployment", "unknown_deployment", 403),
+    ("Could not find issuer", "invalid_login", 400),
+    ("Could not find login hint", "invalid_login", 400),
+    ("Could not find target_link_uri", "invalid_login", 400),
 )
 
 
@@ -90,7 +93,7 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     try:
         login_request = DjangoOIDCLogin(request, ToolConf(), launch_data_storage=LaunchStorage())
         return login_request.redirect(launch_url)
-    except LtiException as exc:
+    except (LtiException, OIDCException) as exc:
         return _refuse(request, _refusal(exc))
 
 
@@ -110,8 +113,10 @@ def launch(request: HttpRequest) -> HttpResponse:
         claims = message_launch.get_launch_data()
         if not storage.consume(f"lti1p3-nonce-{claims['nonce']}"):
             raise LaunchRefused("The nonce was used already.", code="invalid_nonce", status=401)
-    except LtiException as exc:
+    except (LtiException, OIDCException) as exc:
         return _refuse(request, _refusal(exc))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # claims of the wrong shape
+        return _refuse(request, Refusal(str(exc)[:200], "malformed_token", 400))
     platform = tool_conf.platform
     assert platform is not None
     deep_linking = message_launch.is_deep_link_launch()

@@ -1,4 +1,5 @@
-"""Automatic award of a pathway's resulting (stack) credential once its last component is earned or imported.
+"""Automatic award of a pathway's resulting (stack) credential once its last component is earned or imported, and
+of a credential whose award rule asks ``holds(…)`` once what the learner holds changes.
 
 Event-driven: an award here (``awards.award_if_earned``) and an import into the wallet (``wallet.services``) call
 :func:`check_after_commit`, which runs :func:`award_completed_pathways` once their transaction is committed.
@@ -113,11 +114,29 @@ def award_completed_pathways(*, learner: User) -> list[Award]:
     return awarded
 
 
+def decide_rules_that_hold(*, learner: User) -> list[Award]:
+    """Decide again the learner's open enrolments whose award rule asks ``holds(…)``: what they hold has changed."""
+    from microcred.assessment.services.awards import award_if_earned
+
+    open_statuses = (EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS, EnrolmentStatus.ASSESSED)
+    awarded = []
+    for enrolment in Enrolment.objects.filter(
+        learner=learner, status__in=open_statuses, credential__award_rule__contains="holds("
+    ).select_related("credential__provider", "learner"):
+        award = award_if_earned(enrolment=enrolment)
+        if award is not None:
+            awarded.append(award)
+    return awarded
+
+
 def check_pathways(learner_id: int) -> list[Award]:
-    """The event handler: never raises (a failure is logged, and the next event tries again)."""
+    """The event handler: awards earned through ``holds`` rules, then completed pathways. Never raises (a failure is
+    logged, and the next event tries again)."""
     try:
         learner = User.objects.filter(pk=learner_id, is_active=True).first()
-        return award_completed_pathways(learner=learner) if learner is not None else []
+        if learner is None:
+            return []
+        return decide_rules_that_hold(learner=learner) + award_completed_pathways(learner=learner)
     except Exception:
         logger.exception("Pathway check for learner %s failed", learner_id)
         return []

@@ -374,3 +374,28 @@ def test_a_credit_ladder_lists_every_credits_source_and_what_would_fill_it(stack
         ("Web Design", "3.00", "local"),
     }
     assert ladder.progress_preview(ladder_pathway) == {0: 0, 1: 0, 2: 1, 3: 0}
+
+
+def test_a_rule_with_holds_awards_once_the_credential_is_imported(stack, django_capture_on_commit_callbacks) -> None:
+    """An award rule naming an external achievement: the grade is in, the learner imports the credential later, and
+    the import decides the rule again and awards (the decision lists what counted)."""
+    capstone = stack.course("Capstone", credits="3")
+    rule = f'grade("Project") >= 50 and holds("{FIRST_AID}")'
+    with as_draft(capstone):
+        plans.save_award_rule(actor=stack.admin, credential=capstone, rule=rule)
+    learner = make_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        stack.pass_course(learner, capstone)
+    enrolled = capstone.enrolments.get(learner=learner)
+    assert enrolled.status == "in_progress" and not Award.objects.filter(enrolment=enrolled).exists()
+    decision = enrolled.decisions.first()
+    assert decision.outcome == "undetermined" and decision.missing == [f'holds("{FIRST_AID}")']
+    with django_capture_on_commit_callbacks(execute=True):
+        wallet.import_credential(owner=learner, data=external_credential(UNTRUSTED_SEED))
+    assert not Award.objects.filter(enrolment=enrolled).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        wallet.import_credential(owner=learner, data=external_credential(TRUSTED_SEED))
+    award = Award.objects.get(enrolment=enrolled)
+    held = award.decision.inputs[f'holds("{FIRST_AID}")']
+    assert held["held"] is True and [c["source"] for c in held["counted"]] == ["imported"]
+    assert [r["reason"] for r in held["not_counted"]] == ["untrusted_issuer"]

@@ -152,6 +152,7 @@ def _domain_command_modules() -> list:
         "microcred.issuing.cli",
         "microcred.frameworks.cli",
         "microcred.skills.cli",
+        "microcred.lti.cli",
         "microcred.bench",
     ):
         try:

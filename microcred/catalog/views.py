@@ -44,6 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "previous_page": query.permalink(page=found.page - 1) if found.page > 1 else "",
         "next_page": query.permalink(page=found.page + 1) if found.page < found.pages else "",
         "workspaces": selectors.workspaces_for(request.user),
+        "selected_filters": sum(1 for facet in found.facets for value in facet.values if value.selected),
     }
     return render(request, "catalog/search.html", context)
 

@@ -136,6 +136,7 @@ class IssueContext:
     achievement: dict[str, Any]
     levels: dict[int, dict[str, int]]  # scale id -> level name (normalized) -> level id
     compiled: award_rules.CompiledRule | None
+    stacking: bool = True  # an award may complete a pathway or meet a holds() rule (checked after each award)
 
 
 def issue_context(credential: MicroCredential) -> IssueContext:
@@ -148,7 +149,10 @@ def issue_context(credential: MicroCredential) -> IssueContext:
             }
     rule = credential.award_rule.strip()
     compiled = award_rules.compile_rule(rule, selectors.signature_of(credential)) if rule else None
-    return IssueContext(credential, components, achievement_for(credential, components), levels, compiled)
+    from microcred.assessment.services.stacks import stacking_in_use
+
+    achievement = achievement_for(credential, components)
+    return IssueContext(credential, components, achievement, levels, compiled, stacking_in_use())
 
 
 def _norm(name: str) -> str:
@@ -339,9 +343,10 @@ def award_if_earned(
                 url=reverse("wallet:credential", args=[str(issued.public_id)]),
                 params={"title": credential.title, "provider": credential.provider.name},
             )
-            from microcred.assessment.services.stacks import check_after_commit
+            if context is None or context.stacking:  # a bulk award asks once per run, not once per learner
+                from microcred.assessment.services.stacks import check_after_commit
 
-            check_after_commit(enrolment.learner_id)  # this award may complete a pathway
+                check_after_commit(enrolment.learner_id)  # this award may complete a pathway
     except IntegrityError:  # another worker awarded this learner at the same moment
         return Award.objects.filter(enrolment=enrolment).first()
     return award

@@ -142,6 +142,16 @@ def check_pathways(learner_id: int) -> list[Award]:
         return []
 
 
+def stacking_in_use() -> bool:
+    """Whether an award can lead to another: a pathway awards a credential, or an award rule asks ``holds(…)``."""
+    from microcred.catalog.models import MicroCredential
+
+    return (
+        Pathway.objects.filter(resulting_credential__isnull=False).exists()
+        or MicroCredential.objects.filter(award_rule__contains="holds(").exists()
+    )
+
+
 def check_after_commit(learner_id: int) -> None:
     """Check the learner's pathways once the current transaction is committed (at once outside one)."""
     transaction.on_commit(lambda: check_pathways(learner_id))

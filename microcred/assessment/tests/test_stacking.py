@@ -399,3 +399,12 @@ def test_a_rule_with_holds_awards_once_the_credential_is_imported(stack, django_
     held = award.decision.inputs[f'holds("{FIRST_AID}")']
     assert held["held"] is True and [c["source"] for c in held["counted"]] == ["imported"]
     assert [r["reason"] for r in held["not_counted"]] == ["untrusted_issuer"]
+
+
+def test_a_bulk_award_checks_stacks_only_when_stacking_is_in_use(stack) -> None:
+    from microcred.assessment.services.awards import issue_context
+    from microcred.catalog.models import Pathway
+
+    assert issue_context(stack.web).stacking is True
+    Pathway.objects.update(resulting_credential=None)
+    assert issue_context(stack.web).stacking is False  # the bulk award of 20,000 learners pays one query, not 20,000

@@ -1,0 +1,55 @@
+"""In a real browser: a provider's admin registers an LMS (the page shows the URLs to give the LMS), opens and
+saves it; the course page an instructor lands on; a refused launch. Each page screenshot at 1280 and 390 px and
+checked by axe-core."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from microcred.lti.models import Course, Platform
+from microcred.lti.tests.conftest import School, Signer
+from microcred.testing.factories import PASSWORD
+from microcred.testing.pages import check_page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_admin_registers_an_lms_and_sees_a_course(page, school: School, signer: Signer) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(school.admin.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(f"/organizations/{school.provider.slug}/lti/")
+    assert page.get_by_text("/lti/jwks").is_visible()
+    page.locator("#id_name").fill("Lakes Moodle")
+    page.locator("#id_issuer").fill("https://moodle.lakes.example")
+    page.locator("#id_client_id").fill("abc123")
+    page.locator("#id_deployment_ids").fill("1")
+    page.locator("#id_auth_login_url").fill("https://moodle.lakes.example/mod/lti/auth.php")
+    page.locator("#id_auth_token_url").fill("https://moodle.lakes.example/mod/lti/token.php")
+    page.locator("#id_key_set").fill(json.dumps(signer.jwks()))
+    page.get_by_role("button", name="Register").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The platform is registered.").is_visible()
+    check_page(page, "lti-platforms")
+    page.get_by_role("link", name="Lakes Moodle").click()
+    page.wait_for_load_state()
+    check_page(page, "lti-platform")
+    page.locator("#id_key_set_url").fill("https://moodle.lakes.example/mod/lti/certs.php")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    assert Platform.objects.get().key_set_url == "https://moodle.lakes.example/mod/lti/certs.php"
+
+    course = Course.objects.create(
+        platform=Platform.objects.get(), context_id="c1", title="Power Systems 101", credential=school.credential
+    )
+    page.goto(f"/lti/courses/{course.pk}/")
+    assert page.get_by_role("button", name="Sync grades").is_visible()
+    check_page(page, "lti-course")
+
+    page.goto("/lti/login?iss=https://impostor.example&login_hint=1&target_link_uri=x")
+    assert page.get_by_text("unknown_issuer").is_visible()
+    check_page(page, "lti-refused")

@@ -27,6 +27,7 @@ RANK = {
     "employers": 8,
     "obapi": 8.3,  # the 1EdTech Open Badges 3.0 API, host side: reads issuing, writes into wallet through its services
     "delivery": 8.2,  # OID4VCI: hands a learner's issued credentials (issuing) to outside wallets
+    "lti": 8.4,  # the LTI 1.3 tool: accounts, catalog, issuing (its key encryption) and assessment (enrol, results)
     "careers": 8.5,  # gap analysis and practitioners' clients: reads wallet, catalog and skills
     "demo": 9,
     "api": 9,

@@ -51,6 +51,11 @@ def test_a_provider_builds_a_pathway_on_the_editor_page_and_sees_a_learners_prog
         ["3", "0"],
     ]
     check_page(page, "pathway-editor")
+    page.get_by_role("link", name="Public page of the pathway").click()
+    public = page.locator("main").inner_text()
+    assert "First aid" in public and "Completing it awards “Workplace Web Certificate” automatically." in public
+    check_page(page, "pathway-public")
+    page.go_back()
 
     # A mistake is shown beside its field, and nothing is saved.
     page.get_by_label("How many are required (N of the set)").fill("7")

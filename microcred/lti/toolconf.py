@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.deployment import Deployment
 from pylti1p3.exception import LtiException
@@ -51,12 +52,12 @@ class ToolConf(ToolConfAbstract):
     def find_platform(self, iss: str, client_id: str | None) -> Platform:
         platforms = Platform.objects.select_related("provider").filter(issuer=iss)
         if not platforms.exists():
-            raise LaunchRefused("Unknown issuer.", code="unknown_issuer", status=403)
+            raise LaunchRefused(_("Unknown issuer."), code="unknown_issuer", status=403)
         if client_id:
             platforms = platforms.filter(client_id=client_id)
         platform = platforms.order_by("pk").first()
         if platform is None:
-            raise LaunchRefused("The audience is not a client id of this issuer.", code="wrong_audience", status=403)
+            raise LaunchRefused(_("The audience is not a client id of this issuer."), code="wrong_audience", status=403)
         self.platform = platform
         return platform
 
@@ -74,7 +75,7 @@ class ToolConf(ToolConfAbstract):
     ) -> Deployment | None:
         platform = self.find_platform(iss, client_id or None)
         if deployment_id not in (platform.deployment_ids or []):
-            raise LaunchRefused("Unknown deployment.", code="unknown_deployment", status=403)
+            raise LaunchRefused(_("Unknown deployment."), code="unknown_deployment", status=403)
         return Deployment().set_deployment_id(deployment_id)
 
 

@@ -112,7 +112,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     try:
         claims = message_launch.get_launch_data()
         if not storage.consume(f"lti1p3-nonce-{claims['nonce']}"):
-            raise LaunchRefused("The nonce was used already.", code="invalid_nonce", status=401)
+            raise LaunchRefused(_("The nonce was used already."), code="invalid_nonce", status=401)
     except (LtiException, OIDCException) as exc:
         return _refuse(request, _refusal(exc))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:  # claims of the wrong shape

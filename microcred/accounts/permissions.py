@@ -60,6 +60,9 @@ ACTIONS: dict[str, Grant] = {
     # the LMSs (LTI 1.3 platforms) a provider registers microcred with (issue 16)
     "lti.manage_platforms": _grant(PROVIDER, (Role.ADMIN,)),
     "assessment.evaluate": _grant(PROVIDER + EMPLOYER, (Role.ASSESSOR, Role.ADMIN)),
+    # a workplace evaluation: only the supervisor the provider designated (an invitation to an employer), by the
+    # e-mailed link or signed in as an assessor of that employer; never the provider's own assessors (issue 18)
+    "assessment.evaluate_workplace": _grant(EMPLOYER, (Role.ASSESSOR, Role.ADMIN)),
     "assessment.manage": _grant(PROVIDER, (Role.ADMIN,)),
     # a credential's assessment plan (components, gaps, waivers): those who design, review or assess it
     "assessment.view_plan": _grant(PROVIDER, (Role.ADMIN, Role.REVIEWER, Role.ASSESSOR)),

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from microcred.accounts.models import Membership, Organization, OrganizationKind, Role
+from microcred.accounts.models import Membership, Organization, OrganizationKind, Role, User
 from microcred.accounts.permissions import SystemActor, require
 from microcred.audit.models import AuditEntry
 from microcred.audit.services import record, snapshot
@@ -326,6 +326,28 @@ def review(
             before=before,
             after={**_state(credential), "comment": comment, "checklist": seen},
         )
+        # the designers hear the decision (issue 18: they were never told a review approved their design)
+        approved = decision == ReviewDecision.APPROVED
+        url = reverse(
+            "catalog:credential_version", args=[credential.provider.slug, credential.slug, credential.version]
+        )
+        for designer in User.objects.filter(pk__in=designers_of(credential), is_active=True):
+            notify(
+                recipient=designer,
+                kind=Kind.DESIGN_AWAITING_REVIEW,
+                title=gettext_lazy("“%(title)s” was approved")
+                if approved
+                else gettext_lazy("Changes were requested on “%(title)s”"),
+                body=gettext_lazy("%(reviewer)s approved your design; it can now be published.")
+                if approved
+                else gettext_lazy("%(reviewer)s asked for changes: %(comment)s"),
+                url=url,
+                params={
+                    "title": credential.title,
+                    "reviewer": getattr(actor, "display_name", "") or str(actor),
+                    "comment": comment,
+                },
+            )
     return result
 
 

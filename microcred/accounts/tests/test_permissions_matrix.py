@@ -27,6 +27,7 @@ EXPECTED = {
     "catalog.publish": ("A", "-"),
     "lti.manage_platforms": ("A", "-"),
     "assessment.evaluate": ("AS", "AS"),
+    "assessment.evaluate_workplace": ("-", "AS"),  # the employer's designated supervisor, never the provider's own
     "assessment.manage": ("A", "-"),
     "assessment.view_plan": ("ARS", "-"),
     "assessment.waive_gaps": ("R", "-"),

@@ -156,12 +156,27 @@ def _employer_assessor(actor: Any, enrolment: Enrolment) -> Organization | None:
     return None
 
 
+def _designated_supervisor(actor: Any, enrolment: Enrolment, component: AssessmentComponent) -> Organization:
+    """The employer whose invitation covers this workplace evaluation and for which ``actor`` evaluates."""
+    for invitation in SupervisorInvitation.objects.filter(
+        enrolment=enrolment, revoked_at__isnull=True, components=component
+    ).select_related("organization"):
+        if can(actor, "assessment.evaluate_workplace", invitation.organization):
+            return invitation.organization
+    raise PermissionDenied(
+        _("Only the workplace supervisor the provider designated records this evaluation."),
+        code="not_designated_supervisor",
+    )
+
+
 def _authorize(assessor: Assessor, enrolment: Enrolment, component: AssessmentComponent) -> Organization | None:
     if assessor.invitation is not None:
         invitation = assessor.invitation
         if invitation.enrolment_id != enrolment.pk or not invitation.components.filter(pk=component.pk).exists():
             raise PermissionDenied(_("This link does not cover this evaluation."), code="permission_denied")
         return invitation.organization
+    if component.kind == ComponentKind.WORKPLACE_EVALUATION:
+        return _designated_supervisor(assessor.user, enrolment, component)
     if can(assessor.user, "assessment.evaluate", enrolment.credential.provider):
         return enrolment.credential.provider
     organization = _employer_assessor(assessor.user, enrolment)
@@ -254,8 +269,10 @@ def record_evaluation(
     attestation: str = "",
     self_assessment: bool = False,
     invitation: SupervisorInvitation | None = None,
+    award: bool = True,
 ) -> Evaluation:
-    """Record a result; if it completes the award rule, the credential is awarded and issued in the same step."""
+    """Record a result; if it completes the award rule, the credential is awarded and issued in the same step, or,
+    with ``award=False`` (the pages' explicit award step), the rule is decided and an assessor awards."""
     if component.plan.credential_id != enrolment.credential_id:
         raise ValidationFailed.single("component", "other_plan", _("Choose a component of this credential's plan."))
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
@@ -355,10 +372,14 @@ def record_evaluation(
                 url=reverse("assessment:enrolment", args=[enrolment.pk]),
                 params={"component": component.name, "assessor": assessor.name, "title": enrolment.credential.title},
             )
-    if source != ResultSource.SELF:
+    if source != ResultSource.SELF and award:
         from microcred.assessment.services.awards import award_after_result
 
         award_after_result(enrolment)
+    elif source != ResultSource.SELF:
+        from microcred.assessment.services.award_step import decide_and_follow
+
+        decide_and_follow(enrolment)
     return evaluation
 
 

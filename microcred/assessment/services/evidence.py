@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from microcred.accounts.models import Membership, Role
+from microcred.accounts.permissions import can
 from microcred.assessment.models import AssessmentComponent, Enrolment, Evidence, EvidenceKind
 from microcred.audit.services import record
 from microcred.errors import ErrorList, PermissionDenied, ValidationFailed
@@ -91,8 +92,11 @@ def sniff(head: bytes) -> str | None:
 
 
 def _owns(actor: Any, enrolment: Enrolment) -> None:
-    if actor != enrolment.learner:
-        raise PermissionDenied(_("Only the learner submits evidence for an enrolment."), code="permission_denied")
+    """The learner, or one of the provider's assessors (evidence they observed or collected), adds evidence."""
+    if actor != enrolment.learner and not can(actor, "assessment.evaluate", enrolment):
+        raise PermissionDenied(
+            _("Only the learner or the provider's assessors add evidence for an enrolment."), code="permission_denied"
+        )
 
 
 def _links(
@@ -194,7 +198,7 @@ def submit_evidence(
         url=url if kind == EvidenceKind.LINK else "",
         text=text if kind == EvidenceKind.REFLECTION else "",
         genre=str(genre or "")[:60],
-        shareable=bool(shareable),
+        shareable=bool(shareable) and actor == enrolment.learner,  # sharing is the learner's choice
         original_name=str(filename or "")[:255],
         content_type=content_type,
         size=size,
@@ -216,6 +220,16 @@ def submit_evidence(
                 after={"kind": kind, "title": title, "sha256": digest, "size": size, "content_type": content_type},
             )
             assessors = Membership.objects.filter(organization=enrolment.credential.provider, role=Role.ASSESSOR)
+            if actor != enrolment.learner:  # an assessor added it: the learner is told, the assessors know
+                assessors = assessors.none()
+                notify(
+                    recipient=enrolment.learner,
+                    kind=Kind.EVIDENCE_REVIEWED,
+                    title=gettext_lazy("An assessor added evidence to “%(title)s”"),
+                    body=gettext_lazy("%(assessor)s added “%(evidence)s” to your record."),
+                    url=reverse("assessment:enrolment", args=[enrolment.pk]),
+                    params={"assessor": str(actor), "title": enrolment.credential.title, "evidence": title},
+                )
             for membership in assessors.exclude(user=enrolment.learner).select_related("user"):
                 notify(
                     recipient=membership.user,
@@ -233,7 +247,8 @@ def submit_evidence(
 
 
 def set_evidence_shareable(*, actor: Any, evidence: Evidence, shareable: bool) -> Evidence:
-    _owns(actor, evidence.enrolment)
+    if actor != evidence.enrolment.learner:  # whether employers may see it is the learner's choice alone
+        raise PermissionDenied(_("Only the learner shares their evidence."), code="permission_denied")
     with transaction.atomic():
         before = evidence.shareable
         evidence.shareable = bool(shareable)

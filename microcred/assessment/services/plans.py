@@ -16,7 +16,7 @@ from microcred.assessment.models import AssessmentComponent, AssessmentPlan, Com
 from microcred.audit.services import record
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, ErrorList, ValidationFailed
-from microcred.frameworks.models import Competency, ProficiencyScale
+from microcred.frameworks.models import Competency, Framework, ProficiencyLevel, ProficiencyScale
 
 MAX_COMPONENTS = 50
 MAX_TASKS = 200
@@ -66,8 +66,10 @@ def add_component(
     unlocked_by: AssessmentComponent | None = None,
     tasks: list[str] = (),  # type: ignore[assignment]
     description: str = "",
+    default_scale: bool = False,
 ) -> AssessmentComponent:
-    """Add one component to the credential's plan (created on first use)."""
+    """Add one component to the credential's plan (created on first use). ``default_scale``: rate its competencies
+    on the provider's default scale (four levels, made on first use) when no framework offers one (ESCO has none)."""
     require(actor, "assessment.manage", credential)
     _require_editable(credential)
     errors = ErrorList()
@@ -83,7 +85,7 @@ def add_component(
     if mark is not None and maximum is None and kind != ComponentKind.LOG_BOOK:
         errors.add("pass_mark", "needs_score", _("A pass mark needs a maximum score."))
     competencies = list(competencies)
-    if competencies and scale is None:
+    if competencies and scale is None and not default_scale:
         errors.add("scale", "required", _("Choose the scale the competencies are rated on."))
     if scale is not None and not selectors.scale_levels(scale):
         errors.add("scale", "empty_scale", _("This scale has no levels."))
@@ -97,6 +99,8 @@ def add_component(
     errors.raise_if_any()
     with transaction.atomic():
         plan = _plan_for(credential)
+        if default_scale and scale is None and competencies:
+            scale = _default_scale(actor, credential)
         if plan.components.count() >= MAX_COMPONENTS:
             raise Conflict(_("A plan has at most %(n)d components.") % {"n": MAX_COMPONENTS}, code="too_many")
         if plan.components.filter(name__iexact=name).exists():
@@ -131,6 +135,28 @@ def add_component(
             },
         )
     return component
+
+
+DEFAULT_LEVELS = ("not yet demonstrated", "developing", "competent", "proficient")
+
+
+def _default_scale(actor: Any, credential: MicroCredential) -> ProficiencyScale:
+    """The provider's default four-level scale, in a framework of its own ("… assessment scales"), made once."""
+    provider = credential.provider
+    framework, _created = Framework.objects.get_or_create(
+        organization=provider,
+        slug=f"{provider.slug}-assessment-scales"[:120],
+        version="1",
+        defaults={"title": _("%(name)s: assessment scales") % {"name": provider.name}, "publisher": provider.name},
+    )
+    scale, created = ProficiencyScale.objects.get_or_create(
+        framework=framework, name=_("Default proficiency scale"), defaults={"is_default": True}
+    )
+    if created:
+        ProficiencyLevel.objects.bulk_create(
+            ProficiencyLevel(scale=scale, rank=rank, label=label) for rank, label in enumerate(DEFAULT_LEVELS)
+        )
+    return scale
 
 
 def set_plan_competencies(*, actor: Any, credential: MicroCredential, competencies: list[Competency]) -> AssessmentPlan:

@@ -55,6 +55,20 @@ class Wil:
         learner = learner or make_user()
         return enrolment.enrol(actor=learner, learner=learner, credential=self.credential, **kwargs)
 
+    def designate(self, enrolment_: Enrolment) -> None:
+        """Designate the employer's supervisor for the workplace evaluation: only they record it (issue 18)."""
+        from microcred.assessment.services import evaluations
+
+        evaluations.invite_supervisor(
+            actor=self.admin,
+            enrolment=enrolment_,
+            organization=self.employer,
+            email=self.supervisor.email,
+            components=[self.workplace],
+            link_base="https://microcred.example/assessment/supervise/",
+            notify=False,
+        )
+
 
 @pytest.fixture
 def wil(db: None) -> Wil:

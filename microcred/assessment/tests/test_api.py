@@ -134,8 +134,10 @@ def test_recording_results_and_the_errors_of_bad_ones(api_as, wil) -> None:
         ({"component": wil.course.pk, "passed": "maybe"}, 400, "passed"),
         ({"score": 80}, 400, "component"),
     ]
+    wil.designate(enrolment)
+    supervisor = api_as(wil.supervisor)  # the workplace evaluation is the designated supervisor's (issue 18)
     for body, status, field in cases:
-        response = assessor.post(path, body)
+        response = (supervisor if body.get("component") == wil.workplace.pk else assessor).post(path, body)
         assert response.status_code == status, (body, response.json_body)
         assert response.json_body["code"] == "validation_failed"
         assert field in [e["field"] for e in response.json_body["errors"]], (body, response.json_body)
@@ -268,7 +270,8 @@ def test_award_revoke_reissue_and_bulk_award_through_the_api(
     assessor = api_as(wil.assessor)
     path = f"assessment/enrolments/{enrolment.pk}/evaluations"
     assessor.post(path, {"component": wil.course.pk, "score": "82"})
-    response = assessor.post(
+    wil.designate(enrolment)
+    response = api_as(wil.supervisor).post(
         path, {"component": wil.workplace.pk, "ratings": {"communication": "superior", "collaboration": "superior"}}
     )
     assert response.status_code == 201 and response.json_body["enrolment_status"] == "awarded"
@@ -366,8 +369,9 @@ def test_deciding_now(api_as, wil) -> None:
     User.objects.filter(pk=enrolment.learner.pk).update(email="not an address")
     enrolment.learner.refresh_from_db()
     evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=90)
+    wil.designate(enrolment)
     evaluations.record_evaluation(
-        actor=wil.assessor,
+        actor=wil.supervisor,
         enrolment=enrolment,
         component=wil.workplace,
         ratings={"communication": "superior", "collaboration": "superior"},

@@ -44,8 +44,10 @@ def results(wil, enrolment, grade="82", communication="superior", collaboration=
         evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=grade)
     ratings = {k: v for k, v in (("communication", communication), ("collaboration", collaboration)) if v}
     if ratings:
+        if not _invited(wil, enrolment):
+            wil.designate(enrolment)  # only the designated supervisor records it (issue 18)
         evaluations.record_evaluation(
-            actor=wil.supervisor if _invited(wil, enrolment) else wil.assessor,
+            actor=wil.supervisor,
             enrolment=enrolment,
             component=wil.workplace,
             ratings=ratings,

@@ -123,14 +123,16 @@ def test_tampering_with_an_embedded_attestation_fails_its_check_and_the_verdict(
 def test_a_provider_assessors_attestation_keeps_the_legacy_seal_and_is_not_embedded(wil) -> None:
     enrolment = wil.enrol()
     evaluation = evaluations.record_evaluation(
-        actor=wil.assessor,
+        actor=wil.assessor, enrolment=enrolment, component=wil.course, score="90", attestation="Observed in class."
+    )
+    assert evaluation.attestation_document is None and evaluations.attestation_is_intact(evaluation)
+    wil.designate(enrolment)  # the workplace evaluation is the designated supervisor's (issue 18), unattested here
+    evaluations.record_evaluation(
+        actor=wil.supervisor,
         enrolment=enrolment,
         component=wil.workplace,
         ratings={"communication": "superior", "collaboration": "superior"},
-        attestation="Observed in class.",
     )
-    assert evaluation.attestation_document is None and evaluations.attestation_is_intact(evaluation)
-    evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score="90")
     award = Award.objects.get(enrolment=enrolment)
     assert "endorsement" not in award.issued_credential.document
     assert awards._attestations(enrolment) == []

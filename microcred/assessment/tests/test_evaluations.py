@@ -53,9 +53,10 @@ def test_a_course_grade_is_recorded_and_the_rule_reports_what_is_missing(wil) ->
 
 def test_levels_are_rated_on_the_components_scale_by_name_or_id(wil) -> None:
     enrolment = wil.enrol()
+    wil.designate(enrolment)
     superior = selectors.scale_levels(wil.scale)[-1]
     evaluation = evaluations.record_evaluation(
-        actor=wil.assessor,
+        actor=wil.supervisor,
         enrolment=enrolment,
         component=wil.workplace,
         ratings={"  COMMUNICATION ": "very  good", str(wil.collaboration.pk): str(superior.pk)},
@@ -89,19 +90,21 @@ def test_levels_are_rated_on_the_components_scale_by_name_or_id(wil) -> None:
 )
 def test_bad_results_are_refused_with_field_errors_and_nothing_is_written(wil, component, fields, expected) -> None:
     enrolment = wil.enrol()
+    wil.designate(enrolment)
+    actor = wil.supervisor if component == "workplace" else wil.assessor  # only the designated supervisor rates
     with pytest.raises(ValidationFailed) as caught:
-        evaluations.record_evaluation(
-            actor=wil.assessor, enrolment=enrolment, component=getattr(wil, component), **fields
-        )
+        evaluations.record_evaluation(actor=actor, enrolment=enrolment, component=getattr(wil, component), **fields)
     assert codes(caught.value) == expected
     assert not Evaluation.objects.exists() and not CompetencyRating.objects.exists()
 
 
 def test_unknown_level_message_lists_the_scale(wil) -> None:
+    enrolment = wil.enrol()
+    wil.designate(enrolment)
     with pytest.raises(ValidationFailed) as caught:
         evaluations.record_evaluation(
-            actor=wil.assessor,
-            enrolment=wil.enrol(),
+            actor=wil.supervisor,
+            enrolment=enrolment,
             component=wil.workplace,
             ratings={"communication": "outstanding"},
         )
@@ -173,14 +176,13 @@ def test_an_attestation_is_sealed_with_the_result_and_tampering_shows(wil) -> No
     evaluation = evaluations.record_evaluation(
         actor=wil.assessor,
         enrolment=enrolment,
-        component=wil.workplace,
-        ratings={"communication": "good"},
-        attestation="I observed this learner lead the morning safety briefing for twelve weeks.",
+        component=wil.course,
+        score=78,
+        attestation="I marked this learner's final presentation myself.",
     )
     assert len(evaluation.attestation_signature) == 64
     assert evaluations.attestation_is_intact(evaluation)
-    superior = selectors.scale_levels(wil.scale)[-1]
-    CompetencyRating.objects.filter(evaluation=evaluation).update(level=superior)  # edited behind the service's back
+    Evaluation.objects.filter(pk=evaluation.pk).update(score=95)  # edited behind the service's back
     evaluation = Evaluation.objects.get(pk=evaluation.pk)
     assert not evaluations.attestation_is_intact(evaluation)
     plain = evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=70)
@@ -438,3 +440,22 @@ def test_a_supervisor_signs_off_log_book_tasks_through_the_link(
     signed = [s for _t, s in selectors.tasks_with_sign_offs(enrolment, log_book)]
     assert all(s is not None and s.assessor_name == "Marc Gagnon" and s.assessor is None for s in signed)
     assert selectors.facts_for(enrolment).passed["field log"] is True
+
+
+def test_only_the_designated_supervisor_records_the_workplace_evaluation(wil) -> None:
+    """Issue 18: the university's assessor could enter the workplace supervisor's evaluation."""
+    enrolment = wil.enrol()
+    ratings = {"communication": "superior", "collaboration": "superior"}
+    for actor in (wil.assessor, wil.admin, wil.supervisor):  # nobody is designated yet
+        with pytest.raises(PermissionDenied):
+            evaluations.record_evaluation(actor=actor, enrolment=enrolment, component=wil.workplace, ratings=ratings)
+    wil.designate(enrolment)
+    for actor in (wil.assessor, wil.admin):  # the provider's own people, even once a supervisor is designated
+        with pytest.raises(PermissionDenied) as caught:
+            evaluations.record_evaluation(actor=actor, enrolment=enrolment, component=wil.workplace, ratings=ratings)
+        assert caught.value.code == "not_designated_supervisor"
+    assert not Evaluation.objects.exists()
+    evaluation = evaluations.record_evaluation(
+        actor=wil.supervisor, enrolment=enrolment, component=wil.workplace, ratings=ratings
+    )
+    assert evaluation.assessor_organization == wil.employer

@@ -160,14 +160,20 @@ def test_titles_kinds_and_links_to_the_plan_are_checked(wil) -> None:
     ]
 
 
-def test_only_the_learner_submits_and_shares_evidence(wil) -> None:
+def test_the_learner_and_the_providers_assessors_add_evidence_and_only_the_learner_shares_it(wil) -> None:
     enrolment = wil.enrol()
-    for person in (make_user(), wil.assessor, wil.admin):
+    for person in (make_user(), wil.supervisor, wil.reviewer):
         with pytest.raises(PermissionDenied):
             evidence.submit_evidence(actor=person, enrolment=enrolment, kind="reflection", title="T", text="x")
+    # issue 18: the assessor adds evidence they observed; sharing it with employers stays the learner's choice
+    observed = evidence.submit_evidence(
+        actor=wil.assessor, enrolment=enrolment, kind="reflection", title="Observed", text="x", shareable=True
+    )
+    assert not observed.shareable
     item = submit(enrolment, PDF)
-    with pytest.raises(PermissionDenied):
-        evidence.set_evidence_shareable(actor=wil.admin, evidence=item, shareable=True)
+    for person in (wil.admin, wil.assessor):
+        with pytest.raises(PermissionDenied):
+            evidence.set_evidence_shareable(actor=person, evidence=item, shareable=True)
     assert evidence.set_evidence_shareable(actor=enrolment.learner, evidence=item, shareable=True).shareable
 
 

@@ -16,8 +16,9 @@ def test_a_learner_receives_the_award_notification_in_the_app(page, wil) -> None
     learner = make_user(email="maya.singh@learner.example", name="Maya Singh")
     enrolment = wil.enrol(learner)
     evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score="82")
+    wil.designate(enrolment)  # the workplace evaluation is the designated supervisor's (issue 18)
     evaluations.record_evaluation(
-        actor=wil.assessor,
+        actor=wil.supervisor,
         enrolment=enrolment,
         component=wil.workplace,
         ratings={"communication": "superior", "collaboration": "superior"},

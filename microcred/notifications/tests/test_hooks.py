@@ -29,8 +29,9 @@ def test_an_award_notifies_the_learner_and_emails_them(
     enrolment = wil.enrol(learner)
     with django_capture_on_commit_callbacks(execute=True):
         evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score="82")
+        wil.designate(enrolment)  # the workplace evaluation is the designated supervisor's (issue 18)
         evaluations.record_evaluation(
-            actor=wil.assessor,
+            actor=wil.supervisor,
             enrolment=enrolment,
             component=wil.workplace,
             ratings={"communication": "superior", "collaboration": "superior"},

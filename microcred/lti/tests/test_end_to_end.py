@@ -98,5 +98,8 @@ def test_an_lms_launches_deep_links_sends_roster_and_grades_and_the_learner_is_a
     assert Award.objects.filter(enrolment=sam).exists()
     assert not Award.objects.filter(enrolment__learner__email="kim@lakes.example").exists()
 
-    # a second sync records nothing new
+    # a second sync records nothing new; the background task takes a re-graded result and awards the second learner
     assert sync.sync_grades(course=course).recorded == 0
+    lms.course.results[exam]["s2"] = 72
+    assert sync.sync_course_task.call(course.pk) == {"enrolled": 0, "recorded": 1}
+    assert Award.objects.filter(enrolment__learner__email="kim@lakes.example").exists()

@@ -12,6 +12,7 @@ Every change is one transaction with one audit entry and needs ``catalog.trust``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,24 @@ from microcred.catalog.models import AgreementStatus, MicroCredential, Recogniti
 from microcred.errors import Conflict, ErrorList, ValidationFailed
 
 MAX_ID = 500
+
+# Called with the provider once its trust list grew or an agreement it is party to came into force (after the commit):
+# assessment registers the re-check of that provider's learners (catalog never imports assessment).
+TRUST_CHANGED: list[Callable[[Organization], None]] = []
+
+
+def add_trust_listener(listener: Callable[[Organization], None]) -> None:
+    if listener not in TRUST_CHANGED:
+        TRUST_CHANGED.append(listener)
+
+
+def _trust_changed(*providers: Organization) -> None:
+    def tell() -> None:
+        for provider in providers:
+            for listener in TRUST_CHANGED:
+                listener(provider)
+
+    transaction.on_commit(tell)
 
 
 def add_trusted_issuer(
@@ -68,6 +87,7 @@ def add_trusted_issuer(
             organization=provider,
             after={"issuer_did": issuer_did, "organization": organization.slug if organization else None},
         )
+        _trust_changed(provider)
     return entry
 
 
@@ -207,6 +227,8 @@ def approve_agreement(
                     status=AgreementStatus.SUPERSEDED
                 )
         agreement.save()
+        if agreement.status == AgreementStatus.APPROVED:
+            _trust_changed(agreement.recognising)
         record(
             actor=actor,
             action="catalog.approve_agreement",

@@ -13,10 +13,12 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
-from microcred.accounts.models import User
+from microcred.accounts.models import Organization, User
 from microcred.accounts.permissions import SYSTEM
 from microcred.assessment import award_rules, ladder
 from microcred.assessment.models import Award, Enrolment, EnrolmentStatus, RuleDecision
@@ -140,6 +142,54 @@ def check_pathways(learner_id: int) -> list[Award]:
     except Exception:
         logger.exception("Pathway check for learner %s failed", learner_id)
         return []
+
+
+def learners_to_recheck(provider: Organization, limit: int = 5000) -> list[int]:
+    """Learners whose standing may change with ``provider``'s trust: those enrolled in, or holding a credential of, a
+    component of its pathways that award a credential, and those with an open enrolment whose rule asks ``holds``."""
+    from microcred.assessment import holdings
+    from microcred.catalog.models import MicroCredential
+    from microcred.issuing.models import IssuedCredential
+
+    designs = Q(pk__in=[])
+    ids: set[str] = set()
+    for pathway in Pathway.objects.filter(provider=provider, resulting_credential__isnull=False):
+        for member in pathway.members.select_related("provider"):
+            designs |= Q(provider_id=member.provider_id, slug=member.slug)
+            ids |= holdings.design_ids(member)
+    credentials = MicroCredential.objects.filter(designs)
+    found = set(Enrolment.objects.filter(credential__in=credentials).values_list("learner_id", flat=True)[:limit])
+    found |= set(
+        IssuedCredential.objects.filter(achievement_id__in=ids, recipient__isnull=False).values_list(
+            "recipient_id", flat=True
+        )[:limit]
+    )
+    found |= set(
+        Enrolment.objects.filter(
+            credential__provider=provider,
+            credential__award_rule__contains="holds(",
+            status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS, EnrolmentStatus.ASSESSED),
+        ).values_list("learner_id", flat=True)[:limit]
+    )
+    return sorted(found)[:limit]
+
+
+def recheck_provider(provider_id: int) -> int:
+    """Check again every learner :func:`learners_to_recheck` names; the number of awards made."""
+    provider = Organization.objects.filter(pk=provider_id).first()
+    if provider is None:
+        return 0
+    return sum(len(check_pathways(learner_id)) for learner_id in learners_to_recheck(provider))
+
+
+@task()
+def recheck_provider_task(provider_id: int) -> int:
+    return recheck_provider(provider_id)
+
+
+def on_trust_changed(provider: Organization) -> None:
+    """The catalog's ``TRUST_CHANGED`` listener (already after the commit): a background task re-checks."""
+    recheck_provider_task.enqueue(provider.pk)
 
 
 def stacking_in_use() -> bool:

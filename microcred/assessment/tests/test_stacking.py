@@ -408,3 +408,23 @@ def test_a_bulk_award_checks_stacks_only_when_stacking_is_in_use(stack) -> None:
     assert issue_context(stack.web).stacking is True
     Pathway.objects.update(resulting_credential=None)
     assert issue_context(stack.web).stacking is False  # the bulk award of 20,000 learners pays one query, not 20,000
+
+
+def test_trusting_an_issuer_later_rechecks_the_providers_learners(stack, django_capture_on_commit_callbacks) -> None:
+    """The learner imported a credential from an issuer the provider did not trust yet and earned the local component:
+    once the provider trusts the issuer, a background task checks its learners again and awards the stack."""
+    from django_tasks_db.models import DBTaskResult
+
+    learner = make_user()
+    other_did = did_of(UNTRUSTED_SEED)
+    with django_capture_on_commit_callbacks(execute=True):
+        wallet.import_credential(owner=learner, data=external_credential(UNTRUSTED_SEED))
+        stack.pass_course(learner)
+    assert stack_awards(stack, learner) == []
+    assert stacks.learners_to_recheck(stack.provider) == [learner.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        recognition.add_trusted_issuer(actor=stack.admin, provider=stack.provider, issuer_did=other_did)
+    assert DBTaskResult.objects.filter(task_path__endswith="recheck_provider_task").count() == 1
+    assert stacks.recheck_provider(stack.provider.pk) == 1  # what the worker runs
+    assert len(stack_awards(stack, learner)) == 1
+    assert stacks.recheck_provider(stack.provider.pk) == 0  # and again: nothing twice

@@ -153,6 +153,7 @@ def _domain_command_modules() -> list:
         "microcred.frameworks.cli",
         "microcred.skills.cli",
         "microcred.lti.cli",
+        "microcred.operations.backup",
         "microcred.bench",
     ):
         try:

@@ -83,6 +83,8 @@ VC_API_TEST_MODE = _env_bool("MICROCRED_VC_API_TEST_MODE", False)
 VC_VERIFY_ALLOW_NETWORK = _env_bool("MICROCRED_VC_VERIFY_ALLOW_NETWORK", False)
 # host:port pairs this server may reach over plain http and on private addresses (the verifier's DID documents and
 # status lists, the Open Badges API consumer): for local set-ups and tests only, never in production.
+# The Bearer token /metrics asks of the scraper; without one, /metrics answers loopback addresses only.
+METRICS_TOKEN = os.environ.get("MICROCRED_METRICS_TOKEN", "")
 LOCAL_HTTP_HOSTS = [h.strip() for h in os.environ.get("MICROCRED_LOCAL_HTTP_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [
@@ -118,6 +120,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "microcred.operations.middleware.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -243,10 +246,25 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("MICROCRED_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MICROCRED_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = _env_bool("MICROCRED_HSTS_PRELOAD", False)
+    # Both bind every subdomain of the operator's domain (preload: for good, through the browsers' lists): the
+    # operator's decision, off by default, so `check --deploy` is told not to ask for them.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
 
+# MICROCRED_LOG_FORMAT=json: one JSON object per line (python-json-logger), for log collectors.
+_JSON_LOGS = os.environ.get("MICROCRED_LOG_FORMAT", "text") == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", **({"formatter": "json"} if _JSON_LOGS else {})}},
     "root": {"handlers": ["console"], "level": os.environ.get("MICROCRED_LOG_LEVEL", "WARNING")},
 }

@@ -16,6 +16,7 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("favicon.ico", favicon, name="favicon"),
+    path("", include("microcred.operations.urls")),  # /healthz, /readyz, /metrics
     path("", include("microcred.accounts.urls")),
     path("", include("microcred.oauth.urls")),  # the authorization server: /oauth/…, "Connected applications"
     path("", include("microcred.delivery.urls")),  # OID4VCI: /.well-known/…, /oid4vci/…, "Add to a wallet"

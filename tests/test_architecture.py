@@ -37,6 +37,8 @@ RANK = {
     "settings": 9,
     "wsgi": 9,
     "bench": 9,
+    "operations": 9,  # health, readiness, metrics, backup and restore: reads any domain's tables
+    "metrics": 0,  # the process's Prometheus metrics, which any domain may update
     "reporting": 9,  # reads every domain, writes nothing
 }
 

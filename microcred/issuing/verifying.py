@@ -24,6 +24,7 @@ from microcred.errors import DomainError, ValidationFailed
 from microcred.issuing import bundles, identity, lookalikes, report_text, selectors, verification
 from microcred.issuing.credential_summary import Summary, summarize
 from microcred.issuing.models import ProofFormat
+from microcred.metrics import VERIFICATIONS
 from microcred.vc import bundle as vc_bundle
 from microcred.vc import verify
 
@@ -266,6 +267,7 @@ def verify_input(
             endorser = platform_organization(embedded.issuer) if embedded.issuer else None
             embedded.issuer_name = endorser.name if endorser is not None else ""
     result = Verified(report, verdict, summary, organization, checked, presented_by)
+    VERIFICATIONS.labels(outcome="verified" if verdict.verified else "not_verified", channel=channel).inc()
     signed_in = viewer if getattr(viewer, "is_authenticated", False) else None
     credential = report.credential or {}
     notify(

@@ -1,0 +1,189 @@
+"""``microcred backup FILE`` and ``microcred restore FILE``: the database (as Django's portable JSON dump, so a backup
+of SQLite restores into PostgreSQL and back) and the uploaded files, in one ``.tar.gz`` with a manifest that holds
+the SHA-256 of every part and the migration state it was taken at.
+
+Restore refuses a damaged archive, an archive of another migration state, and a database that already holds data.
+Not kept: sessions (everyone signs in again) and the background-task queue (queued work is not carried over).
+Signing keys stay encrypted in the dump: keep ``MICROCRED_KEY_ENCRYPTION_KEYS`` (and the secret key) apart from the
+backups, and give the restored server the same ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import tarfile
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+FORMAT = "microcred-backup"
+VERSION = 1
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_database"]
+
+
+class BackupError(Exception):
+    pass
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _migration_state() -> dict[str, str]:
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    latest: dict[str, str] = {}
+    for app, name in MigrationRecorder(connection).applied_migrations():
+        latest[app] = max(latest.get(app, ""), name)
+    return dict(sorted(latest.items()))
+
+
+def _media_root() -> Path:
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT)
+
+
+def backup(path: Path) -> dict[str, Any]:
+    """Write the archive at ``path``; returns its manifest."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    with tempfile.TemporaryDirectory(prefix="microcred-backup-") as scratch:
+        dump = Path(scratch) / "database.json"
+        call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, output=str(dump), verbosity=0)
+        database = dump.read_bytes()
+        files: dict[str, bytes] = {}
+        root = _media_root()
+        if root.is_dir():
+            for item in sorted(root.rglob("*")):
+                if item.is_file() and not item.is_symlink():
+                    files[item.relative_to(root).as_posix()] = item.read_bytes()
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database_vendor": connection.vendor,
+            "migrations": _migration_state(),
+            "database": {"name": "database.json", "sha256": _sha256(database), "bytes": len(database)},
+            "files": {name: _sha256(data) for name, data in files.items()},
+        }
+        with tarfile.open(path, "w:gz") as archive:
+            for name, data in (
+                ("manifest.json", json.dumps(manifest, indent=2).encode()),
+                ("database.json", database),
+                *((f"files/{name}", data) for name, data in files.items()),
+            ):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                info.mode = 0o600
+                archive.addfile(info, io.BytesIO(data))
+    return manifest
+
+
+def _read(path: Path) -> tuple[dict[str, Any], bytes, dict[str, bytes]]:
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            members = {member.name: member for member in archive.getmembers()}
+            for member in members.values():
+                if (
+                    not member.isfile()
+                    or PurePosixPath(member.name).is_absolute()
+                    or ".." in PurePosixPath(member.name).parts
+                ):
+                    raise BackupError(f"unexpected member {member.name!r}")
+
+            def read(name: str) -> bytes:
+                member = members.get(name)
+                if member is None:
+                    raise BackupError(f"{name} is missing")
+                handle = archive.extractfile(member)
+                assert handle is not None
+                return handle.read()
+
+            manifest = json.loads(read("manifest.json"))
+            if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+                raise BackupError("not a microcred backup of a version this microcred reads")
+            database = read("database.json")
+            if _sha256(database) != manifest["database"]["sha256"]:
+                raise BackupError("database.json does not match its digest: the archive is damaged or altered")
+            files = {}
+            for name, digest in manifest.get("files", {}).items():
+                data = read(f"files/{name}")
+                if _sha256(data) != digest:
+                    raise BackupError(f"files/{name} does not match its digest")
+                files[name] = data
+    except (OSError, tarfile.TarError, json.JSONDecodeError, KeyError) as error:
+        raise BackupError(f"unreadable archive: {error}") from error
+    return manifest, database, files
+
+
+def restore(path: Path) -> dict[str, Any]:
+    """Load the archive into this (migrated, empty) database and the media folder; returns its manifest."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import transaction
+
+    manifest, database, files = _read(path)
+    if manifest["migrations"] != _migration_state():
+        raise BackupError("the archive was taken at another migration state: migrate to the same microcred version")
+    if get_user_model().objects.exists():
+        raise BackupError("this database already holds data: restore into a new, migrated database")
+    root = _media_root()
+    for name in files:
+        target = (root / name).resolve()
+        if root.resolve() not in target.parents:
+            raise BackupError(f"files/{name} would be written outside the media folder")
+    with tempfile.TemporaryDirectory(prefix="microcred-restore-") as scratch:
+        dump = Path(scratch) / "database.json"
+        dump.write_bytes(database)
+        with transaction.atomic():
+            call_command("loaddata", str(dump), verbosity=0)
+    for name, data in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return manifest
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    help_text = "write the database and uploaded files to one .tar.gz (with the SHA-256 of every part)"
+    parser = subparsers.add_parser("backup", help=help_text, description=help_text)
+    parser.add_argument("file", type=Path)
+    parser.set_defaults(func=run_backup)
+    help_text = "load a backup into a new, migrated database (same microcred version) and the media folder"
+    parser = subparsers.add_parser("restore", help=help_text, description=help_text)
+    parser.add_argument("file", type=Path)
+    parser.set_defaults(func=run_restore)
+
+
+def _setup() -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microcred.settings")
+    django.setup()
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    _setup()
+    manifest = backup(args.file)
+    print(f"wrote {args.file}: database ({manifest['database']['bytes']:,} bytes), {len(manifest['files'])} files")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    _setup()
+    try:
+        manifest = restore(args.file)
+    except BackupError as error:
+        print(f"error: {error}")
+        return 2
+    print(f"restored {args.file} (taken {manifest['created_at']} on {manifest['database_vendor']})")
+    return 0

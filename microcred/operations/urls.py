@@ -1,0 +1,22 @@
+"""Routes for operators. ``ACCESS`` declares who may call each."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from microcred.accounts.route_access import RouteAccess, public
+from microcred.operations import health
+
+app_name = "operations"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
+]
+
+ACCESS: dict[str, RouteAccess] = {
+    "healthz": public("liveness for load balancers: says only that the process answers"),
+    "readyz": public("readiness for load balancers: names which dependency is down, nothing secret"),
+    "metrics": public("the operator's scraper: a Bearer MICROCRED_METRICS_TOKEN, or loopback only without one"),
+}

@@ -308,19 +308,17 @@ def _why_not(holding: Holding, trusted: bool, now: datetime, min_level: str) -> 
     return None
 
 
-def match(
-    holdings: Iterable[Holding],
-    *,
-    provider: Organization,
-    achievement: str | MicroCredential,
-    issuer: str = "",
-    min_level: str = "",
-    trust: Trust | None = None,
-    now: datetime | None = None,
-) -> Match:
-    """Which of ``holdings`` count as ``achievement`` for ``provider``, and why each other candidate does not."""
-    now = now or timezone.now()
-    trust = trust or Trust(provider)
+@dataclass
+class Target:
+    """What counts as one achievement for one provider: its ids (every version of a catalog design) and the ids of
+    the achievements agreements in force recognise as it; resolved once, then matched against many learners."""
+
+    wanted: set[str]
+    by_agreement: list[tuple[set[str], RecognitionAgreement]]
+    issuer_dids: set[str]
+
+
+def resolve(provider: Organization, achievement: str | MicroCredential, issuer: str = "") -> Target:
     if isinstance(achievement, MicroCredential):
         target, wanted = achievement, design_ids(achievement)
     else:
@@ -334,6 +332,25 @@ def match(
         named = Organization.objects.filter(slug=issuer).first()
         if named is not None:
             issuer_dids |= organization_dids(named)
+    return Target(wanted, by_agreement, issuer_dids)
+
+
+def match(
+    holdings: Iterable[Holding],
+    *,
+    provider: Organization,
+    achievement: str | MicroCredential,
+    issuer: str = "",
+    min_level: str = "",
+    trust: Trust | None = None,
+    now: datetime | None = None,
+    target: Target | None = None,
+) -> Match:
+    """Which of ``holdings`` count as ``achievement`` for ``provider``, and why each other candidate does not."""
+    now = now or timezone.now()
+    trust = trust or Trust(provider)
+    target = target or resolve(provider, achievement, issuer)
+    wanted, by_agreement, issuer_dids = target.wanted, target.by_agreement, target.issuer_dids
     result = Match()
     for holding in holdings:
         ids = set(holding.achievement_ids)
@@ -357,21 +374,33 @@ def match(
     return result
 
 
-def resolver(user: Any, provider: Organization) -> Callable[[str, str, str], tuple[bool, Any]]:
-    """``Facts.holds`` for one learner and provider: the learner's holdings and the trust list are read on first use
-    (a rule without ``holds`` costs nothing) and once per evaluation."""
-    cache: dict[str, Any] = {}
+def resolver(
+    user: Any, provider: Organization, shared: dict[Any, Any] | None = None
+) -> Callable[[str, str, str], tuple[bool, Any]]:
+    """``Facts.holds`` for one learner and provider: the learner's holdings are read on first use (a rule without
+    ``holds`` costs nothing); the trust list and what each achievement means are read once per ``shared`` dict (one
+    for all the learners of a bulk award)."""
+    shared = {} if shared is None else shared
+    held: list[Holding] = []
+    read = False
 
     def holds(achievement: str, issuer: str = "", min_level: str = "") -> tuple[bool, Any]:
-        if "holdings" not in cache:
-            cache["holdings"], cache["trust"] = holdings_of(user), Trust(provider)
+        nonlocal held, read
+        if not read:
+            held, read = holdings_of(user), True
+        if "trust" not in shared:
+            shared["trust"] = Trust(provider)
+        key = ("target", achievement, issuer)
+        if key not in shared:
+            shared[key] = resolve(provider, achievement, issuer)
         found = match(
-            cache["holdings"],
+            held,
             provider=provider,
             achievement=achievement,
             issuer=issuer,
             min_level=min_level,
-            trust=cache["trust"],
+            trust=shared["trust"],
+            target=shared[key],
         )
         return found.held, (found.to_json() if found.counted or found.refused else None)
 

@@ -184,6 +184,7 @@ def facts_for_many(credential: MicroCredential, enrolments: list[Enrolment]) -> 
     components = components_of(credential)
     by_id = {c.pk: c for c in components}
     ids = [e.pk for e in enrolments]
+    shared: dict[Any, Any] = {}  # holds(): the trust list and what each achievement means, read once for all
     latest: dict[tuple[int, int], Evaluation] = {}
     evaluations = (
         Evaluation.objects.filter(enrolment_id__in=ids)
@@ -236,7 +237,7 @@ def facts_for_many(credential: MicroCredential, enrolments: list[Enrolment]) -> 
             for competency_id, (competency, _scale) in competencies.items()
             if (enrolment.pk, competency_id) in ratings
         }
-        holds = holdings.resolver(enrolment.learner_id, credential.provider)
+        holds = holdings.resolver(enrolment.learner_id, credential.provider, shared)
         result[enrolment.pk] = Facts(grades, passed, levels, holds)
     return result
 

@@ -5,8 +5,10 @@ recorded."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,12 +28,14 @@ from pylti1p3.exception import LtiException, OIDCException
 from microcred.accounts.permissions import can
 from microcred.catalog.models import MicroCredential, Status
 from microcred.errors import DomainError
+from microcred.http import CONTENT_SECURITY_POLICY
 from microcred.lti import keys, services, sync
-from microcred.lti.models import Course
+from microcred.lti.models import Course, Platform
 from microcred.lti.toolconf import LaunchRefused, LaunchStorage, ToolConf
 
 SESSION_COURSES = "lti_instructor_courses"
 SESSION_LAUNCH = "lti_launch"
+DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 
 @dataclass
@@ -181,10 +185,33 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
                 .set_title(credential.title)
                 .set_custom_params({"microcred_credential": str(credential.pk)})
             )
-            html = message_launch.get_deep_link().output_response_form([resource])
-            return HttpResponse(html)
+            return_url = str(claims.get(DEEP_LINKING, {}).get("deep_link_return_url") or "")
+            context = {
+                "return_url": return_url,
+                "jwt": message_launch.get_deep_link().get_response_jwt([resource]),
+                "platform": platform,
+                "credential": credential,
+            }
+            return _framed(render(request, "lti/deep_link_return.html", context), platform, return_url)
     context = {"offered": offered, "course": course, "platform": platform, "error": error}
-    return render(request, "lti/deep_link.html", context, status=400 if error else 200)
+    return _framed(render(request, "lti/deep_link.html", context, status=400 if error else 200), platform)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?", parts.netloc):
+        return ""  # nothing odd goes into the header
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _framed(response: HttpResponse, platform: Platform, posts_to: str = "") -> HttpResponse:
+    """The site's policy, except that the platform may frame the page and, when it answers, be posted to."""
+    origin = _origin(platform.auth_login_url)
+    policy = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {origin}".strip())
+    if posts_to and _origin(posts_to):
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {_origin(posts_to)}")
+    response["Content-Security-Policy"] = policy
+    return response
 
 
 def _may_run(request: HttpRequest, course: Course) -> bool:

@@ -87,8 +87,9 @@ class WsgiRequest(Request):
 class Platform:
     """The LMS. ``tool`` is microcred's base URL (its live server)."""
 
-    def __init__(self, tool: str) -> None:
+    def __init__(self, tool: str, host: str = "127.0.0.1") -> None:
         self.tool = tool.rstrip("/")
+        self.host = host  # "localhost" beside a tool on localhost: same site for the browser's cookies
         self.private_key, self.public_key = rsa_pem()
         self.course = Course()
         self.server: WSGIServer | None = None
@@ -167,6 +168,7 @@ class Platform:
                     f'<form method="post" action="{launch_data["launch_url"]}">'
                     f'<input type="hidden" name="id_token" value="{launch_data["id_token"]}">'
                     f'<input type="hidden" name="state" value="{launch_data["state"]}"></form>'
+                    "<script>document.forms[0].submit()</script>"
                 )
 
         return 200, "text/html", Launch(request, self.conf()).lti_launch()
@@ -253,7 +255,7 @@ class Platform:
                 pass
 
         self.server = make_server("127.0.0.1", 0, self.app, handler_class=Quiet)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.url = f"http://{self.host}:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

@@ -5,11 +5,15 @@ checked by axe-core."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
+from microcred.lti import services
 from microcred.lti.models import Course, Platform
 from microcred.lti.tests.conftest import School, Signer
+from microcred.lti.tests.platform import INSTRUCTOR, LEARNER, Person
+from microcred.lti.tests.platform import Platform as LmsPlatform
 from microcred.testing.factories import PASSWORD
 from microcred.testing.pages import check_page
 
@@ -53,3 +57,29 @@ def test_an_admin_registers_an_lms_and_sees_a_course(page, school: School, signe
     page.goto("/lti/login?iss=https://impostor.example&login_hint=1&target_link_uri=x")
     assert page.get_by_text("unknown_issuer").is_visible()
     check_page(page, "lti-refused")
+
+
+def test_an_instructor_deep_links_and_a_learner_launches_from_the_lms_in_a_browser(
+    page, school: School, live_server, settings
+) -> None:
+    lms = LmsPlatform(live_server.url, host="localhost").start()
+    try:
+        settings.LOCAL_HTTP_HOSTS = [urlsplit(lms.url).netloc]
+        lms.course.people = {
+            "t1": Person("t1", "tia@lakes.example", "Tia Teacher", [INSTRUCTOR]),
+            "s1": Person("s1", "sam@lakes.example", "Sam Student", [LEARNER]),
+        }
+        services.register_platform(actor=school.admin, provider=school.provider, data=lms.settings())
+        page.goto(lms.login_url("t1", "deeplink"))
+        page.wait_for_url("**/lti/deep-link/**")
+        check_page(page, "lti-deep-link")
+        page.get_by_label("Grid Safety Essentials").check()
+        page.get_by_role("button", name="Attach to the course").click()
+        page.wait_for_url(f"{lms.url}/deep-link-return")  # the page handed the signed answer on to the LMS
+        assert [item["title"] for item in lms.course.deep_linked] == ["Grid Safety Essentials"]
+
+        page.goto(lms.login_url("s1"))
+        page.wait_for_url("**/assessment/enrolments/**")
+        assert page.get_by_role("heading", name="Grid Safety Essentials").first.is_visible()
+    finally:
+        lms.stop()

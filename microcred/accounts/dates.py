@@ -25,7 +25,7 @@ def _moment(value: Any) -> date | datetime | None:
         return None
     text = value.strip()[:40]
     try:
-        return parse_datetime(text) or parse_date(text)
+        return parse_date(text) if len(text) == 10 else parse_datetime(text)  # a day is a day in every zone
     except ValueError:
         return None
 

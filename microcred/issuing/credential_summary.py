@@ -144,6 +144,7 @@ class Summary:
     valid_from_at: datetime | None = None
     valid_until_at: datetime | None = None
     subject_name: str = ""
+    image: str = ""  # the achievement's image URL (https only), shown only when this platform hosts it
     alignments: list[Alignment] = field(default_factory=list)
     evidence: list[EvidenceEntry] = field(default_factory=list)
     results: list[str] = field(default_factory=list)
@@ -191,6 +192,9 @@ def summarize(credential: dict[str, Any] | None) -> Summary | None:
             summary.achievement_type = text(achievement.get("achievementType"), 100)
             summary.achievement_url = link(achievement.get("id"))
             summary.description = text(achievement.get("description"))
+            image = achievement.get("image")
+            image_url = text(image.get("id") if isinstance(image, dict) else image, 2000)
+            summary.image = image_url if image_url.startswith("https://") else ""
             criteria = achievement.get("criteria")
             if isinstance(criteria, dict):
                 summary.criteria = text(criteria.get("narrative"))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from microcred.accounts.models import Organization, OrganizationKind
 from microcred.errors import DomainError, ValidationFailed
-from microcred.issuing import bundles, identity, lookalikes, report_text, selectors, verification
+from microcred.issuing import badge_image, bundles, identity, lookalikes, report_text, selectors, verification
 from microcred.issuing.credential_summary import Summary, summarize
 from microcred.issuing.models import ProofFormat
 from microcred.metrics import VERIFICATIONS
@@ -46,6 +46,13 @@ class Verified:
     issuer: Organization | None
     bundle: vc_bundle.BundleReport | None = None  # when a verification bundle was given
     presented_by: str = ""  # the name on the share link it was reached through, as its holder chose to show it
+
+    @property
+    def badge_image(self) -> str:
+        """The credential's badge as the wallet shows it: the achievement's image hosted here, or a generated one."""
+        summary = self.summary
+        name = (summary.achievement_name or summary.name) if summary else ""
+        return badge_image.shown_image(summary.image if summary else "", name or "Credential")
 
     @property
     def holder(self) -> str:

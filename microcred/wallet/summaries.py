@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from microcred.issuing import badge_image
 from microcred.issuing.credential_summary import (
     Endorsement,
     endorsements_of,
@@ -21,7 +22,6 @@ from microcred.issuing.credential_summary import (
     subject_name,
     when,
 )
-from microcred.wallet import badges
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -144,9 +144,8 @@ class Summary:
 
     @property
     def badge_image(self) -> str:
-        """The badge baked into this credential's downloads (generated here: a remote image would tell its host
-        who looks)."""
-        return badges.svg_data_uri(self.name)
+        """The achievement's image when this platform hosts it, else the badge baked into the downloads."""
+        return badge_image.shown_image(self.image, self.name)
 
 
 def _text(value: Any, limit: int = 5000) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from microcred.accounts.permissions import SYSTEM
 from microcred.issuing import bundles, services, verification
@@ -204,7 +205,8 @@ def test_the_learner_downloads_the_bundle_from_the_wallet_and_the_api(issued, le
     response = client.get(f"/wallet/credentials/{issued.public_id}/download.bundle")
     assert response.status_code == 200
     assert response["Content-Type"].startswith(vc_bundle.MEDIA_TYPE)
-    assert 'filename="welding-safety.bundle.json"' in response["Content-Disposition"]
+    day = timezone.localtime(issued.issued_at).strftime("%Y-%m-%d")  # every download: the title and the date
+    assert f'filename="welding-safety-{day}.bundle.json"' in response["Content-Disposition"]
     assert vc_bundle.verify_bundle(response.content).valid
     page = client.get(f"/wallet/credentials/{issued.public_id}/")
     assert "download.bundle" in page.content.decode()

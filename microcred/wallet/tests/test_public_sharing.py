@@ -179,3 +179,28 @@ def test_verify_by_url_says_why_a_link_cannot_be_opened(provider, learner):
     for url, message in cases.items():
         response = Client().get("/verify/", {"url": url})
         assert response.status_code == 400 and message in response.content.decode(), url
+
+
+def test_dates_are_written_one_way_in_the_readers_language_and_time_zone(provider, learner):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ moment|when }} · {{ moment|when:"time" }} · {{ text|when }} · {{ other|when }}')
+    context = Context({"moment": "2026-03-01T03:30:00Z", "text": "2026-03-01", "other": "not a date"})
+    with timezone.override("America/Toronto"):
+        assert template.render(context) == "Feb. 28, 2026 · Feb. 28, 2026, 10:30 p.m. · March 1, 2026 · not a date"
+        with translation.override("fr"):
+            assert template.render(context).startswith("28 février 2026 · 28 février 2026 22:30")
+
+
+def test_the_badge_image_shows_on_the_wallet_the_share_page_and_the_verify_result(provider, learner):
+    credential = issue(provider, learner)
+    _, token = _share(learner, [credential])
+    client = _signed_in(learner)
+    for html in (
+        client.get("/wallet/").content.decode(),
+        client.get(f"/wallet/credentials/{credential.public_id}/").content.decode(),
+        Client().get(f"/wallet/s/{token}/").content.decode(),
+        Client().get("/verify/", {"url": f"{identity.public_base_url()}/wallet/s/{token}/"}).content.decode(),
+    ):
+        assert re.search(r'<img class="badge-image" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)

@@ -59,6 +59,9 @@ class LtiUser(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="users")
     sub = models.CharField(max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_links")
+    # False when the platform's e-mail matched an account that existed before: the person signs in once with it
+    # before a launch signs them in (a platform cannot take over an account by claiming its e-mail address)
+    confirmed = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -45,7 +45,7 @@ def test_a_learner_adds_a_credential_to_a_wallet(page) -> None:
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
-    page.get_by_role("link", name="My wallet").click()
+    page.get_by_role("link", name="My wallet", exact=True).click()
     page.get_by_role("link", name="Welding safety").click()
     page.get_by_role("link", name="Add to a wallet app").click()
     assert page.get_by_role("heading", name="Delivery history").is_visible()

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "microcred.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organizations")
+
+    def ready(self) -> None:
+        from microcred.accounts import homes
+
+        homes.register()

@@ -41,6 +41,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/", views.home, name="home"),
+    path("home/", views.start, name="start"),
     path("accounts/tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("organizations/new/", views.organization_create, name="organization_create"),

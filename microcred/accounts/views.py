@@ -27,9 +27,13 @@ def render_domain_error(request: HttpRequest, error: DomainError) -> HttpRespons
 
 class LoginView(auth_views.LoginView):
     """Django's log-in page, with a limit on wrong passwords per address and e-mail (and per address): once over
-    it, even the right password waits for the window to end, so guessing cannot be finished by luck."""
+    it, even the right password waits for the window to end, so guessing cannot be finished by luck. Without a
+    ``next`` page, a person lands on their home, the page of their roles."""
 
     template_name = "accounts/login.html"
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("accounts:start")
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         keys = throttling.login_keys(request, request.POST.get("username", "")[:254])
@@ -105,6 +109,15 @@ def sign_up_confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome to microcred. Your wallet is ready."))
         return redirect("wallet:home")
     return render(request, "accounts/sign_up_confirm.html")
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """A person's home: a section for each of their roles (designer, reviewer, assessor, learner, employer, platform
+    administrator), each registered by the domain that owns it."""
+    from microcred.accounts.homes import sections_for
+
+    return render(request, "accounts/start.html", {"sections": sections_for(request)})
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -185,3 +186,82 @@ class RuleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
         help_text=_('For example: grade("PD course") >= 80 and level("communication") >= "superior"'),
     )
+
+
+class RuleBuilderForm(forms.Form):
+    """The award-rule builder's rows: what is tested, how, against what; and whether all or any must hold."""
+
+    combine = forms.ChoiceField(
+        label=_("Award the credential when"),
+        choices=[("all", _("all of these conditions are met")), ("any", _("any one of them is met"))],
+        widget=forms.RadioSelect,
+        initial="all",
+    )
+
+    def __init__(self, *args: Any, subjects: Any = (), rows: int = 3, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from microcred.assessment.rule_builder import OPERATORS
+
+        self.subjects = {s.key: s for s in subjects}
+        self.rows = rows
+        choices = [("", _("— choose —"))] + [(s.key, s.label) for s in subjects]
+        operator_labels = {
+            ">=": _("at least"),
+            ">": _("more than"),
+            "==": _("exactly"),
+            "<=": _("at most"),
+            "<": _("less than"),
+        }
+        for i in range(rows):
+            n = i + 1
+            self.fields[f"subject_{i}"] = forms.ChoiceField(
+                label=_("Condition %(n)d: what is checked") % {"n": n}, required=False, choices=choices
+            )
+            self.fields[f"op_{i}"] = forms.ChoiceField(
+                label=_("Condition %(n)d: comparison") % {"n": n},
+                required=False,
+                choices=[(op, operator_labels[op]) for op in OPERATORS],
+            )
+            self.fields[f"value_{i}"] = forms.CharField(
+                label=_("Condition %(n)d: value (a grade in %%, or a level)") % {"n": n},
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"list": "rule-levels"}),
+            )
+
+    def row_fields(self) -> list[tuple[int, Any, Any, Any]]:
+        return [(i + 1, self[f"subject_{i}"], self[f"op_{i}"], self[f"value_{i}"]) for i in range(self.rows)]
+
+    def clean(self) -> dict[str, Any]:
+        from microcred.assessment.rule_builder import Condition
+
+        data = super().clean()
+        conditions = []
+        for i in range(self.rows):
+            subject = self.subjects.get(data.get(f"subject_{i}") or "")
+            if subject is None:
+                continue
+            value = (data.get(f"value_{i}") or "").strip()
+            if subject.function == "grade":
+                try:
+                    number = Decimal(value)
+                except (InvalidOperation, ValueError):
+                    number = Decimal(-1)
+                if not value or not number.is_finite() or not 0 <= number <= 100:
+                    self.add_error(f"value_{i}", _("Enter a grade between 0 and 100."))
+                    continue
+                value = format(number.normalize(), "f")  # "1e2" and "75.50" are written 100 and 75.5
+            elif subject.function == "level":
+                match = next((lv for lv in subject.levels if lv.casefold() == value.casefold()), None)
+                if match is None:
+                    self.add_error(
+                        f"value_{i}",
+                        _("Choose one of these levels: %(levels)s.") % {"levels": ", ".join(subject.levels)},
+                    )
+                    continue
+                value = match
+            conditions.append(Condition(subject.function, subject.name, data.get(f"op_{i}") or ">=", value))
+        if not conditions and not self.errors:
+            self.add_error(None, _("Choose at least one condition."))
+        data["conditions"] = conditions
+        return data

@@ -16,12 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from microcred.accounts.models import Organization
 from microcred.accounts.permissions import can
 from microcred.accounts.views import render_domain_error
-from microcred.assessment import selectors
-from microcred.assessment.award_rules import RuleSyntaxError
+from microcred.assessment import award_words, queue, selectors
 from microcred.assessment.forms import (
     ApplyGradebookForm,
-    CertifiedForm,
-    ComponentForm,
     EnrolmentCsvForm,
     EvaluationForm,
     EvidenceForm,
@@ -29,7 +26,6 @@ from microcred.assessment.forms import (
     ReasonForm,
     RecognitionDecisionForm,
     RecognitionForm,
-    RuleForm,
     SupervisorForm,
 )
 from microcred.assessment.models import (
@@ -43,7 +39,7 @@ from microcred.assessment.models import (
     PriorLearningRequest,
     Route,
 )
-from microcred.assessment.services import awards, bulk, evaluations, evidence, gradebook, plans, prior_learning
+from microcred.assessment.services import award_step, awards, bulk, evaluations, evidence, gradebook, prior_learning
 from microcred.assessment.services import enrolment as enrolments
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -63,9 +59,22 @@ PAGE_ACTIONS = ("evaluate", "evidence", "share", "recognition", "decide_recognit
 @login_required
 @require_GET
 def my_assessments(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "assessment/my_assessments.html", {"enrolments": selectors.enrolments_of_learner(request.user)}
-    )
+    """A learner's enrolments; for an assessor, first the enrolments waiting for them."""
+    assessor = queue.assesses_anywhere(request.user)
+    context = {
+        "enrolments": selectors.enrolments_of_learner(request.user),
+        "is_assessor": assessor,
+        "queue": queue.work_queue(request.user) if assessor else [],
+    }
+    return render(request, "assessment/my_assessments.html", context)
+
+
+@login_required
+@require_GET
+def work_queue(request: HttpRequest) -> HttpResponse:
+    """The assessor's work queue: enrolments waiting for an award, an evidence review or an evaluation (empty for
+    someone who assesses nowhere)."""
+    return render(request, "assessment/queue.html", {"queue": queue.work_queue(request.user)})
 
 
 def _enrolment_for(request: HttpRequest, enrolment_id: int) -> Enrolment:
@@ -107,6 +116,7 @@ def _record(request: HttpRequest, enrolment: Enrolment, forms: list[EvaluationFo
             comment=form.cleaned_data["comment"],
             attestation=form.cleaned_data["attestation"],
             invitation=invitation,
+            award=False,  # the pages award in an explicit step, with the rule's decision in words
         )
     except ValidationFailed as error:
         form.add_service_errors(error)
@@ -130,11 +140,15 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         can(user, "assessment.evaluate", enrolment) or enrolment.supervisor_invitations.exists()
     )
     may_manage = can(user, "assessment.manage", enrolment)
+    may_award = can(user, "assessment.evaluate", enrolment)
+    may_add_evidence = is_learner or may_award
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    only = (
-        _int(request.POST.get("component")) if action == "evaluate" else None
-    )
-    forms = _evaluation_forms(enrolment, request.POST if action == "evaluate" else None, only)
+    only = _int(request.POST.get("component")) if action == "evaluate" else None
+    forms = [
+        f
+        for f in _evaluation_forms(enrolment, request.POST if action == "evaluate" else None, only)
+        if queue.may_record(user, enrolment, f.component)
+    ]
     plan = selectors.components_of(enrolment.credential)
     evidence_form = (
         EvidenceForm(request.POST or None, request.FILES or None, components=plan)
@@ -151,13 +165,20 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             if action == "evaluate" and may_evaluate:
                 done = _record(request, enrolment, forms)
                 if done:
-                    messages.success(request, _("The result was recorded."))
+                    messages.success(request, award_words.after_result(enrolment))
+            elif action == "award" and may_award:
+                decision, award = award_step.award_now(actor=user, enrolment=enrolment)
+                if award is not None:
+                    messages.success(request, award_words.awarded(enrolment))
+                else:
+                    messages.error(request, award_words.not_awarded(decision))
+                done = True
             elif action == "sign_off" and may_evaluate:
                 task = LogBookTask.objects.get(pk=_int(request.POST.get("task")) or 0)
                 evaluations.sign_off_task(actor=user, enrolment=enrolment, task=task)
                 messages.success(request, _("The task was signed off."))
                 done = True
-            elif action == "evidence" and is_learner and evidence_form.is_valid():
+            elif action == "evidence" and may_add_evidence and evidence_form.is_valid():
                 data = evidence_form.cleaned_data
                 chosen = set(data.get("competencies", []))
                 assessed = {c.pk: c for component in plan for c in component.competencies.all()}
@@ -174,7 +195,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                     components=[c for c in plan if c.pk in set(data["components"])],
                     competencies=[c for pk, c in assessed.items() if pk in chosen],
                 )
-                messages.success(request, _("Your evidence was added."))
+                messages.success(request, _("Your evidence was added.") if is_learner else _("The evidence was added."))
                 done = True
             elif action == "recognition" and is_learner and recognition_form is not None:
                 if recognition_form.is_valid():
@@ -278,6 +299,9 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "supervisor_form": supervisor_form,
         "award": selectors.award_of(enrolment),
         "decision": enrolment.decisions.order_by("-decided_at", "-pk").first(),
+        "may_award": may_award,
+        "may_add_evidence": may_add_evidence,
+        "verdict": award_words.verdict(enrolment),
         **_prior_learning_context(enrolment, components),
     }
     return render(request, "assessment/enrolment.html", context, status=status)
@@ -395,9 +419,7 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
                     data=roster_form.cleaned_data["file"].read(),
                     good_rows_only=roster_form.cleaned_data["good_rows_only"],
                 )
-                messages.success(
-                    request, _("%(n)d learners were enrolled.") % {"n": roster.enrolled}
-                )
+                messages.success(request, _("%(n)d learners were enrolled.") % {"n": roster.enrolled})
             elif action == "bulk_award":
                 bulk.start_bulk_award(actor=request.user, credential=credential)
                 messages.success(request, _("The bulk award has started."))
@@ -429,93 +451,6 @@ def credential_admin(request: HttpRequest, credential_id: int) -> HttpResponse:
         "job": BulkAwardJob.objects.filter(credential=credential).order_by("-created_at").first(),
     }
     return render(request, "assessment/credential.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_design(request: HttpRequest, credential_id: int) -> HttpResponse:
-    """The plan of a version while it is designed: components, certified competencies, the award rule; during review,
-    a reviewer's waiver of the competencies nothing assesses."""
-    credential = MicroCredential.objects.filter(pk=credential_id).select_related("provider").first()
-    user = request.user
-    may_manage = credential is not None and can(user, "assessment.manage", credential)
-    may_waive = credential is not None and can(user, "assessment.waive_gaps", credential)
-    if credential is None or not (may_manage or may_waive):
-        return render_domain_error(request, NotFound(_("No such micro-credential.")))
-    components = selectors.components_of(credential)
-    available = selectors.competencies_for(credential)
-    scales = selectors.scales_for(credential)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    data = request.POST if request.method == "POST" else None
-    component_form = ComponentForm(
-        data if action == "add_component" else None, components=components, competencies=available, scales=scales
-    )
-    plan = selectors.plan_of(credential)
-    certified_form = CertifiedForm(
-        data if action == "certify" else None,
-        competencies=available,
-        initial={"competencies": [c.pk for c in plan.competencies.all()] if plan else []},
-    )
-    rule_form = RuleForm(data if action == "rule" else None, initial={"rule": credential.award_rule})
-    waiver_form = ReasonForm(data if action == "waive" else None)
-    by_id = {c.pk: c for c in available}
-    status = 200
-    if request.method == "POST":
-        try:
-            if action == "add_component" and may_manage and component_form.is_valid():
-                values = component_form.cleaned_data
-                plans.add_component(
-                    actor=user,
-                    credential=credential,
-                    name=values["name"],
-                    kind=values["kind"],
-                    competencies=[by_id[pk] for pk in values["competencies"]],
-                    scale=next((s for s in scales if s.pk == values["scale"]), None),
-                    max_score=values["max_score"],
-                    pass_mark=values["pass_mark"],
-                    prior_learning_allowed=values["prior_learning_allowed"],
-                    unlocked_by=next((c for c in components if c.pk == values["unlocked_by"]), None),
-                    tasks=values["tasks"].splitlines(),
-                )
-                messages.success(request, _("The component was added."))
-                return redirect("assessment:plan", credential_id=credential.pk)
-            if action == "certify" and may_manage and certified_form.is_valid():
-                chosen = certified_form.cleaned_data["competencies"]
-                chosen_competencies = [by_id[pk] for pk in chosen]
-                plans.set_plan_competencies(actor=user, credential=credential, competencies=chosen_competencies)
-                messages.success(request, _("The certified competencies were saved."))
-                return redirect("assessment:plan", credential_id=credential.pk)
-            if action == "rule" and may_manage and rule_form.is_valid():
-                plans.save_award_rule(actor=user, credential=credential, rule=rule_form.cleaned_data["rule"])
-                messages.success(request, _("The award rule was saved."))
-                return redirect("assessment:plan", credential_id=credential.pk)
-            if action == "waive" and may_waive and waiver_form.is_valid():
-                plans.waive_plan_gaps(actor=user, credential=credential, reason=waiver_form.cleaned_data["reason"])
-                messages.success(request, _("The gap was waived."))
-                return redirect("assessment:plan", credential_id=credential.pk)
-            if action not in ("add_component", "certify", "rule", "waive"):
-                raise PermissionDenied(_("You are not allowed to do this."))
-        except RuleSyntaxError as error:
-            rule_form.add_error("rule", str(error))
-        except ValidationFailed as error:
-            {"add_component": component_form, "waive": waiver_form}.get(action, component_form).add_service_errors(
-                error
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        status = 400
-    context = {
-        "credential": credential,
-        "components": components,
-        "check": selectors.plan_check(credential),
-        "may_manage": may_manage,
-        "may_waive": may_waive,
-        "component_form": component_form,
-        "certified_form": certified_form,
-        "rule_form": rule_form,
-        "waiver_form": waiver_form,
-    }
-    return render(request, "assessment/plan.html", context, status=status)
 
 
 @require_GET

@@ -49,7 +49,12 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
     )
     workload_hours = forms.CharField(label=_("Workload (hours)"), max_length=20)
     time_to_complete_weeks = forms.CharField(label=_("Time to complete (weeks)"), max_length=10, required=False)
-    cost = forms.CharField(label=_("Cost"), max_length=20, initial="0")
+    cost = forms.CharField(
+        label=_("Cost"),
+        max_length=20,
+        initial="0",
+        help_text=_("In the currency below: Canadian dollars (CAD) unless you change it. 0 if it is free."),
+    )
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="CAD")
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     country = forms.CharField(label=_("Country"), max_length=2, initial="CA", required=False)
@@ -83,6 +88,46 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         label=_("Award criteria"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
     image = forms.FileField(label=_("Image"), required=False, help_text=_("PNG, JPEG or WebP; at most 1 MB."))
+
+    SECTIONS = (
+        (_("What it is"), ("title", "summary", "description", "learning_outcomes", "level", "image")),
+        (
+            _("How it is delivered"),
+            (
+                "delivery_mode",
+                "pace",
+                "start_dates",
+                "workload_hours",
+                "time_to_complete_weeks",
+                "language",
+                "country",
+                "region",
+                "city",
+            ),
+        ),
+        (_("Cost and credit"), ("cost", "currency", "credit_type", "credit_value", "credit_unit")),
+        (
+            _("Recognition"),
+            (
+                "assessment_method",
+                "achievement_indicator",
+                "accrediting_body",
+                "accreditation_status",
+                "ladders_into",
+                "industry_partners",
+                "prerequisites",
+                "validity_months",
+            ),
+        ),
+        (_("Award"), ("award_criteria",)),
+    )
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The form in sections, for the page; a field no section names comes last."""
+        named = {name for _title, names in self.SECTIONS for name in names}
+        found = [(str(title), [self[n] for n in names if n in self.fields]) for title, names in self.SECTIONS]
+        rest = [self[n] for n in self.fields if n not in named]
+        return found + ([(str(_("Other")), rest)] if rest else [])
 
     def typology_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "image"}

@@ -9,9 +9,10 @@ class EmployersConfig(AppConfig):
 
     def ready(self) -> None:
         from microcred.catalog import extensions
-        from microcred.employers import catalog_panel, services
+        from microcred.employers import catalog_panel, home_sections, services
         from microcred.issuing import verifying
 
+        home_sections.register()
         extensions.add_page_panel(catalog_panel.credential_panel)
         extensions.add_achievement_extension(catalog_panel.add_endorsements)
         verifying.add_listener(services.record_verification)

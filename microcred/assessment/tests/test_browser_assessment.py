@@ -11,6 +11,7 @@ from django.core import mail
 
 from microcred.assessment.models import Award
 from microcred.testing.factories import PASSWORD, make_user
+from microcred.testing.pages import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,6 +58,8 @@ def test_supervisor_and_instructor_results_award_a_credential_that_verifies(page
     assert "Not decided yet" in page.content()
     page.get_by_label("Score (out of 100)").fill("82")
     page.get_by_role("button", name="Record the result for PD course").click()
+    assert page.locator("#enrolment-status").inner_text() == "In progress"  # saving a result awards nothing
+    page.get_by_role("button", name="Award the credential").click()
     assert page.locator("#enrolment-status").inner_text() == "Awarded"
     assert page.get_by_text("Awarded and issued").is_visible()
     log_out(page)
@@ -107,11 +110,32 @@ def test_the_demo_scenario_in_the_browser(page) -> None:
     page.get_by_role("button", name="Record the result for Workplace evaluation").click()
     assert page.get_by_text("Thank you: your evaluation was recorded.").is_visible()
 
+    # Grace awards from her work queue: log in, Ethan in the queue, the grade, the award (issue 18)
+    clicks = 0
     demo_log_in("grace.okafor@grandriver.example")
-    page.goto(enrolment_page)
+    clicks += 1  # "Log in"
+    assert page.url.endswith("/home/")
+    row = page.locator("tr", has_text="Ethan Brown")
+    assert "Waiting for an evaluation" in row.inner_text() and "PD course" in row.inner_text()
+    check_page(page, "assessor-home-queue")
+    row.get_by_role("link", name="Ethan Brown").click()
+    clicks += 1
+    assert "Record the result for Workplace evaluation" not in page.content()  # the supervisor's alone
     page.get_by_label("Score (out of 100)").fill("82")
     page.get_by_role("button", name="Record the result for PD course").click()
+    clicks += 1
+    assert page.get_by_text("The result was recorded. The award rule is met").is_visible()
+    assert page.locator("#enrolment-status").inner_text() == "In progress" and not Award.objects.exists()
+    assert "the grade in “PD course” is at least 80 %" in page.locator("#decision-heading + *").first.evaluate(
+        "e => e.parentElement.innerText"
+    )
+    check_page(page, "assessor-award-step")
+    page.get_by_role("button", name="Award the credential").click()
+    clicks += 1
     assert page.locator("#enrolment-status").inner_text() == "Awarded"
+    assert page.get_by_text("was awarded to Ethan Brown and issued to their wallet").is_visible()
+    check_page(page, "assessor-awarded")
+    assert clicks == 4  # before: log in, My assessments (empty), no queue: the URL had to be known, then the grade
     log_out(page)
 
     demo_log_in("ethan.brown@learner.example")

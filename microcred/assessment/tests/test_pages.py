@@ -47,24 +47,61 @@ def test_a_learner_sees_their_enrolments_and_adds_evidence(wil) -> None:
 
 def test_an_assessor_records_results_on_the_page(wil) -> None:
     enrolment = wil.enrol()
+    wil.designate(enrolment)
     client = signed_in(wil.assessor)
     path = f"/assessment/enrolments/{enrolment.pk}/"
     page = client.get(path)
     assert page.status_code == 200 and b"Record the result for PD course" in page.content
+    assert b"Record the result for Workplace evaluation" not in page.content  # the supervisor's (issue 18)
     response = client.post(path, {"action": "evaluate", "component": wil.course.pk, f"c{wil.course.pk}-score": "82"})
     assert response.status_code == 302
     response = client.post(path, {"action": "evaluate", "component": wil.course.pk, f"c{wil.course.pk}-score": "820"})
     assert response.status_code == 400 and b"Enter a score from 0 to 100" in response.content
     prefix = f"c{wil.workplace.pk}"
     superior = selectors.scale_levels(wil.scale)[-1].pk
-    response = client.post(
-        path,
-        {"action": "evaluate", "component": wil.workplace.pk, f"{prefix}-rating_{wil.communication.pk}": superior},
-    )
-    assert response.status_code == 302
+    rating = {"action": "evaluate", "component": wil.workplace.pk, f"{prefix}-rating_{wil.communication.pk}": superior}
+    assert client.post(path, rating).status_code == 400  # not the designated supervisor
+    supervisor = signed_in(wil.supervisor)
+    assert b"Record the result for Workplace evaluation" in supervisor.get(path).content
+    assert supervisor.post(path, rating).status_code == 302
     page = client.get(path)
     assert b"Not decided yet" in page.content and b"level(&quot;collaboration&quot;)" in page.content
     assert selectors.facts_for(enrolment).levels == {"communication": "superior"}
+
+
+def test_saving_a_result_does_not_award_an_assessor_awards_with_the_decision_in_words(wil) -> None:
+    """Issue 18: saving a result awarded silently; now the rule's decision is shown in words and an assessor awards."""
+    from microcred.assessment.models import Award
+
+    enrolment = wil.enrol()
+    wil.designate(enrolment)
+    superior = selectors.scale_levels(wil.scale)[-1].pk
+    prefix = f"c{wil.workplace.pk}"
+    signed_in(wil.supervisor).post(
+        f"/assessment/enrolments/{enrolment.pk}/",
+        {
+            "action": "evaluate",
+            "component": wil.workplace.pk,
+            f"{prefix}-rating_{wil.communication.pk}": superior,
+            f"{prefix}-rating_{wil.collaboration.pk}": superior,
+        },
+    )
+    client = signed_in(wil.assessor)
+    path = f"/assessment/enrolments/{enrolment.pk}/"
+    page = client.post(
+        path, {"action": "evaluate", "component": wil.course.pk, f"c{wil.course.pk}-score": "82"}, follow=True
+    )
+    assert not Award.objects.exists()
+    text = page.content.decode()
+    assert "The result was recorded. The award rule is met: the credential can be awarded." in text
+    assert "the grade in “PD course” is at least 80 %" in text and "Award the credential" in text
+    assert signed_in(enrolment.learner).post(path, {"action": "award"}).status_code == 400  # not the learner's
+    page = client.post(path, {"action": "award"}, follow=True)
+    award = Award.objects.get(enrolment=enrolment)
+    assert award.issued_credential is not None
+    assert "was awarded to" in page.content.decode() and "Awarded and issued" in page.content.decode()
+    assert client.post(path, {"action": "award"}).status_code in (302, 400)
+    assert Award.objects.count() == 1
 
 
 def test_strangers_do_not_see_an_enrolment(wil) -> None:
@@ -113,8 +150,9 @@ def test_log_book_sign_off_revocation_and_reissue_on_the_enrolment_page(wil) -> 
     assert assessor.post(path, {"action": "sign_off", "task": 999999}).status_code == 404
     assert selectors.facts_for(enrolment).passed["field log"] is True
     evaluations.record_evaluation(actor=wil.assessor, enrolment=enrolment, component=wil.course, score=90)
+    wil.designate(enrolment)
     evaluations.record_evaluation(
-        actor=wil.assessor,
+        actor=wil.supervisor,
         enrolment=enrolment,
         component=wil.workplace,
         ratings={"communication": "superior", "collaboration": "superior"},
@@ -170,7 +208,9 @@ def test_the_learner_shares_evidence_from_the_page(wil) -> None:
     from microcred.assessment.services import evidence
 
     enrolment = wil.enrol()
-    item = evidence.submit_evidence(actor=enrolment.learner, enrolment=enrolment, kind="link", title="N", url="https://x.ca")
+    item = evidence.submit_evidence(
+        actor=enrolment.learner, enrolment=enrolment, kind="link", title="N", url="https://x.ca"
+    )
     client = signed_in(enrolment.learner)
     path = f"/assessment/enrolments/{enrolment.pk}/"
     assert b"Share with employers" in client.get(path).content
@@ -251,6 +291,9 @@ def test_the_plan_is_designed_on_its_page_and_a_reviewer_waives_a_gap(wil) -> No
     assert response.status_code == 302
     wil.credential.refresh_from_db()
     assert wil.credential.award_rule == 'passed("Field log") and grade("PD course") >= 80'
+    from microcred.catalog.alignments import align
+
+    align(actor=wil.admin, credential=wil.credential, competency=safety)  # only aligned competencies are offered
     chosen = [wil.communication.pk, wil.collaboration.pk, safety.pk]
     assert admin.post(path, {"action": "certify", "competencies": chosen}).status_code == 302
     assert b"Publishing needs a reviewer" in admin.get(path).content
@@ -265,7 +308,10 @@ def test_the_plan_is_designed_on_its_page_and_a_reviewer_waives_a_gap(wil) -> No
     assert selectors.plan_check(wil.credential).waived
     assert b"This version is frozen" in admin.get(path).content
     assert admin.post(path, {"action": "rule", "rule": 'passed("Field log")'}).status_code == 400
-    assert signed_in(wil.assessor).get(path).status_code == 404
+    # the provider's assessor reads the plan (issue 18: the catalog's "Assessment" link answered 404), changes nothing
+    page = signed_in(wil.assessor).get(path)
+    assert page.status_code == 200 and b"Add a component" not in page.content and b"Waive the gap" not in page.content
+    assert signed_in(wil.assessor).post(path, {"action": "rule", "rule": 'passed("Field log")'}).status_code == 400
     assert signed_in(make_user()).get(path).status_code == 404
 
 

@@ -1,0 +1,114 @@
+"""Issue 18, the designer's journey on the demo, from logging in to publishing, with the award-rule builder: Amira
+(the university's admin) creates a micro-credential from her home, plans its assessment, builds the award rule
+from the plan's components without typing code, sends it for review; Luc approves it from his review queue; Amira,
+told of the approval, publishes it. Screenshots of each key page at 1280 and 390 px, axe-core on each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from microcred.catalog.models import MicroCredential
+from microcred.demo.loader import load_demo
+from microcred.demo.scenario import DEMO_PASSWORD
+from microcred.notifications.models import Notification
+from microcred.testing.pages import check_page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DESCRIBED_BY = """() => [...document.querySelectorAll('[aria-describedby]')]
+  .flatMap(e => e.getAttribute('aria-describedby').split(/\\s+/))
+  .filter(id => id && !document.getElementById(id))"""
+
+
+class Clicks:
+    """Counts what a person clicks on the way (links and buttons), to compare journeys before and after."""
+
+    def __init__(self, page: Any) -> None:
+        self.page, self.count = page, 0
+
+    def click(self, locator: Any) -> None:
+        locator.click()
+        self.page.wait_for_load_state()
+        self.count += 1
+
+
+def log_in(page: Any, clicks: Clicks, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    clicks.click(page.get_by_role("button", name="Log in"))
+
+
+def test_the_designer_publishes_with_the_rule_builder(page: Any) -> None:
+    load_demo()
+    clicks = Clicks(page)
+    log_in(page, clicks, "amira.haddad@grandriver.example")
+    assert page.url.endswith("/home/")
+    check_page(page, "designer-home")
+    clicks.click(page.get_by_role("link", name="Create a micro-credential"))
+    assert page.evaluate(DESCRIBED_BY) == []  # every help text a field points at exists
+    check_page(page, "designer-create")
+    page.get_by_label("Title").fill("Safe Switching Fundamentals")
+    page.get_by_label("Summary").fill("Switch a distribution circuit safely, under supervision.")
+    page.get_by_label("Workload (hours)").fill("12")
+    clicks.click(page.get_by_role("button", name="Save draft"))
+    assert page.get_by_text("The draft was saved.").is_visible()
+
+    clicks.click(page.get_by_role("link", name="Assessment", exact=True))
+    assert page.get_by_role("heading", name="Assessment plan of Safe Switching Fundamentals").is_visible()
+    page.get_by_label("Name").fill("Switching exam")
+    page.get_by_label("Kind").select_option(label="Exam")
+    page.get_by_label("Maximum score").fill("50")
+    page.get_by_label("Pass mark (%)").fill("75")
+    clicks.click(page.get_by_role("button", name="Add the component"))
+    assert page.get_by_text("The component was added.").is_visible()
+    check_page(page, "designer-plan")
+
+    # the builder: a mistake first (a grade above 100): an error summary at the top, and the focus on it
+    page.locator("#id_subject_0").select_option(label="Grade in “Switching exam” (%)")
+    page.locator("#id_value_0").fill("150")
+    clicks.click(page.get_by_role("button", name="Save the award rule"))
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and "Enter a grade between 0 and 100." in summary.inner_text()
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    assert summary.bounding_box()["y"] < 400
+    page.locator("#id_value_0").fill("75")
+    page.locator("#id_subject_1").select_option(label="“Switching exam” is passed")
+    clicks.click(page.get_by_role("button", name="Save the award rule"))
+    credential = MicroCredential.objects.get(title="Safe Switching Fundamentals")
+    assert credential.award_rule == 'grade("Switching exam") >= 75 and passed("Switching exam")'
+    summary = page.locator("#rule-summary").inner_text()
+    assert "the grade in “Switching exam” is at least 75 %" in summary and "“Switching exam” is passed" in summary
+    check_page(page, "designer-rule-builder")
+
+    clicks.click(page.get_by_role("link", name="Safe Switching Fundamentals").first)
+    clicks.click(page.get_by_role("button", name="Send for review"))
+    assert page.get_by_text("Sent for review.").is_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, clicks, "luc.tremblay@grandriver.example")
+    queue = page.locator("section", has=page.get_by_role("heading", name="Review queue"))
+    check_page(page, "reviewer-home-queue")
+    clicks.click(queue.get_by_role("link", name="Safe Switching Fundamentals"))
+    for box in page.locator(".review-form input[type=checkbox]").all():
+        box.check()
+    clicks.click(page.get_by_role("button", name="Approve"))
+    assert page.get_by_text("Your review was recorded.").is_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, clicks, "amira.haddad@grandriver.example")
+    assert "unread" in page.get_by_role("link", name="Notifications").inner_text()  # told of the approval
+    assert Notification.objects.filter(
+        recipient__email="amira.haddad@grandriver.example", title="“Safe Switching Fundamentals” was approved"
+    ).exists()
+    in_review = page.locator("section", has=page.get_by_role("heading", name="Design micro-credentials"))
+    assert "Approved" in in_review.inner_text()
+    clicks.click(in_review.get_by_role("link", name="Safe Switching Fundamentals"))
+    clicks.click(page.get_by_role("button", name="Publish"))
+    assert page.get_by_text("Published. It is now in the public catalog.").is_visible()
+    check_page(page, "designer-published")
+    credential.refresh_from_db()
+    assert credential.status == "published"
+    assert clicks.count == 15, clicks.count

@@ -20,7 +20,7 @@ from microcred.accounts.permissions import SystemActor, require
 from microcred.assessment.models import Enrolment
 from microcred.audit.services import record
 from microcred.catalog.models import MicroCredential, Status
-from microcred.errors import Conflict, ErrorList, ValidationFailed
+from microcred.errors import Conflict, ErrorList, PermissionDenied, ValidationFailed
 from microcred.lti.models import Course, LtiUser, Platform
 
 ROLES = "https://purl.imsglobal.org/spec/lti/claim/roles"
@@ -164,6 +164,7 @@ class Launch:
     course: Course | None
     instructor: bool
     enrolment: Enrolment | None
+    link: LtiUser | None = None
 
 
 def user_for(platform: Platform, sub: str, email: str, name: str) -> tuple[User, bool]:
@@ -180,8 +181,31 @@ def user_for(platform: Platform, sub: str, email: str, name: str) -> tuple[User,
     created = user is None
     if user is None:
         user = User.objects.create_user(email=email.lower(), password=None, display_name=name[:150])
-    LtiUser.objects.create(platform=platform, sub=sub, user=user)
+    LtiUser.objects.create(platform=platform, sub=sub, user=user, confirmed=created)
     return user, created
+
+
+def link_of(platform: Platform, sub: str) -> LtiUser | None:
+    return LtiUser.objects.select_related("user").filter(platform=platform, sub=sub).first()
+
+
+def confirm_link(*, actor: User, link: LtiUser) -> LtiUser:
+    """The account's owner signed in: launches from this platform as this LMS user now sign them in."""
+    if actor != link.user:
+        raise PermissionDenied(
+            _("Sign in with the account of the e-mail address your learning platform gave."), code="other_account"
+        )
+    with transaction.atomic():
+        LtiUser.objects.filter(pk=link.pk).update(confirmed=True)
+        record(
+            actor=actor,
+            action="lti.confirm_link",
+            target=link.platform,
+            organization=link.platform.provider,
+            after={"user": actor.email, "sub": link.sub},
+        )
+    link.confirmed = True
+    return link
 
 
 def _course(platform: Platform, claims: dict[str, Any]) -> Course | None:
@@ -243,7 +267,9 @@ def record_launch(*, platform: Platform, claims: dict[str, Any]) -> Launch:
                 "enrolment": enrolment.pk if enrolment else None,
             },
         )
-    return Launch(user=user, course=course, instructor=instructor, enrolment=enrolment)
+    return Launch(
+        user=user, course=course, instructor=instructor, enrolment=enrolment, link=link_of(platform, sub[:255])
+    )
 
 
 def attach_credential(*, platform: Platform, course: Course, credential: MicroCredential, by: User) -> Course:

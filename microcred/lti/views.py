@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,11 +30,12 @@ from microcred.catalog.models import MicroCredential, Status
 from microcred.errors import DomainError
 from microcred.http import CONTENT_SECURITY_POLICY
 from microcred.lti import keys, services, sync
-from microcred.lti.models import Course, Platform
+from microcred.lti.models import Course, LtiUser, Platform
 from microcred.lti.toolconf import LaunchRefused, LaunchStorage, ToolConf
 
 SESSION_COURSES = "lti_instructor_courses"
 SESSION_LAUNCH = "lti_launch"
+SESSION_CONFIRM = "lti_confirm"
 DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 
@@ -130,17 +131,48 @@ def launch(request: HttpRequest) -> HttpResponse:
         result = services.record_launch(platform=platform, claims=dict(claims))
     except DomainError as exc:
         return _refuse(request, Refusal(exc.message, exc.code, exc.status))
-    _sign_in(request, result.user)
     if result.instructor and result.course is not None:
         request.session[SESSION_COURSES] = sorted({*request.session.get(SESSION_COURSES, []), result.course.pk})
     if deep_linking:
         request.session[SESSION_LAUNCH] = message_launch.get_launch_id()
-        return redirect("lti:deep_link", launch_id=message_launch.get_launch_id())
-    if result.instructor and result.course is not None:
-        return redirect("lti:course", course_id=result.course.pk)
-    if result.enrolment is not None:
-        return redirect("assessment:enrolment", enrolment_id=result.enrolment.pk)
-    return render(request, "lti/not_linked.html", {"course": result.course})
+        target = reverse("lti:deep_link", kwargs={"launch_id": message_launch.get_launch_id()})
+    elif result.instructor and result.course is not None:
+        target = reverse("lti:course", kwargs={"course_id": result.course.pk})
+    elif result.enrolment is not None:
+        target = reverse("assessment:enrolment", kwargs={"enrolment_id": result.enrolment.pk})
+    else:
+        target = reverse("lti:not_linked")
+    link = result.link
+    if link is not None and not link.confirmed:
+        if request.user != result.user:  # an account that existed before: its owner signs in once
+            request.session[SESSION_CONFIRM] = {"link": link.pk, "next": target}
+            return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': reverse('lti:confirm')})}")
+        services.confirm_link(actor=request.user, link=link)
+    _sign_in(request, result.user)
+    return redirect(target)
+
+
+@login_required
+@require_GET
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Back from signing in: the launch's LMS user is linked to this account, then on to where the launch led."""
+    pending = request.session.get(SESSION_CONFIRM) or {}
+    link = LtiUser.objects.select_related("platform__provider", "user").filter(pk=pending.get("link") or 0).first()
+    if link is None:
+        return _refuse(request, Refusal(_("This launch has ended: start it again from your course."), "gone", 410))
+    try:
+        services.confirm_link(actor=request.user, link=link)
+    except DomainError as exc:
+        return _refuse(request, Refusal(exc.message, exc.code, exc.status))
+    del request.session[SESSION_CONFIRM]
+    target = str(pending.get("next") or "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "wallet:home")
+
+
+@login_required
+@require_GET
+def not_linked(request: HttpRequest) -> HttpResponse:
+    return render(request, "lti/not_linked.html")
 
 
 def _restore(request: HttpRequest, launch_id: str) -> tuple[DjangoMessageLaunch, ToolConf] | None:

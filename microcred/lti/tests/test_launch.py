@@ -14,6 +14,7 @@ from microcred.audit.models import AuditEntry
 from microcred.lti.models import Course, LtiUser, Platform
 from microcred.lti.tests.conftest import INSTRUCTOR, School, Signer
 from microcred.lti.tests.platform import rsa_pem
+from microcred.testing.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_a_replayed_id_token_is_refused(platform: Platform, signer: Signer) -> N
     client = Client()
     _response, state, nonce = signer.login(client)
     token = signer.sign(signer.claims(nonce))
-    assert client.post("/lti/launch", {"id_token": token, "state": state}).status_code == 200  # no credential yet
+    assert client.post("/lti/launch", {"id_token": token, "state": state}).status_code == 302
     audits = AuditEntry.objects.count()
     replay = client.post("/lti/launch", {"id_token": token, "state": state})
     assert replay.status_code == 401 and b"invalid_nonce" in replay.content
@@ -139,3 +140,30 @@ def test_refusals_are_json_for_json_callers(platform: Platform, signer: Signer) 
     token = signer.sign(signer.claims(nonce, iss="https://impostor.example"))
     response = client.post("/lti/launch", {"id_token": token, "state": state}, HTTP_ACCEPT="application/json")
     assert response.status_code == 403 and response.json()["error"] == "unknown_issuer"
+
+
+def test_a_platform_cannot_take_over_an_account_by_claiming_its_e_mail(
+    school: School, platform: Platform, signer: Signer
+) -> None:
+    """An account that existed before: the launch does not sign anyone in until its owner signs in once."""
+    client = Client()
+    response = _launch(client, signer, email=school.admin.email)
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=%2Flti%2Fconfirm%2F"
+    assert client.get("/lti/courses/1/").status_code == 302  # not signed in
+    assert LtiUser.objects.get(sub="s1").confirmed is False
+    stranger = make_user()
+    client.force_login(stranger)  # someone else signs in: the link is refused
+    refused = client.get("/lti/confirm/")
+    assert refused.status_code == 403 and b"other_account" in refused.content
+    assert LtiUser.objects.get(sub="s1").confirmed is False
+
+
+def test_the_owner_signs_in_once_and_the_link_is_confirmed(school: School, platform: Platform, signer: Signer) -> None:
+    client = Client()
+    _launch(client, signer, email=school.admin.email)
+    client.post("/accounts/login/", {"username": school.admin.email, "password": PASSWORD})
+    response = client.get("/lti/confirm/")
+    assert response.status_code == 302 and response["Location"] == "/lti/no-credential/"
+    assert LtiUser.objects.get(sub="s1").confirmed is True
+    again = _launch(Client(), signer, email=school.admin.email)  # from now on the launch signs them in
+    assert again.status_code == 302 and again["Location"] == "/lti/no-credential/"

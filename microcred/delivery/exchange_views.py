@@ -200,6 +200,7 @@ def presentation_request(request: HttpRequest, slug: str, public_id: str) -> Htt
         elif shown.kind == ExchangeKind.OID4VP:
             link = oid4vp.authorization_link(shown)
             context.update(exchange=shown, link=link, qr=qr_svg(link), protocol_name="OpenID4VP")
+            context["link_by_value"] = oid4vp.authorization_link_by_value(shown)
         else:
             link = exchanges.chapi_link(shown)
             context.update(exchange=shown, link=link, qr=qr_svg(link), protocol_name="VC-API")

@@ -1,6 +1,7 @@
 """OpenID for Verifiable Presentations 1.0: an employer's request as an Authorization Request by reference.
 
-* The link (and QR) is ``openid4vp://?client_id=redirect_uri:<response URI>&request_uri=<request URI>``.
+* The link (and QR) is ``openid4vp://?client_id=redirect_uri:<response URI>&request_uri=<request URI>``; the same
+  request by value (every parameter in the link) is offered too.
 * ``GET request_uri`` answers the Request Object (``application/oauth-authz-req+jwt``): ``response_type=vp_token``,
   ``response_mode=direct_post``, the ``response_uri``, a fresh ``nonce`` (no ``state``: the response URI is the
   exchange's own, and Digital Bazaar's client does not echo it) and a ``dcql_query`` asking for
@@ -88,10 +89,9 @@ def _live(token: str) -> Exchange:
     return exchange
 
 
-def request_object(token: str) -> str:
-    """The unsecured Request Object JWT of a live OpenID4VP exchange."""
-    exchange = _live(token)
-    claims = {
+def authorization_request(exchange: Exchange) -> dict[str, Any]:
+    """The Authorization Request's parameters (the Request Object's claims, or the link's query by value)."""
+    return {
         "response_type": "vp_token",
         "response_mode": "direct_post",
         "client_id": client_id(exchange),
@@ -106,8 +106,23 @@ def request_object(token: str) -> str:
                 }
             }
         },
-        "aud": "https://self-issued.me/v2",
     }
+
+
+def authorization_link_by_value(exchange: Exchange) -> str:
+    """The same request with every parameter in the link (JSON values as JSON strings), for wallets that take no
+    unsigned request by reference."""
+    parameters = {
+        name: value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        for name, value in authorization_request(exchange).items()
+    }
+    return "openid4vp://?" + urlencode(parameters)
+
+
+def request_object(token: str) -> str:
+    """The unsecured Request Object JWT of a live OpenID4VP exchange."""
+    exchange = _live(token)
+    claims = {**authorization_request(exchange), "aud": "https://self-issued.me/v2"}
 
     def part(value: dict[str, Any]) -> str:
         raw = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -158,6 +158,13 @@ def test_a_digital_bazaar_holder_receives_presents_and_sees_revocation(live_serv
     latest = PresentationResponse.objects.order_by("-received_at").first()
     assert latest.protocol == Protocol.OID4VP and latest.all_valid and latest.holder_id == received["holder"]
     assert PresentationResponse.objects.count() == 2
+    # … and by value, answered by the OpenWallet Foundation's client (@openid4vc/openid4vp)
+    shown = submit(staff, created.url, created.url, {"kind": "oid4vp"})
+    by_value = html.unescape(re.search(r'class="wrap request-by-value">([^<]+)<', shown.text).group(1))
+    owf = holder(op="oid4vp-owf", link=by_value, keyPair=received["keyPair"], credentials=[copy])
+    assert owf["status"] == 200 and owf["client"]["prefix"] == "redirect_uri", owf
+    assert owf["dcql"]["query"]["credentials"][0]["format"] == "ldp_vc"
+    assert PresentationResponse.objects.filter(protocol=Protocol.OID4VP, all_valid=True).count() == 2
 
     # 5. revoking the award: the holder's own check of the status list now fails for the copy it holds
     issuing.revoke_credential(actor=None, credential=credential, reason="Awarded in error")

@@ -16,6 +16,10 @@
 //     -> answers an OpenID4VP 1.0 request with Digital Bazaar's OID4 client (@digitalbazaar/oid4-client: fetches the
 //        request_uri, converts the DCQL query to a VPR, sends vp_token by direct_post) -> {request, vpr, matched,
 //        result}
+//   {"op": "oid4vp-owf", "link", "keyPair", "credentials": [...]}
+//     -> answers an OpenID4VP 1.0 request by value with the OpenWallet Foundation's client (@openid4vc/openid4vp):
+//        parse and resolve the request, sign an ldp_vp for its nonce and client_id, submit by direct_post
+//        -> {request, dcql, status, body}
 //   {"op": "verify", "credential"} -> {verified, statusRevoked, error}
 // Contexts come only from microcred/vc/contexts (bundled); did:web documents and status lists are fetched from the
 // server over HTTP (loopback: the test server speaks plain HTTP).
@@ -31,6 +35,8 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
 import {oid4vp} from '@digitalbazaar/oid4-client';
+import {setGlobalConfig} from '@openid4vc/oauth2';
+import {Openid4vpClient} from '@openid4vc/openid4vp';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CONTEXTS_DIR = join(HERE, '..', '..', '..', 'vc', 'contexts');
@@ -224,6 +230,28 @@ async function answerOid4vp(input) {
   }
 }
 
+async function answerOid4vpOwf(input) {
+  setGlobalConfig({allowInsecureUrls: true}); // the live test server is plain HTTP on loopback
+  const holder = await holderKey('eddsa-rdfc-2022', input.keyPair);
+  const client = new Openid4vpClient({callbacks: {fetch}});
+  const parsed = client.parseOpenid4vpAuthorizationRequest({authorizationRequest: input.link});
+  const resolved = await client.resolveOpenId4vpAuthorizationRequest({authorizationRequestPayload: parsed.params});
+  const request = resolved.authorizationRequestPayload;
+  const [query] = resolved.dcql.query.credentials;
+  const presentation = vc.createPresentation({holder: holder.did, verifiableCredential: input.credentials,
+    version: 2.0});
+  const signed = await vc.signPresentation({presentation, suite: holder.suite, challenge: request.nonce,
+    domain: request.client_id, documentLoader});
+  const {authorizationResponsePayload} = await client.createOpenid4vpAuthorizationResponse({
+    authorizationRequestPayload: request, authorizationResponsePayload: {vp_token: {[query.id]: [signed]}}
+  });
+  const {response} = await client.submitOpenid4vpAuthorizationResponse({
+    authorizationRequestPayload: request, authorizationResponsePayload
+  });
+  return {request, dcql: resolved.dcql, client: resolved.client, status: response.status,
+    body: await response.json()};
+}
+
 async function main() {
   const input = JSON.parse(await new Promise(resolve => {
     let data = '';
@@ -237,6 +265,8 @@ async function main() {
     output = await present(input);
   } else if(input.op === 'oid4vp') {
     output = await answerOid4vp(input);
+  } else if(input.op === 'oid4vp-owf') {
+    output = await answerOid4vpOwf(input);
   } else if(input.op === 'verify') {
     output = await verifyReceived(input.credential);
   } else {

@@ -96,3 +96,25 @@ def test_the_api_documentation_runs_under_the_content_security_policy(page: Any)
     assert not [p for p in problems if "Content Security Policy" in p or "Content-Security-Policy" in p], problems
     assert problems == []
     page.screenshot(path=str(check_page.__globals__["ARTIFACTS"] / "screens" / "api-docs-1280.png"))
+
+
+def test_the_page_check_fails_small_targets_and_pages_wider_than_the_screen(browser: Any, live_server: Any) -> None:
+    from microcred.testing.pages import axe_violations
+
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport=PHONE)  # axe-core goes in
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.evaluate(
+            """() => { const main = document.querySelector('main');
+            main.insertAdjacentHTML('beforeend', '<p><button style="all: unset; width: 10px; height: 10px">a</button>'
+              + '<button style="all: unset; width: 10px; height: 10px">b</button></p>'
+              + '<table class="too-wide" style="width: 900px"><tr><td>wide</td></tr></table>'); }"""
+        )
+        assert "target-size" in [v["rule"] for v in axe_violations(page)]  # WCAG 2.2, 2.5.8: switched on
+        with pytest.raises(pytest.fail.Exception) as failure:
+            assert_fits(page, 390)
+        message = str(failure.value)
+        assert "wider than the screen" in message and "table.too-wide (900 px wide" in message.split("\n")[1]
+    finally:
+        context.close()

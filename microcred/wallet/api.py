@@ -123,11 +123,19 @@ def shares(request: HttpRequest) -> list[dict[str, Any]]:
     return [_link(link) for link in selectors.share_links_of(request.auth)]
 
 
-@router.post("wallet/shares", response={201: dict}, summary="Create a share link (its URL is returned once)")
+@router.post(
+    "wallet/shares",
+    response={201: dict},
+    summary="Create a share link (its URL is returned once); permanent: true and no expires_at for a public page",
+)
 def create_share(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
+    for name in ("permanent", "show_name"):
+        if not isinstance(payload.get(name, False), bool):
+            raise ValidationFailed.single(name, "invalid_type", _("This must be true or false."))
+    permanent = payload.get("permanent", False)
     expires = payload.get("expires_at")
     expires_at = parse_date_time(expires) if isinstance(expires, str) else None
-    if expires_at is None:
+    if expires_at is None and not (permanent and expires is None):
         message = _("This must be a date and time such as 2026-01-31T12:00:00Z.")
         raise ValidationFailed.single("expires_at", "invalid_date", message)
     evidence = payload.get("evidence", [])
@@ -145,6 +153,8 @@ def create_share(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status:
         expires_at=expires_at,
         password=payload.get("password", ""),
         label=payload.get("label", ""),
+        permanent=permanent,
+        show_name=payload.get("show_name", False),
     )
     url = request.build_absolute_uri(reverse("wallet:shared", args=[token]))
     qr = request.build_absolute_uri(reverse("wallet:shared_qr", args=[token]))

@@ -204,3 +204,22 @@ def test_the_badge_image_shows_on_the_wallet_the_share_page_and_the_verify_resul
         Client().get("/verify/", {"url": f"{identity.public_base_url()}/wallet/s/{token}/"}).content.decode(),
     ):
         assert re.search(r'<img class="badge-image" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)
+
+
+def test_the_api_creates_a_permanent_public_page_that_names_the_holder(api_as, provider, learner):
+    credential = issue(provider, learner)
+    body = {"kind": "credential", "credentials": [f"urn:uuid:{credential.public_id}"], "permanent": True,
+            "show_name": True}  # fmt: skip
+    response = api_as(learner).post("wallet/shares", body)
+    assert response.status_code == 201, response.json_body
+    assert response.json_body["expires_at"] is None and response.json_body["show_name"] is True
+    assert (
+        "Held by <strong>Lena Learner</strong>"
+        in Client().get(urlsplit(response.json_body["url"]).path).content.decode()
+    )
+    for bad in (
+        {**body, "permanent": "yes"},
+        {**body, "permanent": False},
+        {**body, "expires_at": "2030-01-01T00:00:00Z"},
+    ):
+        assert api_as(learner).post("wallet/shares", bad).status_code == 400, bad

@@ -193,6 +193,8 @@ def pathways(request: HttpRequest) -> list[dict[str, Any]]:
             "still_needed": standing.progress.still_needed,
             "credits": str(standing.progress.credits),
             "credits_needed": str(standing.progress.credits_needed),
+            # the ladder: each credit's source (credential, agreement), what did not count and why, what would fill it
+            "ladder": standing.ladder.to_json() if standing.ladder is not None else None,
         }
         for standing in selectors.pathway_progress(request.auth)
     ]

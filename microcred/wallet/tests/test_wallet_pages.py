@@ -163,4 +163,10 @@ def test_pathway_progress(provider, learner, api_as) -> None:
     assert "Trades certificate" in html and "Welding" in html and "3.5" in html
     assert f"/catalog/{provider.slug}/{c.slug}/v{c.version}/" in html  # the catalog entry that completes it
     answer = api_as(learner).get("wallet/pathways").json_body
-    assert next(item for item in answer if item["pathway"] == "trades")["missing"] == [c.slug]
+    trades_answer = next(item for item in answer if item["pathway"] == "trades")
+    assert trades_answer["missing"] == [c.slug]
+    assert {(line["component"], line["source"]) for line in trades_answer["ladder"]["credits_by_source"]} == {
+        ("Safety", "local"),
+        ("Rigging", "local"),
+    }
+    assert [r["reason"] for r in trades_answer["ladder"]["components"][2]["notCounted"]] == ["revoked"]

@@ -73,10 +73,11 @@ def _map_line_items(course: Course, items: list[dict[str, Any]]) -> list[LineIte
         line_item_id = str(item.get("id") or "")[:500]
         if not line_item_id:
             continue
-        row, _created = LineItemMap.objects.get_or_create(
+        row, created = LineItemMap.objects.get_or_create(
             course=course, line_item_id=line_item_id, defaults={"label": str(item.get("label") or "")[:255]}
         )
-        if row.component_id is None or row.component.plan.credential_id != course.credential_id:
+        stale = row.component_id is not None and row.component.plan.credential_id != course.credential_id
+        if created or stale:  # mapped by name once; an instructor's later choice (even "none") stays
             row.component = _component_for(item, components)
             row.save(update_fields=["component"])
         if row.component_id is not None:
@@ -186,6 +187,27 @@ def sync_roster(*, course: Course) -> SyncReport:
         report.enrolled += 0 if existed else 1
     _finish(course, "lti.sync_roster", report)
     return report
+
+
+def map_line_item(*, course: Course, line_item: LineItemMap, component: AssessmentComponent | None) -> LineItemMap:
+    """An instructor's choice of the plan component a gradebook column counts for (None: it counts for none)."""
+    if line_item.course_id != course.pk:
+        raise Conflict(_("This column is not in this course's gradebook."), code="other_course")
+    if component is not None and component.plan.credential_id != course.credential_id:
+        raise Conflict(_("Choose a component of this credential's plan."), code="other_plan")
+    with transaction.atomic():
+        before = line_item.component.name if line_item.component else None
+        line_item.component = component
+        line_item.save(update_fields=["component"])
+        record(
+            actor=platform_actor(course.platform),
+            action="lti.map_line_item",
+            target=course,
+            organization=course.platform.provider,
+            before={"line_item": line_item.line_item_id, "component": before},
+            after={"line_item": line_item.line_item_id, "component": component.name if component else None},
+        )
+    return line_item
 
 
 def _finish(course: Course, action: str, report: SyncReport) -> None:

@@ -26,6 +26,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 
 from microcred.accounts.permissions import can
+from microcred.assessment.models import AssessmentComponent
 from microcred.catalog.models import MicroCredential, Status
 from microcred.errors import DomainError
 from microcred.http import CONTENT_SECURITY_POLICY
@@ -273,6 +274,15 @@ def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
             elif action == "roster":
                 report = sync.sync_roster(course=course)
                 messages.success(request, _("%(n)d learners enrolled from the roster.") % {"n": report.enrolled})
+            elif action == "map":
+                line_item = course.line_items.filter(pk=request.POST.get("line_item") or 0).first()
+                component = AssessmentComponent.objects.filter(
+                    pk=request.POST.get("component") or 0, plan__credential_id=course.credential_id
+                ).first()
+                if line_item is None:
+                    return _refuse(request, Refusal(_("No such gradebook column."), "not_found", 404))
+                sync.map_line_item(course=course, line_item=line_item, component=component)
+                messages.success(request, _("The column's component is saved."))
             elif action == "background":
                 sync.sync_course_task.enqueue(course.pk)
                 messages.success(request, _("The roster and grades will be read in the background."))
@@ -290,6 +300,11 @@ def _course_context(request: HttpRequest, course: Course) -> dict[str, Any]:
     return {
         "course": course,
         "line_items": course.line_items.select_related("component").order_by("label", "pk"),
+        "components": (
+            AssessmentComponent.objects.filter(plan__credential_id=credential.pk).order_by("sort_order", "pk")
+            if credential
+            else []
+        ),
         "learners": sync.learners_of(course) if credential else [],
         "assessment_url": (
             reverse("assessment:credential", args=[credential.pk])

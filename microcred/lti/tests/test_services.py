@@ -4,13 +4,16 @@ rotated with the previous key still published until it is retired)."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from microcred.accounts.permissions import CLI
+from microcred.assessment.services import plans
 from microcred.audit.models import AuditEntry
 from microcred.errors import Conflict, PermissionDenied, ValidationFailed
-from microcred.lti import keys, services
-from microcred.lti.models import Platform, ToolKey
+from microcred.lti import keys, services, sync
+from microcred.lti.models import Course, LineItemMap, Platform, ToolKey
 from microcred.lti.tests.conftest import ISSUER, School, Signer
+from microcred.testing.assessment import as_draft, make_published_credential
 from microcred.testing.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +90,25 @@ def test_the_tool_key_is_encrypted_at_rest_and_rotates(db: None) -> None:
     keys.retire(actor=CLI, kid=first.kid)
     assert [k["kid"] for k in keys.jwks()["keys"]] == [second.kid]
     assert ToolKey.objects.count() == 2
+
+
+def test_an_assessor_maps_a_gradebook_column_on_the_course_page(school: School, signer: Signer) -> None:
+    platform = services.register_platform(actor=school.admin, provider=school.provider, data=_data(signer))
+    course = Course.objects.create(platform=platform, context_id="c1", credential=school.credential)
+    column = LineItemMap.objects.create(course=course, line_item_id="https://lms.example.edu/li/1", label="Quiz")
+    other = make_published_credential(school.provider)
+    with as_draft(other):
+        foreign = plans.add_component(
+            actor=school.admin, credential=other, name="Quiz", kind="course_grade", max_score=10
+        )
+    with pytest.raises(Conflict):
+        sync.map_line_item(course=course, line_item=column, component=foreign)
+    client = Client()
+    client.force_login(school.admin)
+    page = f"/lti/courses/{course.pk}/"
+    response = client.post(page, {"action": "map", "line_item": column.pk, "component": school.exam.pk})
+    assert response.status_code == 302
+    assert LineItemMap.objects.get(pk=column.pk).component == school.exam
+    assert AuditEntry.objects.filter(action="lti.map_line_item").count() == 1
+    assert client.post(page, {"action": "map", "line_item": 999, "component": ""}).status_code == 404
+    assert Client().post(page, {"action": "map"}).status_code == 302  # anonymous: to the login page

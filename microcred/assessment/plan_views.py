@@ -50,6 +50,8 @@ def _component_form(data: Any, components: list[Any], available: list[Any], scal
             (DEFAULT_SCALE, _("Default scale: not yet demonstrated, developing, competent, proficient"))
         ]
     form.fields["scale"].help_text = _("Required when the component assesses competencies.")
+    if not available:  # nothing to rate: a component is graded or passed
+        del form.fields["competencies"], form.fields["scale"]
     return form
 
 
@@ -91,9 +93,12 @@ def plan_design(request: HttpRequest, credential_id: int) -> HttpResponse:
                     credential=credential,
                     name=values["name"],
                     kind=values["kind"],
-                    competencies=[by_id[pk] for pk in values["competencies"]],
-                    scale=next((s for s in scales if s.pk == values["scale"]), None),
-                    default_scale=values["scale"] == DEFAULT_SCALE,
+                    competencies=[by_id[pk] for pk in values.get("competencies", [])],
+                    # a scale only for a component that rates competencies
+                    scale=next((s for s in scales if s.pk == values.get("scale")), None)
+                    if values.get("competencies")
+                    else None,
+                    default_scale=bool(values.get("competencies")) and values.get("scale") == DEFAULT_SCALE,
                     max_score=values["max_score"],
                     pass_mark=values["pass_mark"],
                     prior_learning_allowed=values["prior_learning_allowed"],

@@ -192,7 +192,10 @@ def edit_pathway(request: HttpRequest, provider: str, slug: str, payload: Body[d
     if found.provider.slug != provider:
         raise NotFound(_("No such pathway."), code="pathway_not_found")
     require(request.user, "catalog.edit", found.provider)
-    members = [_credential(request, key, "members") for key in (payload.get("members") or [])[:100]]
+    listed = payload.get("members") or []
+    if not isinstance(listed, list):
+        raise ValidationFailed.single("members", "invalid", _("Name a micro-credential as provider/slug/version."))
+    members = [_credential(request, key, "members") for key in listed[:100]]
     resulting = payload.get("resulting_credential")
     saved = pathways.save_pathway(
         actor=request.user,

@@ -95,3 +95,43 @@ def test_editing_a_pathway_the_ladder_and_the_preview_through_the_api(stack, api
     assert preview.status_code == 200 and set(preview.json_body["learnersByComponentsHeld"]) == {"0", "1", "2"}
     assert api_as(learner).get(f"catalog/pathways/{stack.pathway.slug}/preview").status_code == 403
     assert api_as(learner).get("catalog/pathways/nope/standing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"members": 5},
+        {"members": "abc"},
+        {"members": [None, 3, {"a": 1}]},
+        {"external_components": "x"},
+        {"external_components": [1, {"achievement": 5}, {"achievement": "a", "credits": {"x": 1}}]},
+        {"rule": ["n_of"], "required_count": "2"},
+        {"rule": "min_credits", "min_credits": "abc"},
+        {"resulting_credential": 5},
+        {"resulting_credential": "a/b/²"},
+        {"title": {"x": 1}, "kind": [], "description": 3},
+    ],
+)
+def test_hostile_pathway_edits_are_4xx_and_change_nothing(stack, api_as, body) -> None:
+    path = f"catalog/providers/{stack.provider.slug}/pathways/{stack.pathway.slug}"
+    web = f"{stack.provider.slug}/{stack.web.slug}/{stack.web.version}"
+    answer = api_as(stack.admin).call("put", path, {"title": "T", "kind": "certificate", "members": [web], **body})
+    assert answer.status_code == 400 and answer.json_body["code"]
+    stack.pathway.refresh_from_db()
+    assert stack.pathway.title == "Workplace web"
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("trust", {"issuer_did": 7}),
+        ("trust", {"issuer_did": "did:web:a.example", "organization": 3}),
+        ("trust", {"organization": ["x"]}),
+        ("agreements", {"recognising": 1, "recognised": None}),
+        ("agreements", {"recognising": "x", "recognised": "y", "achievement": 3, "satisfies": "a/b"}),
+        ("agreements", {"previous": "²"}),
+    ],
+)
+def test_hostile_trust_and_agreement_bodies_are_4xx(stack, api_as, route, body) -> None:
+    answer = api_as(stack.admin).post(f"catalog/providers/{stack.provider.slug}/{route}", body)
+    assert 400 <= answer.status_code < 500 and answer.json_body["code"]

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from microcred.lti import services
-from microcred.lti.models import Course, Platform
+from microcred.lti.models import Course, LineItemMap, Platform
 from microcred.lti.tests.conftest import School, Signer
 from microcred.lti.tests.platform import INSTRUCTOR, LEARNER, Person
 from microcred.lti.tests.platform import Platform as LmsPlatform
@@ -50,6 +50,7 @@ def test_an_admin_registers_an_lms_and_sees_a_course(page, school: School, signe
     course = Course.objects.create(
         platform=Platform.objects.get(), context_id="c1", title="Power Systems 101", credential=school.credential
     )
+    LineItemMap.objects.create(course=course, line_item_id="https://moodle.lakes.example/li/1", label="Final exam")
     page.goto(f"/lti/courses/{course.pk}/")
     assert page.get_by_role("button", name="Sync grades").is_visible()
     check_page(page, "lti-course")

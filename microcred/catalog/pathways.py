@@ -91,7 +91,8 @@ def save_pathway(
     size = len(members) + len(external)
     if not size:
         errors.add("members", "required", _("A pathway needs at least one micro-credential."))
-    if rule == PathwayRule.N_OF and not (isinstance(required_count, int) and 0 < required_count <= size):
+    counted = isinstance(required_count, int) and not isinstance(required_count, bool)
+    if rule == PathwayRule.N_OF and not (counted and 0 < required_count <= size):
         errors.add("required_count", "out_of_range", _("Require between 1 and the number of micro-credentials."))
     credits = None
     if rule == PathwayRule.MIN_CREDITS:

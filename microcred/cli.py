@@ -95,8 +95,12 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run the background tasks (bulk awards, framework imports) queued in the database."""
-    return _manage(["db_worker", *(["--batch", "--no-startup-delay", "--no-reload"] if args.batch else [])])
+    """Run the background tasks (bulk awards, framework imports) queued in the database: no auto-reloader, a
+    heartbeat, and the tasks of workers that died taken up again (``microcred.operations.worker``)."""
+    _django_setup()
+    from microcred.operations.worker import run_worker
+
+    return run_worker(batch=args.batch)
 
 
 def cmd_messages(args: argparse.Namespace) -> int:

@@ -85,6 +85,8 @@ VC_VERIFY_ALLOW_NETWORK = _env_bool("MICROCRED_VC_VERIFY_ALLOW_NETWORK", False)
 # status lists, the Open Badges API consumer): for local set-ups and tests only, never in production.
 # The Bearer token /metrics asks of the scraper; without one, /metrics answers loopback addresses only.
 METRICS_TOKEN = os.environ.get("MICROCRED_METRICS_TOKEN", "")
+# A task whose worker has not written its heartbeat for this long is queued again (microcred/operations/worker.py).
+WORKER_LEASE_SECONDS = int(os.environ.get("MICROCRED_WORKER_LEASE_SECONDS", "60"))
 LOCAL_HTTP_HOSTS = [h.strip() for h in os.environ.get("MICROCRED_LOCAL_HTTP_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [
@@ -117,6 +119,7 @@ INSTALLED_APPS = [
     "microcred.skills",
     "microcred.demo",
     "microcred.reporting",
+    "microcred.operations",
 ]
 
 MIDDLEWARE = [

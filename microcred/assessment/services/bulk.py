@@ -77,7 +77,8 @@ def run_bulk_award(job_id: int, *, chunk: int = CHUNK) -> BulkAwardJob:
     job = BulkAwardJob.objects.select_related("credential__provider").get(pk=job_id)
     if job.status == JobStatus.DONE:
         return job
-    BulkAwardJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=job.started_at or timezone.now())
+    started = job.started_at or timezone.now()
+    BulkAwardJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=started)
     credential = job.credential
     context = issue_context(credential)
     cursor = job.cursor
@@ -112,8 +113,10 @@ def run_bulk_award(job_id: int, *, chunk: int = CHUNK) -> BulkAwardJob:
             cursor = enrolments[-1].pk
             BulkAwardJob.objects.filter(pk=job.pk).update(
                 cursor=cursor,
-                processed=F("processed") + len(enrolments),
-                awarded=F("awarded") + counts["awarded"],
+                # Derived from what is committed, not added up: a run killed mid-chunk committed some awards
+                # whose chunk was never counted, and the next run skips them as "awarded before".
+                processed=_processed_up_to(credential, cursor),
+                awarded=_awarded_up_to(credential, cursor, started),
                 not_met=F("not_met") + counts["not_met"],
                 undetermined=F("undetermined") + counts["undetermined"],
                 failed=F("failed") + counts["failed"],
@@ -135,6 +138,18 @@ def run_bulk_award(job_id: int, *, chunk: int = CHUNK) -> BulkAwardJob:
             after={"processed": job.processed, "awarded": job.awarded, "failed": job.failed},
         )
     return job
+
+
+def _processed_up_to(credential: MicroCredential, cursor: int) -> int:
+    enrolments = Enrolment.objects.filter(credential=credential, pk__lte=cursor)
+    return enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
+
+
+def _awarded_up_to(credential: MicroCredential, cursor: int, started: Any) -> int:
+    """Awards of this credential made since the job started, for the enrolments it has passed."""
+    return Award.objects.filter(
+        enrolment__credential=credential, enrolment__pk__lte=cursor, awarded_at__gte=started
+    ).count()
 
 
 def _decide_unearned(

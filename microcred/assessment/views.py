@@ -155,6 +155,8 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         if action == "evidence"
         else EvidenceForm(components=plan)
     )
+    if not is_learner:  # whether employers see evidence is the learner's choice alone
+        evidence_form.fields.pop("shareable", None)
     reason_form = ReasonForm(request.POST) if action in ("revoke", "reissue") else ReasonForm()
     supervisor_form = SupervisorForm(request.POST) if action == "invite" else SupervisorForm()
     recognition_form = RecognitionForm(request.POST) if action == "recognition" else None
@@ -191,7 +193,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                     filename=getattr(data.get("file"), "name", ""),
                     url=data["url"],
                     text=data["text"],
-                    shareable=data["shareable"],
+                    shareable=data.get("shareable", False),
                     components=[c for c in plan if c.pk in set(data["components"])],
                     competencies=[c for pk, c in assessed.items() if pk in chosen],
                 )

@@ -345,3 +345,22 @@ def test_hostile_ids_in_page_forms_are_4xx(wil, bad, django_capture_on_commit_ca
         )
     response = Client().post(f"/assessment/supervise/{token}/", {"action": "evaluate", "component": bad})
     assert 400 <= response.status_code < 500
+
+
+def test_the_assessor_adds_evidence_on_the_enrolment_page(wil) -> None:
+    """Issue 18: the assessor could not add evidence; whether employers see it stays the learner's choice."""
+    enrolment = wil.enrol()
+    path = f"/assessment/enrolments/{enrolment.pk}/"
+    client = signed_in(wil.assessor)
+    page = client.get(path).content.decode()
+    assert "Add evidence you observed or collected" in page and "Employers may see this evidence" not in page
+    response = client.post(
+        path,
+        {"action": "evidence", "kind": "reflection", "title": "Observed the toolbox talk", "text": "Led it well."},
+        follow=True,
+    )
+    assert "The evidence was added." in response.content.decode()
+    item = enrolment.evidence.get()
+    assert item.title == "Observed the toolbox talk" and not item.shareable
+    supervisor = signed_in(wil.supervisor)  # an employer's assessor, not designated: no page, no evidence
+    assert supervisor.post(path, {"action": "evidence", "kind": "reflection", "title": "x"}).status_code == 404

@@ -25,6 +25,8 @@ EXPECTED = {
     "catalog.edit": ("A", "-"),
     "catalog.review": ("R", "-"),
     "catalog.publish": ("A", "-"),
+    "catalog.trust": ("A", "-"),
+    "catalog.trust": ("A", "-"),
     "lti.manage_platforms": ("A", "-"),
     "assessment.evaluate": ("AS", "AS"),
     "assessment.evaluate_workplace": ("-", "AS"),  # the employer's designated supervisor, never the provider's own

@@ -26,7 +26,6 @@ EXPECTED = {
     "catalog.review": ("R", "-"),
     "catalog.publish": ("A", "-"),
     "catalog.trust": ("A", "-"),
-    "catalog.trust": ("A", "-"),
     "lti.manage_platforms": ("A", "-"),
     "assessment.evaluate": ("AS", "AS"),
     "assessment.evaluate_workplace": ("-", "AS"),  # the employer's designated supervisor, never the provider's own

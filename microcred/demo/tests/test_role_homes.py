@@ -20,7 +20,7 @@ ROLES = [
     ("luc.tremblay@grandriver.example", ["Review queue"], ["Create a micro-credential", "Work queue"]),
     ("grace.okafor@grandriver.example", ["Work queue", "Waiting for an evaluation"], ["Create a micro-credential"]),
     ("supervisor@maplegrid.example", ["Work queue"], ["Create a micro-credential"]),
-    ("maya.singh@learner.example", ["Your learning", "Open my wallet"], ["Work queue", "Design"]),
+    ("maya.singh@learner.example", ["Your learning", "See your credentials"], ["Work queue", "Design"]),
     ("hr@maplegrid.example", ["Hiring and co-design", "Verify a credential"], ["Work queue"]),
     ("recruiter@maplegrid.example", ["Hiring and co-design"], ["Create a micro-credential"]),
     ("admin@microcred.example", ["Platform administration"], ["Work queue"]),

@@ -428,3 +428,21 @@ def test_trusting_an_issuer_later_rechecks_the_providers_learners(stack, django_
     assert stacks.recheck_provider(stack.provider.pk) == 1  # what the worker runs
     assert len(stack_awards(stack, learner)) == 1
     assert stacks.recheck_provider(stack.provider.pk) == 0  # and again: nothing twice
+
+
+def test_holds_reads_the_level_an_awarded_credential_shows(wil) -> None:
+    """The demo's credential, awarded with "superior" on both competencies: holds() with a minimum level reads it from
+    the credential's results and the achievement's rubric levels."""
+    from microcred.assessment.tests.test_awards import results
+    from microcred.catalog.formats import ctid
+
+    enrolled = wil.enrol()
+    results(wil, enrolled, grade="82")
+    assert Award.objects.filter(enrolment=enrolled).exists()
+    held = holdings.holdings_of(enrolled.learner)
+    assert {reached for _scale, reached in held[0].levels} == {"superior"}
+    reference = ctid(wil.credential)
+    for level, counts in (("excellent", True), ("superior", True), ("no such level", False)):
+        found = holdings.match(held, provider=wil.provider, achievement=reference, min_level=level)
+        assert found.held is counts
+        assert [r.reason for r in found.refused] == ([] if counts else [holdings.LEVEL_TOO_LOW])

@@ -86,6 +86,9 @@ def _environment(workdir: Path, port: int) -> dict[str, str]:
         "MICROCRED_ALLOWED_HOSTS": "127.0.0.1",
         "MICROCRED_LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "microcred.settings",
+        # Every simulated client comes from the one loopback address: the per-address brute-force limits of the
+        # verifiers and of OID4VCI would otherwise turn most of a run into 429s.
+        "MICROCRED_THROTTLES": "verify.address=10000000/60,vc_verify.address=10000000/60,oid4vci.address=10000000/60",
     }
 
 

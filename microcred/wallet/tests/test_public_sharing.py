@@ -195,13 +195,18 @@ def test_dates_are_written_one_way_in_the_readers_language_and_time_zone(provide
 
 def test_the_badge_image_shows_on_the_wallet_the_share_page_and_the_verify_result(provider, learner):
     credential = issue(provider, learner)
+    imported = services.import_credential(owner=learner, data=as_bytes(signed_elsewhere()))
     _, token = _share(learner, [credential])
     client = _signed_in(learner)
+    record = client.get("/wallet/record/").content.decode()
+    assert "<style" not in record and 'wallet/record-print.css" media="print"' in record  # a file the CSP allows
     for html in (
         client.get("/wallet/").content.decode(),
         client.get(f"/wallet/credentials/{credential.public_id}/").content.decode(),
         Client().get(f"/wallet/s/{token}/").content.decode(),
         Client().get("/verify/", {"url": f"{identity.public_base_url()}/wallet/s/{token}/"}).content.decode(),
+        client.get("/wallet/record/").content.decode(),
+        client.get(f"/wallet/imports/{imported.public_id}/").content.decode(),
     ):
         assert re.search(r'<img class="badge-image" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)
 

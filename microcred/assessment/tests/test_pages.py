@@ -129,6 +129,12 @@ def test_the_providers_page_for_a_credential(wil) -> None:
     assert response.status_code == 302 and Evaluation.objects.get().enrolment == enrolment
     assessor_page = signed_in(wil.assessor).get(path)
     assert assessor_page.status_code == 200 and b"Import results from a gradebook" not in assessor_page.content
+    # issue 18: the plan link the assessor sees answers (it was a 404 "No such micro-credential")
+    assert (
+        b"See the assessment plan" in assessor_page.content
+        and b"Design the assessment plan" not in assessor_page.content
+    )
+    assert signed_in(wil.assessor).get(f"/assessment/credentials/{wil.credential.pk}/plan/").status_code == 200
     assert signed_in(make_user()).get(path).status_code == 404
     assert signed_in(wil.supervisor).get(path).status_code == 404
 

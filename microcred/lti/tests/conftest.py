@@ -21,7 +21,7 @@ from microcred.assessment.services import plans
 from microcred.catalog.models import MicroCredential
 from microcred.lti import services
 from microcred.lti.models import Platform
-from microcred.lti.tests.platform import CLIENT_ID, DEPLOYMENT_ID, INSTRUCTOR, LEARNER, rsa_pem
+from microcred.lti.tests.lms import CLIENT_ID, DEPLOYMENT_ID, INSTRUCTOR, LEARNER, rsa_pem
 from microcred.testing.assessment import as_draft, make_published_credential
 from microcred.testing.factories import make_member, make_organization
 

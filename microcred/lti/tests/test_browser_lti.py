@@ -12,8 +12,8 @@ import pytest
 from microcred.lti import services
 from microcred.lti.models import Course, LineItemMap, Platform
 from microcred.lti.tests.conftest import School, Signer
-from microcred.lti.tests.platform import INSTRUCTOR, LEARNER, Person
-from microcred.lti.tests.platform import Platform as LmsPlatform
+from microcred.lti.tests.lms import INSTRUCTOR, LEARNER, Person
+from microcred.lti.tests.lms import Platform as LmsPlatform
 from microcred.testing.factories import PASSWORD
 from microcred.testing.pages import check_page
 

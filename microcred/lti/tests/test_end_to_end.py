@@ -18,7 +18,7 @@ from microcred.assessment.models import Award, Enrolment
 from microcred.lti import services, sync
 from microcred.lti.models import Course, LineItemMap
 from microcred.lti.tests.conftest import School
-from microcred.lti.tests.platform import INSTRUCTOR, LEARNER, Person, Platform, auto_form
+from microcred.lti.tests.lms import INSTRUCTOR, LEARNER, Person, Platform, auto_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

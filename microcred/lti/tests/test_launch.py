@@ -13,7 +13,7 @@ from microcred.assessment.models import Enrolment
 from microcred.audit.models import AuditEntry
 from microcred.lti.models import Course, LtiUser, Platform
 from microcred.lti.tests.conftest import INSTRUCTOR, School, Signer
-from microcred.lti.tests.platform import rsa_pem
+from microcred.lti.tests.lms import rsa_pem
 from microcred.testing.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,18 @@ def test_the_owner_signs_in_once_and_the_link_is_confirmed(school: School, platf
     assert LtiUser.objects.get(sub="s1").confirmed is True
     again = _launch(Client(), signer, email=school.admin.email)  # from now on the launch signs them in
     assert again.status_code == 302 and again["Location"] == "/lti/no-credential/"
+
+
+def test_a_learner_cannot_deep_link(platform: Platform, signer: Signer) -> None:
+    users = User.objects.count()
+    settings = {"deep_link_return_url": "https://lms.example.edu/dl", "accept_types": ["ltiResourceLink"]}
+    response = _launch(
+        Client(),
+        signer,
+        **{
+            "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingRequest",
+            "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": settings,
+        },
+    )
+    assert response.status_code in (400, 403)  # refused (message validation or not_instructor), never a 500
+    _nothing_recorded(users)

@@ -99,7 +99,7 @@ ROUTES: dict[str, dict[str, RouteAccess]] = {
         ),
         "PUT /catalog/providers/{provider}/pathways/{slug}": needs("catalog.edit"),
         "GET /catalog/pathways/{slug}/standing": own("the caller's own credit ladder on a pathway"),
-        "GET /catalog/pathways/{slug}/preview": needs("catalog.edit", note="counts only, no learner named"),
+        "GET /catalog/pathways/{pathway}/preview": needs("catalog.edit", note="counts only, no learner named"),
         "POST /catalog/providers/{provider}/import/badge": needs("catalog.edit"),
         "POST /catalog/providers/{provider}/import": needs("catalog.edit"),
         "GET /catalog/providers/{provider}/export": needs("organization.view"),

@@ -238,9 +238,9 @@ def standing(request: HttpRequest, slug: str) -> dict[str, Any]:
     return ladder.standing(_pathway(slug), request.auth).to_json()
 
 
-@router.get("catalog/pathways/{slug}/preview", summary="How many learners hold 0, 1, … N of the components")
-def preview(request: HttpRequest, slug: str) -> dict[str, Any]:
-    found = _pathway(slug)
+@router.get("catalog/pathways/{pathway}/preview", summary="How many learners hold 0, 1, … N of the components")
+def preview(request: HttpRequest, pathway: str) -> dict[str, Any]:
+    found = _pathway(pathway)
     require(request.user, "catalog.edit", found.provider)
     counts = ladder.progress_preview(found)
     return {"pathway": found.slug, "learnersByComponentsHeld": {str(k): v for k, v in counts.items()}}

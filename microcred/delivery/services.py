@@ -186,7 +186,12 @@ def redeem_pre_authorized_code(*, code: Any, tx_code: Any) -> tuple[str, int]:
         raise OAuthError("invalid_request", "pre-authorized_code is required.")
     now = timezone.now()
     with transaction.atomic():
-        offer = CredentialOffer.objects.select_for_update().filter(code_hash=_hash(code)).first()
+        offer = (
+            CredentialOffer.objects.select_for_update(of=("self",))
+            .select_related("credential__organization")
+            .filter(code_hash=_hash(code))
+            .first()
+        )
         if offer is None or offer.redeemed_at or offer.dead_at or offer.expires_at <= now:
             raise OAuthError("invalid_grant", "The pre-authorized code is unknown, used or expired.")
         if not isinstance(tx_code, str) or not tx_code:
@@ -233,7 +238,8 @@ def new_nonce() -> tuple[str, int]:
     value = secrets.token_urlsafe(32)
     with transaction.atomic():
         Nonce.objects.create(value_hash=_hash(value), expires_at=timezone.now() + timedelta(seconds=nonce_seconds()))
-        Nonce.objects.filter(expires_at__lt=timezone.now() - timedelta(hours=1)).delete()
+        if secrets.randbelow(64) == 0:  # now and then, not on every call: the sweep reads the whole table
+            Nonce.objects.filter(expires_at__lt=timezone.now() - timedelta(hours=1)).delete()
     return value, nonce_seconds()
 
 
@@ -244,7 +250,7 @@ def new_nonce() -> tuple[str, int]:
 class Grant:
     """What a live access token lets its holder receive: one credential of one learner."""
 
-    credential: IssuedCredential
+    credential_id: int  # read fresh, under the nonce's lock, when the copy is made
     learner: User
     offer: CredentialOffer | None
     protocol: str
@@ -254,16 +260,12 @@ def grant_of_access_token(token: str) -> Grant:
     """The grant of a Bearer token: from a pre-authorized code (this package's tokens), or from the authorization
     code grant (``microcred.oauth`` tokens with the ``OpenBadgeCredential`` scope and the credential the learner
     chose on the consent page)."""
-    access = (
-        AccessToken.objects.select_related("offer__credential__organization", "offer__learner")
-        .filter(token_hash=_hash(token or ""))
-        .first()
-    )
+    access = AccessToken.objects.select_related("offer__learner").filter(token_hash=_hash(token or "")).first()
     if access is not None:
         if access.expires_at <= timezone.now():
             raise OAuthError("invalid_token", "The access token is unknown or expired.", status=401)
         offer = access.offer
-        return Grant(offer.credential, offer.learner, offer, Protocol.OID4VCI_PRE_AUTHORIZED)
+        return Grant(offer.credential_id, offer.learner, offer, Protocol.OID4VCI_PRE_AUTHORIZED)
     try:
         granted = oauth_services.token_for(token, authorization.SCOPE)
     except oauth_services.TokenRefused as refused:
@@ -273,7 +275,7 @@ def grant_of_access_token(token: str) -> Grant:
     if credential is None:
         raise OAuthError("invalid_token", "The access token names no credential of its learner.", status=401)
     offer = CredentialOffer.objects.filter(public_id=chosen.get("offer") or None, learner=granted.user).first()
-    return Grant(credential, granted.user, offer, Protocol.OID4VCI_AUTHORIZATION_CODE)
+    return Grant(credential.pk, granted.user, offer, Protocol.OID4VCI_AUTHORIZATION_CODE)
 
 
 def _proof_jwts(body: dict[str, Any]) -> list[Any]:
@@ -310,7 +312,6 @@ def issue_credential_copy(*, grant: Grant, body: Any) -> Delivery:
         proof = proofs.verify_key_proof(jwts[0], audience=metadata.credential_issuer())
     except proofs.ProofRefused as refused:
         raise OAuthError(refused.error, refused.description) from refused
-    credential = grant.credential
     proof_format = (
         ProofFormat.VC_JWT
         if metadata.CONFIGURATIONS[configuration_id] == "jwt_vc_json"
@@ -323,7 +324,7 @@ def issue_credential_copy(*, grant: Grant, body: Any) -> Delivery:
             raise OAuthError("invalid_nonce", "The proof's nonce is not a live c_nonce: ask the nonce endpoint.")
         nonce.used_at = now
         nonce.save(update_fields=["used_at"])
-        fresh = IssuedCredential.objects.get(pk=credential.pk)
+        fresh = IssuedCredential.objects.select_related("organization").get(pk=grant.credential_id)
         if not offerable(fresh):
             raise OAuthError("credential_request_denied", "The credential was revoked or suspended.")
         try:

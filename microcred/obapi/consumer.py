@@ -7,6 +7,8 @@ public addresses, bounded)."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -89,12 +91,12 @@ def start(*, actor: User, url: str, redirect_uri: str) -> Started:
         )
         record(actor=actor, action="obapi.connect_start", target=connection, after={"platform": api_base})
     verifier = generate_token(64)
-    session = _session(connection, redirect_uri=redirect_uri)
+    session = session_for(connection, redirect_uri=redirect_uri)
     authorization_url, state = session.create_authorization_url(authorize, code_verifier=verifier)
     return Started(connection, authorization_url, state, verifier)
 
 
-def _session(connection: Connection, **extra: Any) -> remote.GuardedSession:
+def session_for(connection: Connection, **extra: Any) -> remote.GuardedSession:
     secret = _secret(connection.client_secret) or None
     token = None
     if connection.access_token:
@@ -134,8 +136,6 @@ def own(actor: User, public_id: Any) -> Connection:
 
 
 def _uuid(value: Any) -> Any:
-    import uuid
-
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -146,7 +146,7 @@ def finish(
     *, actor: User, connection: Connection, authorization_response: str, redirect_uri: str, verifier: str
 ) -> None:
     """The platform sent the learner back with a code: trade it for tokens."""
-    session = _session(connection, redirect_uri=redirect_uri)
+    session = session_for(connection, redirect_uri=redirect_uri)
     try:
         token = session.fetch_token(
             connection.token_endpoint, authorization_response=authorization_response, code_verifier=verifier
@@ -171,7 +171,7 @@ def pull(*, actor: User, connection: Connection) -> Pulled:
     """Every credential the platform holds for the learner; each lands in the wallet only if it verifies."""
     if connection.status != ConnectionStatus.CONNECTED:
         raise ValidationFailed.single("connection", "not_connected", _("This platform is not connected."))
-    session = _session(connection)
+    session = session_for(connection)
     result = Pulled()
     offset, seen = 0, 0
     while seen < MAX_PULL:
@@ -217,8 +217,6 @@ def pull(*, actor: User, connection: Connection) -> Pulled:
 
 
 def _json_bytes(item: Any) -> bytes:
-    import json
-
     return json.dumps(item).encode()
 
 
@@ -229,7 +227,7 @@ def push(*, actor: User, connection: Connection, credential_public_id: Any) -> i
     credential = credentials_of(actor).filter(public_id=_uuid(credential_public_id)).first()
     if credential is None:
         raise NotFound(_("No such credential in your wallet."), code="credential_not_found")
-    session = _session(connection)
+    session = session_for(connection)
     try:
         if credential.jwt:
             response = session.post(

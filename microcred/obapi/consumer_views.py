@@ -73,7 +73,7 @@ def platform_continue(request: HttpRequest, public_id: str) -> HttpResponse:
     state = next((s for s, item in pending.items() if item["connection"] == str(connection.public_id)), None)
     if state is None or connection.status != ConnectionStatus.PENDING:
         return redirect("obapi:platforms")
-    url = consumer._session(connection, redirect_uri=_callback(request)).create_authorization_url(
+    url = consumer.session_for(connection, redirect_uri=_callback(request)).create_authorization_url(
         connection.authorization_endpoint, state=state, code_verifier=pending[state]["verifier"]
     )[0]
     return _private(render(request, "obapi/platform_continue.html", {"connection": connection, "url": url}))

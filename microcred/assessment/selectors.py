@@ -150,9 +150,11 @@ def _competency_scales(components: list[AssessmentComponent]) -> dict[int, tuple
     return found
 
 
-def signature_of(credential: MicroCredential) -> Signature:
-    """What the credential's award rule may refer to: its components and rated competencies with their scales."""
-    components = components_of(credential)
+def signature_of(credential: MicroCredential, *, components: list[AssessmentComponent] | None = None) -> Signature:
+    """What the credential's award rule may refer to: its components and rated competencies with their scales.
+
+    ``components``: the credential's components when the caller has read them already."""
+    components = components_of(credential) if components is None else components
     levels_by_scale: dict[int, tuple[str, ...]] = {}
     competencies = []
     for competency, scale in _competency_scales(components).values():
@@ -178,10 +180,12 @@ def _component_passed(component: AssessmentComponent, evaluation: Evaluation | N
     return None
 
 
-def facts_for_many(credential: MicroCredential, enrolments: list[Enrolment]) -> dict[int, Facts]:
+def facts_for_many(
+    credential: MicroCredential, enrolments: list[Enrolment], *, components: list[AssessmentComponent] | None = None
+) -> dict[int, Facts]:
     """Each enrolment's counted results in a handful of queries: the latest non-self evaluation per component,
     the latest rating per competency, and log books passed when every task is signed off."""
-    components = components_of(credential)
+    components = components_of(credential) if components is None else components
     by_id = {c.pk: c for c in components}
     ids = [e.pk for e in enrolments]
     shared: dict[Any, Any] = {}  # holds(): the trust list and what each achievement means, read once for all
@@ -242,8 +246,8 @@ def facts_for_many(credential: MicroCredential, enrolments: list[Enrolment]) -> 
     return result
 
 
-def facts_for(enrolment: Enrolment) -> Facts:
-    return facts_for_many(enrolment.credential, [enrolment])[enrolment.pk]
+def facts_for(enrolment: Enrolment, *, components: list[AssessmentComponent] | None = None) -> Facts:
+    return facts_for_many(enrolment.credential, [enrolment], components=components)[enrolment.pk]
 
 
 # ---------------------------------------------------------------- learners, progress, routes

@@ -7,11 +7,13 @@ and what was issued to whom.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import re
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -129,8 +131,35 @@ def is_frozen(organization: Organization) -> bool:
     return organization.issuer_keys.filter(encrypted_private_key=b"").exists()
 
 
+# Within a signing session (a bulk award signing thousands of credentials for one provider) each organization's
+# active key is looked up and decrypted once, and forgotten when the session ends; outside one, on every call.
+_session_keys: contextvars.ContextVar[dict[int, tuple[Ed25519KeyPair, IssuerKey]] | None] = contextvars.ContextVar(
+    "signing_session", default=None
+)
+
+
+@contextlib.contextmanager
+def signing_session() -> Iterator[None]:
+    """Decrypt each organization's key once for the block (a key rotated meanwhile takes effect after it)."""
+    token = _session_keys.set({})
+    try:
+        yield
+    finally:
+        _session_keys.reset(token)
+
+
 def signing_key(organization: Organization) -> tuple[Ed25519KeyPair, IssuerKey]:
     """The organization's active key pair, decrypted for one signing operation (created on first use)."""
+    session = _session_keys.get()
+    if session is not None and organization.pk in session:
+        return session[organization.pk]
+    pair_and_key = _decrypted_active_key(organization)
+    if session is not None:
+        session[organization.pk] = pair_and_key
+    return pair_and_key
+
+
+def _decrypted_active_key(organization: Organization) -> tuple[Ed25519KeyPair, IssuerKey]:
     key = active_key(organization)
     if key is None and is_frozen(organization):  # its keys are all retired: only then is the question asked
         raise Conflict(_("This organization was imported from an archive: it signs nothing more."), code="frozen")
@@ -161,15 +190,16 @@ def allocate_status_index(organization: Organization, purpose: str) -> tuple[Sta
     """A never-before-used bit in one of the organization's lists for ``purpose``. Call inside a transaction."""
     if purpose not in StatusPurpose.values:
         raise ValidationFailed.single("statusPurpose", "invalid_choice", _("Unknown status purpose."))
+    # Neither the bits nor the cached signed list are needed to hand out an index: not read, not rewritten.
+    lists = StatusList.objects.select_for_update().defer("bits", "signed_credential")
     status_list = (
-        StatusList.objects.select_for_update()
-        .filter(organization=organization, purpose=purpose)
+        lists.filter(organization=organization, purpose=purpose)
         .order_by("-created_at")
         .first()
     )
     if status_list is None or status_list.is_full:
         status_list = _new_status_list(organization, purpose)
-        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        status_list = lists.get(pk=status_list.pk)
     index = (status_list.stride * status_list.allocated + status_list.offset) % status_list.size
     status_list.allocated += 1
     fields = ["allocated"]

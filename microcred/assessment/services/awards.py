@@ -307,10 +307,17 @@ def award_if_earned(
     if Award.objects.filter(enrolment=enrolment).exists():
         return None
     credential = enrolment.credential
+    compiled = context.compiled if context else None
+    if context is None:  # one learner's new result: the components are read once for the facts and the rule
+        components = selectors.components_of(credential)
+        facts = facts if facts is not None else selectors.facts_for(enrolment, components=components)
+        rule = credential.award_rule.strip()
+        if rule:
+            compiled = award_rules.compile_rule(rule, selectors.signature_of(credential, components=components))
     facts = facts if facts is not None else selectors.facts_for(enrolment)
     try:
         with transaction.atomic():
-            decision = decide(enrolment, facts=facts, compiled=context.compiled if context else None)
+            decision = decide(enrolment, facts=facts, compiled=compiled)
             if decision.outcome != award_rules.MET:
                 _follow(enrolment, decision)
                 return None

@@ -82,46 +82,50 @@ def run_bulk_award(job_id: int, *, chunk: int = CHUNK) -> BulkAwardJob:
     credential = job.credential
     context = issue_context(credential)
     cursor = job.cursor
+    from microcred.issuing.services import signing_session
+
     try:
-        while True:
-            enrolments = list(
-                Enrolment.objects.filter(credential=credential, pk__gt=cursor)
-                .exclude(status=EnrolmentStatus.WITHDRAWN)
-                .select_related("learner", "credential__provider")
-                .order_by("pk")[:chunk]
-            )
-            if not enrolments:
-                break
-            awarded_before = set(Award.objects.filter(enrolment__in=enrolments).values_list("enrolment_id", flat=True))
-            # Awarded earlier (a previous run, or by hand): nothing to do, nothing issued twice.
-            pending = [e for e in enrolments if e.pk not in awarded_before]
-            facts = selectors.facts_for_many(credential, pending)
-            counts = {"awarded": 0, "not_met": 0, "undetermined": 0, "failed": 0}
-            error = ""
-            for enrolment in _decide_unearned(credential, pending, facts, context.compiled, counts):
-                try:
-                    award = award_if_earned(enrolment=enrolment, facts=facts[enrolment.pk], context=context)
-                except Exception:  # one learner's failure must not stop the cohort; it is counted and reported
-                    counts["failed"] += 1
-                    error = traceback.format_exc(limit=3)[-2000:]
-                    continue
-                if award is not None:
-                    counts["awarded"] += 1
-                else:
-                    outcome = enrolment.decisions.order_by("-pk").values_list("outcome", flat=True).first()
-                    counts["undetermined" if outcome == award_rules.UNDETERMINED else "not_met"] += 1
-            cursor = enrolments[-1].pk
-            BulkAwardJob.objects.filter(pk=job.pk).update(
-                cursor=cursor,
-                # Derived from what is committed, not added up: a run killed mid-chunk committed some awards
-                # whose chunk was never counted, and the next run skips them as "awarded before".
-                processed=_processed_up_to(credential, cursor),
-                awarded=_awarded_up_to(credential, cursor, started),
-                not_met=F("not_met") + counts["not_met"],
-                undetermined=F("undetermined") + counts["undetermined"],
-                failed=F("failed") + counts["failed"],
-                **({"last_error": error} if error else {}),
-            )
+        with signing_session():  # the provider's key decrypted once for the job, not once per credential
+            while True:
+                enrolments = list(
+                    Enrolment.objects.filter(credential=credential, pk__gt=cursor)
+                    .exclude(status=EnrolmentStatus.WITHDRAWN)
+                    .select_related("learner", "credential__provider")
+                    .order_by("pk")[:chunk]
+                )
+                if not enrolments:
+                    break
+                earlier = Award.objects.filter(enrolment__in=enrolments).values_list("enrolment_id", flat=True)
+                awarded_before = set(earlier)
+                # Awarded earlier (a previous run, or by hand): nothing to do, nothing issued twice.
+                pending = [e for e in enrolments if e.pk not in awarded_before]
+                facts = selectors.facts_for_many(credential, pending)
+                counts = {"awarded": 0, "not_met": 0, "undetermined": 0, "failed": 0}
+                error = ""
+                for enrolment in _decide_unearned(credential, pending, facts, context.compiled, counts):
+                    try:
+                        award = award_if_earned(enrolment=enrolment, facts=facts[enrolment.pk], context=context)
+                    except Exception:  # one learner's failure must not stop the cohort; it is counted and reported
+                        counts["failed"] += 1
+                        error = traceback.format_exc(limit=3)[-2000:]
+                        continue
+                    if award is not None:
+                        counts["awarded"] += 1
+                    else:
+                        outcome = enrolment.decisions.order_by("-pk").values_list("outcome", flat=True).first()
+                        counts["undetermined" if outcome == award_rules.UNDETERMINED else "not_met"] += 1
+                cursor = enrolments[-1].pk
+                BulkAwardJob.objects.filter(pk=job.pk).update(
+                    cursor=cursor,
+                    # Derived from what is committed, not added up: a run killed mid-chunk committed some awards
+                    # whose chunk was never counted, and the next run skips them as "awarded before".
+                    processed=_processed_up_to(credential, cursor),
+                    awarded=_awarded_up_to(credential, cursor, started),
+                    not_met=F("not_met") + counts["not_met"],
+                    undetermined=F("undetermined") + counts["undetermined"],
+                    failed=F("failed") + counts["failed"],
+                    **({"last_error": error} if error else {}),
+                )
     except Exception:
         BulkAwardJob.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, last_error=traceback.format_exc(limit=5)[-2000:], finished_at=timezone.now()

@@ -91,6 +91,10 @@ class Organization(models.Model):
     email = models.EmailField(_("contact e-mail"), blank=True, default="")
     country = models.CharField(_("country"), max_length=2, blank=True, default="CA")
     region = models.CharField(_("province or state"), max_length=64, blank=True, default="")
+    # The language of ``name`` and ``description`` (BCP 47); their other languages are in ``translations``:
+    # {"fr": {"name": …, "description": …}} (microcred/translations.py reads and writes them).
+    language = models.CharField(_("language"), max_length=16, default="en")
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

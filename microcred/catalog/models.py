@@ -158,6 +158,9 @@ class MicroCredential(models.Model):
     image = models.ImageField(_("image"), upload_to="catalog/images/", blank=True, default="")
     award_criteria = models.TextField(_("award criteria"), blank=True, default="")
     award_rule = models.TextField(_("award rule"), blank=True, default="")
+    # The texts in languages other than ``language``, by BCP 47 code: {"fr": {"title": …, "summary": …}}
+    # (microcred/translations.py reads and writes them).
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     assessment_only = models.BooleanField(_("assessment-only route"), default=False)
     co_designed_with = models.ManyToManyField(
         Organization, blank=True, related_name="co_designed_credentials", verbose_name=_("co-designed with")
@@ -207,6 +210,10 @@ class LearningOutcome(models.Model):
     credential = models.ForeignKey(MicroCredential, on_delete=models.CASCADE, related_name="outcomes")
     position = models.PositiveIntegerField(default=0)
     text = models.TextField(_("learning outcome"))
+    # {"fr": {"text": …}}; the primary language is the credential's
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    TRANSLATION_LANGUAGE_FROM = "credential"
 
     class Meta:
         ordering = ["position", "pk"]

@@ -49,6 +49,8 @@ class Framework(models.Model):
     publisher = models.CharField(_("publisher"), max_length=300, blank=True, default="")
     version = models.CharField(_("version"), max_length=40, default="1")
     language = models.CharField(_("language"), max_length=16, default="en")
+    # ``title`` and ``description`` in other languages: {"fr": {"title": …, "description": …}}
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     licence = models.CharField(_("licence"), max_length=500, blank=True, default="")
     source_uri = models.CharField(_("source URI"), max_length=500, blank=True, default="")
     source_format = models.CharField(max_length=16, choices=SourceFormat.choices, default=SourceFormat.AUTHORED)
@@ -130,6 +132,11 @@ class Competency(models.Model):
     changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # microcred/translations.py: the primary language is the framework's; ESCO's translated files name the
+    # short name "label", and the statement is their description (else their label)
+    TRANSLATION_LANGUAGE_FROM = "framework"
+    TRANSLATION_KEYS = {"short_name": ("label",), "statement": ("statement", "description", "label")}
 
     class Meta:
         constraints = [

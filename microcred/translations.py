@@ -1,0 +1,172 @@
+"""A record's texts in several languages: its primary language's values and the ``translations`` beside them.
+
+A translatable record (micro-credential, learning outcome, organization, framework, competency) keeps its texts
+in its fields, in its *primary language*, and the same texts in other languages in a JSON field
+``translations`` = ``{"fr": {"title": "…", "description": "…"}, …}`` keyed by BCP 47 code. This module reads
+and writes that shape without knowing any model:
+
+- the primary language is the record's ``language`` attribute or, for a record that has none (a learning
+  outcome, a competency), its parent's, named by the class attribute ``TRANSLATION_LANGUAGE_FROM``; English
+  when neither says;
+- a model may name the keys a field's translation is stored under with ``TRANSLATION_KEYS`` (competencies:
+  ESCO's translated files call the short name ``label``), else the key is the field's name.
+
+Pages call :func:`localized` (the active language, with fallback to the primary value), exports call
+:func:`language_map`, forms call :func:`set_translation`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+
+DEFAULT_LANGUAGE = "en"
+
+# Codes a record's ``language`` may hold that are not the language of its texts as such.
+_TEXT_LANGUAGE = {"en-fr": "en", "other": "und", "": DEFAULT_LANGUAGE}
+
+
+def bcp47(code: str) -> str:
+    """A language code as BCP 47 writes it: ``fr``, ``fr-CA`` (Django's ``fr-ca``), ``zh-Hant``."""
+    parts = [part for part in str(code or "").replace("_", "-").split("-") if part]
+    if not parts:
+        return ""
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2:
+            out.append(part.upper())
+        elif len(part) == 4:
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def primary_language(obj: Any) -> str:
+    """The BCP 47 code of the language ``obj``'s own fields are written in."""
+    language = getattr(obj, "language", None)
+    if isinstance(language, str) and language:
+        return bcp47(_TEXT_LANGUAGE.get(language, language))
+    parent_name = getattr(type(obj), "TRANSLATION_LANGUAGE_FROM", None)
+    if parent_name:
+        parent = getattr(obj, parent_name, None)
+        if parent is not None:
+            return primary_language(parent)
+    return DEFAULT_LANGUAGE
+
+
+def _keys(obj: Any, field: str) -> tuple[str, ...]:
+    keys = getattr(type(obj), "TRANSLATION_KEYS", None) or {}
+    return tuple(keys.get(field, (field,)))
+
+
+def _entry(translations: Any, language: str) -> dict:
+    """The translations of one language, matched case-insensitively (``fr-CA`` finds ``fr-ca``)."""
+    if not isinstance(translations, dict):
+        return {}
+    found = translations.get(language)
+    if isinstance(found, dict):
+        return found
+    wanted = language.lower()
+    for code, entry in translations.items():
+        if isinstance(code, str) and code.lower() == wanted and isinstance(entry, dict):
+            return entry
+    return {}
+
+
+def translation(obj: Any, field: str, language: str) -> str:
+    """``field`` of ``obj`` in ``language`` from its translations only; "" when there is none."""
+    entry = _entry(getattr(obj, "translations", None), language)
+    for key in _keys(obj, field):
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def language_map(obj: Any, field: str) -> dict[str, str]:
+    """``field`` in every language ``obj`` has it in, by BCP 47 code, the primary language first.
+
+    Empty values are left out, so a record with no text in ``field`` gives ``{}``.
+    """
+    out: dict[str, str] = {}
+    primary = primary_language(obj)
+    value = getattr(obj, field, "")
+    if isinstance(value, str) and value.strip():
+        out[primary] = value
+    translations = getattr(obj, "translations", None)
+    if isinstance(translations, dict):
+        for code in sorted(translations, key=str):
+            key = bcp47(code)
+            if not key or key in out:
+                continue
+            text = translation(obj, field, code)
+            if text:
+                out[key] = text
+    return out
+
+
+def localized(obj: Any, field: str, language: str | None = None) -> str:
+    """``field`` in ``language`` (default: the active language), falling back to the primary value.
+
+    ``fr-CA`` is looked for as itself, then as ``fr``. The primary value is returned as it is (even empty).
+    """
+    value = getattr(obj, field, "")
+    value = "" if value is None else value
+    wanted = bcp47(language or get_language() or "")
+    if not wanted:
+        return value
+    primary = primary_language(obj)
+    candidates = [wanted]
+    if "-" in wanted:
+        candidates.append(wanted.split("-")[0])
+    for code in candidates:
+        if code.lower() == primary.lower():
+            return value
+        text = translation(obj, field, code)
+        if text:
+            return text
+    return value
+
+
+def languages(obj: Any) -> list[str]:
+    """Every language ``obj`` has some text in: its primary language, then its translations' codes."""
+    out = [primary_language(obj)]
+    translations = getattr(obj, "translations", None)
+    if isinstance(translations, dict):
+        for code, entry in sorted(translations.items(), key=lambda item: str(item[0])):
+            key = bcp47(code)
+            if key and key not in out and isinstance(entry, dict) and any(
+                isinstance(value, str) and value.strip() for value in entry.values()
+            ):
+                out.append(key)
+    return out
+
+
+def set_translation(translations: dict | None, language: str, field: str, value: str) -> dict:
+    """A copy of ``translations`` with ``field`` in ``language`` set to ``value`` (stripped), or removed when
+    ``value`` is empty; a language left with nothing is removed too. ``translations`` is not changed."""
+    out = {code: dict(entry) for code, entry in (translations or {}).items() if isinstance(entry, dict)}
+    code = bcp47(language)
+    if not code:
+        return out
+    text = (value or "").strip()
+    entry = out.get(code, {})
+    if text:
+        entry[field] = text
+    else:
+        entry.pop(field, None)
+    if any(v for v in entry.values()):
+        out[code] = entry
+    else:
+        out.pop(code, None)
+    return out
+
+
+def set_translations(obj: Any, language: str, values: dict[str, str]) -> None:
+    """Sets ``obj.translations`` for ``language`` from ``{field: value}`` (empty values remove); not saved."""
+    translations = getattr(obj, "translations", None) or {}
+    for field, value in values.items():
+        translations = set_translation(translations, language, _keys(obj, field)[0], value)
+    obj.translations = translations

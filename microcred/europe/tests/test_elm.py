@@ -1,0 +1,145 @@
+"""ELM 3 export, validated against the European Commission's SHACL shapes, and import back: the same record for a
+bilingual design and for every demo credential; foreign ELM (the Commission's own Annex I sample) with its report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from microcred.catalog.models import MicroCredential
+from microcred.demo.loader import load_demo
+from microcred.errors import PermissionDenied, ValidationFailed
+from microcred.europe import services
+from microcred.europe.elements import details_of
+from microcred.europe.elm import read_elm, to_elm
+from microcred.europe.models import EuropeanDetails
+from microcred.europe.tests.conftest import COMPLETE, SHAPES, bilingual_draft, complete, shacl_report
+from microcred.testing.factories import make_member, make_organization
+
+pytestmark = pytest.mark.django_db
+
+CARRIED = ("title", "summary", "description", "prerequisites", "award_criteria", "translations", "language", "country",
+           "workload_hours", "time_to_complete_weeks", "credit_type", "credit_value", "credit_unit",
+           "assessment_method", "delivery_mode", "ladders_into")
+DETAILS = ("eqf_level", "nqf_level", "isced_f_code", "quality_assurance", "supervision", "grading", "stackability",
+           "further_information")
+
+
+def record_of(credential: MicroCredential) -> dict[str, Any]:
+    """What ELM carries of a design: its typology fields, outcomes with their translations, European details."""
+    credential.refresh_from_db()
+    details = details_of(credential)
+    return {
+        **{name: getattr(credential, name) for name in CARRIED},
+        "outcomes": [(o.text, o.translations) for o in credential.outcomes.order_by("position")],
+        **{name: getattr(details, name) for name in DETAILS},
+    }
+
+
+def round_trip(credential: MicroCredential, into_admin: Any, into: Any) -> services.ElmImport:
+    document = json.loads(json.dumps(to_elm(credential)))  # through JSON text, as a file would come
+    return services.import_elm(actor=into_admin, provider=into, document=document)
+
+
+def test_a_complete_bilingual_design_exports_as_elm_that_the_published_shapes_accept(admin, provider) -> None:
+    credential = complete(admin, bilingual_draft(admin, provider))
+    document = to_elm(credential)
+    assert document["type"] == "LearningAchievementSpecification"
+    assert document["title"] == {"en": "Grid Safety", "fr": "Sécurité du réseau"}
+    assert document["learningOutcome"][1]["title"] == {"en": "Apply lockout procedures.",
+                                                        "fr": "Appliquer le cadenassage."}
+    assert document["volumeOfLearning"] == "PT37H30M"
+    assert document["educationLevel"][0]["id"] == "http://data.europa.eu/snb/eqf/5"
+    assert document["creditPoint"][0]["point"] == "2"
+    assert document["awardingOpportunity"][0]["awardingBody"][0]["legalName"] == {"en": provider.name}
+    conforms, report = shacl_report(document)
+    assert conforms, report
+
+
+def test_the_shapes_do_check_the_export(admin, provider) -> None:
+    """The validation reads the document (its context resolved offline): the same export without a title, and with a
+    property ELM does not define on its awarding body (a closed shape), is refused, naming both."""
+    document = to_elm(complete(admin, bilingual_draft(admin, provider)))
+    del document["title"]
+    document["awardingOpportunity"][0]["awardingBody"][0]["legalName"] = {}
+    conforms, report = shacl_report(document)
+    assert not conforms
+    assert "title" in report and "legalName" in report
+
+
+def test_export_then_import_gives_back_the_same_bilingual_record(admin, provider) -> None:
+    credential = complete(admin, bilingual_draft(admin, provider))
+    other = make_organization(name="Birch University")
+    birch_admin = make_member(other, "admin", email="admin@birch.example")
+    result = round_trip(credential, birch_admin, other)
+    assert result.credential.provider == other and result.credential.status == "draft"
+    assert result.credential.slug == credential.slug
+    assert record_of(result.credential) == record_of(credential)
+    assert any("Maple" in line or provider.name in line for line in result.unmapped)  # the awarding body changed
+
+
+def test_every_demo_credential_round_trips_through_elm() -> None:
+    load_demo()
+    credentials = list(MicroCredential.objects.select_related("provider").order_by("pk"))
+    assert len(credentials) >= 5
+    importer = make_organization(name="Round Trip College")
+    importer_admin = make_member(importer, "admin", email="admin@round-trip.example")
+    for credential in credentials:
+        EuropeanDetails.objects.update_or_create(credential=credential, defaults=COMPLETE)
+        conforms, report = shacl_report(to_elm(credential))
+        assert conforms, (credential.title, report)
+        result = round_trip(credential, importer_admin, importer)
+        assert record_of(result.credential) == record_of(credential), credential.title
+
+
+def test_the_commissions_annex_i_sample_comes_in_as_a_draft_with_a_report(admin, provider) -> None:
+    sample = json.loads((SHAPES / "Sample-MC-Annex1-unsigned.jsonld").read_text())
+    result = services.import_elm(actor=admin, provider=provider, document=sample)
+    draft = result.credential
+    assert draft.status == "draft" and draft.title == "Digital micro-credential creation"
+    assert draft.workload_hours == 60 and draft.credit_unit == "ects" and draft.credit_value == 2
+    assert draft.delivery_mode == "hybrid" and draft.language == "en" and draft.credit_type == "non_credit"
+    assert draft.outcomes.count() == 2
+    assert draft.outcomes.get(position=1).translations == {"es": {"text": "Contento digital"}}
+    details = details_of(draft)
+    assert details.eqf_level == 6 and details.nqf_level == "RQF Level 6" and details.isced_f_code == "003"
+    text = "\n".join(result.unmapped)
+    assert "The credential itself" in text
+    assert "skills related to outcome 1" in text
+
+
+@pytest.mark.parametrize(
+    ("document", "field", "code"),
+    [
+        ([], "document", "invalid_type"),
+        ({"type": "Organisation", "title": {"en": "x"}}, "type", "not_a_specification"),
+        ({"type": "LearningAchievementSpecification"}, "title", "required"),
+        ({"type": "LearningAchievementSpecification", "title": ["x"]}, "title", "invalid_type"),
+        ({"type": "EuropeanDigitalCredential", "credentialSubject": {"hasClaim": []}}, "document",
+         "no_specification"),
+    ],
+)
+def test_what_is_not_an_elm_specification_is_refused_and_nothing_is_written(
+    admin, provider, document, field, code
+) -> None:
+    before = MicroCredential.objects.count()
+    with pytest.raises(ValidationFailed) as raised:
+        services.import_elm(actor=admin, provider=provider, document=document)
+    assert [(e.field, e.code) for e in raised.value.errors] == [(field, code)]
+    assert MicroCredential.objects.count() == before
+
+
+def test_too_many_outcomes_are_refused(admin, provider) -> None:
+    document = {"type": "LearningAchievementSpecification", "title": {"en": "Big"},
+                "learningOutcome": [{"title": {"en": f"Outcome {i}"}} for i in range(51)]}
+    with pytest.raises(ValidationFailed) as raised:
+        read_elm(document)
+    assert raised.value.errors[0].code == "too_many"
+
+
+def test_only_a_providers_designers_import(provider, learner) -> None:
+    with pytest.raises(PermissionDenied):
+        services.import_elm(actor=learner, provider=provider,
+                            document={"type": "LearningAchievementSpecification", "title": {"en": "x"}})

@@ -43,11 +43,17 @@ def bcp47(code: str) -> str:
     return "-".join(out)
 
 
+def text_language(code: str) -> str:
+    """The BCP 47 code of the texts of a record whose ``language`` is ``code`` (a bilingual English-French
+    offering, ``en-fr``, writes its own fields in English; ``other`` is undetermined, ``und``)."""
+    return bcp47(_TEXT_LANGUAGE.get(code or "", code))
+
+
 def primary_language(obj: Any) -> str:
     """The BCP 47 code of the language ``obj``'s own fields are written in."""
     language = getattr(obj, "language", None)
     if isinstance(language, str) and language:
-        return bcp47(_TEXT_LANGUAGE.get(language, language))
+        return text_language(language)
     parent_name = getattr(type(obj), "TRANSLATION_LANGUAGE_FROM", None)
     if parent_name:
         parent = getattr(obj, parent_name, None)
@@ -107,27 +113,32 @@ def language_map(obj: Any, field: str) -> dict[str, str]:
     return out
 
 
-def localized(obj: Any, field: str, language: str | None = None) -> str:
-    """``field`` in ``language`` (default: the active language), falling back to the primary value.
-
-    ``fr-CA`` is looked for as itself, then as ``fr``. The primary value is returned as it is (even empty).
-    """
+def localized_with_language(obj: Any, field: str, language: str | None = None) -> tuple[str, str]:
+    """``(text, its BCP 47 code)``: :func:`localized`'s text and the language it is in (for ``lang``)."""
     value = getattr(obj, field, "")
     value = "" if value is None else value
+    primary = primary_language(obj)
     wanted = bcp47(language or get_language() or "")
     if not wanted:
-        return value
-    primary = primary_language(obj)
+        return value, primary
     candidates = [wanted]
     if "-" in wanted:
         candidates.append(wanted.split("-")[0])
     for code in candidates:
         if code.lower() == primary.lower():
-            return value
+            return value, primary
         text = translation(obj, field, code)
         if text:
-            return text
-    return value
+            return text, code
+    return value, primary
+
+
+def localized(obj: Any, field: str, language: str | None = None) -> str:
+    """``field`` in ``language`` (default: the active language), falling back to the primary value.
+
+    ``fr-CA`` is looked for as itself, then as ``fr``. The primary value is returned as it is (even empty).
+    """
+    return localized_with_language(obj, field, language)[0]
 
 
 def languages(obj: Any) -> list[str]:
@@ -137,8 +148,11 @@ def languages(obj: Any) -> list[str]:
     if isinstance(translations, dict):
         for code, entry in sorted(translations.items(), key=lambda item: str(item[0])):
             key = bcp47(code)
-            if key and key not in out and isinstance(entry, dict) and any(
-                isinstance(value, str) and value.strip() for value in entry.values()
+            if (
+                key
+                and key not in out
+                and isinstance(entry, dict)
+                and any(isinstance(value, str) and value.strip() for value in entry.values())
             ):
                 out.append(key)
     return out

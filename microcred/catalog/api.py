@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 
 from microcred.accounts.permissions import require
-from microcred.catalog import extensions, formats, selectors, services, suggestions, transfer
+from microcred.catalog import bilingual, extensions, formats, selectors, services, suggestions, transfer
 from microcred.catalog.models import MicroCredential, PathwayRule
 from microcred.catalog.selectors import SearchResult
 from microcred.errors import FieldError, NotFound, ValidationFailed
@@ -45,6 +45,7 @@ def _detail(credential: MicroCredential) -> dict[str, Any]:
     body = transfer.record_of(credential)
     body.update(
         skills_demand=credential.skills_demand,
+        translations=bilingual.translations_of(credential),
         pathways=[{"slug": p.slug, "title": p.title} for p in credential.pathways.all()],
         links={
             "page": formats.page_url(credential),

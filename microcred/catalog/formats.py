@@ -10,20 +10,24 @@ from __future__ import annotations
 import json
 import uuid
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from microcred.catalog.models import CreditType, CreditUnit, DeliveryMode, Language, MicroCredential, Status
 from microcred.catalog.sanitizing import plain_text
 from microcred.errors import ValidationFailed
+from microcred.translations import language_map, languages, localized
 
 OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 CTDL_MINIMAL_CONTEXT = Path(__file__).parent / "contexts" / "ctdl-minimal.json"
+LANGUAGE_MAPS_CONTEXT = Path(__file__).parent / "contexts" / "language-maps-v1.json"
 CTID_NAMESPACE = uuid.UUID("4f1c8a4e-5b8e-4c6a-9a59-2f8f6f0b6b11")
 DELIVERY_TYPES = {
     DeliveryMode.ONLINE: ("deliveryType:OnlineOnly", "Online Only"),
@@ -70,13 +74,61 @@ def _alignments(credential: MicroCredential) -> list[Any]:
     return list(related.select_related("competency__framework").all()) if related is not None else []
 
 
-def _criteria_narrative(credential: MicroCredential) -> str:
-    lines = [credential.award_criteria] if credential.award_criteria else []
-    outcomes = [o.text for o in credential.outcomes.all()]
+def _criteria_narrative(credential: MicroCredential, language: str | None = None) -> str:
+    """The criteria in words; in ``language`` (the design's translation and microcred's own words), or as
+    stored and in the active language when none is named."""
+    if language is not None:
+        with translation.override(language):
+            return _criteria_narrative_in(credential, lambda obj, field: localized(obj, field, language))
+    return _criteria_narrative_in(credential, lambda obj, field: getattr(obj, field))
+
+
+def _criteria_narrative_in(credential: MicroCredential, text: Any) -> str:
+    criteria = text(credential, "award_criteria")
+    lines = [criteria] if criteria else []
+    outcomes = [text(o, "text") for o in credential.outcomes.all()]
     if outcomes:
         lines.append(_("Learning outcomes:"))
-        lines += [f"- {text}" for text in outcomes]
-    return "\n".join(lines) or credential.title
+        lines += [f"- {line}" for line in outcomes]
+    return "\n".join(lines) or text(credential, "title")
+
+
+@cache
+def _language_maps_context() -> str:
+    return json.dumps(json.loads(LANGUAGE_MAPS_CONTEXT.read_text(encoding="utf-8"))["@context"])
+
+
+def language_maps_context() -> dict[str, Any]:
+    """microcred's extension context (inline in a document's ``@context``): ``nameLanguageMap``,
+    ``descriptionLanguageMap`` and ``narrativeLanguageMap``, JSON-LD language maps of schema:name,
+    schema:description and OB 3.0's narrative, beside the plain strings the OB 3.0 schema requires.
+    A fresh copy each time."""
+    return json.loads(_language_maps_context())
+
+
+def _description(credential: MicroCredential, language: str) -> str:
+    summary = localized(credential, "summary", language)
+    return summary or plain_text(localized(credential, "description", language))[:1000] or localized(
+        credential, "title", language
+    )
+
+
+def add_language_maps(credential: MicroCredential, document: dict[str, Any]) -> dict[str, Any]:
+    """The Achievement with its name, description and criteria in every language the design has, as language
+    maps beside the primary-language strings; unchanged for a design in one language."""
+    codes = languages(credential)
+    if len(codes) < 2:
+        return document
+    document["@context"] = [*OB3_CONTEXT, language_maps_context()]
+    document["nameLanguageMap"] = language_map(credential, "title")
+    document["descriptionLanguageMap"] = {code: _description(credential, code) for code in codes}
+    narratives = {code: _criteria_narrative(credential, code) for code in codes}
+    document["criteria"]["narrative"] = narratives[codes[0]]  # the primary language's, whatever the page's
+    document["criteria"]["narrativeLanguageMap"] = narratives
+    creator_names = language_map(credential.provider, "name")
+    if len(creator_names) > 1:
+        document["creator"]["nameLanguageMap"] = creator_names
+    return document
 
 
 def to_achievement(credential: MicroCredential) -> dict[str, Any]:
@@ -140,7 +192,7 @@ def to_achievement(credential: MicroCredential) -> dict[str, Any]:
         )
     if not document["alignment"]:
         del document["alignment"]
-    return document
+    return add_language_maps(credential, document)
 
 
 def _lang(text: str, language: str) -> dict[str, str]:

@@ -20,8 +20,11 @@ from microcred.catalog.models import (
     Pace,
     ReviewDecision,
 )
+from microcred.errors import ValidationFailed
 
 LINES = _("One per line.")
+# Languages a design's texts may be given in besides its own (BCP 47 codes).
+OTHER_LANGUAGES = [("fr", _("French")), ("en", _("English")), ("es", _("Spanish"))]
 
 
 def _choices(vocabulary: Any, blank: bool = False) -> list[tuple[str, Any]]:
@@ -88,6 +91,43 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         label=_("Award criteria"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
     image = forms.FileField(label=_("Image"), required=False, help_text=_("PNG, JPEG or WebP; at most 1 MB."))
+    # The same texts in a second language (typology.TRANSLATABLE); empty fields fall back to the first.
+    other_language = forms.ChoiceField(
+        label=_("Second language"),
+        choices=OTHER_LANGUAGES,
+        initial="fr",
+        required=False,
+        help_text=_("Learners reading the site in this language see these texts; empty ones show the texts above."),
+    )
+    other_title = forms.CharField(label=_("Title in the second language"), max_length=200, required=False)
+    other_summary = forms.CharField(label=_("Summary in the second language"), max_length=500, required=False)
+    other_description = forms.CharField(
+        label=_("Description in the second language"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20_000,
+    )
+    other_learning_outcomes = forms.CharField(
+        label=_("Learning outcomes in the second language"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        strip=False,  # a blank first line stands for the first outcome, left untranslated
+        help_text=_("One per line, in the same order as the learning outcomes above."),
+    )
+    other_prerequisites = forms.CharField(
+        label=_("Prerequisites in the second language"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+    )
+    other_award_criteria = forms.CharField(
+        label=_("Award criteria in the second language"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+    OTHER_FIELDS = ("title", "summary", "description", "learning_outcomes", "prerequisites", "award_criteria")
 
     SECTIONS = (
         (_("What it is"), ("title", "summary", "description", "learning_outcomes", "level", "image")),
@@ -120,7 +160,38 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
             ),
         ),
         (_("Award"), ("award_criteria",)),
+        (_("In a second language"), ("other_language", *(f"other_{name}" for name in OTHER_FIELDS))),
     )
+
+    @classmethod
+    def initial_translations(cls, credential: Any) -> dict[str, str]:
+        """The second-language fields' initial values for ``credential``: its first translation, else French
+        (English for a French design)."""
+        translations = credential.translations or {}
+        own = str(credential.language or "en").split("-")[0]
+        offered = [code for code, _label in OTHER_LANGUAGES]
+        language = next((code for code in translations if code in offered), "en" if own == "fr" else "fr")
+        entry = translations.get(language) or {}
+        initial = {"other_language": language}
+        for name in cls.OTHER_FIELDS:
+            if name != "learning_outcomes":
+                initial[f"other_{name}"] = entry.get(name, "")
+        lines = [((o.translations or {}).get(language) or {}).get("text", "") for o in credential.outcomes.all()]
+        while lines and not lines[-1]:
+            lines.pop()
+        initial["other_learning_outcomes"] = "\n".join(lines)
+        return initial
+
+    def add_service_errors(self, error: ValidationFailed) -> None:
+        """``translations.fr.title`` is shown beside ``other_title``; the language's own errors beside the
+        choice of language."""
+        for field_error in error.errors:
+            parts = field_error.field.split(".")
+            if parts[0] == "translations":
+                name = f"other_{parts[2]}" if len(parts) > 2 else "other_language"
+                self.add_error(name if name in self.fields else "other_language", field_error.message)
+            else:
+                self.add_error(field_error.field if field_error.field in self.fields else None, field_error.message)
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The form in sections, for the page; a field no section names comes last."""
@@ -130,10 +201,14 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         return found + ([(str(_("Other")), rest)] if rest else [])
 
     def typology_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "image"}
+        data = {k: v for k, v in self.cleaned_data.items() if k != "image" and not k.startswith("other_")}
         for name in ("time_to_complete_weeks", "validity_months", "credit_value"):
             if data.get(name) == "":
                 data[name] = None
+        other = {name: self.cleaned_data.get(f"other_{name}", "") for name in self.OTHER_FIELDS}
+        language = self.cleaned_data.get("other_language") or "fr"
+        if language != str(data.get("language") or "en").split("-")[0] or any(other.values()):
+            data["translations"] = {language: other}
         return data
 
 

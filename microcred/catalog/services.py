@@ -23,7 +23,7 @@ from microcred.accounts.models import Membership, Organization, OrganizationKind
 from microcred.accounts.permissions import SystemActor, require
 from microcred.audit.models import AuditEntry
 from microcred.audit.services import record, snapshot
-from microcred.catalog import formats, search, typology
+from microcred.catalog import bilingual, formats, search, typology
 from microcred.catalog.images import check_image
 from microcred.catalog.models import (
     EDITABLE_STATUSES,
@@ -63,10 +63,20 @@ def _require_status(credential: MicroCredential, allowed: tuple[str, ...], messa
         raise Conflict(message, code="wrong_status")
 
 
-def _set_outcomes(credential: MicroCredential, outcomes: list[str]) -> None:
+def _set_outcomes(
+    credential: MicroCredential, outcomes: list[str], translations: list[dict[str, Any]] | None = None
+) -> None:
+    """Replace the outcomes; ``translations[i]`` is outcome i's ``translations`` (``{"fr": {"text": …}}``)."""
+    translations = translations or []
     credential.outcomes.all().delete()
     LearningOutcome.objects.bulk_create(
-        LearningOutcome(credential=credential, position=i, text=text) for i, text in enumerate(outcomes)
+        LearningOutcome(
+            credential=credential,
+            position=i,
+            text=text,
+            translations=translations[i] if i < len(translations) else {},
+        )
+        for i, text in enumerate(outcomes)
     )
 
 
@@ -103,17 +113,18 @@ def create_draft(
         values = {}
     errors.raise_if_any()
     outcomes = values.pop("learning_outcomes", [])
+    given_translations = values.pop("translations", {})
     slug = values.pop("slug", "") or slugify(values["title"])[:120] or "micro-credential"
+    credential = MicroCredential(provider=provider, slug=slug, created_by=_user_or_none(actor), **values)
+    outcome_translations = bilingual.merge_translations(credential, outcomes, given_translations, [])
     with transaction.atomic():
         if MicroCredential.objects.filter(provider=provider, slug=slug).exists():
             raise ValidationFailed.single(
                 "slug", "taken", _("This provider already has a micro-credential with this short name.")
             )
-        credential = MicroCredential.objects.create(
-            provider=provider, slug=slug, created_by=_user_or_none(actor), **values
-        )
+        credential.save()
         credential.co_designed_with.set(co_designers)
-        _set_outcomes(credential, outcomes)
+        _set_outcomes(credential, outcomes, outcome_translations)
         record(
             actor=actor,
             action="catalog.create_draft",
@@ -137,18 +148,25 @@ def update_draft(*, actor: Any, credential: MicroCredential, changes: dict[str, 
             )
         current = {
             name: getattr(credential, name)
-            for name in ("country", "region", "credit_type", "credit_value", "credit_unit")
+            for name in ("country", "region", "credit_type", "credit_value", "credit_unit", "language")
         }
         values = typology.clean(changes, current=current)
         if "slug" in values:
             raise ValidationFailed.single("slug", "read_only", _("The short name cannot change."))
         before = _state(credential)
         outcomes = values.pop("learning_outcomes", None)
+        given_translations = values.pop("translations", None)
+        outcome_translations = None
+        if outcomes is not None or given_translations is not None:
+            if outcomes is None:
+                outcomes = [o.text for o in credential.outcomes.all()]
+            kept = bilingual.kept_outcome_translations(credential, outcomes)
+            outcome_translations = bilingual.merge_translations(credential, outcomes, given_translations or {}, kept)
         for name, value in values.items():
             setattr(credential, name, value)
         credential.save()
         if outcomes is not None:
-            _set_outcomes(credential, outcomes)
+            _set_outcomes(credential, outcomes, outcome_translations)
         record(
             actor=actor,
             action="catalog.update_draft",
@@ -202,7 +220,8 @@ def start_new_version(*, actor: Any, credential: MicroCredential) -> MicroCreden
             created_by=_user_or_none(actor),
         )
         copy.co_designed_with.set(credential.co_designed_with.all())
-        _set_outcomes(copy, [o.text for o in credential.outcomes.all()])
+        kept = list(credential.outcomes.all())
+        _set_outcomes(copy, [o.text for o in kept], [o.translations for o in kept])
         copy_alignments = getattr(credential, "alignments", None)
         if copy_alignments is not None:
             for alignment in copy_alignments.all():

@@ -30,6 +30,7 @@ from microcred.catalog.models import (
 )
 from microcred.catalog.sanitizing import clean_html
 from microcred.errors import ErrorList
+from microcred.translations import bcp47, text_language
 
 TEXT_LIMITS = {
     "title": 200,
@@ -57,8 +58,13 @@ DECIMALS = {"workload_hours": Decimal("100000"), "cost": Decimal("10000000"), "c
 NULLABLE_DECIMALS = {"credit_value"}
 INTEGERS = {"time_to_complete_weeks": 520, "validity_months": 1200}
 STRING_LISTS = {"ladders_into": (20, 200), "industry_partners": (20, 200), "learning_outcomes": (50, 2000)}
-OTHER = {"country", "region", "currency", "start_dates", "assessment_only", "slug"}
+OTHER = {"country", "region", "currency", "start_dates", "assessment_only", "slug", "translations"}
 EDITABLE_FIELDS = set(TEXT_LIMITS) | set(CHOICES) | set(DECIMALS) | set(INTEGERS) | set(STRING_LISTS) | OTHER
+
+# The texts a design may give in other languages than its own (``translations``; outcomes line by line).
+TRANSLATABLE = ("title", "summary", "description", "prerequisites", "award_criteria")
+MAX_TRANSLATION_LANGUAGES = 8
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 # The typology, in the order people read it; (field, label). Drives comparison and exports.
 TYPOLOGY: list[tuple[str, Any]] = [
@@ -201,6 +207,54 @@ def _dates(errors: ErrorList, value: Any) -> list[str]:
     return sorted(set(dates))  # type: ignore[type-var]
 
 
+def _translations(errors: ErrorList, value: Any) -> dict[str, dict[str, Any]]:
+    """``{"fr": {"title": …, "learning_outcomes": […]}}``, checked like the texts themselves; a language
+    with nothing in it stays, empty, so that an update removes it."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(entry, dict) for entry in value.values()):
+        errors.add("translations", "invalid_type", _('Send an object of languages, such as {"fr": {"title": …}}.'))
+        return {}
+    if len(value) > MAX_TRANSLATION_LANGUAGES:
+        errors.add("translations", "too_many", _("Enter at most %(n)s languages.") % {"n": MAX_TRANSLATION_LANGUAGES})
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for code, entry in value.items():
+        tag = bcp47(code) if isinstance(code, str) else ""
+        if not _LANGUAGE_TAG.match(tag):
+            errors.add("translations", "invalid_language", _("Name each language by its code, such as fr or fr-CA."))
+            continue
+        texts: dict[str, Any] = {}
+        for name, text in entry.items():
+            prefix = f"translations.{tag}"
+            if name in TRANSLATABLE:
+                inner = ErrorList()
+                texts[name] = _text(inner, name, text)
+                errors.errors.extend(type(e)(f"{prefix}.{e.field}", e.code, e.message) for e in inner.errors)
+                if name == "description":
+                    texts[name] = clean_html(texts[name])
+            elif name == "learning_outcomes":
+                inner = ErrorList()
+                if isinstance(text, str):  # one per line, blank lines kept: line n translates outcome n
+                    text = text.splitlines()
+                if isinstance(text, list) and all(isinstance(item, str) for item in text):
+                    while text and not text[-1].strip():
+                        text = text[:-1]
+                    count, length = STRING_LISTS[name]
+                    if len(text) > count:
+                        inner.add(name, "too_many", _("Enter at most %(n)s items.") % {"n": count})
+                    elif any(len(item.strip()) > length for item in text):
+                        inner.add(name, "too_long", _("Each item may have at most %(n)s characters.") % {"n": length})
+                    texts[name] = [item.strip() for item in text]
+                else:
+                    inner.add(name, "invalid_type", _("Enter a list of texts."))
+                errors.errors.extend(type(e)(f"{prefix}.{e.field}", e.code, e.message) for e in inner.errors)
+            else:
+                errors.add(f"{prefix}.{str(name)[:64]}", "unknown_field", _("This text cannot be translated."))
+        out[tag] = texts
+    return out
+
+
 def clean(data: dict[str, Any], *, current: dict[str, Any] | None = None) -> dict[str, Any]:
     """Check ``data`` (a full description, or changes to ``current``) and return model-ready values.
 
@@ -231,6 +285,8 @@ def clean(data: dict[str, Any], *, current: dict[str, Any] | None = None) -> dic
             values[name] = _string_list(errors, name, value)
         elif name == "start_dates":
             values[name] = _dates(errors, value)
+        elif name == "translations":
+            values[name] = _translations(errors, value)
         elif name == "assessment_only":
             if not isinstance(value, bool):
                 errors.add(name, "invalid_type", _("Enter true or false."))
@@ -251,6 +307,10 @@ def clean(data: dict[str, Any], *, current: dict[str, Any] | None = None) -> dic
     if values.get("slug") and (len(values["slug"]) > 120 or not _SLUG.match(values["slug"])):
         errors.add("slug", "invalid_slug", _("Use lower-case letters, digits and hyphens."))
     merged = {**(current or {}), **values}
+    primary = text_language(str(merged.get("language") or "en")).split("-")[0]
+    for code in values.get("translations", {}):
+        if code.split("-")[0] == primary:
+            errors.add(f"translations.{code}", "same_language", _("This is the design's own language."))
     country = merged.get("country") or ""
     region = merged.get("region") or ""
     if "region" in values or "country" in values:

@@ -219,6 +219,7 @@ def edit(request: HttpRequest, provider: str, slug: str, version: int) -> HttpRe
         ladders_into="\n".join(found.ladders_into or []),
         industry_partners="\n".join(found.industry_partners or []),
         image=None,
+        **CredentialForm.initial_translations(found),
     )
     form = CredentialForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():

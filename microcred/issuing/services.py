@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from microcred.accounts.models import Organization, OrganizationKind, User
 from microcred.accounts.permissions import SYSTEM, can, require
 from microcred.audit.services import record
+from microcred.catalog.formats import language_maps_context
 from microcred.errors import Conflict, ErrorList, PermissionDenied, ValidationFailed
 from microcred.issuing import identity, keystore, selectors
 from microcred.issuing.models import (
@@ -332,7 +333,7 @@ def _clean_achievement(achievement: Any, errors: ErrorList) -> dict[str, Any]:
         errors.add("achievement", "invalid_type", _("The achievement must be a JSON object."))
         return {}
     cleaned = _as_json(dict(achievement), "achievement", errors) or {}
-    cleaned.pop("@context", None)  # embedded: the credential's contexts cover it
+    cleaned.pop("@context", None)  # embedded: the credential's contexts cover it (see _extension_contexts)
     identifier = cleaned.get("id")
     if not isinstance(identifier, str) or len(identifier) > 500 or not _URI.match(identifier):
         errors.add(
@@ -349,6 +350,18 @@ def _clean_achievement(achievement: Any, errors: ErrorList) -> dict[str, Any]:
     if not isinstance(cleaned.get("criteria"), dict):
         errors.add("achievement.criteria", "required", _("The achievement needs criteria (an object)."))
     return cleaned
+
+
+def _extension_contexts(achievement: Any) -> list[dict[str, Any]]:
+    """The extension contexts the credential must carry for its achievement: microcred's language maps (a
+    bilingual design's texts, catalog/contexts/language-maps-v1.json), inline, when the achievement, its
+    criteria or its creator uses one of their terms. Nothing else is added."""
+    maps = language_maps_context()
+    terms = {term for term in maps if not term.startswith("@")}
+    nodes = [achievement] if isinstance(achievement, Mapping) else []
+    nodes += [achievement.get(name) for name in ("criteria", "creator") if nodes]
+    used = any(isinstance(node, Mapping) and terms & set(node) for node in nodes)
+    return [maps] if used else []
 
 
 def _clean_items(items: Any, field: str, errors: ErrorList) -> list[dict[str, Any]]:
@@ -475,6 +488,7 @@ def issue_credential(
             valid_until=format_date_time(valid_until) if valid_until is not None else None,
             credential_status=entries,
             endorsements=list(endorsements),
+            extra_contexts=_extension_contexts(achievement),
         )
         _check_size(unsigned, "")
         try:

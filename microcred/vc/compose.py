@@ -131,7 +131,7 @@ def open_badge_credential(
     awarded_date: str | datetime | None = None,
     credits_earned: float | None = None,
     endorsements: Iterable[Mapping[str, Any]] = (),
-    extra_contexts: Sequence[str] = (),
+    extra_contexts: Sequence[str | Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """An unsigned OB 3.0 ``OpenBadgeCredential`` in the VC 2.0 form.
 

@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from microcred.catalog.models import MicroCredential, SearchDocument
 from microcred.catalog.sanitizing import plain_text
+from microcred.translations import language_map
 
 MAX_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -38,11 +39,23 @@ def competency_labels(credential: MicroCredential) -> list[str]:
     return [alignment.label for alignment in alignments.all()]
 
 
+def translated_text(credential: MicroCredential) -> str:
+    """The design's texts in its other languages, so that a search in French finds a bilingual design."""
+    parts: list[str] = []
+    for entry in (credential.translations or {}).values():
+        if isinstance(entry, dict):
+            parts += [entry.get("summary") or "", plain_text(entry.get("description") or "")]
+    for outcome in credential.outcomes.all():
+        parts += [entry.get("text") or "" for entry in (outcome.translations or {}).values() if isinstance(entry, dict)]
+    return "\n".join(part for part in parts if isinstance(part, str) and part)
+
+
 def index(credential: MicroCredential) -> None:
-    """(Re)index a published version; called by the services inside their transaction."""
-    SearchDocument.objects.update_or_create(
-        credential=credential, defaults={"title": credential.title, "body": document_text(credential)}
-    )
+    """(Re)index a published version; called by the services inside their transaction. Its titles in every
+    language are weighed as titles."""
+    title = "\n".join(language_map(credential, "title").values()) or credential.title
+    body = "\n".join(part for part in (document_text(credential), translated_text(credential)) if part)
+    SearchDocument.objects.update_or_create(credential=credential, defaults={"title": title, "body": body})
 
 
 def unindex(credential: MicroCredential) -> None:

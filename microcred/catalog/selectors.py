@@ -33,6 +33,7 @@ from microcred.catalog.models import (
 )
 from microcred.catalog.sanitizing import plain_text
 from microcred.errors import ErrorList, NotFound, ValidationFailed
+from microcred.translations import localized
 
 PAGE_SIZE = 20
 MAX_COMPARE = 4
@@ -488,8 +489,9 @@ def _money(credential: MicroCredential) -> str:
 
 
 def typology_values(credential: MicroCredential) -> dict[str, str]:
-    """Every typology field of a version as display text (comparison, detail pages)."""
-    outcomes = [o.text for o in credential.outcomes.all()]
+    """Every typology field of a version as display text (comparison, detail pages), its texts in the active
+    language where the design has them in it (else in its own)."""
+    outcomes = [localized(o, "text") for o in credential.outcomes.all()]
     alignments = getattr(credential, "alignments", None)
     competencies = [a.label for a in alignments.all()] if alignments is not None else []
     location = ", ".join(
@@ -509,10 +511,10 @@ def typology_values(credential: MicroCredential) -> dict[str, str]:
     if credential.accrediting_body:
         accreditation = f"{accreditation} — {credential.accrediting_body}"
     values = {
-        "provider": credential.provider.name,
-        "title": credential.title,
-        "summary": credential.summary,
-        "description": _plain(credential.description),
+        "provider": localized(credential.provider, "name"),
+        "title": localized(credential, "title"),
+        "summary": localized(credential, "summary"),
+        "description": _plain(localized(credential, "description")),
         "learning_outcomes": "\n".join(outcomes),
         "competencies": "\n".join(competencies),
         "level": credential.get_level_display(),
@@ -534,9 +536,9 @@ def typology_values(credential: MicroCredential) -> dict[str, str]:
         "skills_demand": "\n".join(credential.skills_demand or []),
         "pathways": "\n".join(p.title for p in credential.pathways.all()),
         "accreditation": accreditation,
-        "prerequisites": credential.prerequisites,
+        "prerequisites": localized(credential, "prerequisites"),
         "validity_months": str(credential.validity_months or ""),
-        "award_criteria": credential.award_criteria,
+        "award_criteria": localized(credential, "award_criteria"),
         "version": str(credential.version),
     }
     return values

@@ -42,6 +42,7 @@ def panel(request: Any, credential: MicroCredential) -> Panel | None:
         "details": details,
         "stated": sum(1 for state in mandatory if state.stated),
         "total": len(mandatory),
+        "can_import": can(request.user, "catalog.edit", credential.provider),
     })
 
 

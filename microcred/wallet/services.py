@@ -90,7 +90,7 @@ def _as_bytes(data: bytes | str) -> bytes:
     return data
 
 
-def _format_of(data: bytes) -> tuple[str, dict[str, Any] | None]:
+def format_of(data: bytes) -> tuple[str, dict[str, Any] | None]:
     """(format, the JSON object if the input is JSON); raises ``ValidationFailed`` for what is none of them."""
     if data.startswith(_PNG_SIGNATURE):
         return ImportFormat.BAKED_PNG, None
@@ -126,7 +126,9 @@ def verify_for_wallet(data: bytes | dict[str, Any] | str) -> dict[str, Any]:
     return report.to_json()
 
 
-def _checked(data: bytes, kind: str, document: dict[str, Any] | None, fetched: bool) -> dict[str, Any]:
+def verified_report(data: bytes, kind: str, document: dict[str, Any] | None, fetched: bool) -> dict[str, Any]:
+    """The verification report of an incoming credential of format ``kind`` (``fetched``: its bytes came from its
+    host, so an Open Badges 2.0 assertion is not fetched again)."""
     if kind == ImportFormat.OB2:
         assert document is not None
         return legacy.verify_hosted(document, fetched=data if fetched else None)
@@ -139,7 +141,8 @@ def _checked(data: bytes, kind: str, document: dict[str, Any] | None, fetched: b
     return report
 
 
-def _name_of(credential: dict[str, Any]) -> tuple[str, str]:
+def names_of(credential: dict[str, Any]) -> tuple[str, str]:
+    """(achievement name, issuer name) as the wallet lists them."""
     summary = summaries.summarize(credential)
     return summary.name[:300], summary.issuer_name[:300]
 
@@ -152,10 +155,10 @@ def import_credential(
     Unreadable input (no credential in it) is refused with a field error and nothing is written.
     """
     raw = _as_bytes(data)
-    kind, document = _format_of(raw)
-    report = _checked(raw, kind, document, fetched)
+    kind, document = format_of(raw)
+    report = verified_report(raw, kind, document, fetched)
     credential = report.get("credential") or document or {}
-    name, issuer_name = _name_of(credential)
+    name, issuer_name = names_of(credential)
     digest = hashlib.sha256(raw).hexdigest()
     if ImportedCredential.objects.filter(owner=owner, sha256=digest).exists():
         raise Conflict(_("This credential is already in your wallet."), code="already_imported")
@@ -208,8 +211,8 @@ def reverify_import(*, actor: User, imported: ImportedCredential) -> ImportedCre
     if imported.owner_id != actor.pk:
         raise NotFound(_("No such credential in your wallet."), code="import_not_found")
     raw = bytes(imported.raw)
-    kind, document = _format_of(raw)
-    report = _checked(raw, kind, document, False)  # an Open Badges 2.0 assertion is fetched again from its host
+    kind, document = format_of(raw)
+    report = verified_report(raw, kind, document, False)  # an Open Badges 2.0 assertion is fetched again from its host
     with transaction.atomic():
         before = {"verified": imported.verified}
         imported.report = report

@@ -22,12 +22,12 @@ def upsert_verified(
 ) -> tuple[ImportedCredential, bool]:
     """(the stored credential, whether it is new). A credential that does not verify is refused and not stored:
     another system pushing into a wallet must push what an employer could verify."""
-    kind, document = services._format_of(data)
+    kind, document = services.format_of(data)
     if kind not in (ImportFormat.OB3_JSON, ImportFormat.VC_JWT):
         raise ValidationFailed.single(
             "credential", "not_ob3", _("Only Open Badges 3.0 and CLR 2.0 credentials can be pushed.")
         )
-    report = services._checked(data, kind, document, False)
+    report = services.verified_report(data, kind, document, False)
     if not report.get("valid"):
         failed = [check for check in report.get("checks", []) if check.get("outcome") == "fail"]
         reason = ", ".join(sorted({str(check.get("code")) for check in failed})) or "not_verified"
@@ -39,7 +39,7 @@ def upsert_verified(
     if wanted_type not in (types if isinstance(types, list) else [types]):
         message = _("This endpoint takes a %(type)s.") % {"type": wanted_type}
         raise ValidationFailed.single("credential", "wrong_type", message)
-    name, issuer_name = services._name_of(credential)
+    name, issuer_name = services.names_of(credential)
     digest = hashlib.sha256(data).hexdigest()
     identifier = credential.get("id") if isinstance(credential.get("id"), str) else None
     now = timezone.now()

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from microcred.catalog import formats
@@ -42,7 +43,7 @@ NOTES = {
     "grade": "Grade",
 }
 MAX_OUTCOMES = 50
-_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+_DURATION = re.compile(r"^P(?:(\d{1,6})D)?(?:T(?:(\d{1,7})H)?(?:(\d{1,9})M)?)?$")
 
 
 # --- export -------------------------------------------------------------------------------------------------------
@@ -298,7 +299,8 @@ def _specification(document: Any, reading: ElmReading) -> dict[str, Any]:
         raise ValidationFailed.single("document", "invalid_type", _("Send an ELM specification as a JSON object."))
     types = _types(document)
     if "EuropeanDigitalCredential" in types:
-        claims = _list((document.get("credentialSubject") or {}).get("hasClaim"))
+        subject = document.get("credentialSubject")
+        claims = _list(subject.get("hasClaim")) if isinstance(subject, dict) else []
         spec = next((c.get("specifiedBy") for c in claims if isinstance(c, dict) and c.get("specifiedBy")), None)
         if not isinstance(spec, dict):
             raise ValidationFailed.single(
@@ -461,7 +463,7 @@ def read_elm(document: Any) -> ElmReading:
         if isinstance(node, dict) and node.get("schemeName") == IDENTIFIER_SCHEME:
             parts = str(node.get("notation", "")).split("/")
             if len(parts) == 3:
-                reading.slug = parts[1][:120]
+                reading.slug = slugify(parts[1])[:110]
     handled = {"@context", "id", "@id", "type", "@type", "identifier", "title", "description", "homepage",
                "additionalNote", "thematicArea", "volumeOfLearning", "maximumDuration", "creditPoint",
                "educationLevel", "eqfLevel", "nqfLevel", "language", "mode", "learningSetting", "entryRequirement",

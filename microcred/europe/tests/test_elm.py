@@ -119,6 +119,12 @@ def test_the_commissions_annex_i_sample_comes_in_as_a_draft_with_a_report(admin,
         ({"type": "LearningAchievementSpecification", "title": ["x"]}, "title", "invalid_type"),
         ({"type": "EuropeanDigitalCredential", "credentialSubject": {"hasClaim": []}}, "document",
          "no_specification"),
+        ({"type": "EuropeanDigitalCredential", "credentialSubject": []}, "document", "no_specification"),
+        ({"type": "LearningAchievementSpecification", "title": {"en": "x"}, "maximumDuration": "P99999D"},
+         "time_to_complete_weeks", "too_large"),
+        ({"type": "LearningAchievementSpecification", "title": {"en": "x"},
+          "creditPoint": {"framework": {"id": "http://data.europa.eu/snb/education-credit/6fcec5c5af"},
+                          "point": "1e400"}}, "credit_value", "too_large"),
     ],
 )
 def test_what_is_not_an_elm_specification_is_refused_and_nothing_is_written(
@@ -129,6 +135,14 @@ def test_what_is_not_an_elm_specification_is_refused_and_nothing_is_written(
         services.import_elm(actor=admin, provider=provider, document=document)
     assert [(e.field, e.code) for e in raised.value.errors] == [(field, code)]
     assert MicroCredential.objects.count() == before
+
+
+def test_an_endless_duration_is_reported_not_read(admin, provider) -> None:
+    document = {"type": "LearningAchievementSpecification", "title": {"en": "Long"},
+                "volumeOfLearning": "PT" + "9" * 5000 + "H"}
+    result = services.import_elm(actor=admin, provider=provider, document=document)
+    assert result.credential.workload_hours == 0
+    assert any("volumeOfLearning" in line for line in result.unmapped)
 
 
 def test_too_many_outcomes_are_refused(admin, provider) -> None:

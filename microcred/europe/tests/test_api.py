@@ -41,3 +41,18 @@ def test_elm_export_and_import(api_as, admin, provider) -> None:
     bad = api.post(f"europe/providers/{provider.slug}/elm-imports", {"type": "Person"})
     assert bad.status_code == 400 and bad.json_body["errors"][0]["code"] == "not_a_specification"
     assert MicroCredential.objects.filter(provider=provider).count() == 2
+
+
+def test_the_command_line_exports_and_imports(admin, provider, tmp_path, capsys) -> None:
+    from microcred.cli import main
+
+    credential = complete(admin, bilingual_draft(admin, provider))
+    assert main(["europe", "export", provider.slug, credential.slug, "--version", "1"]) == 0
+    document = capsys.readouterr().out
+    path = tmp_path / "grid.jsonld"
+    path.write_text(document)
+    assert main(["europe", "import", str(path), "--provider", provider.slug]) == 0
+    assert "Imported as a draft: maple-college/grid-safety-2 v1" in capsys.readouterr().out
+    path.write_text('{"type": "Person"}')
+    assert main(["europe", "import", str(path), "--provider", provider.slug]) == 2
+    assert "not_a_specification" in capsys.readouterr().err

@@ -31,13 +31,15 @@ def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def panel(request: Any, credential: MicroCredential) -> Panel | None:
-    """On a design's page, for the provider's members: how many European elements it states, and the links."""
+    """On a design's page: for the provider's members, how many European elements it states and the links; for
+    everyone, a published version's ELM export."""
     if not can(request.user, "organization.view", credential.provider):
-        return None
+        return Panel("europe/panel.html", {"credential": credential, "member": False}) if credential.is_public else None
     details = details_of(credential)
     states = element_states(credential, details)
     mandatory = [state for state in states if state.element.mandatory]
     return Panel("europe/panel.html", {
+        "member": True,
         "credential": credential,
         "details": details,
         "stated": sum(1 for state in mandatory if state.stated),

@@ -144,6 +144,8 @@ def test_a_published_design_s_elm_is_public(admin, reviewer, provider) -> None:
     answer = Client().get(f"/europe/{provider.slug}/{credential.slug}/v1/elm.json")
     assert answer.status_code == 200 and answer["Content-Type"] == "application/ld+json"
     assert json.loads(answer.content)["title"]["fr"] == "Sécurité du réseau"
+    page = Client().get(f"/catalog/{provider.slug}/{credential.slug}/v1/").content.decode()
+    assert "European Learning Model (ELM 3)" in page and "See the European standard elements" not in page
 
 
 def test_the_import_page_makes_a_draft_and_reports(admin, provider) -> None:

@@ -404,3 +404,37 @@ class FrameworkImport(models.Model):
     @property
     def percent(self) -> int:
         return min(100, int(100 * self.done / self.total)) if self.total else (100 if self.status == "done" else 0)
+
+
+class SuggestionRun(models.Model):
+    """Ranking candidate links for a crosswalk's competencies ("Suggest ESCO skills"), run as a background task: each
+    competency is embedded and searched, which takes seconds to minutes for a whole framework."""
+
+    crosswalk = models.ForeignKey(Crosswalk, on_delete=models.CASCADE, related_name="suggestion_runs")
+    method = models.CharField(max_length=32)
+    source_ids = models.JSONField(default=list, blank=True)  # the competencies to rank; empty: all of the source
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    suggested = models.PositiveIntegerField(default=0)
+    error = models.JSONField(default=dict, blank=True)  # {"code": …, "message": …}
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.crosswalk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.total)) if self.total else (100 if self.status == "done" else 0)
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

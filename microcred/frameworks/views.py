@@ -19,7 +19,7 @@ from microcred.accounts.models import Organization
 from microcred.accounts.permissions import can
 from microcred.accounts.selectors import organization_by_slug
 from microcred.errors import DomainError, NotFound, ValidationFailed
-from microcred.frameworks import imports, selectors, services
+from microcred.frameworks import imports, selectors, services, suggestion_runs
 from microcred.frameworks.forms import (
     CompetencyForm,
     CrosswalkForm,
@@ -222,8 +222,9 @@ def create_crosswalk(request: HttpRequest, slug: str, version: str) -> HttpRespo
             target_framework=form.cleaned_data["target"],
         )
         if form.cleaned_data["method"]:
-            made = services.suggest_links(actor=request.user, crosswalk=crosswalk, method=form.cleaned_data["method"])
-            messages.success(request, _("%(n)s suggestions to review.") % {"n": len(made)})
+            suggestion_runs.start_suggestions(
+                actor=request.user, crosswalk=crosswalk, method=form.cleaned_data["method"]
+            )
     except DomainError as error:
         return _error(request, error)
     return redirect("frameworks:crosswalk", crosswalk.pk)
@@ -246,10 +247,9 @@ def suggest_esco(request: HttpRequest, slug: str, version: str) -> HttpResponse:
             source_framework=source,
             target_framework=target,
         )
-        made = services.suggest_links(
+        suggestion_runs.start_suggestions(
             actor=request.user, crosswalk=crosswalk, sources=sources, method=best_method(target)
         )
-        messages.success(request, _("%(n)s suggestions to review.") % {"n": len(made)})
     except DomainError as error:
         return _error(request, error)
     return redirect("frameworks:crosswalk", crosswalk.pk)
@@ -270,6 +270,7 @@ def crosswalk(request: HttpRequest, crosswalk_id: int) -> HttpResponse:
         "relations": MatchRelation.choices,
         "may_edit": found.organization is not None and can(request.user, "frameworks.edit", found.organization),
         "methods": available_methods(found.target_framework),
+        "run": suggestion_runs.latest_run(found),
     }
     return render(request, "frameworks/crosswalk.html", context)
 
@@ -281,8 +282,7 @@ def crosswalk_action(request: HttpRequest, crosswalk_id: int) -> HttpResponse:
         found = selectors.crosswalk(request.user, crosswalk_id)
         if "suggest" in request.POST:
             method = request.POST.get("method", "")[:32] or "bm25"
-            made = services.suggest_links(actor=request.user, crosswalk=found, method=method)
-            messages.success(request, _("%(n)s suggestions to review.") % {"n": len(made)})
+            suggestion_runs.start_suggestions(actor=request.user, crosswalk=found, method=method)
         else:
             link = found.links.filter(pk=request.POST.get("link", "0") or "0").first()
             if link is None:

@@ -14,6 +14,12 @@ from microcred.frameworks import services
 from microcred.frameworks.models import Crosswalk, Framework, LinkStatus
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings) -> None:  # type: ignore[no-untyped-def]
+    """The ranking runs as a background task; here the task runs as soon as the request's transaction commits."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def esco(tmp_path: Path, db: None) -> Framework:
     return import_sample(tmp_path / "esco")
@@ -53,9 +59,12 @@ def test_without_esco_there_is_no_action(admin: User, own: Framework) -> None:
     assert response.status_code == 404 and not Crosswalk.objects.exists()
 
 
-def test_suggest_esco_skills_opens_the_crosswalk_with_suggestions(admin: User, esco: Framework, own: Framework) -> None:
+def test_suggest_esco_skills_opens_the_crosswalk_with_suggestions(
+    admin: User, esco: Framework, own: Framework, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(admin)
-    response = client.post(page_of(own) + "suggest-esco/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page_of(own) + "suggest-esco/")
     assert response.status_code == 302
     crosswalk = Crosswalk.objects.get(source_framework=own, target_framework=esco)
     assert response["Location"] == f"/frameworks/crosswalks/{crosswalk.pk}/"
@@ -65,22 +74,27 @@ def test_suggest_esco_skills_opens_the_crosswalk_with_suggestions(admin: User, e
     assert top == {"R1": TEAM, "R2": LIGHTS}
     review = client.get(response["Location"]).content.decode()
     assert "manage a team" in review and "Accept" in review
+    assert "suggestions to review" in review and 'http-equiv="refresh"' not in review  # the run is over
     link = crosswalk.links.get(source__code="R1", target__uri=TEAM)
     client.post(f"{response['Location']}decide/", {"link": link.pk, "accept": "1", "relation": "closeMatch"})
     link.refresh_from_db()
     assert link.status == LinkStatus.CONFIRMED
-    again = client.post(page_of(own) + "suggest-esco/")  # the same crosswalk, decided pairs kept
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(page_of(own) + "suggest-esco/")  # the same crosswalk, decided pairs kept
     assert again["Location"] == response["Location"] and Crosswalk.objects.count() == 1
     link.refresh_from_db()
     assert link.status == LinkStatus.CONFIRMED
 
 
-def test_a_competency_page_suggests_for_that_competency_only(admin: User, esco: Framework, own: Framework) -> None:
+def test_a_competency_page_suggests_for_that_competency_only(
+    admin: User, esco: Framework, own: Framework, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(admin)
     item = own.competencies.get(code="R2")
     competency_page = f"{page_of(own)}c/{item.identifier}/"
     assert "Suggest ESCO skills" in client.get(competency_page).content.decode()
-    response = client.post(page_of(own) + "suggest-esco/", {"competency": item.identifier})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page_of(own) + "suggest-esco/", {"competency": item.identifier})
     assert response.status_code == 302
     crosswalk = Crosswalk.objects.get()
     assert set(crosswalk.links.values_list("source__code", flat=True)) == {"R2"}
@@ -93,12 +107,15 @@ def test_others_cannot_make_the_crosswalk(learner: User, esco: Framework, own: F
     assert not Crosswalk.objects.exists()
 
 
-def test_the_crosswalk_form_offers_the_available_methods(admin: User, esco: Framework, own: Framework) -> None:
+def test_the_crosswalk_form_offers_the_available_methods(
+    admin: User, esco: Framework, own: Framework, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(admin)
     page = client.get(page_of(own)).content.decode()
     assert "Suggest links with" in page and 'value="bm25"' in page
     assert 'value="semantic"' not in page  # no embeddings computed here
-    response = client.post(page_of(own) + "crosswalk/", {"target": esco.pk, "method": "bm25"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page_of(own) + "crosswalk/", {"target": esco.pk, "method": "bm25"})
     crosswalk = Crosswalk.objects.get()
     assert response["Location"] == f"/frameworks/crosswalks/{crosswalk.pk}/"
     assert crosswalk.links.filter(status=LinkStatus.SUGGESTED, method="bm25").exists()
@@ -128,3 +145,43 @@ def test_the_ranked_search_takes_a_method(api_as, esco: Framework) -> None:  # t
     for method in ("hybrid", "telepathy"):  # hybrid: no embeddings computed here
         refused = anonymous.get(f"{base}&method={method}")
         assert refused.status_code in (400, 422) and "invalid_choice" in str(refused.json_body)
+
+
+def test_a_large_framework_is_ranked_off_the_request_with_its_progress_shown(
+    admin: User, esco: Framework, own: Framework, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """No worker runs here: the request only queues the run, and the page shows where it is until it ends."""
+    from microcred.frameworks import suggestion_runs
+    from microcred.frameworks.models import SuggestionRun
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    for index in range(40):
+        statement = f"Fit light fixture model {index}"
+        services.add_competency(actor=admin, framework=own, statement=statement, code=f"L{index}")
+    client = signed_in(admin)
+    response = client.post(page_of(own) + "suggest-esco/")
+    crosswalk = Crosswalk.objects.get()
+    run = SuggestionRun.objects.get(crosswalk=crosswalk)
+    assert not crosswalk.links.exists() and run.status == "queued" and run.total == 42  # nothing ranked in the request
+    page = client.get(response["Location"]).content.decode()
+    assert "0 of 42 competencies ranked" in page and 'http-equiv="refresh"' in page
+    finished = suggestion_runs.run_suggestions(run.pk)
+    assert finished.status == "done" and finished.done == 42 and finished.suggested == crosswalk.links.count() > 0
+    assert suggestion_runs.run_suggestions(run.pk).suggested == finished.suggested  # a finished run is left as it is
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page and "suggestions to review" in page
+
+
+def test_a_run_whose_author_lost_the_right_fails_with_the_reason(
+    admin: User, provider: Organization, esco: Framework, own: Framework
+) -> None:
+    from microcred.accounts.models import Membership
+    from microcred.frameworks import suggestion_runs
+
+    crosswalk = services.create_crosswalk(
+        actor=admin, organization=provider, source_framework=own, target_framework=esco
+    )
+    run = suggestion_runs.start_suggestions(actor=admin, crosswalk=crosswalk, method="bm25", enqueue=False)
+    Membership.objects.filter(user=admin).delete()
+    failed = suggestion_runs.run_suggestions(run.pk)
+    assert failed.status == "failed" and failed.error["code"] and not crosswalk.links.exists()

@@ -79,7 +79,9 @@ def test_import_through_the_page(admin: User, provider: Organization, django_cap
     assert outsider.get(f"/frameworks/manage/{provider.slug}/import/").status_code == 404
 
 
-def test_crosswalk_review_page(admin: User, provider: Organization, framework: Framework) -> None:
+def test_crosswalk_review_page(
+    admin: User, provider: Organization, framework: Framework, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     other = services.create_framework(actor=admin, organization=provider, title="Other")
     services.add_competency(actor=admin, framework=other, statement="Data problem solving", code="O1")
     client = Client()
@@ -87,7 +89,8 @@ def test_crosswalk_review_page(admin: User, provider: Organization, framework: F
     response = client.post(f"/frameworks/{framework.slug}/v/1/crosswalk/", {"target": other.pk})
     assert response.status_code == 302
     url = response["Location"]
-    client.post(f"{url}decide/", {"suggest": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{url}decide/", {"suggest": "1"})
     crosswalk = framework.crosswalks_from.get()
     link = crosswalk.links.first()
     assert link is not None and link.status == LinkStatus.SUGGESTED

@@ -23,7 +23,7 @@ class Element:
     key: str
     label: Any
     mandatory: bool
-    place: str  # "design", "europe" or "issued"
+    place: str  # "design", "europe", "organization" (the provider's record) or "issued"
     fields: Any  # where to add it: the field labels on that page
     stated: Callable[[MicroCredential, EuropeanDetails], bool]
     value: Callable[[MicroCredential, EuropeanDetails], str]
@@ -73,7 +73,7 @@ ELEMENTS: tuple[Element, ...] = (
             lambda c, d: bool(c.title.strip()), lambda c, d: c.title),
     Element("country", _("Country of the issuer"), True, "design", _("Country"),
             lambda c, d: bool(c.country), lambda c, d: c.country),
-    Element("awarding_body", _("Awarding body"), True, "design", _("the provider"),
+    Element("awarding_body", _("Awarding body"), True, "organization", _("its name"),
             _always, lambda c, d: c.provider.name),
     Element("date_of_issuing", _("Date of issuing"), True, "issued", _("the date of each award"),
             _always, lambda c, d: str(_("Stated in every credential issued"))),

@@ -67,3 +67,31 @@ class CtdlImportForm(ServiceErrorsMixin, forms.Form):
         except ValueError as exc:
             raise forms.ValidationError(_("This is not JSON.")) from exc
         return cleaned
+
+
+class CodesForm(ServiceErrorsMixin, forms.Form):
+    codes = forms.CharField(
+        label=_("Occupation and industry codes"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
+        help_text=_(
+            "One per line: scheme | code | name | URI (the URI may be left out). Schemes: esco, onet_soc, noc, naics."
+        ),
+    )
+
+    def clean_codes(self) -> list[dict[str, str]]:
+        rows = []
+        for line in self.cleaned_data.get("codes", "").splitlines():
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            parts += [""] * (4 - len(parts))
+            rows.append(
+                {"scheme": parts[0], "code": parts[1], "label": parts[2], "uri": "|".join(parts[3:]).strip("|")}
+            )
+        return rows
+
+    @staticmethod
+    def initial_for(codes: Any) -> dict[str, str]:
+        return {"codes": "\n".join(" | ".join([c.scheme, c.code, c.label, c.uri]).rstrip(" |") for c in codes)}

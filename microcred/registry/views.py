@@ -22,7 +22,7 @@ from microcred.catalog.extensions import Panel
 from microcred.catalog.models import MicroCredential
 from microcred.errors import DomainError, NotFound, ValidationFailed
 from microcred.registry import ctdl, ctids, selectors, services
-from microcred.registry.forms import CtdlImportForm, RegistrySettingsForm
+from microcred.registry.forms import CodesForm, CtdlImportForm, RegistrySettingsForm
 from microcred.registry.models import Publication, PublicationStatus
 
 JSON_LD = "application/ld+json"
@@ -46,6 +46,10 @@ def registry_panel(request: Any, credential: MicroCredential) -> Panel | None:
             "version_ctid": ctids.version_ctid(credential) if credential.is_public else "",
             "ctdl_url": reverse("registry:ctdl", args=[credential.provider.slug, credential.slug, credential.version]),
             "settings_url": reverse("registry:settings", args=[credential.provider.slug]),
+            "codes": list(credential.classification_codes.all()),
+            "codes_url": reverse("registry:codes", args=[credential.provider.slug, credential.slug, credential.version])
+            if credential.is_editable
+            else "",
         },
     )
 
@@ -144,3 +148,28 @@ def ctdl_document(request: HttpRequest, provider: str, slug: str, version: int) 
     base = settings_row.resource_base if settings_row else ctids.REGISTRY_RESOURCES
     document = ctdl.to_ctdl(found, resource_base=base)
     return HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), content_type=JSON_LD)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def codes_page(request: HttpRequest, provider: str, slug: str, version: int) -> HttpResponse:
+    try:
+        credential = catalog_selectors.credential_version(request.user, provider, slug, version)
+        require(request.user, "catalog.edit", credential)
+    except DomainError as error:
+        return render_domain_error(request, error)
+    form = CodesForm(request.POST or None, initial=CodesForm.initial_for(credential.classification_codes.all()))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_codes(actor=request.user, credential=credential, codes=form.cleaned_data["codes"])
+            except ValidationFailed as error:
+                form.add_error("codes", "; ".join(f"{e.field}: {e.message}" for e in error.errors))
+            except DomainError as error:
+                return render_domain_error(request, error)
+            else:
+                messages.success(request, _("The codes are saved."))
+                return redirect("catalog:credential_version", provider, slug, version)
+        status = 400
+    return render(request, "registry/codes.html", {"credential": credential, "form": form}, status=status)

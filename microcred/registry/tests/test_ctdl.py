@@ -79,9 +79,9 @@ def _check_node(compact: dict[str, Any], expanded: dict[str, Any], path: str, pr
         expanded_nested = [v for v in expanded[_iri(key)] if isinstance(v, dict) and "@type" in v and "@value" not in v]
         for index, (child, expanded_child) in enumerate(zip(nested, expanded_nested, strict=True)):
             _check_node(child, expanded_child, f"{path}.{key}[{index}]", problems)
-        if key == "ceterms:targetNode" and isinstance(value, str) and value.split(":")[0] in PREFIXES:
-            if value not in terms["concepts"]:
-                problems.append(f"{path}.{key}: {value} is not a CTDL concept")
+        concept = key == "ceterms:targetNode" and isinstance(value, str) and value.split(":")[0] in PREFIXES
+        if concept and value not in terms["concepts"]:
+            problems.append(f"{path}.{key}: {value} is not a CTDL concept")
 
 
 def assert_lossless_json_ld(document: dict[str, Any]) -> None:
@@ -273,8 +273,8 @@ def test_a_registry_export_comes_in_as_a_draft_with_a_report(admin, provider) ->
         ({"@type": "ceterms:MicroCredential", "ceterms:name": {"en": "  "}}, "ceterms:name", "required"),
         ({"@type": "ceterms:MicroCredential", "ceterms:name": "A", "ceterms:estimatedCost": [{"ceterms:price": -5}]},
          "cost", "negative"),
-        ({"@type": "ceterms:MicroCredential", "ceterms:name": "A", "ceterms:estimatedCost": [{"ceterms:currency": "d"}]},
-         "currency", "invalid_currency"),
+        ({"@type": "ceterms:MicroCredential", "ceterms:name": "A",
+          "ceterms:estimatedCost": [{"ceterms:currency": "d"}]}, "currency", "invalid_currency"),
     ],
 )  # fmt: skip
 def test_what_is_not_a_ctdl_credential_is_refused_and_nothing_is_written(
@@ -303,3 +303,20 @@ def test_the_complete_ctdl_is_served_for_published_versions_only(rich, admin, pr
     assert json.loads(response.content)["ceterms:ctid"] == ctids.design_ctid(rich)
     draft = catalog.start_new_version(actor=admin, credential=rich)
     assert client.get(f"/registry/{provider.slug}/{rich.slug}/v{draft.version}/ctdl.json").status_code == 404
+
+
+def test_the_codes_page_edits_a_drafts_codes(admin, provider, client) -> None:  # type: ignore[no-untyped-def]
+    draft = catalog.create_draft(actor=admin, provider=provider, title="Forklift", delivery_mode="online",
+                                 workload_hours="8")  # fmt: skip
+    client.force_login(admin)
+    url = f"/registry/{provider.slug}/{draft.slug}/v1/codes/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"codes": "isco | 1 | Somebody"}).status_code == 400
+    response = client.post(url, {"codes": "noc | 75101 | Material handlers\nnaics | 493110 | Warehousing | "})
+    assert response.status_code == 302
+    assert [(c.scheme, c.code, c.label) for c in draft.classification_codes.all()] == [
+        ("noc", "75101", "Material handlers"),
+        ("naics", "493110", "Warehousing"),
+    ]
+    page = client.get(f"/catalog/{provider.slug}/{draft.slug}/v1/").content.decode()
+    assert "Material handlers" in page

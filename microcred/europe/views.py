@@ -45,6 +45,7 @@ def panel(request: Any, credential: MicroCredential) -> Panel | None:
         "stated": sum(1 for state in mandatory if state.stated),
         "total": len(mandatory),
         "can_import": can(request.user, "catalog.edit", credential.provider),
+        "missing": [state.element.label for state in mandatory if not state.stated] if details.european_profile else [],
     })
 
 

@@ -6,6 +6,8 @@ importing them: they register here in their ``AppConfig.ready`` (imports flow on
   token are there too).
 - An Achievement extension: ``(credential, document) -> None``; it may add properties to the exported
   OB 3.0 ``Achievement`` (employers add ``endorsement``, and endorsements of the provider to ``creator``).
+- The CTDL export: ``(credential) -> document``; the registry domain registers its complete CTDL (with the CTIDs
+  it keeps), which ``formats.to_ctdl`` then serves instead of the catalog's minimal one.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ class Panel:
 PanelProvider = Callable[[Any, MicroCredential], Panel | None]
 AchievementExtension = Callable[[MicroCredential, dict[str, Any]], None]
 
+CtdlExport = Callable[[MicroCredential], dict[str, Any]]
+
 PAGE_PANELS: list[PanelProvider] = []
 ACHIEVEMENT_EXTENSIONS: list[AchievementExtension] = []
+CTDL_EXPORT: list[CtdlExport] = []  # at most one
 
 
 def add_page_panel(provider: PanelProvider) -> None:
@@ -48,3 +53,12 @@ def extend_achievement(credential: MicroCredential, document: dict[str, Any]) ->
     for extension in ACHIEVEMENT_EXTENSIONS:
         extension(credential, document)
     return document
+
+
+def set_ctdl_export(export: CtdlExport) -> None:
+    CTDL_EXPORT[:] = [export]
+
+
+def export_ctdl(credential: MicroCredential) -> dict[str, Any] | None:
+    """The registered complete CTDL of one version, or None when no domain registered one."""
+    return CTDL_EXPORT[0](credential) if CTDL_EXPORT else None

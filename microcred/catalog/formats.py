@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from microcred.catalog.extensions import export_ctdl
 from microcred.catalog.models import CreditType, CreditUnit, DeliveryMode, Language, MicroCredential, Status
 from microcred.catalog.sanitizing import plain_text
 from microcred.errors import ValidationFailed
@@ -210,7 +211,11 @@ def _alignment_object(framework: str, framework_name: str, node: str, node_name:
 
 
 def to_ctdl(credential: MicroCredential) -> dict[str, Any]:
-    """The Credential Engine CTDL description of one version (``ceterms:MicroCredential``), as JSON-LD."""
+    """The Credential Engine CTDL description of one version (``ceterms:MicroCredential``), as JSON-LD: the
+    registry domain's complete one when it is installed (``extensions.set_ctdl_export``), else a minimal one."""
+    complete = export_ctdl(credential)
+    if complete is not None:
+        return complete
     lang = credential.language if credential.language in ("en", "fr", "es") else "en"
     provider = credential.provider
     organization = {

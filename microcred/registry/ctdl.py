@@ -21,7 +21,7 @@ from django.urls import reverse
 from microcred.catalog.models import AccreditationStatus, CreditType, Language, MicroCredential
 from microcred.catalog.sanitizing import plain_text
 from microcred.registry import ctids, vocabulary
-from microcred.registry.models import INDUSTRY_SCHEMES, SCHEME_FRAMEWORKS, ClassificationCode
+from microcred.registry.models import INDUSTRY_SCHEMES, SCHEME_FRAMEWORKS, ClassificationCode, RegistrySettings
 from microcred.translations import language_map, primary_language
 
 CTDL_CONTEXT_URL = "https://credreg.net/ctdl/schema/context/json"
@@ -359,3 +359,13 @@ def to_graph(credential: MicroCredential, *, resource_base: str = ctids.REGISTRY
     node = credential_node(credential, resource_base=resource_base)
     graph_id = node["@id"].replace("/resources/", "/graph/")
     return {"@context": CTDL_CONTEXT_URL, "@id": graph_id, "@graph": [node]}
+
+
+def catalog_export(credential: MicroCredential) -> dict[str, Any]:
+    """``to_ctdl`` with the provider's registry resources URL (the catalog's ``/ctdl.json`` and API call this)."""
+    base = (
+        RegistrySettings.objects.filter(organization_id=credential.provider_id)
+        .values_list("resource_base", flat=True)
+        .first()
+    )
+    return to_ctdl(credential, resource_base=base or ctids.REGISTRY_RESOURCES)

@@ -144,9 +144,7 @@ def ctdl_document(request: HttpRequest, provider: str, slug: str, version: int) 
             raise NotFound(_("Only published versions have a standard description."))
     except DomainError as error:
         return JsonResponse(error.to_json(), status=error.status)
-    settings_row = selectors.settings_of(found.provider)
-    base = settings_row.resource_base if settings_row else ctids.REGISTRY_RESOURCES
-    document = ctdl.to_ctdl(found, resource_base=base)
+    document = ctdl.catalog_export(found)
     return HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), content_type=JSON_LD)
 
 

@@ -88,6 +88,7 @@ def test_the_achievement_drops_no_term_as_json_ld(rich) -> None:
 
 
 def test_ctdl_has_what_the_registry_requires(rich) -> None:
+    # The complete CTDL is the registry domain's (registry/ctdl.py, tested term by term in registry/tests/).
     document = formats.to_ctdl(rich)
     assert document["@type"] == "ceterms:MicroCredential"
     for required in (
@@ -98,45 +99,27 @@ def test_ctdl_has_what_the_registry_requires(rich) -> None:
         "ceterms:ownedBy",
         "ceterms:credentialStatusType",
         "ceterms:inLanguage",
-        "ceterms:deliveryType",
+        "ceterms:learningDeliveryType",
         "ceterms:estimatedDuration",
         "ceterms:estimatedCost",
         "ceterms:requires",
     ):
         assert document.get(required), required
     assert document["ceterms:ctid"].startswith("ce-") and len(document["ceterms:ctid"]) == 39
-    assert document["ceterms:deliveryType"][0]["ceterms:targetNode"] == "deliveryType:InPerson"
-    assert document["ceterms:estimatedDuration"][0]["ceterms:exactDuration"] == "P6W"
+    assert document["@id"].endswith(document["ceterms:ctid"])
+    assert document["ceterms:learningDeliveryType"][0]["ceterms:targetNode"] == "deliveryType:InPerson"
+    assert [d["ceterms:exactDuration"] for d in document["ceterms:estimatedDuration"]] == ["PT20H", "P42D"]
     assert document["ceterms:estimatedCost"][0]["ceterms:price"] == 100.0
     assert document["ceterms:availableAt"][0]["ceterms:addressLocality"] == {"en": "Prince George"}
+    assert document["ceterms:isNonCredit"] is False
 
 
-def test_ctdl_is_json_ld_with_no_dropped_terms(rich, admin, provider) -> None:
+def test_ctdl_names_the_pathways_it_stacks_into(rich, admin, provider) -> None:
     services.create_pathway(
         actor=admin, provider=provider, title="Trades Safety Certificate", kind="certificate", members=[rich]
     )
     document = formats.to_ctdl(rich)
-    assert document["ceterms:isPartOf"][0].endswith("/catalog/pathways/trades-safety-certificate/")
-
-    def loader(url: str, options: dict | None = None) -> dict:
-        assert url == formats.CTDL_CONTEXT
-        return {
-            "contentType": "application/ld+json",
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": formats.ctdl_context(),
-        }
-
-    expanded = jsonld.expand(document, {"documentLoader": loader})[0]
-    assert expanded["@type"] == ["https://purl.org/ctdl/terms/MicroCredential"]
-    used = {
-        key
-        for key in json.dumps(document).split('"')
-        if key.startswith("ceterms:") and key != "ceterms:MicroCredential"
-    }
-    expanded_text = json.dumps(expanded)
-    for key in used:
-        assert key.replace("ceterms:", "https://purl.org/ctdl/terms/") in expanded_text, key
+    assert document["ceterms:isPartOf"][0].startswith("https://credentialengineregistry.org/resources/ce-")
 
 
 def test_an_achievement_round_trips_into_a_draft(rich, admin, provider) -> None:

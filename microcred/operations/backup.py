@@ -2,6 +2,10 @@
 of SQLite restores into PostgreSQL and back) and the uploaded files, in one ``.tar.gz`` with a manifest that holds
 the SHA-256 of every part and the migration state it was taken at.
 
+The files are read and written through Django's storages, so they come from (and go back to) wherever the server
+keeps them: local disk, or the S3-compatible bucket of several app servers. ``files/`` holds the default storage
+(catalog images), ``evidence/`` the evidence storage (learners' files, which live outside ``MEDIA_ROOT``).
+
 Restore refuses a damaged archive, an archive of another migration state, and a database that already holds data.
 Not kept: sessions (everyone signs in again) and the background-task queue (queued work is not carried over).
 Signing keys stay encrypted in the dump: keep ``MICROCRED_KEY_ENCRYPTION_KEYS`` (and the secret key) apart from the
@@ -43,10 +47,29 @@ def _migration_state() -> dict[str, str]:
     return dict(sorted(latest.items()))
 
 
-def _media_root() -> Path:
-    from django.conf import settings
+# The manifest's key and the archive's folder of each storage that holds uploads.
+STORES = ("files", "evidence")
 
-    return Path(settings.MEDIA_ROOT)
+
+def _storage(part: str) -> Any:
+    if part == "evidence":
+        from microcred.assessment.models import evidence_storage
+
+        return evidence_storage()
+    from django.core.files.storage import default_storage
+
+    return default_storage
+
+
+def _stored_files(part: str) -> dict[str, bytes]:
+    from microcred.operations.media import walk
+
+    storage = _storage(part)
+    files = {}
+    for name in walk(storage):
+        with storage.open(name, "rb") as handle:
+            files[name] = handle.read()
+    return files
 
 
 def backup(path: Path) -> dict[str, Any]:
@@ -58,12 +81,7 @@ def backup(path: Path) -> dict[str, Any]:
         dump = Path(scratch) / "database.json"
         call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, output=str(dump), verbosity=0)
         database = dump.read_bytes()
-        files: dict[str, bytes] = {}
-        root = _media_root()
-        if root.is_dir():
-            for item in sorted(root.rglob("*")):
-                if item.is_file() and not item.is_symlink():
-                    files[item.relative_to(root).as_posix()] = item.read_bytes()
+        stored = {part: _stored_files(part) for part in STORES}
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -71,13 +89,13 @@ def backup(path: Path) -> dict[str, Any]:
             "database_vendor": connection.vendor,
             "migrations": _migration_state(),
             "database": {"name": "database.json", "sha256": _sha256(database), "bytes": len(database)},
-            "files": {name: _sha256(data) for name, data in files.items()},
+            **{part: {name: _sha256(data) for name, data in stored[part].items()} for part in STORES},
         }
         with tarfile.open(path, "w:gz") as archive:
             for name, data in (
                 ("manifest.json", json.dumps(manifest, indent=2).encode()),
                 ("database.json", database),
-                *((f"files/{name}", data) for name, data in files.items()),
+                *((f"{part}/{name}", data) for part in STORES for name, data in stored[part].items()),
             ):
                 info = tarfile.TarInfo(name)
                 info.size = len(data)
@@ -86,7 +104,7 @@ def backup(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def _read(path: Path) -> tuple[dict[str, Any], bytes, dict[str, bytes]]:
+def _read(path: Path) -> tuple[dict[str, Any], bytes, dict[str, dict[str, bytes]]]:
     try:
         with tarfile.open(path, "r:gz") as archive:
             members = {member.name: member for member in archive.getmembers()}
@@ -112,20 +130,22 @@ def _read(path: Path) -> tuple[dict[str, Any], bytes, dict[str, bytes]]:
             database = read("database.json")
             if _sha256(database) != manifest["database"]["sha256"]:
                 raise BackupError("database.json does not match its digest: the archive is damaged or altered")
-            files = {}
-            for name, digest in manifest.get("files", {}).items():
-                data = read(f"files/{name}")
-                if _sha256(data) != digest:
-                    raise BackupError(f"files/{name} does not match its digest")
-                files[name] = data
+            files: dict[str, dict[str, bytes]] = {part: {} for part in STORES}
+            for part in STORES:  # an archive of an older microcred has no "evidence"
+                for name, digest in manifest.get(part, {}).items():
+                    data = read(f"{part}/{name}")
+                    if _sha256(data) != digest:
+                        raise BackupError(f"{part}/{name} does not match its digest")
+                    files[part][name] = data
     except (OSError, tarfile.TarError, json.JSONDecodeError, KeyError) as error:
         raise BackupError(f"unreadable archive: {error}") from error
     return manifest, database, files
 
 
 def restore(path: Path) -> dict[str, Any]:
-    """Load the archive into this (migrated, empty) database and the media folder; returns its manifest."""
+    """Load the archive into this (migrated, empty) database and the storages of uploads; returns its manifest."""
     from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
     from django.core.management import call_command
     from django.db import transaction
 
@@ -134,20 +154,23 @@ def restore(path: Path) -> dict[str, Any]:
         raise BackupError("the archive was taken at another migration state: migrate to the same microcred version")
     if get_user_model().objects.exists():
         raise BackupError("this database already holds data: restore into a new, migrated database")
-    root = _media_root()
-    for name in files:
-        target = (root / name).resolve()
-        if root.resolve() not in target.parents:
-            raise BackupError(f"files/{name} would be written outside the media folder")
+    for part in STORES:
+        for name in files[part]:
+            parts = PurePosixPath(name).parts
+            if not parts or PurePosixPath(name).is_absolute() or ".." in parts or "\\" in name:
+                raise BackupError(f"{part}/{name} would be written outside its storage")
     with tempfile.TemporaryDirectory(prefix="microcred-restore-") as scratch:
         dump = Path(scratch) / "database.json"
         dump.write_bytes(database)
         with transaction.atomic():
             call_command("loaddata", str(dump), verbosity=0)
-    for name, data in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    for part in STORES:
+        storage = _storage(part)
+        for name, data in files[part].items():
+            if storage.exists(name):  # the same name again (a restore into the bucket it was taken from)
+                storage.delete(name)
+            if storage.save(name, ContentFile(data)) != name:
+                raise BackupError(f"{part}/{name} could not be written under its own name")
     return manifest
 
 
@@ -156,7 +179,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("backup", help=help_text, description=help_text)
     parser.add_argument("file", type=Path)
     parser.set_defaults(func=run_backup)
-    help_text = "load a backup into a new, migrated database (same microcred version) and the media folder"
+    help_text = "load a backup into a new, migrated database (same microcred version) and the upload storages"
     parser = subparsers.add_parser("restore", help=help_text, description=help_text)
     parser.add_argument("file", type=Path)
     parser.set_defaults(func=run_restore)
@@ -174,7 +197,8 @@ def _setup() -> None:
 def run_backup(args: argparse.Namespace) -> int:
     _setup()
     manifest = backup(args.file)
-    print(f"wrote {args.file}: database ({manifest['database']['bytes']:,} bytes), {len(manifest['files'])} files")
+    count = sum(len(manifest[part]) for part in STORES)
+    print(f"wrote {args.file}: database ({manifest['database']['bytes']:,} bytes), {count} files")
     return 0
 
 

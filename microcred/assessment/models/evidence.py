@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from microcred.accounts.models import Organization
@@ -44,11 +47,26 @@ class EvidenceStorage(FileSystemStorage):
         raise ValueError("Evidence files have no public URL; serve them through assessment:evidence.")
 
 
-_storage = EvidenceStorage()
+class _ConfiguredEvidenceStorage(LazyObject):
+    """The ``evidence`` storage of ``settings.STORAGES``: :class:`EvidenceStorage` on local disk, or a private bucket
+    prefix when several app servers share their files (microcred/operations/storage.py). Looked up on first use, and
+    again after a test changes ``STORAGES``."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["evidence"] if "evidence" in settings.STORAGES else EvidenceStorage()
 
 
-def evidence_storage() -> EvidenceStorage:
-    return _storage
+_storage = _ConfiguredEvidenceStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        _storage._wrapped = empty
+
+
+def evidence_storage() -> Storage:
+    return _storage  # type: ignore[return-value]
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

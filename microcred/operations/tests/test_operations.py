@@ -98,9 +98,13 @@ def test_check_deploy_is_clean_in_production_mode() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_backup_then_restore_into_an_empty_database(tmp_path: Path, settings: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MICROCRED_EVIDENCE_ROOT = tmp_path / "evidence"
     evidence = settings.MEDIA_ROOT / "evidence" / "portfolio.txt"
     evidence.parent.mkdir(parents=True)
     evidence.write_bytes(b"weld photos \xe2\x9c\x93")
+    learners_file = settings.MICROCRED_EVIDENCE_ROOT / "7" / "0f3a"  # where evidence files live: outside MEDIA_ROOT
+    learners_file.parent.mkdir(parents=True)
+    learners_file.write_bytes(b"%PDF-1.4 log book")
     provider = factories.make_organization("provider", name="Maple College")
     learner = factories.make_user(email="maya.singh@learner.example", name="Maya Singh")
     issued = issuing.issue_credential(
@@ -114,15 +118,18 @@ def test_backup_then_restore_into_an_empty_database(tmp_path: Path, settings: An
     archive = tmp_path / "backup.tar.gz"
     manifest = backup.backup(archive)
     assert manifest["files"] == {"evidence/portfolio.txt": backup._sha256(evidence.read_bytes())}
+    assert manifest["evidence"] == {"7/0f3a": backup._sha256(b"%PDF-1.4 log book")}
 
     with pytest.raises(backup.BackupError, match="already holds data"):
         backup.restore(archive)
     call_command("flush", interactive=False, verbosity=0)
     evidence.unlink()
+    learners_file.unlink()
     assert not User.objects.exists()
 
     backup.restore(archive)
     assert evidence.read_bytes() == b"weld photos \xe2\x9c\x93"
+    assert learners_file.read_bytes() == b"%PDF-1.4 log book"
     assert Organization.objects.get(slug=provider.slug).name == "Maple College"
     restored = IssuedCredential.objects.get(public_id=issued.public_id)
     assert restored.document == issued.document and verify_credential(restored.document).valid

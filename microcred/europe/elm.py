@@ -390,16 +390,19 @@ def read_elm(document: Any) -> ElmReading:
     lines: list[str] = []
     for i, node in enumerate(outcomes):
         text, others = _split(_language_map(node.get("title"), f"learningOutcome.{i}.title"), primary)
-        lines.append(text)
+        if not text:
+            reading.unmapped.append(_("Outcome %(n)s has no title.") % {"n": i + 1})
+            continue
         for code, other in others.items():
             translated = translations.setdefault(code, {}).setdefault("learning_outcomes", [])
-            translated.extend([""] * (i - len(translated)))
+            translated.extend([""] * (len(lines) - len(translated)))
             translated.append(other)
+        lines.append(text)
         for key in ("relatedESCOSkill", "relatedSkill"):
             if node.get(key):
                 reading.unmapped.append(_("The skills related to outcome %(n)s (align them to a framework).")
                                         % {"n": i + 1})
-    fields["learning_outcomes"] = [line for line in lines if line]
+    fields["learning_outcomes"] = lines
 
     hours = _duration_hours(spec.get("volumeOfLearning"))
     if hours is None:
@@ -414,8 +417,10 @@ def read_elm(document: Any) -> ElmReading:
         framework = _iri(credits[0].get("framework"))
         unit = v.reverse(v.CREDIT_SYSTEMS).get(framework)
         try:
-            point = Decimal(str(credits[0].get("point")))
+            point: Decimal | None = Decimal(str(credits[0].get("point")))
         except (InvalidOperation, ValueError):
+            point = None
+        if point is not None and not point.is_finite():
             point = None
         if unit and point is not None:
             fields.update(credit_value=point, credit_unit=unit)

@@ -145,6 +145,20 @@ def test_an_endless_duration_is_reported_not_read(admin, provider) -> None:
     assert any("volumeOfLearning" in line for line in result.unmapped)
 
 
+def test_untitled_outcomes_and_strange_credit_points_are_reported(admin, provider) -> None:
+    document = {"type": "LearningAchievementSpecification", "title": {"en": "Odd"},
+                "learningOutcome": [{"title": {}}, {"title": {"en": "B", "fr": "B fr"}}],
+                "creditPoint": [{"framework": {"id": "http://data.europa.eu/snb/education-credit/6fcec5c5af"},
+                                 "point": "sNaN"}]}
+    result = services.import_elm(actor=admin, provider=provider, document=document)
+    outcome = result.credential.outcomes.get()
+    assert outcome.text == "B" and outcome.translations == {"fr": {"text": "B fr"}}
+    assert result.credential.credit_value is None
+    assert any("Outcome 1 has no title" in line for line in result.unmapped)
+    ects = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+    assert any(f"Credit points in {ects}" in line for line in result.unmapped)
+
+
 def test_too_many_outcomes_are_refused(admin, provider) -> None:
     document = {"type": "LearningAchievementSpecification", "title": {"en": "Big"},
                 "learningOutcome": [{"title": {"en": f"Outcome {i}"}} for i in range(51)]}

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from microcred.accounts.models import Organization
 from microcred.catalog.models import MicroCredential, Pathway
 
+# Columns are named ``ce_ctid``: ``ctid`` is a system column of every PostgreSQL table.
 CTID_PATTERN = r"^ce-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class OrganizationCtid(models.Model):
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="ctid_record")
-    ctid = models.CharField(max_length=39, unique=True)
+    ctid = models.CharField(max_length=39, unique=True, db_column="ce_ctid")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -31,7 +32,7 @@ class DesignCtid(models.Model):
 
     provider = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="design_ctids")
     slug = models.SlugField(max_length=120)
-    ctid = models.CharField(max_length=39, unique=True)
+    ctid = models.CharField(max_length=39, unique=True, db_column="ce_ctid")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -43,7 +44,7 @@ class DesignCtid(models.Model):
 
 class VersionCtid(models.Model):
     credential = models.OneToOneField(MicroCredential, on_delete=models.CASCADE, related_name="ctid_record")
-    ctid = models.CharField(max_length=39, unique=True)
+    ctid = models.CharField(max_length=39, unique=True, db_column="ce_ctid")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -52,7 +53,7 @@ class VersionCtid(models.Model):
 
 class PathwayCtid(models.Model):
     pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="ctid_record")
-    ctid = models.CharField(max_length=39, unique=True)
+    ctid = models.CharField(max_length=39, unique=True, db_column="ce_ctid")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -138,7 +139,7 @@ class Publication(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     next_attempt_at = models.DateTimeField(null=True, blank=True)
-    ctid = models.CharField(max_length=39, blank=True, default="")
+    ctid = models.CharField(max_length=39, blank=True, default="", db_column="ce_ctid")
     envelope_id = models.CharField(max_length=200, blank=True, default="")
     graph_url = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +36,43 @@ def upload_directory() -> Path:
     """Where uploads wait for their task: in the data directory, never under the served media."""
     configured = getattr(settings, "FRAMEWORK_IMPORT_DIR", None)
     return Path(configured) if configured else Path(settings.DATA_DIR) / "framework-imports"
+
+
+# With several app servers (settings' MICROCRED_S3_BUCKET), an upload waits in the shared bucket's private ``imports``
+# storage, since the worker that runs the task may be on another machine; the job then keeps the object's name,
+# relative. Otherwise it waits on this machine's disk and the job keeps its absolute path.
+def _keep(data: bytes) -> str:
+    name = f"{uuid.uuid4().hex}.upload"
+    if "imports" in settings.STORAGES:
+        return storages["imports"].save(f"frameworks/{name}", ContentFile(data))
+    directory = upload_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = (directory / name).resolve()
+    path.write_bytes(data)
+    return str(path)
+
+
+def _on_disk(kept: str) -> bool:
+    return Path(kept).is_absolute() or "imports" not in settings.STORAGES
+
+
+def _read(kept: str) -> bytes:
+    if _on_disk(kept):
+        return Path(kept).read_bytes()
+    storage = storages["imports"]
+    if not storage.exists(kept):
+        raise FileNotFoundError(kept)
+    with storage.open(kept, "rb") as handle:
+        return handle.read()
+
+
+def _discard(kept: str) -> None:
+    if not kept:
+        return
+    if _on_disk(kept):
+        Path(kept).unlink(missing_ok=True)
+    else:
+        storages["imports"].delete(kept)
 
 
 def parse(source_format: str, data: bytes, options: dict[str, Any]) -> doc.FrameworkDocument:
@@ -67,16 +106,13 @@ def start_import(
     options = {name: str(value)[:500] for name, value in (options or {}).items() if name in CSV_OPTIONS}
     if source_format == SourceFormat.CSV and not options.get("title", "").strip():
         raise ValidationFailed.single("title", "required", _("Give the framework a title."))
-    directory = upload_directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{uuid.uuid4().hex}.upload"
-    path.write_bytes(data)
+    kept = _keep(data)
     with transaction.atomic():
         job = FrameworkImport.objects.create(
             organization=organization,
             source_format=source_format,
             file_name=Path(file_name).name[:300],
-            path=str(path),
+            path=kept,
             checksum=doc.checksum(data),
             options=options,
             created_by=actor if getattr(actor, "pk", None) and hasattr(actor, "email") else None,
@@ -111,7 +147,7 @@ def run_import(job_id: int) -> FrameworkImport:
     FrameworkImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     actor = job.created_by or CLI
     try:
-        data = Path(job.path).read_bytes()
+        data = _read(job.path)
         document = parse(job.source_format, data, job.options)
         FrameworkImport.objects.filter(pk=job.pk).update(total=len(document.competencies))
         result = services.import_document(
@@ -147,6 +183,6 @@ def run_import(job_id: int) -> FrameworkImport:
             },
             finished_at=timezone.now(),
         )
-    Path(job.path).unlink(missing_ok=True)
+    _discard(job.path)
     job.refresh_from_db()
     return job

@@ -32,3 +32,10 @@ class PrivateEvidenceS3Storage(PrivateS3Storage):
 
     def url(self, name: str | None, parameters: Any = None, expire: Any = None, http_method: Any = None) -> str:
         raise ValueError("Evidence files have no public URL; serve them through assessment:evidence.")
+
+
+class PrivateUnservedS3Storage(PrivateS3Storage):
+    """Files only microcred reads (uploads waiting for a background task): no URL at all."""
+
+    def url(self, name: str | None, parameters: Any = None, expire: Any = None, http_method: Any = None) -> str:
+        raise ValueError("These files have no URL: only microcred's background tasks read them.")

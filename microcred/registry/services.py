@@ -146,6 +146,28 @@ def queue_publication(*, credential: MicroCredential) -> Publication | None:
     return publication
 
 
+def publish_existing(*, actor: Any, organization: Organization) -> list[Publication]:
+    """Queue the publication of every published version the registry has not heard of (settings made late)."""
+    require(actor, "registry.configure", organization)
+    if not RegistrySettings.objects.filter(organization=organization, enabled=True).exists():
+        raise Conflict(_("Save the registry settings, with automatic publishing on, first."), code="not_configured")
+    with transaction.atomic():
+        waiting = MicroCredential.objects.filter(
+            provider=organization, status=Status.PUBLISHED, registry_publications__isnull=True
+        )
+        queued = [
+            p for credential in waiting.select_related("provider") if (p := queue_publication(credential=credential))
+        ]
+        record(
+            actor=actor,
+            action="registry.publish_existing",
+            target=organization,
+            organization=organization,
+            after={"queued": [p.credential_id for p in queued]},
+        )
+    return queued
+
+
 def _enqueue(publication_id: int, delay: timedelta | None = None) -> None:
     try:
         runner = publish_task

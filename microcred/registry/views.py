@@ -71,6 +71,13 @@ def settings_page(request: HttpRequest, slug: str) -> HttpResponse:
             "resource_base": current.resource_base,
             "enabled": current.enabled,
         }
+    if request.method == "POST" and request.POST.get("action") == "publish_existing":
+        try:
+            queued = services.publish_existing(actor=request.user, organization=organization)
+        except DomainError as error:
+            return render_domain_error(request, error)
+        messages.success(request, _("%(n)s published version(s) will be sent to the registry.") % {"n": len(queued)})
+        return redirect("registry:settings", slug=slug)
     form = RegistrySettingsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

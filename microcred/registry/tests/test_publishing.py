@@ -176,3 +176,23 @@ def test_the_settings_page(registry, admin, reviewer, provider) -> None:
     assert ctids.organization_ctid(provider) == ORG_CTID
     page = client.get(f"/organizations/{provider.slug}/registry/").content.decode()
     assert API_KEY not in page
+
+
+def test_versions_published_before_the_settings_are_sent_on_request(registry, published, admin, provider) -> None:
+    earlier = published("Published Before")
+    client = Client()
+    client.force_login(admin)
+    refused = client.post(f"/organizations/{provider.slug}/registry/", {"action": "publish_existing"})
+    assert refused.status_code == 409
+    services.configure(
+        actor=admin,
+        organization=provider,
+        data={"assistant_url": registry.url, "api_key": API_KEY, "organization_ctid": ORG_CTID,
+              "resource_base": RESOURCES},
+    )  # fmt: skip
+    response = client.post(f"/organizations/{provider.slug}/registry/", {"action": "publish_existing"})
+    assert response.status_code == 302
+    assert _states(earlier) == [(PublicationAction.PUBLISH, PublicationStatus.SUCCEEDED)]
+    assert ctids.design_ctid(earlier) in registry.resources
+    client.post(f"/organizations/{provider.slug}/registry/", {"action": "publish_existing"})
+    assert len(registry.history) == 1  # nothing sent twice

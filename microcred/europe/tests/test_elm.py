@@ -84,6 +84,7 @@ def test_every_demo_credential_round_trips_through_elm() -> None:
     load_demo()
     credentials = list(MicroCredential.objects.select_related("provider").order_by("pk"))
     assert len(credentials) >= 5
+    assert any(credential.translations for credential in credentials)  # the demo's bilingual credential
     importer = make_organization(name="Round Trip College")
     importer_admin = make_member(importer, "admin", email="admin@round-trip.example")
     for credential in credentials:

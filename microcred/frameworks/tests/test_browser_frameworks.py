@@ -58,3 +58,36 @@ def test_import_browse_and_align(page, provider, tmp_path: Path, settings) -> No
     page.wait_for_load_state()
     assert page.locator(".alignments").get_by_text("Problem solving").is_visible()
     assert credential.alignments.get().target_code == "FRT-1.1"
+
+
+def test_esco_suggestions_show_their_progress_then_the_links_to_review(  # type: ignore[no-untyped-def]
+    page, provider, tmp_path: Path, settings
+) -> None:
+    from microcred.catalog.tests.esco_sample import import_sample
+    from microcred.frameworks import services, suggestion_runs
+    from microcred.frameworks.models import SuggestionRun
+    from microcred.testing.pages import check_page
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker: we run it
+    import_sample(tmp_path / "esco")
+    admin = make_member(provider, "admin", email="admin@maple.example")
+    own = services.create_framework(actor=admin, organization=provider, title="Site roles")
+    services.add_competency(actor=admin, framework=own, statement="Lead a team of people on a site", code="R1")
+    services.add_competency(actor=admin, framework=own, statement="Fit light fixtures in rooms", code="R2")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("admin@maple.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(f"/frameworks/{own.slug}/v/{own.version}/")
+    page.get_by_role("button", name="Suggest ESCO skills").first.click()
+    page.wait_for_load_state()
+    progress = page.locator("#suggestion-progress")
+    assert "0 of 2 competencies ranked" in progress.inner_text()
+    check_page(page, "crosswalk-suggestions-running")
+    suggestion_runs.run_suggestions(SuggestionRun.objects.get().pk)  # what the task worker does
+    page.wait_for_function("() => !document.querySelector('progress')")  # live.js swaps the result in
+    assert "suggestions to review" in page.locator("#suggestion-progress").inner_text()
+    assert page.get_by_role("button", name="Accept").first.is_visible()
+    check_page(page, "crosswalk-suggestions-done")

@@ -74,7 +74,7 @@ def test_suggest_esco_skills_opens_the_crosswalk_with_suggestions(
     assert top == {"R1": TEAM, "R2": LIGHTS}
     review = client.get(response["Location"]).content.decode()
     assert "manage a team" in review and "Accept" in review
-    assert "suggestions to review" in review and 'http-equiv="refresh"' not in review  # the run is over
+    assert "suggestions to review" in review and "data-live" not in review  # the run is over
     link = crosswalk.links.get(source__code="R1", target__uri=TEAM)
     client.post(f"{response['Location']}decide/", {"link": link.pk, "accept": "1", "relation": "closeMatch"})
     link.refresh_from_db()
@@ -164,12 +164,12 @@ def test_a_large_framework_is_ranked_off_the_request_with_its_progress_shown(
     run = SuggestionRun.objects.get(crosswalk=crosswalk)
     assert not crosswalk.links.exists() and run.status == "queued" and run.total == 42  # nothing ranked in the request
     page = client.get(response["Location"]).content.decode()
-    assert "0 of 42 competencies ranked" in page and 'http-equiv="refresh"' in page
+    assert "0 of 42 competencies ranked" in page and 'data-live="2"' in page and "Check again" in page
     finished = suggestion_runs.run_suggestions(run.pk)
     assert finished.status == "done" and finished.done == 42 and finished.suggested == crosswalk.links.count() > 0
     assert suggestion_runs.run_suggestions(run.pk).suggested == finished.suggested  # a finished run is left as it is
     page = client.get(response["Location"]).content.decode()
-    assert 'http-equiv="refresh"' not in page and "suggestions to review" in page
+    assert "data-live" not in page and "suggestions to review" in page
 
 
 def test_a_run_whose_author_lost_the_right_fails_with_the_reason(

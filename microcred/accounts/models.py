@@ -41,6 +41,8 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=[("en", "English"), ("fr", "Français")], default="en"
     )
+    # An IANA zone ("America/Vancouver"); empty: the site's (settings.TIME_ZONE). Dates on pages are shown in it.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]

@@ -17,11 +17,16 @@ Pages call :func:`localized` (the active language, with fallback to the primary 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 DEFAULT_LANGUAGE = "en"
+
+MAX_LANGUAGES = 8
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 # Codes a record's ``language`` may hold that are not the language of its texts as such.
 _TEXT_LANGUAGE = {"en-fr": "en", "other": "und", "": DEFAULT_LANGUAGE}
@@ -184,3 +189,64 @@ def set_translations(obj: Any, language: str, values: dict[str, str]) -> None:
     for field, value in values.items():
         translations = set_translation(translations, language, _keys(obj, field)[0], value)
     obj.translations = translations
+
+
+def check_translations(
+    value: Any, limits: dict[str, int], primary: str
+) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, str]]]:
+    """Untrusted ``{"fr": {"name": …}}`` for a record whose translatable fields and their lengths are ``limits``
+    and whose own language is ``primary``: ``(clean translations, errors)``, each error ``(field, code,
+    message)`` with fields such as ``translations.fr.name``. Texts are stripped and empty ones left out."""
+    errors: list[tuple[str, str, str]] = []
+    if value in (None, ""):
+        return {}, errors
+    if not isinstance(value, dict) or not all(isinstance(entry, dict) for entry in value.values()):
+        errors.append(("translations", "invalid_type", _('Send an object of languages, such as {"fr": {"title": …}}.')))
+        return {}, errors
+    if len(value) > MAX_LANGUAGES:
+        errors.append(("translations", "too_many", _("Enter at most %(n)s languages.") % {"n": MAX_LANGUAGES}))
+        return {}, errors
+    out: dict[str, dict[str, str]] = {}
+    own = text_language(primary).split("-")[0]
+    for code, entry in value.items():
+        tag = bcp47(code) if isinstance(code, str) else ""
+        if not LANGUAGE_TAG.match(tag):
+            errors.append(
+                ("translations", "invalid_language", _("Name each language by its code, such as fr or fr-CA."))
+            )
+            continue
+        if tag.split("-")[0] == own:
+            errors.append((f"translations.{tag}", "same_language", _("This is the record's own language.")))
+            continue
+        texts: dict[str, str] = {}
+        for name, text in entry.items():
+            field = f"translations.{tag}.{str(name)[:64]}"
+            if name not in limits:
+                errors.append((field, "unknown_field", _("This text cannot be translated.")))
+            elif not isinstance(text, str):
+                errors.append((field, "invalid_type", _("Enter text.")))
+            elif len(text.strip()) > limits[name]:
+                errors.append((field, "too_long", _("Use at most %(n)s characters.") % {"n": limits[name]}))
+            elif text.strip():
+                texts[name] = text.strip()
+        if texts:
+            out[tag] = texts
+    return out, errors
+
+
+def document_text(node: Any, term: str, language: str | None = None) -> Any:
+    """A JSON-LD node's ``term`` (an issued credential's achievement ``name``, say) in the reader's language,
+    from the node's ``<term>LanguageMap`` (microcred's language maps, catalog/contexts/language-maps-v1.json)
+    when it has that language, else the term's own value as it is."""
+    if not isinstance(node, dict):
+        return None
+    own = node.get(term)
+    mapping = node.get(f"{term}LanguageMap")
+    wanted = bcp47(language or get_language() or "")
+    if not isinstance(mapping, dict) or not wanted:
+        return own
+    for code in dict.fromkeys([wanted, wanted.split("-")[0]]):
+        for key, value in mapping.items():
+            if isinstance(key, str) and key.lower() == code.lower() and isinstance(value, str) and value.strip():
+                return value
+    return own

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -48,6 +49,9 @@ class OrganizationPatch(Schema):
     description: str | None = Field(None, max_length=5000)
     website: str | None = Field(None, max_length=200)
     region: str | None = Field(None, max_length=64)
+    language: str | None = Field(None, max_length=16)
+    # the name and description in other languages: {"fr": {"name": …, "description": …}}; replaces them all
+    translations: dict[str, Any] | None = None
 
 
 class OrganizationOut(Schema):
@@ -59,6 +63,8 @@ class OrganizationOut(Schema):
     website: str
     country: str
     region: str
+    language: str
+    translations: dict[str, Any]
 
 
 class MemberOut(Schema):

@@ -49,6 +49,40 @@ class OrganizationForm(ServiceErrorsMixin, forms.Form):
     )
     website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False, max_length=5000)
+    # The name and description in the other of the platform's two languages (microcred/translations.py).
+    language = forms.ChoiceField(
+        label=_("Language of the name and description"),
+        choices=[("en", _("English")), ("fr", _("French"))],
+        initial="en",
+        required=False,
+    )
+    other_name = forms.CharField(
+        label=_("Name in the other language"),
+        max_length=200,
+        required=False,
+        help_text=_("In French if the above is in English, in English if it is in French. Optional."),
+    )
+    other_description = forms.CharField(
+        label=_("Description in the other language"), widget=forms.Textarea, required=False, max_length=5000
+    )
+
+    def service_data(self) -> dict:
+        """The service's arguments: the other language's texts become ``translations``."""
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("other_")}
+        data["language"] = data.get("language") or "en"
+        other = "en" if data.get("language") == "fr" else "fr"
+        texts = {
+            "name": self.cleaned_data.get("other_name", ""),
+            "description": self.cleaned_data.get("other_description", ""),
+        }
+        data["translations"] = {other: {k: v for k, v in texts.items() if v}} if any(texts.values()) else {}
+        return data
+
+    def add_service_errors(self, error: ValidationFailed) -> None:
+        for field_error in error.errors:
+            parts = field_error.field.split(".")
+            name = f"other_{parts[2]}" if parts[0] == "translations" and len(parts) > 2 else field_error.field
+            self.add_error(name if name in self.fields else None, field_error.message)
 
 
 class InvitationForm(ServiceErrorsMixin, forms.Form):

@@ -40,6 +40,7 @@ from microcred.accounts.permissions import forget_cached_roles, require
 from microcred.accounts.route_access import scope_needed, scopes_cover
 from microcred.audit.services import record, snapshot
 from microcred.errors import Conflict, ErrorList, Gone, NotFound, PermissionDenied, ValidationFailed
+from microcred.translations import LANGUAGE_TAG, bcp47, check_translations
 
 INVITATION_LIFETIME = timedelta(days=14)
 MAX_NAME = 150
@@ -193,13 +194,22 @@ def create_organization(
     website: str = "",
     country: str = "CA",
     region: str = "",
+    language: str = "en",
+    translations: Any = None,
 ) -> Organization:
     """Create an organization; the actor becomes its first administrator.
 
     Providers and employers may be created by any signed-in user (they become its admin);
     the platform organization only by the system (``actor=None``) or a platform admin.
+    ``language`` is the name's and description's; ``translations`` = {"fr": {"name": …, "description": …}}.
     """
     errors = ErrorList()
+    language = bcp47(language) if isinstance(language, str) else ""
+    if not LANGUAGE_TAG.match(language):
+        errors.add("language", "invalid_language", _("Name each language by its code, such as fr or fr-CA."))
+    translations, problems = check_translations(translations, {"name": 200, "description": 5000}, language or "en")
+    for where, code, message in problems:
+        errors.add(where, code, message)
     name = (name or "").strip()
     if not name:
         errors.add("name", "required", _("Enter the organization's name."))
@@ -231,6 +241,8 @@ def create_organization(
             website=website,
             country=(country or "").upper(),
             region=region,
+            language=language,
+            translations=translations,
         )
         if actor is not None:
             Membership.objects.create(user=actor, organization=organization, role=Role.ADMIN)
@@ -245,15 +257,28 @@ def create_organization(
     return organization
 
 
-def update_organization(*, actor: User, organization: Organization, **changes: str) -> Organization:
+def update_organization(*, actor: Any, organization: Organization, **changes: Any) -> Organization:
+    """Edit an organization's profile. ``translations`` ({"fr": {"name": …, "description": …}}) replaces the
+    name and description in other languages than ``language`` (the profile's own, English by default)."""
     require(actor, "organization.edit", organization)
-    allowed = {"name", "description", "website", "country", "region"}
+    allowed = {"name", "description", "website", "country", "region", "language", "translations"}
     errors = ErrorList()
     for key in changes:
         if key not in allowed:
             errors.add(key, "not_editable", _("This field cannot be changed."))
     if "name" in changes and not (changes["name"] or "").strip():
         errors.add("name", "required", _("Enter the organization's name."))
+    if "language" in changes:
+        changes["language"] = bcp47(changes["language"]) if isinstance(changes["language"], str) else ""
+        if not LANGUAGE_TAG.match(changes["language"]):
+            errors.add("language", "invalid_language", _("Name each language by its code, such as fr or fr-CA."))
+    if "translations" in changes:
+        primary = changes.get("language") or organization.language
+        changes["translations"], problems = check_translations(
+            changes["translations"], {"name": 200, "description": 5000}, primary
+        )
+        for where, code, message in problems:
+            errors.add(where, code, message)
     errors.raise_if_any()
     with transaction.atomic():
         before = snapshot(organization, sorted(changes))

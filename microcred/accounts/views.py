@@ -132,7 +132,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = services.create_organization(actor=request.user, **form.cleaned_data)
+            organization = services.create_organization(actor=request.user, **form.service_data())
         except ValidationFailed as error:
             form.add_service_errors(error)
         else:

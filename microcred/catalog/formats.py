@@ -109,8 +109,10 @@ def language_maps_context() -> dict[str, Any]:
 
 def _description(credential: MicroCredential, language: str) -> str:
     summary = localized(credential, "summary", language)
-    return summary or plain_text(localized(credential, "description", language))[:1000] or localized(
-        credential, "title", language
+    return (
+        summary
+        or plain_text(localized(credential, "description", language))[:1000]
+        or localized(credential, "title", language)
     )
 
 

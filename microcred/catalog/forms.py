@@ -99,8 +99,10 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Learners reading the site in this language see these texts; empty ones show the texts above."),
     )
-    other_title = forms.CharField(label=_("Title in the second language"), max_length=200, required=False)
-    other_summary = forms.CharField(label=_("Summary in the second language"), max_length=500, required=False)
+    other_title = forms.CharField(
+        label=_("Name of the credential in the second language"), max_length=200, required=False
+    )
+    other_summary = forms.CharField(label=_("Overview in the second language"), max_length=500, required=False)
     other_description = forms.CharField(
         label=_("Description in the second language"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -115,7 +117,7 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         help_text=_("One per line, in the same order as the learning outcomes above."),
     )
     other_prerequisites = forms.CharField(
-        label=_("Prerequisites in the second language"),
+        label=_("Entry requirements in the second language"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=5000,

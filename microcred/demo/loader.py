@@ -9,7 +9,7 @@ from django.db import transaction
 
 from microcred.accounts.models import Organization, User
 from microcred.accounts.permissions import SYSTEM
-from microcred.accounts.services import add_member, create_organization
+from microcred.accounts.services import add_member, create_organization, update_organization
 from microcred.catalog.models import MicroCredential
 from microcred.catalog.services import create_draft, create_pathway, publish, review, submit_for_review
 from microcred.demo import assessments, careers, scenario, skills
@@ -47,6 +47,8 @@ def load_demo() -> DemoSummary:
     organizations = {scenario.PLATFORM["slug"]: create_organization(actor=None, **scenario.PLATFORM)}
     for spec in scenario.ORGANIZATIONS:
         organizations[spec["slug"]] = create_organization(actor=None, **spec)
+    for slug, translations in scenario.ORGANIZATION_TRANSLATIONS.items():
+        update_organization(actor=SYSTEM, organization=organizations[slug], translations=translations)
     for email, name, org_slug, role in scenario.STAFF:
         add_member(actor=None, organization=organizations[org_slug], user=_user(email, name), role=role)
     admins = {slug: _staff(org, "admin") for slug, org in organizations.items() if org.kind == "provider"}

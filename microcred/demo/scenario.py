@@ -53,6 +53,16 @@ ORGANIZATIONS = [
     },
 ]
 
+# Organizations' names and descriptions in French (issue 18), by slug.
+ORGANIZATION_TRANSLATIONS = {
+    "grand-river-university": {
+        "fr": {
+            "name": "Université Grand River",
+            "description": "Enseignement coopératif et apprentissage intégré au travail pour 20 000 étudiants.",
+        }
+    },
+}
+
 # (e-mail, name, organization slug, role)
 STAFF = [
     ("admin@microcred.example", "Platform Administrator", "microcred", "admin"),
@@ -91,6 +101,36 @@ WIL_CREDENTIAL = {
         'grade("PD course") >= 80 and level("communication") >= "superior" and level("collaboration") >= "superior"'
     ),
     "co_designed_with": ["power-sector-skills-council"],
+    "learning_outcomes": [
+        "Write clear work messages, notices and reports for co-workers, supervisors and customers.",
+        "Lead a short team briefing and check that everyone understood it.",
+        "Work with others toward a shared goal and resolve disagreements respectfully.",
+    ],
+    # The demo's bilingual credential (issue 18): every text also in French.
+    "translations": {
+        "fr": {
+            "title": "Communication et collaboration en milieu de travail",
+            "summary": (
+                "Démontre, au cours d'un stage coopératif, que vous communiquez et collaborez à un niveau supérieur."
+            ),
+            "description": (
+                "Une microcertification d'apprentissage intégré au travail pour les stagiaires coopératifs en "
+                "génie. Les apprenants suivent le cours de perfectionnement professionnel sur la communication en "
+                "milieu de travail et sont évalués par leur superviseur sur deux compétences que le secteur de "
+                "l'électricité a demandées : la communication et la collaboration."
+            ),
+            "award_criteria": (
+                "Au moins 80 % au cours de perfectionnement professionnel, et la cote « supérieur » du superviseur "
+                "en milieu de travail en communication et en collaboration."
+            ),
+            "learning_outcomes": [
+                "Rédiger des messages, des avis et des rapports clairs pour les collègues, les superviseurs et les "
+                "clients.",
+                "Animer une courte séance d'information d'équipe et vérifier que chacun l'a comprise.",
+                "Travailler avec d'autres vers un but commun et résoudre les désaccords avec respect.",
+            ],
+        }
+    },
 }
 
 ASSESSMENT_ONLY_CREDENTIAL = {

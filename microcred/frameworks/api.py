@@ -36,6 +36,7 @@ def framework_body(framework: Framework) -> dict[str, Any]:
         "publisher": framework.publisher,
         "organization": framework.organization.slug if framework.organization else None,
         "language": framework.language,
+        "translations": framework.translations,
         "licence": framework.licence,
         "sourceUri": framework.source_uri,
         "status": framework.status,

@@ -57,6 +57,29 @@ class FrameworkForm(ServiceErrorsMixin, forms.Form):
     version = forms.CharField(label=_("Version"), max_length=40, initial="1")
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     licence = forms.CharField(label=_("Licence"), max_length=500, required=False)
+    # French texts of an English framework (microcred/translations.py); the API takes any language
+    title_fr = forms.CharField(label=_("Title in French"), max_length=300, required=False)
+    description_fr = forms.CharField(
+        label=_("Description in French"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.endswith("_fr")}
+        french = {
+            "title": self.cleaned_data.get("title_fr", ""),
+            "description": self.cleaned_data.get("description_fr", ""),
+        }
+        data["translations"] = {"fr": {k: v for k, v in french.items() if v}} if any(french.values()) else {}
+        return data
+
+    def add_service_errors(self, error: ValidationFailed) -> None:
+        for field_error in error.errors:
+            name = (
+                field_error.field.replace("translations.fr.", "") + "_fr"
+                if field_error.field.startswith("translations.fr.")
+                else field_error.field
+            )
+            self.add_error(name if name in self.fields else None, field_error.message)
 
 
 class CompetencyForm(ServiceErrorsMixin, forms.Form):
@@ -65,6 +88,18 @@ class CompetencyForm(ServiceErrorsMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=100, required=False)
     competency_type = forms.ChoiceField(label=_("Type"), choices=CompetencyType.choices)
     parent = forms.CharField(label=_("Parent's code"), max_length=100, required=False)
+    statement_fr = forms.CharField(
+        label=_("Statement in French"), widget=forms.Textarea(attrs={"rows": 2}), max_length=20_000, required=False
+    )
+    short_name_fr = forms.CharField(label=_("Short name in French"), max_length=300, required=False)
+
+    def translations(self) -> dict[str, Any]:
+        """The French texts as ``Competency.translations`` holds them (the short name is the "label")."""
+        french = {
+            "label": self.cleaned_data.get("short_name_fr", ""),
+            "statement": self.cleaned_data.get("statement_fr", ""),
+        }
+        return {"fr": {k: v for k, v in french.items() if v}} if any(french.values()) else {}
 
 
 class ScaleForm(ServiceErrorsMixin, forms.Form):

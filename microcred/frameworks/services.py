@@ -44,9 +44,19 @@ from microcred.frameworks.models import (
     new_identifier,
 )
 from microcred.frameworks.relations import sync_relations
+from microcred.translations import check_translations
 
 FRAMEWORK_FIELDS = ["title", "slug", "version", "status", "publisher", "language", "licence", "source_uri"]
-EDITABLE_FRAMEWORK_FIELDS = ("title", "description", "publisher", "language", "licence", "source_uri", "uri")
+EDITABLE_FRAMEWORK_FIELDS = (
+    "title",
+    "description",
+    "publisher",
+    "language",
+    "licence",
+    "source_uri",
+    "uri",
+    "translations",
+)
 COMPETENCY_CONTENT = ("statement", "code", "short_name", "competency_type", "level", "alternative_labels", "notes")
 BATCH = 2000
 URI_PATH = "/frameworks/uri/"
@@ -106,7 +116,9 @@ def create_framework(
     language: str = "en",
     licence: str = "",
     source_uri: str = "",
+    translations: Any = None,
 ) -> Framework:
+    """A new draft framework; ``translations`` = {"fr": {"title": …, "description": …}} (other languages)."""
     require_edit(actor, organization)
     errors = ErrorList()
     values = {
@@ -118,6 +130,11 @@ def create_framework(
         "licence": _clean_text(errors, "licence", licence, 500),
         "source_uri": _clean_text(errors, "source_uri", source_uri, 500),
     }
+    values["translations"], problems = check_translations(
+        translations, {"title": 300, "description": 20_000}, values["language"] or "en"
+    )
+    for where, code, message in problems:
+        errors.add(where, code, message)
     errors.raise_if_any()
     with transaction.atomic():
         framework = Framework(organization=organization, created_by=_user_or_none(actor), **values)
@@ -146,8 +163,15 @@ def update_framework(*, actor: Any, framework: Framework, changes: dict[str, Any
     values = {
         name: _clean_text(errors, name, value, limits.get(name, 500), required=name in ("title", "language"))
         for name, value in changes.items()
-        if name not in unknown
+        if name not in unknown and name != "translations"
     }
+    if "translations" in changes:  # the title and description in other languages; replaces them all
+        primary = values.get("language") or framework.language
+        values["translations"], problems = check_translations(
+            changes["translations"], {"title": 300, "description": 20_000}, primary
+        )
+        for where, code, message in problems:
+            errors.add(where, code, message)
     errors.raise_if_any()
     with transaction.atomic():
         framework = Framework.objects.select_for_update().get(pk=framework.pk)
@@ -215,6 +239,7 @@ def start_new_version(*, actor: Any, framework: Framework, version: str) -> Fram
             publisher=framework.publisher,
             version=version,
             language=framework.language,
+            translations=framework.translations,
             licence=framework.licence,
             source_uri=framework.source_uri,
             source_format=framework.source_format,
@@ -254,6 +279,7 @@ def _copy_contents(source: Framework, copy: Framework) -> None:
                             "depth",
                             "changed_at",
                             "hidden_labels",
+                            "translations",
                             *COMPETENCY_CONTENT,
                         )
                     },
@@ -374,9 +400,15 @@ def add_competency(
     level: str = "",
     alternative_labels: list[str] | None = None,
     notes: str = "",
+    translations: Any = None,
 ) -> Competency:
+    """A new competency in a draft; ``translations`` = {"fr": {"label": …, "statement": …}} (the short name is
+    ESCO's "label", see ``Competency.TRANSLATION_KEYS``)."""
     require_edit(actor, framework.organization)
     errors = ErrorList()
+    translated, problems = check_translations(translations, {"label": 300, "statement": 20_000}, framework.language)
+    for where, code, message in problems:
+        errors.add(where, code, message)
     values = _clean_competency(
         {
             "statement": statement,
@@ -405,6 +437,7 @@ def add_competency(
             depth=parent.depth + 1 if parent else 0,
             sort_order=(top + 1) if top is not None else 0,
             changed_at=timezone.now(),
+            translations=translated,
             **values,
         )
         competency.uri = minted_uri(competency.identifier)

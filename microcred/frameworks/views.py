@@ -307,7 +307,7 @@ def create_framework(request: HttpRequest, organization: str) -> HttpResponse:
     form = FrameworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.create_framework(actor=request.user, organization=org, **form.cleaned_data)
+            made = services.create_framework(actor=request.user, organization=org, **form.service_data())
         except ValidationFailed as error:
             form.add_service_errors(error)
         except DomainError as error:
@@ -344,6 +344,7 @@ def edit(request: HttpRequest, slug: str, version: str) -> HttpResponse:
                     code=data["code"],
                     competency_type=data["competency_type"],
                     parent=parent,
+                    translations=form.translations(),
                 )
                 messages.success(request, _("Competency added."))
         elif action == "add_scale":

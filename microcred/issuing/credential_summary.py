@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from microcred.translations import document_text
+
 MAX_ITEMS = 50
 MAX_TEXT = 2000
 
@@ -188,16 +190,17 @@ def summarize(credential: dict[str, Any] | None) -> Summary | None:
         summary.subject_name = subject_name(subject)
         achievement = subject.get("achievement")
         if isinstance(achievement, dict):
-            summary.achievement_name = text(achievement.get("name"), 300)
+            # in the reader's language when the achievement carries microcred's language maps
+            summary.achievement_name = text(document_text(achievement, "name"), 300)
             summary.achievement_type = text(achievement.get("achievementType"), 100)
             summary.achievement_url = link(achievement.get("id"))
-            summary.description = text(achievement.get("description"))
+            summary.description = text(document_text(achievement, "description"))
             image = achievement.get("image")
             image_url = text(image.get("id") if isinstance(image, dict) else image, 2000)
             summary.image = image_url if image_url.startswith("https://") else ""
             criteria = achievement.get("criteria")
             if isinstance(criteria, dict):
-                summary.criteria = text(criteria.get("narrative"))
+                summary.criteria = text(document_text(criteria, "narrative"))
                 summary.criteria_url = link(criteria.get("id"))
             summary.alignments = [
                 Alignment(

@@ -22,6 +22,7 @@ from microcred.issuing.credential_summary import (
     subject_name,
     when,
 )
+from microcred.translations import document_text
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -230,8 +231,11 @@ def summarize(credential: dict[str, Any]) -> Summary:
     image_url = _text(image.get("id") if isinstance(image, dict) else image, 2000)
     criteria = achievement.get("criteria")
     return Summary(
-        name=_text(achievement.get("name"), 300) or _text(credential.get("name"), 300) or _("Untitled credential"),
-        description=_text(achievement.get("description")),
+        # the achievement's texts in the reader's language when it carries microcred's language maps
+        name=_text(document_text(achievement, "name"), 300)
+        or _text(credential.get("name"), 300)
+        or _("Untitled credential"),
+        description=_text(document_text(achievement, "description")),
         issuer_name=issuer_name or issuer_id,
         issuer_id=issuer_id,
         holder_name=subject_name(_subject(credential)),
@@ -240,7 +244,7 @@ def summarize(credential: dict[str, Any]) -> Summary:
         valid_from_at=when(credential.get("validFrom") or credential.get("issuanceDate")),
         valid_until_at=when(credential.get("validUntil") or credential.get("expirationDate")),
         image=image_url if image_url.startswith("https://") else "",
-        criteria=_text(criteria.get("narrative")) if isinstance(criteria, dict) else "",
+        criteria=_text(document_text(criteria, "narrative")) if isinstance(criteria, dict) else "",
         competencies=competencies,
         evidence=evidence_of(credential),
         results=results,

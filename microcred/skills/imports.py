@@ -12,11 +12,16 @@ and never deleted.
 from __future__ import annotations
 
 import shutil
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,7 +54,12 @@ def upload_directory() -> Path:
     return Path(configured) if configured else Path(settings.DATA_DIR) / "skills-imports"
 
 
-def _store(kind: str, files: dict[str, bytes]) -> Path:
+# With several app servers (settings' MICROCRED_S3_BUCKET), an upload waits for its task in the shared bucket's private
+# ``imports`` storage, as the worker may be on another machine: the job's stored_path is then "storage:<folder>".
+IN_STORAGE = "storage:"
+
+
+def _store(kind: str, files: dict[str, bytes]) -> Path | str:
     if not files:
         raise ValidationFailed.single("file", "required", _("Choose a file to import."))
     stored: dict[str, bytes] = {}
@@ -71,6 +81,11 @@ def _store(kind: str, files: dict[str, bytes]) -> Path:
                 )
             check_size(data, MAX_ESCO_FILE_BYTES)
             stored[base] = data
+    if "imports" in settings.STORAGES:
+        name = f"skills/{uuid.uuid4().hex}"
+        for base, data in stored.items():
+            storages["imports"].save(f"{name}/{base}", ContentFile(data))
+        return IN_STORAGE + name
     folder = upload_directory() / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in stored.items():
@@ -91,6 +106,7 @@ def start_import(
     require(actor, "skills.manage", platform)
     if kind not in ImportKind.values:
         raise ValidationFailed.single("kind", "invalid", _("Unknown import kind."))
+    path: Path | str
     if directory is not None:
         path = Path(directory)
         if not path.exists():
@@ -152,24 +168,51 @@ def _notes(counts: ImportCounts) -> list[dict[str, Any]]:
     return [{"field": "skills", "code": "note", "message": message, "counts": counts.to_json()}]
 
 
+@contextmanager
+def _on_disk(stored_path: str) -> Iterator[Path]:
+    """The job's folder or file: where it lies, or (in the shared bucket) copied into a temporary folder."""
+    if not stored_path.startswith(IN_STORAGE):
+        yield Path(stored_path)
+        return
+    folder, storage = stored_path.removeprefix(IN_STORAGE), storages["imports"]
+    names = storage.listdir(folder)[1]
+    if not names:
+        raise FileNotFoundError(stored_path)
+    with tempfile.TemporaryDirectory(prefix="microcred-skills-import-") as scratch:
+        for name in names:
+            with storage.open(f"{folder}/{name}", "rb") as handle:
+                (Path(scratch) / Path(name).name).write_bytes(handle.read())
+        yield Path(scratch)
+
+
+def _discard(stored_path: str) -> None:
+    """The upload, once its job ran (a folder the command line named is left alone)."""
+    if stored_path.startswith(IN_STORAGE):
+        folder, storage = stored_path.removeprefix(IN_STORAGE), storages["imports"]
+        for name in storage.listdir(folder)[1]:
+            storage.delete(f"{folder}/{name}")
+    elif Path(stored_path).is_relative_to(upload_directory()):
+        shutil.rmtree(stored_path, ignore_errors=True)
+
+
 def run_import(job_id: int, *, extract: bool = True) -> SkillsImport:
     job = SkillsImport.objects.get(pk=job_id)
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return job
     SkillsImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
-    path = Path(job.stored_path)
     progress = _progress(job.pk)
     try:
-        if job.kind == ImportKind.ESCO_OCCUPATIONS:
-            counts = import_esco_occupations(path, progress=progress)
-            created, notes = counts.created, _notes(counts)
-        elif job.kind == ImportKind.ONET:
-            counts = import_onet(path, progress=progress)
-            created, notes = counts.created, _notes(counts)
-        else:
-            file = path if path.is_file() else next(iter(sorted(path.glob("postings.*"))), path / "postings.csv")
-            result = services.import_postings(file.read_bytes(), filename=file.name, job=job, progress=progress)
-            created, notes = result.created, []
+        with _on_disk(job.stored_path) as path:
+            if job.kind == ImportKind.ESCO_OCCUPATIONS:
+                counts = import_esco_occupations(path, progress=progress)
+                created, notes = counts.created, _notes(counts)
+            elif job.kind == ImportKind.ONET:
+                counts = import_onet(path, progress=progress)
+                created, notes = counts.created, _notes(counts)
+            else:
+                file = path if path.is_file() else next(iter(sorted(path.glob("postings.*"))), path / "postings.csv")
+                result = services.import_postings(file.read_bytes(), filename=file.name, job=job, progress=progress)
+                created, notes = result.created, []
     except DomainError as error:
         SkillsImport.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, errors=_errors(error), finished_at=timezone.now()
@@ -188,8 +231,7 @@ def run_import(job_id: int, *, extract: bool = True) -> SkillsImport:
             transaction.on_commit(lambda: extract_task.enqueue())  # the extraction tells the demand listeners
         elif job.kind == ImportKind.ONET:
             demand.notify_changed()  # O*NET's "In Demand" flags are part of the rule
-    if path.is_relative_to(upload_directory()):
-        shutil.rmtree(path, ignore_errors=True)
+    _discard(job.stored_path)
     job.refresh_from_db()
     return job
 

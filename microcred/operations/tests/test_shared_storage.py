@@ -21,15 +21,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import boto3
 import psycopg
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from microcred.bench.verify import _environment, free_port
 from microcred.testing.factories import PASSWORD
+from microcred.testing.object_storage import Bucket, s3_server
 
 ROOT = Path(__file__).resolve().parents[3]
 TIMEOUT = 30
@@ -58,53 +57,14 @@ print(json.dumps({"enrolment": enrolment.pk, "image": credential.image.url, "ima
 """
 
 
-@dataclass
-class Bucket:
-    endpoint: str
-    name: str
-
-    def client(self) -> Any:
-        return boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="microcred-test",
-            aws_secret_access_key="microcred-test-secret",  # moto accepts any key
-        )
-
-    def environment(self) -> dict[str, str]:
-        return {
-            "MICROCRED_S3_BUCKET": self.name,
-            "MICROCRED_S3_ENDPOINT_URL": self.endpoint,
-            "MICROCRED_S3_REGION": "us-east-1",
-            "MICROCRED_S3_ADDRESSING_STYLE": "path",
-            "MICROCRED_S3_ACCESS_KEY_ID": "microcred-test",
-            "MICROCRED_S3_SECRET_ACCESS_KEY": "microcred-test-secret",
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-
-    def objects(self) -> dict[str, bytes]:
-        client = self.client()
-        listed = client.list_objects_v2(Bucket=self.name).get("Contents", [])
-        return {item["Key"]: client.get_object(Bucket=self.name, Key=item["Key"])["Body"].read() for item in listed}
-
-
 @pytest.fixture
 def s3() -> Iterator[str]:
-    """moto's S3-compatible server on a free loopback port: its endpoint URL."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 def _bucket(endpoint: str, name: str) -> Bucket:
-    bucket = Bucket(endpoint, name)
-    bucket.client().create_bucket(Bucket=name)
-    return bucket
+    return Bucket(endpoint, name).create()
 
 
 class Databases:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from microcred.catalog.bilingual import translations_of
 from microcred.catalog.models import MicroCredential
 from microcred.errors import ValidationFailed
 from microcred.tables import csv_text, unquote_cell
@@ -71,8 +72,18 @@ def record_of(credential: MicroCredential) -> dict[str, Any]:
     return row
 
 
+def _with_translations(credential: MicroCredential) -> dict[str, Any]:
+    """The record, plus its texts in other languages when it has any (imported back as they are)."""
+    row = record_of(credential)
+    translations = translations_of(credential)
+    if translations:
+        row["translations"] = translations
+    return row
+
+
 def export_json(credentials: Iterable[MicroCredential]) -> str:
-    return json.dumps({"microCredentials": [record_of(c) for c in credentials]}, ensure_ascii=False, indent=2)
+    rows = [_with_translations(c) for c in credentials]
+    return json.dumps({"microCredentials": rows}, ensure_ascii=False, indent=2)
 
 
 def export_csv(credentials: Iterable[MicroCredential]) -> str:

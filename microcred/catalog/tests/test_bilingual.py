@@ -210,3 +210,19 @@ def test_the_design_form_has_second_language_fields(client, admin, provider) -> 
     )
     assert refused.status_code == 400
     assert "This is the design&#x27;s own language." in refused.content.decode()
+
+
+def test_the_json_export_carries_the_translations_and_imports_them_back(admin, provider, published) -> None:
+    from microcred.catalog import transfer
+
+    published("Data Literacy", learning_outcomes=["Read a table", "Choose", "Critique"], translations={"fr": FRENCH})
+    exported = transfer.export_json(MicroCredential.objects.all())
+    (row,) = transfer.rows_from_json(exported.replace('"data-literacy"', '"data-literacy-copy"'))
+    assert row["translations"]["fr"]["title"] == "Littératie des données"
+    copy = services.create_draft(actor=admin, provider=provider, **row)
+    assert copy.translations["fr"]["title"] == "Littératie des données"
+    assert [o.translations.get("fr", {}).get("text") for o in copy.outcomes.all()] == [
+        "Lire un tableau",
+        None,
+        "Critiquer un graphique",
+    ]

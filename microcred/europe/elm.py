@@ -64,10 +64,6 @@ def _note(base: str, kind: str, texts: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _text(language: str, value: str) -> dict[str, str]:
-    return {language: value} if value.strip() else {}
-
-
 def _organisation(credential: MicroCredential, base: str) -> dict[str, Any]:
     provider = credential.provider
     names = language_map(provider, "name") or {primary_language(provider): provider.slug}
@@ -121,8 +117,9 @@ def _assessment(credential: MicroCredential, details: EuropeanDetails, base: str
         with translation.override("en"):
             label = str(Supervision(details.supervision).label)
         notes.append(_note(base, "supervision", {"en": label}))
-    if details.grading.strip():
-        notes.append(_note(base, "grade", _text(lang, details.grading)))
+    grading = language_map(details, "grading")
+    if grading:
+        notes.append(_note(base, "grade", grading))
     if notes:
         spec["additionalNote"] = notes
     return spec
@@ -154,9 +151,9 @@ def to_elm(credential: MicroCredential) -> dict[str, Any]:
     if summary:
         notes.append(_note(base, "summary", summary))
     for kind in ("quality_assurance", "stackability", "further_information"):
-        value = getattr(details, kind)
-        if value.strip():
-            notes.append(_note(base, kind, _text(lang, value)))
+        texts = language_map(details, kind)
+        if texts:
+            notes.append(_note(base, kind, texts))
     if credential.ladders_into:
         notes.append(_note(base, "ladders_into", {lang: "\n".join(credential.ladders_into)}))
     if notes:
@@ -379,7 +376,7 @@ def read_elm(document: Any) -> ElmReading:
         fields["ladders_into"] = [line for line in _split(notes.pop("ladders_into"), primary)[0].splitlines() if line]
     for kind in ("quality_assurance", "stackability", "further_information"):
         if kind in notes:
-            reading.details[kind] = _split(notes.pop(kind), primary)[0]
+            _take_detail(reading, kind, notes.pop(kind), primary)
     for kind in notes:
         reading.unmapped.append(_("A note on %(kind)s belongs to the assessment.") % {"kind": NOTES[kind]})
 
@@ -481,6 +478,13 @@ def read_elm(document: Any) -> ElmReading:
     return reading
 
 
+def _take_detail(reading: ElmReading, name: str, texts: dict[str, str], primary: str) -> None:
+    text, others = _split(texts, primary)
+    reading.details[name] = text
+    for code, other in others.items():
+        reading.details.setdefault("translations", {}).setdefault(code, {})[name] = other
+
+
 def _read_assessment(spec: dict[str, Any], reading: ElmReading, primary: str, take: Any) -> None:
     take("award_criteria", _language_map(spec.get("description"), "provenBy.description"))
     methods = v.reverse(v.ASSESSMENT_TYPES)
@@ -506,7 +510,7 @@ def _read_assessment(spec: dict[str, Any], reading: ElmReading, primary: str, ta
         else:
             reading.unmapped.append(_("Supervision: %(text)s") % {"text": text[:200]})
     if "grade" in notes:
-        reading.details["grading"] = _split(notes.pop("grade"), primary)[0]
+        _take_detail(reading, "grading", notes.pop("grade"), primary)
     if spec.get("gradingScheme"):
         reading.unmapped.append(_("The grading scheme of the assessment (enter it under Grade)."))
 

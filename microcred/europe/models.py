@@ -23,6 +23,8 @@ class Supervision(models.TextChoices):
 
 
 class EuropeanDetails(models.Model):
+    TRANSLATION_LANGUAGE_FROM = "credential"
+
     credential = models.OneToOneField(MicroCredential, on_delete=models.CASCADE, related_name="european_details")
     european_profile = models.BooleanField(_("publish under the European profile"), default=False)
     eqf_level = models.PositiveSmallIntegerField(
@@ -37,6 +39,9 @@ class EuropeanDetails(models.Model):
     grading = models.TextField(_("grade"), blank=True, default="")
     stackability = models.TextField(_("integration and stackability"), blank=True, default="")
     further_information = models.TextField(_("further information"), blank=True, default="")
+    # The texts above in other languages than the design's: {"fr": {"quality_assurance": "…", …}}
+    # (microcred/translations.py reads them; their primary language is the design's).
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -20,12 +20,16 @@ from microcred.errors import Conflict, ErrorList, FieldError, ValidationFailed
 from microcred.europe.elements import details_of, missing_mandatory
 from microcred.europe.elm import read_elm
 from microcred.europe.models import EuropeanDetails, Supervision
+from microcred.translations import bcp47
 
 TEXT_FIELDS = {"nqf_level": 100, "quality_assurance": 2000, "grading": 1000, "stackability": 2000,
                "further_information": 4000}
 EDITABLE = ("european_profile", "eqf_level", "nqf_level", "isced_f_code", "quality_assurance", "supervision",
-            "grading", "stackability", "further_information")
+            "grading", "stackability", "further_information", "translations")
+TRANSLATABLE = ("quality_assurance", "grading", "stackability", "further_information")
+MAX_LANGUAGES = 8
 _ISCED = re.compile(r"^\d{2,4}$")
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 
 def _state(details: EuropeanDetails) -> dict[str, Any]:
@@ -54,6 +58,8 @@ def clean_details(data: dict[str, Any]) -> dict[str, Any]:
                 errors.add(name, "invalid_level", _("Enter an EQF level from 1 to 8."))
             else:
                 out[name] = int(value)
+        elif name == "translations":
+            out[name] = _clean_translations(errors, value)
         elif name == "supervision":
             if value not in ("", *Supervision.values):
                 errors.add(name, "invalid_choice", _("Choose one of the options."))
@@ -74,6 +80,37 @@ def clean_details(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _clean_translations(errors: ErrorList, value: Any) -> dict[str, dict[str, str]]:
+    """``{"fr": {"quality_assurance": …}}``: each language given replaces that language; an empty one removes it."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(entry, dict) for entry in value.values()):
+        errors.add("translations", "invalid_type", _('Send an object of languages, such as {"fr": {"grading": …}}.'))
+        return {}
+    if len(value) > MAX_LANGUAGES:
+        errors.add("translations", "too_many", _("Enter at most %(n)s languages.") % {"n": MAX_LANGUAGES})
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for code, entry in value.items():
+        tag = bcp47(code) if isinstance(code, str) else ""
+        if not _LANGUAGE_TAG.match(tag):
+            errors.add("translations", "invalid_language", _("Name each language by its code, such as fr or fr-CA."))
+            continue
+        texts = {}
+        for name, text in entry.items():
+            field = f"translations.{tag}.{str(name)[:64]}"
+            if name not in TRANSLATABLE:
+                errors.add(field, "unknown_field", _("This text cannot be translated."))
+            elif not isinstance(text, str):
+                errors.add(field, "invalid_type", _("Enter a text."))
+            elif len(text.strip()) > TEXT_FIELDS[name]:
+                errors.add(field, "too_long", _("Enter at most %(n)s characters.") % {"n": TEXT_FIELDS[name]})
+            elif text.strip():
+                texts[name] = text.strip()
+        out[tag] = texts
+    return out
+
+
 def set_european_details(*, actor: Any, credential: MicroCredential, changes: dict[str, Any]) -> EuropeanDetails:
     """Change a design's European details; only while the design itself can be edited."""
     require(actor, "catalog.edit", credential)
@@ -89,6 +126,14 @@ def set_european_details(*, actor: Any, credential: MicroCredential, changes: di
         details, _created = EuropeanDetails.objects.get_or_create(credential=credential)
         before = _state(details)
         for name, value in values.items():
+            if name == "translations":
+                merged = {code: dict(entry) for code, entry in (details.translations or {}).items()}
+                for code, entry in value.items():
+                    if entry:
+                        merged[code] = entry
+                    else:
+                        merged.pop(code, None)
+                value = merged
             setattr(details, name, value)
         details.save()
         record(actor=actor, action="europe.set_details", target=credential, organization=credential.provider,

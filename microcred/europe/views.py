@@ -58,8 +58,7 @@ def elements(request: HttpRequest, provider: str, slug: str, version: int) -> Ht
         return _error(request, error)
     details = details_of(found)
     can_edit = can(request.user, "catalog.edit", found) and found.is_editable
-    initial = {name: getattr(details, name) for name in services.EDITABLE}
-    initial["eqf_level"] = str(details.eqf_level or "")
+    initial = EuropeanDetailsForm.initial_for(details, services.EDITABLE)
     form = EuropeanDetailsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

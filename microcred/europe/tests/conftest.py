@@ -28,6 +28,12 @@ COMPLETE = {
     "grading": "Pass or fail.",
     "stackability": "Counts towards the Grid Technician certificate.",
     "further_information": "Ask the registrar.",
+    "translations": {"fr": {
+        "quality_assurance": "Revue interne par le comité qualité du collège.",
+        "grading": "Réussite ou échec.",
+        "stackability": "Compte pour le certificat de technicien de réseau.",
+        "further_information": "Demandez au registraire.",
+    }},
 }
 
 

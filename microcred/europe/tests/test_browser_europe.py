@@ -38,7 +38,9 @@ def test_a_designer_states_the_european_elements_and_publication_names_what_is_m
 
     page.get_by_label("Publish under the European profile").check()
     page.get_by_label("EQF level", exact=True).select_option("5")
-    page.get_by_label("Type of quality assurance").fill("Reviewed by the college's quality committee.")
+    page.get_by_label("Type of quality assurance", exact=True).fill("Reviewed by the college's quality committee.")
+    page.get_by_label("Second language", exact=True).select_option("fr")
+    page.get_by_label("Type of quality assurance in the second language").fill("Revue par le comité qualité.")
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("The European elements were saved.").is_visible()
     assert "EQF level 5" in page.get_by_role("row", name="Level (EQF or NQF)").inner_text()

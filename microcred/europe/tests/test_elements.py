@@ -107,10 +107,14 @@ def test_the_page_shows_each_element_and_saves_the_details(admin, provider) -> N
         assert str(element.label) in page
     answer = client.post(url, {"european_profile": "on", "eqf_level": "12"})
     assert answer.status_code == 400
-    answer = client.post(url, {"european_profile": "on", "eqf_level": "4", "quality_assurance": "Peer review."})
+    answer = client.post(url, {"european_profile": "on", "eqf_level": "4", "quality_assurance": "Peer review.",
+                               "other_language": "fr", "other_quality_assurance": "Revue par les pairs."})
     assert answer.status_code == 302
     details = EuropeanDetails.objects.get(credential=credential)
     assert details.european_profile and details.eqf_level == 4
+    assert details.translations == {"fr": {"quality_assurance": "Revue par les pairs."}}
+    answer = client.post(url, {"eqf_level": "4", "other_language": "fr", "other_grading": "x" * 1001})
+    assert answer.status_code == 400
     page = client.get(url).content.decode()
     assert "This design cannot be published under the European profile yet" not in page
     assert "Peer review." in page

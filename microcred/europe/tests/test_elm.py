@@ -24,7 +24,7 @@ CARRIED = ("title", "summary", "description", "prerequisites", "award_criteria",
            "workload_hours", "time_to_complete_weeks", "credit_type", "credit_value", "credit_unit",
            "assessment_method", "delivery_mode", "ladders_into")
 DETAILS = ("eqf_level", "nqf_level", "isced_f_code", "quality_assurance", "supervision", "grading", "stackability",
-           "further_information")
+           "further_information", "translations")
 
 
 def record_of(credential: MicroCredential) -> dict[str, Any]:
@@ -53,6 +53,8 @@ def test_a_complete_bilingual_design_exports_as_elm_that_the_published_shapes_ac
     assert document["volumeOfLearning"] == "PT37H30M"
     assert document["educationLevel"][0]["id"] == "http://data.europa.eu/snb/eqf/5"
     assert document["creditPoint"][0]["point"] == "2"
+    grade = document["provenBy"][0]["additionalNote"][1]
+    assert grade["noteLiteral"] == {"en": "Pass or fail.", "fr": "Réussite ou échec."}
     assert document["awardingOpportunity"][0]["awardingBody"][0]["legalName"] == {"en": provider.name}
     conforms, report = shacl_report(document)
     assert conforms, report

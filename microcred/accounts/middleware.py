@@ -68,3 +68,22 @@ class ThrottleMiddleware:
         if response.status_code == 429 and retry_after and not response.has_header("Retry-After"):
             response["Retry-After"] = str(retry_after)
         return response
+
+
+class TimeZoneMiddleware:
+    """Dates on pages in the reader's time zone: their own choice, else the site's (``settings.TIME_ZONE``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import timezone
+
+        from microcred.accounts.profile import time_zone_of
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "time_zone", ""):
+            timezone.activate(time_zone_of(user))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from microcred.accounts import views
+from microcred.accounts import profile_views, views
 
 app_name = "accounts"
 
@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("accounts/", views.home, name="home"),
     path("home/", views.start, name="start"),
+    path("accounts/settings/", profile_views.settings_page, name="settings"),
     path("accounts/tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("organizations/new/", views.organization_create, name="organization_create"),

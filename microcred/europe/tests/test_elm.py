@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.catalog.models import MicroCredential
 from microcred.demo.loader import load_demo
@@ -174,3 +176,26 @@ def test_only_a_providers_designers_import(provider, learner) -> None:
     with pytest.raises(PermissionDenied):
         services.import_elm(actor=learner, provider=provider,
                             document={"type": "LearningAchievementSpecification", "title": {"en": "x"}})
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
+)
+KEYS = st.sampled_from(["type", "title", "description", "learningOutcome", "volumeOfLearning", "maximumDuration",
+                        "creditPoint", "educationLevel", "language", "mode", "learningSetting", "provenBy",
+                        "awardingOpportunity", "additionalNote", "identifier", "thematicArea", "entryRequirement",
+                        "credentialSubject"])
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(extra=st.dictionaries(KEYS, JSON, max_size=6),
+       kind=st.sampled_from(["LearningAchievementSpecification", "Qualification", "EuropeanDigitalCredential"]))
+def test_any_json_is_read_or_refused_with_field_errors(extra: dict[str, Any], kind: str) -> None:
+    """read_elm never fails otherwise than with the domain's field errors, whatever the shapes of the values."""
+    document = {"title": {"en": "x"}, **extra, "type": kind}
+    try:
+        read_elm(document)
+    except ValidationFailed as failed:
+        assert failed.errors and all(error.code for error in failed.errors)

@@ -444,3 +444,16 @@ class RejectedSkillSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credential_id}/{self.outcome_position}: {self.competency_id}"
+
+
+class SearchTerm(models.Model):
+    """A word of the indexed catalog (lower case, letters only), so that a misspelt search word can be corrected.
+
+    Kept by ``catalog.search.index`` and never pruned: a word no longer in any document only fails to find
+    anything. Matched by trigrams: ``pg_trgm`` on PostgreSQL, an FTS5 ``trigram`` table on SQLite (migration 0008).
+    """
+
+    word = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word

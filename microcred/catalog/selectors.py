@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -313,96 +313,17 @@ FACET_LABELS = {
 DEMAND_SKILL_FACET_SIZE = 15
 
 
-def _facets(base: QuerySet[MicroCredential], query: CatalogQuery) -> list[Facet]:
-    facets = []
-    providers: dict[str, str] = {}
-    for name, column in MULTI_FACETS.items():
-        rows = base.filter(_filters(query, without=name)).values(column).annotate(n=Count("pk")).order_by()
-        counts = {row[column]: row["n"] for row in rows if row[column]}
-        if name == "provider":
-            providers = dict(Organization.objects.filter(slug__in=counts).values_list("slug", "name"))
-            labels = providers
-        else:
-            labels = dict(VOCABULARIES[name].choices)
-        for value in query.multi.get(name, []):
-            counts.setdefault(value, 0)
-        values = [
-            FacetValue(
-                value, str(labels.get(value, value)), count, query.is_selected(name, value), query.toggled(name, value)
-            )
-            for value, count in counts.items()
-        ]
-        values.sort(key=lambda v: (-v.count, v.label))
-        facets.append(Facet(name, str(FACET_LABELS[name]), values))
-    for name, (column, buckets) in RANGES.items():
-        aggregates = {key: Count("pk", filter=_range_q(column, buckets, [key])) for key, *_rest in buckets}
-        counts = base.filter(_filters(query, without=name)).aggregate(**aggregates)
-        facets.append(
-            Facet(
-                name,
-                str(FACET_LABELS[name]),
-                [
-                    FacetValue(key, str(label), counts[key], query.is_selected(name, key), query.toggled(name, key))
-                    for key, label, *_rest in buckets
-                ],
-            )
-        )
-    flag_values = []
-    for name in FLAG_FACETS:
-        count = base.filter(_filters(query, without=name)).filter(_flag_q(name)).count()
-        flag_values.append(
-            FacetValue(name, str(FLAG_LABELS[name]), count, name in query.flags, query.toggled(name, "1"))
-        )
-    facets.append(Facet("qualities", str(FACET_LABELS["qualities"]), flag_values))
-    if hasattr(MicroCredential, "alignments"):
-        facets.append(_framework_facet(base, query))
-    facets.append(_demand_skill_facet(base, query))
-    return facets
-
-
-def _demand_skill_facet(base: QuerySet[MicroCredential], query: CatalogQuery) -> Facet:
-    """Counts per in-demand skill label among the results (without this facet's own selection)."""
-    counts: dict[str, int] = {}
-    rows = base.filter(_filters(query, without="demand_skill")).exclude(skills_demand=[]).values_list("skills_demand")
-    for (labels,) in rows:
-        for label in set(labels or []):
-            counts[label] = counts.get(label, 0) + 1
-    selected = query.aligned.get("demand_skill", [])
-    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:DEMAND_SKILL_FACET_SIZE]
-    shown = dict(top) | {label: counts.get(label, 0) for label in selected}
-    values = [
-        FacetValue(label, label, count, query.is_selected("demand_skill", label), query.toggled("demand_skill", label))
-        for label, count in sorted(shown.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    return Facet("demand_skill", str(FACET_LABELS["demand_skill"]), values)
-
-
-def _framework_facet(base: QuerySet[MicroCredential], query: CatalogQuery) -> Facet:
-    rows = (
-        base.filter(_filters(query, without="framework"))
-        .values("alignments__competency__framework__slug", "alignments__competency__framework__title")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("-n")
-    )
-    values = [
-        FacetValue(
-            row["alignments__competency__framework__slug"],
-            row["alignments__competency__framework__title"],
-            row["n"],
-            query.is_selected("framework", row["alignments__competency__framework__slug"]),
-            query.toggled("framework", row["alignments__competency__framework__slug"]),
-        )
-        for row in rows
-        if row["alignments__competency__framework__slug"]
-    ]
-    return Facet("framework", str(FACET_LABELS["framework"]), values)
-
-
 def search_catalog(query: CatalogQuery, *, with_facets: bool = True) -> SearchResult:
     """The published catalog narrowed by ``query``: one page of results, the total and facet counts."""
     base = search.apply(published(), query.text)
     matching = base.filter(_filters(query))
-    total = matching.count()
+    facets: list[Facet] = []
+    if with_facets:
+        from microcred.catalog.facet_counts import count_facets  # it reads this module's filters
+
+        total, facets = count_facets(base, query)
+    else:
+        total = matching.count()
     sort = query.effective_sort()
     if sort == "relevance":
         ordered = matching.order_by("-relevance", "title", "pk") if search.terms(query.text) else matching
@@ -412,7 +333,6 @@ def search_catalog(query: CatalogQuery, *, with_facets: bool = True) -> SearchRe
     page = min(query.page, pages)
     start = (page - 1) * PAGE_SIZE
     results = list(ordered.select_related("provider")[start : start + PAGE_SIZE])
-    facets = _facets(base, query) if with_facets else []
     return SearchResult(query=query, total=total, results=results, facets=facets, page=page, pages=pages)
 
 

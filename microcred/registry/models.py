@@ -128,6 +128,7 @@ class PublicationStatus(models.TextChoices):
     RETRYING = "retrying", _("Failed; will retry")
     SUCCEEDED = "succeeded", _("In the registry")
     FAILED = "failed", _("Failed")
+    REPLACED = "replaced", _("Replaced by a newer publication")
 
 
 class Publication(models.Model):

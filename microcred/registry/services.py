@@ -197,6 +197,11 @@ def attempt(publication_id: int) -> str:
         publication.attempts += 1
         publication.save(update_fields=["attempts"])
     credential = publication.credential
+    if _newer(publication).exists():  # the registry keeps one record per design: never send older content last
+        Publication.objects.filter(pk=publication.pk).update(
+            status=PublicationStatus.REPLACED, next_attempt_at=None, completed_at=timezone.now()
+        )
+        return PublicationStatus.REPLACED
     settings_row = RegistrySettings.objects.filter(organization_id=credential.provider_id).first()
     try:
         if settings_row is None:
@@ -232,6 +237,18 @@ def attempt(publication_id: int) -> str:
     return PublicationStatus.SUCCEEDED
 
 
+def _newer(publication: Publication) -> Any:
+    credential = publication.credential
+    return Publication.objects.filter(
+        credential__provider_id=credential.provider_id, credential__slug=credential.slug, pk__gt=publication.pk
+    )
+
+
+def has_newer(publication: Publication) -> bool:
+    """Whether a later publication of the same design exists (the panel offers no retry of a replaced one)."""
+    return _newer(publication).exists()
+
+
 def _failed(publication: Publication, message: str, *, transient: bool) -> str:
     retry = transient and publication.attempts < MAX_ATTEMPTS
     delay = RETRY_DELAYS[min(publication.attempts, len(RETRY_DELAYS)) - 1]
@@ -252,6 +269,8 @@ def retry(*, actor: Any, publication: Publication) -> Publication:
     require(actor, "registry.configure", publication.credential.provider)
     if publication.status != PublicationStatus.FAILED:
         raise Conflict(_("Only a failed publication can be sent again."), code="not_failed")
+    if _newer(publication).exists():
+        raise Conflict(_("A newer publication of this design was sent since."), code="replaced")
     with transaction.atomic():
         Publication.objects.filter(pk=publication.pk).update(
             status=PublicationStatus.QUEUED, attempts=0, next_attempt_at=None, completed_at=None

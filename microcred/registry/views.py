@@ -41,7 +41,9 @@ def registry_panel(request: Any, credential: MicroCredential) -> Panel | None:
             "configured": settings_row is not None,
             "enabled": bool(settings_row and settings_row.enabled),
             "publication": publication,
-            "failed": publication is not None and publication.status == PublicationStatus.FAILED,
+            "failed": publication is not None
+            and publication.status == PublicationStatus.FAILED
+            and not services.has_newer(publication),
             "ctid": ctids.design_ctid(credential) if credential.is_public else "",
             "version_ctid": ctids.version_ctid(credential) if credential.is_public else "",
             "ctdl_url": reverse("registry:ctdl", args=[credential.provider.slug, credential.slug, credential.version]),

@@ -9,7 +9,7 @@ from django.test import Client
 
 from microcred.catalog import services as catalog
 from microcred.catalog.models import Status
-from microcred.errors import PermissionDenied, ValidationFailed
+from microcred.errors import Conflict, PermissionDenied, ValidationFailed
 from microcred.registry import ctids, services
 from microcred.registry.models import Publication, PublicationAction, PublicationStatus, RegistrySettings
 from microcred.registry.tests.conftest import API_KEY, ORG_CTID, publish
@@ -196,3 +196,21 @@ def test_versions_published_before_the_settings_are_sent_on_request(registry, pu
     assert ctids.design_ctid(earlier) in registry.resources
     client.post(f"/organizations/{provider.slug}/registry/", {"action": "publish_existing"})
     assert len(registry.history) == 1  # nothing sent twice
+
+
+def test_an_older_versions_late_retry_never_overwrites_a_newer_one(configured, published, admin, reviewer) -> None:
+    configured.fail_next = 100
+    first = published("Data Literacy")
+    old = Publication.objects.get(credential=first)
+    assert old.status == PublicationStatus.FAILED
+    Publication.objects.filter(pk=old.pk).update(status=PublicationStatus.RETRYING)  # a retry still scheduled
+    configured.fail_next = 0
+    second = catalog.start_new_version(actor=admin, credential=first)
+    catalog.update_draft(actor=admin, credential=second, changes={"cost": "180"})
+    second = publish(admin, reviewer, second)
+    assert services.attempt(old.pk) == PublicationStatus.REPLACED
+    assert configured.resources[ctids.design_ctid(first)]["ceterms:estimatedCost"][0]["ceterms:price"] == 180.0
+    Publication.objects.filter(pk=old.pk).update(status=PublicationStatus.FAILED)
+    old.refresh_from_db()
+    with pytest.raises(Conflict):
+        services.retry(actor=admin, publication=old)

@@ -32,6 +32,8 @@ EDC_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 CONTEXT = [EDC_CONTEXT, {"id": "@id", "type": "@type"}]
 IDENTIFIER_SCHEME = "microcred"
 NOTE_PREFIX = "urn:microcred:note:"
+ESCO_SKILL = "http://data.europa.eu/esco/skill/"
+ESCO_SKILLS_SCHEME = "http://data.europa.eu/esco/concept-scheme/skills"
 # The notes microcred writes, by the subject concept that names them, and the English label of that concept.
 NOTES = {
     "summary": "Summary",
@@ -191,11 +193,19 @@ def to_elm(credential: MicroCredential) -> dict[str, Any]:
     if prerequisites:
         document["entryRequirement"] = {"id": f"{base}#entry-requirement", "type": "Note",
                                         "noteLiteral": prerequisites}
-    document["learningOutcome"] = [
-        {"id": f"{base}#outcome-{outcome.position + 1}", "type": "LearningOutcome",
-         "title": language_map(outcome, "text")}
-        for outcome in credential.outcomes.order_by("position")
-    ]
+    skills = _skills_by_outcome(credential)
+    document["learningOutcome"] = []
+    for outcome in credential.outcomes.order_by("position"):
+        node: dict[str, Any] = {"id": f"{base}#outcome-{outcome.position + 1}", "type": "LearningOutcome",
+                                "title": language_map(outcome, "text")}
+        for competency in skills.get(outcome.position, []):
+            key = "relatedESCOSkill" if competency.uri.startswith(ESCO_SKILL) else "relatedSkill"
+            scheme = ESCO_SKILLS_SCHEME if key == "relatedESCOSkill" else f"{v.MICROCRED_SCHEME}:framework"
+            labels = language_map(competency, "short_name") or language_map(competency, "statement")
+            node.setdefault(key, []).append({"id": competency.uri, "type": "Concept",
+                                             "inScheme": {"id": scheme, "type": "ConceptScheme"},
+                                             "prefLabel": labels})
+        document["learningOutcome"].append(node)
     document["provenBy"] = [_assessment(credential, details, base, lang)]
     opportunity: dict[str, Any] = {
         "id": f"{base}#awarding-opportunity",
@@ -210,6 +220,17 @@ def to_elm(credential: MicroCredential) -> dict[str, Any]:
     return document
 
 
+def _skills_by_outcome(credential: MicroCredential) -> dict[int, list[Any]]:
+    """The competencies each outcome is aligned to that have a URI (ESCO's, or a framework's own)."""
+    out: dict[int, list[Any]] = {}
+    alignments = credential.alignments.select_related("competency").order_by("outcome_position", "pk")
+    for alignment in alignments:
+        uri = alignment.competency.uri
+        if alignment.outcome_position is not None and uri.startswith(("http://", "https://", "urn:")):
+            out.setdefault(alignment.outcome_position, []).append(alignment.competency)
+    return out
+
+
 # --- import -------------------------------------------------------------------------------------------------------
 
 
@@ -221,6 +242,7 @@ class ElmReading:
     details: dict[str, Any] = field(default_factory=dict)
     slug: str = ""
     awarding_bodies: list[tuple[str, str]] = field(default_factory=list)  # (microcred slug or "", name)
+    skills: list[tuple[int, str, str]] = field(default_factory=list)  # (outcome position, competency IRI, label)
     unmapped: list[str] = field(default_factory=list)
 
 
@@ -396,9 +418,9 @@ def read_elm(document: Any) -> ElmReading:
             translated.append(other)
         lines.append(text)
         for key in ("relatedESCOSkill", "relatedSkill"):
-            if node.get(key):
-                reading.unmapped.append(_("The skills related to outcome %(n)s (align them to a framework).")
-                                        % {"n": i + 1})
+            for skill in _list(node.get(key)):
+                if _iri(skill):
+                    reading.skills.append((len(lines) - 1, _iri(skill)[:500], _label(skill)[:300]))
     fields["learning_outcomes"] = lines
 
     hours = _duration_hours(spec.get("volumeOfLearning"))

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from microcred.accounts.models import Organization
 from microcred.accounts.permissions import require
 from microcred.audit.services import record
+from microcred.catalog import alignments
 from microcred.catalog import services as catalog
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict, ErrorList, FieldError, ValidationFailed
 from microcred.europe.elements import details_of, missing_mandatory
 from microcred.europe.elm import read_elm
 from microcred.europe.models import EuropeanDetails, Supervision
+from microcred.frameworks.models import Competency
 from microcred.translations import bcp47
 
 TEXT_FIELDS = {"nqf_level": 100, "quality_assurance": 2000, "grading": 1000, "stackability": 2000,
@@ -206,6 +208,13 @@ def import_elm(*, actor: Any, provider: Organization, document: Any) -> ElmImpor
             **fields,
         )
         EuropeanDetails.objects.create(credential=credential, **details)
+        for position, iri, label in dict.fromkeys(reading.skills):
+            competency = Competency.objects.filter(uri=iri).order_by("-framework__pk").first()
+            if competency is None:
+                unmapped.append(_("The skill %(label)s of outcome %(n)s is in no framework here.")
+                                % {"label": label, "n": position + 1})
+                continue
+            alignments.align(actor=actor, credential=credential, competency=competency, outcome_position=position)
         record(actor=actor, action="europe.import_elm", target=credential, organization=provider,
                after={"unmapped": unmapped, **{k: v for k, v in details.items()}})
     return ElmImport(credential, unmapped)

@@ -37,6 +37,8 @@ def record_of(credential: MicroCredential) -> dict[str, Any]:
         **{name: getattr(credential, name) for name in CARRIED},
         "outcomes": [(o.text, o.translations) for o in credential.outcomes.order_by("position")],
         **{name: getattr(details, name) for name in DETAILS},
+        "alignments": sorted((a.outcome_position, a.competency_id) for a in credential.alignments.all()
+                             if a.outcome_position is not None and a.competency.uri),
     }
 
 
@@ -112,7 +114,7 @@ def test_the_commissions_annex_i_sample_comes_in_as_a_draft_with_a_report(admin,
     assert details.eqf_level == 6 and details.nqf_level == "RQF Level 6" and details.isced_f_code == "003"
     text = "\n".join(result.unmapped)
     assert "The credential itself" in text
-    assert "skills related to outcome 1" in text
+    assert "The skill stimulate creativity in the team of outcome 1 is in no framework here." in text
 
 
 @pytest.mark.parametrize(
@@ -199,3 +201,36 @@ def test_any_json_is_read_or_refused_with_field_errors(extra: dict[str, Any], ki
         read_elm(document)
     except ValidationFailed as failed:
         assert failed.errors and all(error.code for error in failed.errors)
+
+
+def test_outcomes_aligned_to_esco_and_framework_skills_round_trip(admin, provider) -> None:
+    from microcred.catalog import alignments
+    from microcred.frameworks import services as frameworks
+
+    framework = frameworks.create_framework(actor=admin, organization=provider, title="Grid skills")
+    esco = frameworks.add_competency(actor=admin, framework=framework, statement="Ensure safety in electrical work",
+                                     short_name="electrical safety",
+                                     translations={"fr": {"label": "sécurité électrique"}})
+    own = frameworks.add_competency(actor=admin, framework=framework, statement="Apply lockout", short_name="lockout")
+    esco.uri = "http://data.europa.eu/esco/skill/0c5e1a2b-1111-4222-8333-444455556666"
+    own.uri = "https://skills.example.org/grid/lockout"
+    esco.save(update_fields=["uri"])
+    own.save(update_fields=["uri"])
+    credential = complete(admin, bilingual_draft(admin, provider))
+    alignments.align(actor=admin, credential=credential, competency=esco, outcome_position=0)
+    alignments.align(actor=admin, credential=credential, competency=own, outcome_position=1)
+    document = to_elm(credential)
+    first, second = document["learningOutcome"]
+    assert first["relatedESCOSkill"][0]["id"] == esco.uri
+    assert first["relatedESCOSkill"][0]["prefLabel"] == {"en": "electrical safety", "fr": "sécurité électrique"}
+    assert second["relatedSkill"][0]["id"] == own.uri
+    conforms, report = shacl_report(document)
+    assert conforms, report
+    result = round_trip(credential, admin, provider)
+    assert record_of(result.credential)["alignments"] == record_of(credential)["alignments"] == sorted(
+        [(0, esco.pk), (1, own.pk)])
+    unknown = json.loads(json.dumps(document))
+    unknown["learningOutcome"][0]["relatedESCOSkill"][0]["id"] = "http://data.europa.eu/esco/skill/unknown"
+    result = services.import_elm(actor=admin, provider=provider, document=unknown)
+    assert "The skill electrical safety of outcome 1 is in no framework here." in result.unmapped
+    assert result.credential.alignments.count() == 1

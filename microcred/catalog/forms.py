@@ -91,6 +91,17 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         label=_("Award criteria"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
     image = forms.FileField(label=_("Image"), required=False, help_text=_("PNG, JPEG or WebP; at most 1 MB."))
+    generate_badge = forms.BooleanField(
+        label=_("No image? Make a badge from the title, the provider and a colour"), required=False
+    )
+    badge_colour = forms.RegexField(
+        label=_("Badge colour"),
+        regex=r"^#[0-9a-fA-F]{6}$",
+        required=False,
+        initial="#1d4ed8",
+        widget=forms.TextInput(attrs={"type": "color"}),
+        error_messages={"invalid": _("Choose a colour.")},
+    )
     # The same texts in a second language (typology.TRANSLATABLE); empty fields fall back to the first.
     other_language = forms.ChoiceField(
         label=_("Second language"),
@@ -132,7 +143,19 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
     OTHER_FIELDS = ("title", "summary", "description", "learning_outcomes", "prerequisites", "award_criteria")
 
     SECTIONS = (
-        (_("What it is"), ("title", "summary", "description", "learning_outcomes", "level", "image")),
+        (
+            _("What it is"),
+            (
+                "title",
+                "summary",
+                "description",
+                "learning_outcomes",
+                "level",
+                "image",
+                "generate_badge",
+                "badge_colour",
+            ),
+        ),
         (
             _("How it is delivered"),
             (
@@ -203,7 +226,8 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         return found + ([(str(_("Other")), rest)] if rest else [])
 
     def typology_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "image" and not k.startswith("other_")}
+        badge = ("image", "generate_badge", "badge_colour")
+        data = {k: v for k, v in self.cleaned_data.items() if k not in badge and not k.startswith("other_")}
         for name in ("time_to_complete_weeks", "validity_months", "credit_value"):
             if data.get(name) == "":
                 data[name] = None

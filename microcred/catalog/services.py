@@ -7,6 +7,7 @@ A published version is frozen; ``start_new_version`` copies it into the next dra
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -176,6 +177,16 @@ def update_draft(*, actor: Any, credential: MicroCredential, changes: dict[str, 
             after={**_state(credential), "changed": sorted(changes)},
         )
     return credential
+
+
+def generate_image(*, actor: Any, credential: MicroCredential, colour: str) -> MicroCredential:
+    """Make the draft's image from its title, its provider and ``colour`` (``#rrggbb``), and keep it as an upload."""
+    from microcred.catalog.badge_art import HEX_COLOUR, render_badge
+
+    if not HEX_COLOUR.match(colour or ""):
+        raise ValidationFailed.single("badge_colour", "invalid", _("Choose a colour."))
+    data = render_badge(credential.title, credential.provider.name, colour)
+    return set_image(actor=actor, credential=credential, upload=io.BytesIO(data))
 
 
 def set_image(*, actor: Any, credential: MicroCredential, upload: IO[bytes]) -> MicroCredential:

@@ -172,10 +172,15 @@ def workspace(request: HttpRequest, provider: str) -> HttpResponse:
 
 def _save_image(request: HttpRequest, form: CredentialForm, credential: MicroCredential) -> bool:
     upload = request.FILES.get("image")
-    if not upload:
+    generate = form.cleaned_data.get("generate_badge")
+    if not upload and not generate:
         return True
     try:
-        services.set_image(actor=request.user, credential=credential, upload=upload)
+        if upload:
+            services.set_image(actor=request.user, credential=credential, upload=upload)
+        else:
+            colour = form.cleaned_data.get("badge_colour") or ""
+            services.generate_image(actor=request.user, credential=credential, colour=colour)
     except ValidationFailed as error:
         form.add_service_errors(error)
         return False

@@ -1,8 +1,8 @@
 """Typo tolerance for catalog search: a search word found in no document is matched to the closest indexed word.
 
 The indexed words are ``SearchTerm`` rows (kept by ``search.index``). Candidates come from trigrams — ``pg_trgm``'s
-``%`` operator on PostgreSQL, an FTS5 ``trigram`` table on SQLite (migration 0008) — and the closest candidate by
-edit similarity (``difflib``'s ratio, the same on both databases) is taken when it is close enough. A corrected
+``%`` operator on PostgreSQL, an FTS5 ``trigram`` table on SQLite (migration 0008) — and, among those similar
+enough (``difflib``'s ratio), the one the fewest edits away is taken, the same way on both databases. A corrected
 word is *added* to the search (``managment`` searches ``managment OR management``), so a correction can only widen
 what the search finds, never lose a match.
 """
@@ -53,9 +53,28 @@ def corrections(words: list[str], *, last_is_prefix: bool = True) -> dict[str, s
 
 
 def _closest(word: str, neighbours: list[str]) -> str | None:
-    scored = [(difflib.SequenceMatcher(None, word, n).ratio(), n) for n in neighbours if n != word]
-    scored = [(score, n) for score, n in scored if score >= MIN_SIMILARITY]
-    return max(scored, key=lambda item: (item[0], -abs(len(item[1]) - len(word)), item[1]))[1] if scored else None
+    """The fewest edits first (``servise`` is one from ``service``, two from ``supervise``), then the most similar."""
+    scored = []
+    for neighbour in neighbours:
+        similarity = difflib.SequenceMatcher(None, word, neighbour).ratio()
+        if neighbour != word and similarity >= MIN_SIMILARITY:
+            scored.append((edit_distance(word, neighbour), -similarity, neighbour))
+    return min(scored)[2] if scored else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, with a swap of two neighbouring letters counted as one edit (optimal string alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _neighbours(word: str) -> list[str]:

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             text = sys.stdin.read() if args.path == "-" else Path(args.path).read_text(encoding="utf-8")
             try:
                 document = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 print("not JSON", file=sys.stderr)
                 return 1
             made, notes = services.import_ctdl(actor=CLI, provider=provider, document=document)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from microcred.catalog.models import (
@@ -23,6 +24,7 @@ from microcred.catalog.models import (
     Language,
     Level,
     Pace,
+    Region,
 )
 from microcred.errors import ValidationFailed
 from microcred.registry import vocabulary
@@ -227,7 +229,7 @@ def read_ctdl(document: Any) -> ImportedCredential:
         result.translations.setdefault(code, {})["title"] = _text(text)[:200]
     described, other_descriptions = _pick(_language_values(node.get("ceterms:description")), primary)
     summary, description = _split(_text(described))
-    result.fields.update(summary=summary, description=description)
+    result.fields.update(summary=summary, description=description[:20_000])
     for code, text in other_descriptions.items():
         other_summary, other_description = _split(_text(text))
         entry = result.translations.setdefault(code, {})
@@ -292,6 +294,7 @@ def read_ctdl(document: Any) -> ImportedCredential:
             value, _others = _pick(_language_values(places[0].get(key)), primary)
             if _text(value):
                 result.fields[name] = _text(value)
+        _place(result)
     else:
         result.fields["country"] = ""
 
@@ -320,7 +323,7 @@ def read_ctdl(document: Any) -> ImportedCredential:
         name, _others = _pick(_language_values(profile.get("ceterms:name")), primary)
         if _text(name):
             ladders.append(_text(name)[:200])
-    result.fields["ladders_into"] = ladders
+    result.fields["ladders_into"] = ladders[:20]
     if targets:
         notes.append(_("%(n)s credential(s) it prepares for were not linked: add the pathways here.") % {"n": targets})
     if node.get("ceterms:isPartOf"):
@@ -337,12 +340,41 @@ def read_ctdl(document: Any) -> ImportedCredential:
                 name, _others = _pick(_language_values(agent.get("ceterms:name")), primary)
                 if _text(name):
                     partners.append(_text(name)[:200])
-    result.fields["industry_partners"] = partners
+    result.fields["industry_partners"] = partners[:20]
     if node.get("ceterms:image"):
         notes.append(_("The image was not fetched: upload it to the draft."))
     for key in sorted(set(node) - READ - {"ceterms:isPartOf", "ceterms:image"}):
         notes.append(_("Not imported: %(term)s.") % {"term": key[:80]})
     return result
+
+
+def _place(result: ImportedCredential) -> None:
+    """Registries write places in words ("Ontario", "Canada"); microcred keeps codes: match them, or say so."""
+    fields = result.fields
+    country = fields.get("country", "")
+    if country and not (len(country) == 2 and country.isalpha()):
+        by_name = {"canada": "CA", "united states": "US", "usa": "US", "france": "FR", "united kingdom": "GB"}
+        fields["country"] = by_name.get(country.lower(), "")
+        if not fields["country"]:
+            result.notes.append(
+                _("The country %(value)s was not recognized: choose it on the draft.") % {"value": country[:80]}
+            )
+    region = fields.get("region", "")
+    if region and fields.get("country", "").upper() == "CA" and region.upper() not in Region.values:
+        by_name = {str(label).lower(): code for code, label in Region.choices}
+        with translation.override("en"):
+            by_name.update({str(label).lower(): code for code, label in Region.choices})
+        fields["region"] = by_name.get(region.lower(), "")
+        if not fields["region"]:
+            result.notes.append(
+                _("The province %(value)s was not recognized: choose it on the draft.") % {"value": region[:80]}
+            )
+    elif len(region) > 8:
+        fields["region"] = ""
+        result.notes.append(
+            _("The region %(value)s is too long for a code: enter it on the draft.") % {"value": region[:80]}
+        )
+    fields["city"] = fields.get("city", "")[:100]
 
 
 def _read_conditions(node: dict[str, Any], primary: str, result: ImportedCredential) -> None:
@@ -365,7 +397,7 @@ def _read_conditions(node: dict[str, Any], primary: str, result: ImportedCredent
     for code, value in others.items():
         result.translations.setdefault(code, {})["award_criteria"] = _text(value)
     outcomes, other_outcomes = _pick(_language_values(award.get("ceterms:condition")), primary)
-    result.fields["learning_outcomes"] = [o for o in _list(outcomes) if isinstance(o, str)][:50]
+    result.fields["learning_outcomes"] = [o[:2000] for o in _list(outcomes) if isinstance(o, str)][:50]
     result.outcome_translations = {
         code: [o for o in _list(texts) if isinstance(o, str)] for code, texts in other_outcomes.items()
     }

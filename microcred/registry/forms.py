@@ -64,7 +64,7 @@ class CtdlImportForm(ServiceErrorsMixin, forms.Form):
             raise forms.ValidationError(_("Paste a CTDL document or choose a file."))
         try:
             cleaned["parsed"] = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # too deeply nested JSON is refused like malformed JSON
             raise forms.ValidationError(_("This is not JSON.")) from exc
         return cleaned
 

@@ -400,7 +400,8 @@ def import_ctdl(*, actor: Any, provider: Organization, document: Any) -> tuple[M
             for outcome, text in zip(outcomes, texts, strict=True):
                 outcome.translations = {**outcome.translations, code: {"text": text}}
         LearningOutcome.objects.bulk_update(outcomes, ["translations"])
-        for target in found.competencies:
+        aligned: set[tuple[int, int | None]] = set()
+        for target in found.competencies[:200]:
             competency = _competency(target)
             if competency is None:
                 notes.append(_("Competency not found in your frameworks: %(name)s.") % {"name": target["name"][:200]})
@@ -408,7 +409,9 @@ def import_ctdl(*, actor: Any, provider: Organization, document: Any) -> tuple[M
             position = int(target["outcome"]) if target["outcome"] else None
             if position is not None and position >= len(outcomes):
                 position = None
-            align(actor=actor, credential=credential, competency=competency, outcome_position=position)
+            if (competency.pk, position) not in aligned:  # a document may name one competency twice
+                aligned.add((competency.pk, position))
+                align(actor=actor, credential=credential, competency=competency, outcome_position=position)
         if found.codes:
             ClassificationCode.objects.bulk_create(
                 ClassificationCode(credential=credential, position=i, **row) for i, row in enumerate(found.codes)

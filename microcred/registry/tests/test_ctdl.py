@@ -320,3 +320,20 @@ def test_the_codes_page_edits_a_drafts_codes(admin, provider, client) -> None:  
     ]
     page = client.get(f"/catalog/{provider.slug}/{draft.slug}/v1/").content.decode()
     assert "Material handlers" in page
+
+
+def test_places_in_words_become_codes_or_notes_and_deep_json_is_refused(admin, provider, client) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(json.dumps(REGISTRY_EXPORT))
+    node = document["@graph"][0]
+    node["ceterms:availableAt"] = [{"@type": "ceterms:Place", "ceterms:addressRegion": {"en-US": "Ontario"},
+                                    "ceterms:addressCountry": {"en-US": "Canada"}}]  # fmt: skip
+    node["ceterms:requires"][0]["ceterms:targetCompetency"] *= 2
+    made, _notes = services.import_ctdl(actor=admin, provider=provider, document=document)
+    assert (made.country, made.region) == ("CA", "ON")
+    node["ceterms:availableAt"][0]["ceterms:addressCountry"] = {"en-US": "Atlantis"}
+    made, notes = services.import_ctdl(actor=admin, provider=provider, document=document)
+    assert made.country == "" and any("Atlantis" in note for note in notes)
+    client.force_login(admin)
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.post(f"/organizations/{provider.slug}/registry/import/", {"document": deep})
+    assert response.status_code == 400

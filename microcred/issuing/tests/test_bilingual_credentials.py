@@ -3,6 +3,8 @@ language maps (microcred's inline extension context), signed in every proof form
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from microcred.accounts.models import Organization, User
@@ -100,3 +102,14 @@ def test_an_achievement_without_language_maps_gets_no_extra_context(provider: Or
         "https://www.w3.org/ns/credentials/v2",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
     ]
+
+
+def test_the_verify_page_and_the_wallet_show_the_readers_language(client, provider, learner) -> None:  # type: ignore[no-untyped-def]
+    issued = issue(provider, achievement_for(bilingual(provider), []), learner)
+    client.cookies["django_language"] = "fr"
+    page = client.post("/verify/", {"credential": json.dumps(issued.document)}).content.decode()
+    assert "Sécurité en soudage" in page
+    client.force_login(learner)
+    assert "Sécurité en soudage" in client.get("/wallet/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Welding safety" in client.get("/wallet/").content.decode()

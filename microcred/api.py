@@ -339,6 +339,12 @@ def register_routers() -> None:
     from microcred.catalog.api import router as catalog_router
 
     api.add_router("/", catalog_router)
+    from microcred.europe.api import router as europe_router
+
+    api.add_router("/", europe_router)
+    from microcred.registry.api import router as registry_router
+
+    api.add_router("/", registry_router)
     from microcred.assessment.api import router as assessment_router
 
     api.add_router("/", assessment_router)

@@ -155,8 +155,10 @@ def _domain_command_modules() -> list:
         "microcred.vc.cli",
         "microcred.issuing.cli",
         "microcred.frameworks.cli",
+        "microcred.europe.cli",
         "microcred.skills.cli",
         "microcred.lti.cli",
+        "microcred.registry.cli",
         "microcred.operations.backup",
         "microcred.bench",
     ):

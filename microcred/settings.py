@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "microcred.audit",
     "microcred.frameworks",
     "microcred.catalog",
+    "microcred.europe",  # the European standard elements, ELM 3 export and import (issue 19)
+    "microcred.registry",  # CTDL in and out, CTIDs, publishing to the Credential Registry (issue 19)
     "microcred.assessment",
     "microcred.issuing",
     "microcred.wallet",
@@ -131,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "microcred.accounts.middleware.TimeZoneMiddleware",
     "microcred.accounts.middleware.ThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -206,6 +209,41 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Uploads (catalog images, evidence, imports) on local disk by default; with MICROCRED_S3_BUCKET, in one private
+# S3-compatible bucket that several app servers share (microcred/operations/storage.py). Credentials come from
+# MICROCRED_S3_ACCESS_KEY_ID / MICROCRED_S3_SECRET_ACCESS_KEY, else boto3's own chain (AWS_ACCESS_KEY_ID, profiles,
+# instance roles). Files are never public: evidence goes through its permission-checked view, images through /media/.
+STORAGES["evidence"] = {"BACKEND": "microcred.assessment.models.evidence.EvidenceStorage"}
+S3_BUCKET = os.environ.get("MICROCRED_S3_BUCKET", "")
+if S3_BUCKET:
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("MICROCRED_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("MICROCRED_S3_REGION") or None,
+        "addressing_style": os.environ.get("MICROCRED_S3_ADDRESSING_STYLE") or None,
+        "max_memory_size": 5 * 1024 * 1024,  # a larger file read back spills to a temporary file
+        **(
+            {
+                "access_key": os.environ["MICROCRED_S3_ACCESS_KEY_ID"],
+                "secret_key": os.environ.get("MICROCRED_S3_SECRET_ACCESS_KEY", ""),
+            }
+            if os.environ.get("MICROCRED_S3_ACCESS_KEY_ID")
+            else {}
+        ),
+    }
+    STORAGES["default"] = {
+        "BACKEND": "microcred.operations.storage.PrivateS3Storage",
+        "OPTIONS": {**_s3_options, "location": "media"},
+    }
+    STORAGES["evidence"] = {
+        "BACKEND": "microcred.operations.storage.PrivateEvidenceS3Storage",
+        "OPTIONS": {**_s3_options, "location": "evidence"},
+    }
+    # Framework and skills uploads waiting for their background task, which may run on another machine.
+    STORAGES["imports"] = {
+        "BACKEND": "microcred.operations.storage.PrivateUnservedS3Storage",
+        "OPTIONS": {**_s3_options, "location": "imports"},
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("MICROCRED_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -227,12 +265,24 @@ TASKS = {
 # MICROCRED_PROXY_COUNT=N reads the client's address from X-Forwarded-For.
 MICROCRED_THROTTLES = dict(item.split("=", 1) for item in _env_list("MICROCRED_THROTTLES", "") if "=" in item)
 MICROCRED_PROXY_COUNT = int(os.environ.get("MICROCRED_PROXY_COUNT", "0"))
+# The cache holds the brute-force counts, so every process of a site must share it: in production, by default, a
+# table of the database (created by operations' migration 0002); the development server is one process and keeps
+# local memory. MICROCRED_CACHE_BACKEND/LOCATION choose another (e.g. Redis).
+_DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+_cache_backend = os.environ.get("MICROCRED_CACHE_BACKEND") or (
+    "django.core.cache.backends.locmem.LocMemCache" if DEBUG else _DATABASE_CACHE
+)
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("MICROCRED_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("MICROCRED_CACHE_LOCATION", "microcred"),
+        "BACKEND": _cache_backend,
+        "LOCATION": os.environ.get("MICROCRED_CACHE_LOCATION")
+        or ("microcred_cache" if _cache_backend == _DATABASE_CACHE else "microcred"),
+        # Culling at Django's default 300 entries would let a flood of addresses wipe the counts.
+        **({"OPTIONS": {"MAX_ENTRIES": 100_000}} if _cache_backend == _DATABASE_CACHE else {}),
     }
 }
+# Sessions in the database (Django's default, said here because several app servers rely on it).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static as static_url
@@ -16,14 +15,16 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("favicon.ico", favicon, name="favicon"),
-    path("", include("microcred.operations.urls")),  # /healthz, /readyz, /metrics
+    path("", include("microcred.operations.urls")),  # /healthz, /readyz, /metrics, /media/ (public uploads)
     path("", include("microcred.accounts.urls")),
     path("", include("microcred.oauth.urls")),  # the authorization server: /oauth/…, "Connected applications"
     path("", include("microcred.delivery.urls")),  # OID4VCI: /.well-known/…, /oid4vci/…, "Add to a wallet"
     path("", include("microcred.obapi.urls")),  # 1EdTech Open Badges 3.0 API: /ims/ob/v3p0/…
     path("", include("microcred.lti.urls")),  # LTI 1.3 tool: /lti/login, /lti/launch, /lti/jwks, platforms
+    path("", include("microcred.registry.urls")),  # Credential Registry: settings, CTDL import, complete CTDL
     path("wallet/", include("microcred.wallet.urls")),
     path("catalog/", include("microcred.catalog.urls")),
+    path("europe/", include("microcred.europe.urls")),
     path("frameworks/", include("microcred.frameworks.urls")),
     path("assessment/", include("microcred.assessment.urls")),
     path("employers/", include("microcred.employers.urls")),
@@ -43,8 +44,3 @@ handler400 = "microcred.api.bad_request"
 handler403 = "microcred.api.permission_denied"
 handler404 = "microcred.api.not_found"
 handler500 = "microcred.api.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

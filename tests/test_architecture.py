@@ -14,6 +14,7 @@ RANK = {
     "http": 0,
     "charts": 0,
     "tables": 0,
+    "translations": 0,  # a record's texts in several languages (language maps, localized values); no domain import
     "audit": 1,
     "accounts": 2,
     "oauth": 2.2,  # the authorization server (Authlib): clients, codes, tokens; domains above register scopes
@@ -21,7 +22,9 @@ RANK = {
     "frameworks": 3,
     "skills": 4,
     "catalog": 5,
+    "europe": 5.5,  # the European standard elements (publish check registered into catalog), ELM 3 export/import
     "issuing": 6,
+    "registry": 6.1,  # CTDL in and out, CTIDs, publishing to the Credential Registry: catalog; issuing's key encryption
     "assessment": 7,
     "wallet": 8,
     "employers": 8,

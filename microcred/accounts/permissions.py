@@ -59,6 +59,8 @@ ACTIONS: dict[str, Grant] = {
     "catalog.trust": _grant(PROVIDER, (Role.ADMIN,)),
     # the LMSs (LTI 1.3 platforms) a provider registers microcred with (issue 16)
     "lti.manage_platforms": _grant(PROVIDER, (Role.ADMIN,)),
+    # where a provider publishes its credentials in the Credential Registry: URL, API key, organization CTID (issue 19)
+    "registry.configure": _grant(PROVIDER, (Role.ADMIN,)),
     "assessment.evaluate": _grant(PROVIDER + EMPLOYER, (Role.ASSESSOR, Role.ADMIN)),
     # a workplace evaluation: only the supervisor the provider designated (an invitation to an employer), by the
     # e-mailed link or signed in as an assessor of that employer; never the provider's own assessors (issue 18)

@@ -77,6 +77,15 @@ ROUTES: dict[str, dict[str, RouteAccess]] = {
         "PATCH /catalog/credentials/{provider}/{slug}/versions/{version}": needs("catalog.edit"),
         "GET /catalog/credentials/{provider}/{slug}/versions/{version}/achievement": public("published versions only"),
         "GET /catalog/credentials/{provider}/{slug}/versions/{version}/ctdl": public("published versions only"),
+        # europe: the European standard elements, ELM 3
+        "GET /europe/credentials/{provider}/{slug}/versions/{version}/elements": needs("organization.view"),
+        "PATCH /europe/credentials/{provider}/{slug}/versions/{version}/details": needs("catalog.edit"),
+        "GET /europe/credentials/{provider}/{slug}/versions/{version}/elm": public(PUBLISHED_OR_MEMBER),
+        "POST /europe/providers/{provider}/elm-imports": needs("catalog.edit"),
+        # registry: the Credential Registry (CTDL, CTIDs, publishing)
+        "PUT /registry/providers/{provider}/settings": needs("registry.configure"),
+        "GET /registry/credentials/{provider}/{slug}/versions/{version}/publications": needs("registry.configure"),
+        "POST /registry/providers/{provider}/ctdl-imports": needs("catalog.edit"),
         "GET /catalog/compare": public(PUBLISHED_OR_MEMBER),
         "GET /catalog/pathways": public("published pathways"),
         "GET /catalog/pathways/{slug}": public("published pathways"),
@@ -254,7 +263,14 @@ def access_of(api_name: str, method: str, path: str) -> RouteAccess | None:
 # A route that manages people, keys, tokens or the platform needs ``admin``; one that issues, revokes or suspends
 # credentials needs ``issue``; any other route ``write`` for an unsafe method and ``read`` for a safe one.
 ADMIN_ACTIONS = frozenset(
-    {"organization.edit", "organization.manage_members", "issuing.manage_keys", "skills.manage", "platform.administer"}
+    {
+        "organization.edit",
+        "organization.manage_members",
+        "issuing.manage_keys",
+        "skills.manage",
+        "platform.administer",
+        "registry.configure",  # names the API key the provider publishes with
+    }
 )
 ISSUE_ACTIONS = frozenset({"issuing.issue", "issuing.revoke"})
 ADMIN_ROUTES = frozenset({"POST /tokens", "DELETE /tokens/{token_id}"})

@@ -21,6 +21,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "microcred.bench.exchange",
         "complete OID4VCI pre-authorized issuances per second over HTTP, 1 and 2 workers",
     ),
+    "catalog": (
+        "microcred.bench.catalog",
+        "search 100,000 published micro-credentials with facet counts; compare four; permalink pages",
+    ),
     "skills": ("microcred.bench.skills", "link sentences to 13,896 ESCO skills: RP@5 (published, strict), MRR, speed"),
 }
 

@@ -26,6 +26,7 @@ EXPECTED = {
     "catalog.review": ("R", "-"),
     "catalog.publish": ("A", "-"),
     "catalog.trust": ("A", "-"),
+    "registry.configure": ("A", "-"),
     "lti.manage_platforms": ("A", "-"),
     "assessment.evaluate": ("AS", "AS"),
     "assessment.evaluate_workplace": ("-", "AS"),  # the employer's designated supervisor, never the provider's own

@@ -11,6 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from joserfc.jwk import RSAKey
@@ -59,7 +60,9 @@ def public_pem(key: ToolKey) -> str:
 def jwks() -> dict[str, Any]:
     """Every key not retired, the signing one first."""
     signing_key()
-    keys = ToolKey.objects.filter(retired_at__isnull=True).order_by("superseded_at", "-created_at")
+    # The signing key has no superseded_at: first on every database (PostgreSQL sorts NULLs last by default).
+    newest_first = (F("superseded_at").asc(nulls_first=True), "-created_at")
+    keys = ToolKey.objects.filter(retired_at__isnull=True).order_by(*newest_first)
     return {"keys": [dict(key.public_jwk) for key in keys]}
 
 

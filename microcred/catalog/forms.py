@@ -92,7 +92,9 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
     )
     image = forms.FileField(label=_("Image"), required=False, help_text=_("PNG, JPEG or WebP; at most 1 MB."))
     generate_badge = forms.BooleanField(
-        label=_("No image? Make a badge from the title, the provider and a colour"), required=False
+        label=_("Generate a badge for me in the colour below"),
+        required=False,
+        help_text=_("When no file is chosen: a disc in that colour with the credential's name and the provider's."),
     )
     badge_colour = forms.RegexField(
         label=_("Badge colour"),

@@ -55,7 +55,7 @@ def test_the_design_form_generates_the_badge(admin, provider) -> None:  # type: 
     client.force_login(admin)
     url = f"/catalog/{provider.slug}/{credential.slug}/v1/edit/"
     page = client.get(url).content.decode()
-    assert 'type="color"' in page and "Make a badge" in page
+    assert 'type="color"' in page and "Generate a badge for me" in page
     form = {
         "title": "Welding safety",
         "delivery_mode": "online",

@@ -73,10 +73,11 @@ test-sqlite: install messages
 	$(PYTEST) --durations=15
 
 # The browser journeys run once, on SQLite: what they add over the other tests is the page in a real browser, not
-# the database; every test of the services, API, views and protocols runs on PostgreSQL as well.
+# the database; so do the benchmarks' smoke tests, which make their own throwaway database. Every test of the
+# services, API, views and protocols runs on PostgreSQL as well.
 test-postgres: install messages
 	@echo "== PostgreSQL: every test that touches the database, browser journeys aside"
-	scripts/with-postgres $(PYTEST) --ignore=microcred/vc -m "not browser" --durations=15
+	scripts/with-postgres $(PYTEST) --ignore=microcred/vc -m "not browser and not single_database" --durations=15
 
 test: install system-deps node-deps lint test-sqlite test-postgres
 

@@ -12,6 +12,7 @@ import pytest
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
+@pytest.mark.single_database
 @pytest.mark.skipif(not (SHARED / "esco" / "skills_en.csv").exists(), reason="shared ESCO export absent")
 def test_the_benchmark_prints_its_figures_at_a_small_size() -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own throwaway SQLite database

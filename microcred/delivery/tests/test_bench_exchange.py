@@ -12,6 +12,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.single_database
 def test_the_exchange_benchmark_runs_and_every_issuance_completes() -> None:
     command = [sys.executable, "-m", "microcred.cli", "bench", "exchange", "--count", "12", "--clients", "2"]
     result = subprocess.run([*command, "--workers", "1"], capture_output=True, text=True, timeout=600)

@@ -19,6 +19,7 @@ def snapshot(directory: Path) -> dict[str, tuple[int, int, bool]]:
     }
 
 
+@pytest.mark.single_database
 @pytest.mark.skipif(not (SHARED / "esco" / "skills_en.csv").exists(), reason="shared ESCO export absent")
 def test_the_benchmark_imports_all_of_esco_and_leaves_the_shared_data_alone() -> None:
     before = snapshot(SHARED)

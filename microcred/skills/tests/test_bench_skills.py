@@ -14,6 +14,7 @@ COMMAND = ["bench", "skills", "--no-semantic", "--no-gap", "--splits", "validati
 DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "skill-extraction"
 
 
+@pytest.mark.single_database
 @pytest.mark.skipif(not (DATA / "skills_en_label.txt").exists(), reason="shared benchmark data absent")
 def test_the_lexical_benchmark_runs_and_prints_its_figures() -> None:
     before = snapshot(DATA.parent)

@@ -68,18 +68,23 @@ lint: install
 messages: install
 	@$(BIN)/microcred messages
 
-test-sqlite: install messages
-	@echo "== SQLite: the whole suite"
-	$(PYTEST) --durations=15
-
+SQLITE_ARGS := --durations=15
 # The browser journeys run once, on SQLite: what they add over the other tests is the page in a real browser, not
 # the database; so do the benchmarks' smoke tests, which make their own throwaway database. Every test of the
 # services, API, views and protocols runs on PostgreSQL as well.
+POSTGRES_ARGS := --ignore=microcred/vc -m "not browser and not single_database" --durations=15
+
+test-sqlite: install messages
+	@echo "== SQLite: the whole suite"
+	$(PYTEST) $(SQLITE_ARGS)
+
 test-postgres: install messages
 	@echo "== PostgreSQL: every test that touches the database, browser journeys aside"
-	scripts/with-postgres $(PYTEST) --ignore=microcred/vc -m "not browser and not single_database" --durations=15
+	scripts/with-postgres $(PYTEST) $(POSTGRES_ARGS)
 
-test: install system-deps node-deps lint test-sqlite test-postgres
+# Both passes at once (scripts/test-passes): the SQLite pass's output live, the PostgreSQL pass's when it ends.
+test: install system-deps node-deps lint messages
+	@PYTEST="$(PYTEST)" SQLITE_ARGS='$(SQLITE_ARGS)' POSTGRES_ARGS='$(POSTGRES_ARGS)' scripts/test-passes
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache

@@ -37,7 +37,10 @@ def compile_messages() -> list[str]:
     for po_path in (Path(__file__).resolve().parent / "locale").glob("*/LC_MESSAGES/*.po"):
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            # written aside and renamed: two test passes (or test workers) may compile at the same moment
+            partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
+            polib.pofile(str(po_path)).save_as_mofile(str(partial))
+            os.replace(partial, mo_path)
             compiled.append(str(mo_path))
     return compiled
 

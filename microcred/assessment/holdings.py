@@ -32,6 +32,7 @@ from microcred.catalog import formats
 from microcred.catalog.models import AgreementStatus, MicroCredential, RecognitionAgreement, TrustedIssuer
 from microcred.issuing.identity import organization_did
 from microcred.issuing.models import IssuedCredential
+from microcred.registry import ctids
 from microcred.vc.dates import parse_date_time
 
 LOCAL, IMPORTED = "local", "imported"
@@ -184,9 +185,10 @@ def holdings_of(user: Any) -> list[Holding]:
 
 
 def design_ids(credential: MicroCredential) -> set[str]:
-    """The achievement ids and CTIDs of every version of ``credential``'s design."""
+    """The achievement ids and CTIDs of every version of ``credential``'s design: the CTIDs the registry keeps (the
+    design's and each version's, bare or as registry resource URLs) and those the catalog derives."""
     versions = MicroCredential.objects.filter(provider_id=credential.provider_id, slug=credential.slug)
-    ids: set[str] = set()
+    ids: set[str] = ctids.kept_design_ctids(credential.provider_id, credential.slug)
     for version in versions.select_related("provider"):
         ids.update((formats.achievement_url(version), formats.ctid(version)))
     return ids
@@ -194,6 +196,8 @@ def design_ids(credential: MicroCredential) -> set[str]:
 
 def catalog_credential(reference: str) -> MicroCredential | None:
     """The catalog micro-credential an achievement id or CTID names, if it names one here."""
+    if (kept := ctids.credential_for_ctid(reference)) is not None:
+        return kept
     for version in MicroCredential.objects.select_related("provider").filter(
         Q(slug__in=[part for part in reference.split("/") if part])
     ):

@@ -86,3 +86,27 @@ def credential_for_design_ctid(ctid: str) -> MicroCredential | None:
     if record is None:
         return None
     return MicroCredential.objects.filter(provider_id=record.provider_id, slug=record.slug).order_by("-version").first()
+
+
+def kept_design_ctids(provider_id: int, slug: str) -> set[str]:
+    """The CTIDs kept for a design and its versions (read only: none is made here), each also as the registry's
+    resource URL, the form another platform's credential may name it by."""
+    found = set(DesignCtid.objects.filter(provider_id=provider_id, slug=slug).values_list("ctid", flat=True))
+    found.update(
+        VersionCtid.objects.filter(credential__provider_id=provider_id, credential__slug=slug).values_list(
+            "ctid", flat=True
+        )
+    )
+    return found | {resource_url(ctid) for ctid in found}
+
+
+def credential_for_ctid(reference: str) -> MicroCredential | None:
+    """The version a kept CTID (or its registry resource URL) names: a version CTID's own version, a design CTID's
+    newest; None when it names nothing here."""
+    ctid = reference.rsplit("/", 1)[-1] if reference.startswith(("https://", "http://")) else reference
+    if not is_ctid(ctid):
+        return None
+    version = VersionCtid.objects.filter(ctid=ctid).select_related("credential__provider").first()
+    if version is not None:
+        return version.credential
+    return credential_for_design_ctid(ctid)

@@ -147,12 +147,22 @@ def issue_context(credential: MicroCredential) -> IssueContext:
             levels[component.scale_id] = {
                 _norm(selectors.level_name(level)): level.pk for level in selectors.scale_levels(component.scale)
             }
-    rule = credential.award_rule.strip()
-    compiled = award_rules.compile_rule(rule, selectors.signature_of(credential)) if rule else None
+    compiled = compiled_rule(credential, components=components)
     from microcred.assessment.services.stacks import stacking_in_use
 
     achievement = achievement_for(credential, components)
     return IssueContext(credential, components, achievement, levels, compiled, stacking_in_use())
+
+
+def compiled_rule(
+    credential: MicroCredential, *, components: list[AssessmentComponent] | None = None
+) -> award_rules.CompiledRule | None:
+    """The credential's award rule compiled against what its plan offers (the one place a rule is compiled for
+    deciding); None when it has no rule. ``components``: the plan's components when the caller has read them."""
+    rule = credential.award_rule.strip()
+    if not rule:
+        return None
+    return award_rules.compile_rule(rule, selectors.signature_of(credential, components=components))
 
 
 def _norm(name: str) -> str:
@@ -311,9 +321,7 @@ def award_if_earned(
     if context is None:  # one learner's new result: the components are read once for the facts and the rule
         components = selectors.components_of(credential)
         facts = facts if facts is not None else selectors.facts_for(enrolment, components=components)
-        rule = credential.award_rule.strip()
-        if rule:
-            compiled = award_rules.compile_rule(rule, selectors.signature_of(credential, components=components))
+        compiled = compiled_rule(credential, components=components)
     facts = facts if facts is not None else selectors.facts_for(enrolment)
     try:
         with transaction.atomic():

@@ -21,7 +21,13 @@ from django_tasks import task
 from microcred.accounts.permissions import SYSTEM, require
 from microcred.assessment import award_rules, selectors
 from microcred.assessment.models import Award, BulkAwardJob, Enrolment, EnrolmentStatus, JobStatus, RuleDecision
-from microcred.assessment.services.awards import MOVABLE, award_if_earned, issue_context, next_status
+from microcred.assessment.services.awards import (
+    MOVABLE,
+    award_if_earned,
+    compiled_rule,
+    issue_context,
+    next_status,
+)
 from microcred.audit.services import record
 from microcred.catalog.models import MicroCredential
 from microcred.errors import Conflict
@@ -35,7 +41,7 @@ def start_bulk_award(*, actor: Any, credential: MicroCredential, enqueue: bool =
     require(actor, "issuing.issue", credential)
     if not credential.award_rule.strip():
         raise Conflict(_("Set an award rule first."), code="no_award_rule")
-    award_rules.compile_rule(credential.award_rule, selectors.signature_of(credential))
+    compiled_rule(credential)  # a rule that no longer compiles is refused before anything is queued
     with transaction.atomic():
         job = (
             BulkAwardJob.objects.select_for_update()

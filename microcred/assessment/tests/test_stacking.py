@@ -251,6 +251,21 @@ def test_holds_counts_a_credential_awarded_here_in_any_version_and_not_once_revo
     assert decision.inputs[f'holds("{ctid(stack.web)}")']["not_counted"][0]["reason"] == "revoked"
 
 
+def test_holds_accepts_the_ctids_the_registry_keeps_for_the_design_and_its_versions(stack) -> None:
+    from microcred.registry import ctids
+
+    learner = make_user()
+    stack.pass_course(learner)
+    design, version = ctids.design_ctid(stack.web), ctids.version_ctid(stack.web)
+    for reference in (design, ctids.resource_url(design), version, ctids.resource_url(version)):
+        rule = holds_rule(stack, f'holds("{reference}")')
+        decision = award_rules.evaluate(rule, award_rules.Facts(holds=holdings.resolver(learner.pk, stack.provider)))
+        assert decision.met, reference
+    assert holdings.catalog_credential(ctids.resource_url(design)) == stack.web
+    # a CTID no one here keeps names nothing
+    assert holdings.catalog_credential("ce-00000000-0000-4000-8000-000000000000") is None
+
+
 def test_holds_with_a_minimum_level() -> None:
     held = holdings.Holding(
         source=holdings.LOCAL,

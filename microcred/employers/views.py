@@ -42,7 +42,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         board = selectors.dashboard(actor=request.user, employer=selectors.employer_by_slug(slug))
     except DomainError as error:
         return _error(request, error)
-    return render(request, "employers/dashboard.html", {"board": board})
+    asks_wallets = can(request.user, "employers.request_presentations", board.employer)
+    return render(request, "employers/dashboard.html", {"board": board, "asks_wallets": asks_wallets})
 
 
 @login_required

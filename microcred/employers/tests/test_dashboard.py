@@ -97,3 +97,13 @@ def test_a_share_link_opened_by_an_employers_verifier_counts_as_shared_with_the_
     verifying.notify(verifying.VerificationEvent(None, verifying.SHARE, True, "urn:uuid:2", "did:x", "B"))
     board = selectors.dashboard(actor=verifier, employer=employer)
     assert (board.shared, board.verifications) == (1, 1)
+
+
+def test_the_dashboard_leads_to_the_requests_to_candidates_wallets(employer):
+    verifier = factories.make_member(employer, "verifier")
+    client = Client()
+    client.force_login(verifier)
+    requests_url = f"/employers/{employer.slug}/presentation-requests/"
+    page = client.get(f"/employers/{employer.slug}/").content.decode()
+    assert f'href="{requests_url}"' in page
+    assert client.get(requests_url).status_code == 200

@@ -13,6 +13,7 @@ from microcred.catalog.models import MicroCredential
 from microcred.demo.loader import load_demo
 from microcred.demo.scenario import DEMO_PASSWORD
 from microcred.notifications.models import Notification
+from microcred.testing.journeys import Steps
 from microcred.testing.pages import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,93 +23,85 @@ DESCRIBED_BY = """() => [...document.querySelectorAll('[aria-describedby]')]
   .filter(id => id && !document.getElementById(id))"""
 
 
-class Clicks:
-    """Counts what a person clicks on the way (links and buttons), to compare journeys before and after."""
-
-    def __init__(self, page: Any) -> None:
-        self.page, self.count = page, 0
-
-    def click(self, locator: Any) -> None:
-        locator.click()
-        self.page.wait_for_load_state()
-        self.count += 1
-
-
-def log_in(page: Any, clicks: Clicks, email: str) -> None:
+def log_in(page: Any, steps: Steps, email: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    clicks.click(page.get_by_role("button", name="Log in"))
+    steps.fill(page.get_by_label("E-mail address"), email)
+    steps.fill(page.get_by_label("Password"), DEMO_PASSWORD)
+    steps.click(page.get_by_role("button", name="Log in"))
 
 
 def test_the_designer_publishes_with_the_rule_builder(page: Any) -> None:
     load_demo()
-    clicks = Clicks(page)
-    log_in(page, clicks, "amira.haddad@grandriver.example")
+    steps = Steps(page)
+    log_in(page, steps, "amira.haddad@grandriver.example")
     assert page.url.endswith("/home/")
     check_page(page, "designer-home")
-    clicks.click(page.get_by_role("link", name="Create a micro-credential"))
+    steps.click(page.get_by_role("link", name="Create a micro-credential"))
     assert page.evaluate(DESCRIBED_BY) == []  # every help text a field points at exists
     check_page(page, "designer-create")
-    page.get_by_label("Title").fill("Safe Switching Fundamentals")
-    page.get_by_label("Summary").fill("Switch a distribution circuit safely, under supervision.")
-    page.get_by_label("Workload (hours)").fill("12")
-    clicks.click(page.get_by_role("button", name="Save draft"))
+    steps.fill(page.get_by_label("Title"), "Safe Switching Fundamentals")
+    steps.fill(page.get_by_label("Summary"), "Switch a distribution circuit safely, under supervision.")
+    steps.fill(page.get_by_label("Workload (hours)"), "12")
+    steps.click(page.get_by_role("button", name="Save draft"))
     assert page.get_by_text("The draft was saved.").is_visible()
 
-    clicks.click(page.get_by_role("link", name="Assessment", exact=True))
+    steps.click(page.get_by_role("link", name="Assessment", exact=True))
     assert page.get_by_role("heading", name="Assessment plan of Safe Switching Fundamentals").is_visible()
-    page.get_by_label("Name").fill("Switching exam")
-    page.get_by_label("Kind").select_option(label="Exam")
-    page.get_by_label("Maximum score").fill("50")
-    page.get_by_label("Pass mark (%)").fill("75")
-    clicks.click(page.get_by_role("button", name="Add the component"))
+    steps.fill(page.get_by_label("Name"), "Switching exam")
+    steps.select(page.get_by_label("Kind"), label="Exam")
+    steps.fill(page.get_by_label("Maximum score"), "50")
+    steps.fill(page.get_by_label("Pass mark (%)"), "75")
+    steps.click(page.get_by_role("button", name="Add the component"))
     assert page.get_by_text("The component was added.").is_visible()
     check_page(page, "designer-plan")
 
     # the builder: a mistake first (a grade above 100): an error summary at the top, and the focus on it
-    page.locator("#id_subject_0").select_option(label="Grade in “Switching exam” (%)")
-    page.locator("#id_value_0").fill("150")
-    clicks.click(page.get_by_role("button", name="Save the award rule"))
+    steps.select(page.locator("#id_subject_0"), label="Grade in “Switching exam” (%)")
+    page.locator("#id_value_0").fill("150")  # the mistake is not counted as part of the journey
+    page.get_by_role("button", name="Save the award rule").click()
+    page.wait_for_load_state()
     summary = page.locator(".error-summary")
     assert summary.is_visible() and "Enter a grade between 0 and 100." in summary.inner_text()
     assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
     assert summary.bounding_box()["y"] < 400
-    page.locator("#id_value_0").fill("75")
-    page.locator("#id_subject_1").select_option(label="“Switching exam” is passed")
-    clicks.click(page.get_by_role("button", name="Save the award rule"))
+    steps.fill(page.locator("#id_value_0"), "75")
+    steps.select(page.locator("#id_subject_1"), label="“Switching exam” is passed")
+    steps.click(page.get_by_role("button", name="Save the award rule"))
     credential = MicroCredential.objects.get(title="Safe Switching Fundamentals")
     assert credential.award_rule == 'grade("Switching exam") >= 75 and passed("Switching exam")'
     summary = page.locator("#rule-summary").inner_text()
     assert "the grade in “Switching exam” is at least 75 %" in summary and "“Switching exam” is passed" in summary
     check_page(page, "designer-rule-builder")
 
-    clicks.click(page.get_by_role("link", name="Safe Switching Fundamentals").first)
-    clicks.click(page.get_by_role("button", name="Send for review"))
+    steps.click(page.get_by_role("link", name="Safe Switching Fundamentals").first)
+    steps.click(page.get_by_role("button", name="Send for review"))
     assert page.get_by_text("Sent for review.").is_visible()
     page.get_by_role("button", name="Log out").click()
 
-    log_in(page, clicks, "luc.tremblay@grandriver.example")
+    log_in(page, steps, "luc.tremblay@grandriver.example")
     queue = page.locator("section", has=page.get_by_role("heading", name="Review queue"))
     check_page(page, "reviewer-home-queue")
-    clicks.click(queue.get_by_role("link", name="Safe Switching Fundamentals"))
+    steps.click(queue.get_by_role("link", name="Safe Switching Fundamentals"))
     for box in page.locator(".review-form input[type=checkbox]").all():
-        box.check()
-    clicks.click(page.get_by_role("button", name="Approve"))
+        steps.check(box)
+    steps.click(page.get_by_role("button", name="Approve"))
     assert page.get_by_text("Your review was recorded.").is_visible()
     page.get_by_role("button", name="Log out").click()
 
-    log_in(page, clicks, "amira.haddad@grandriver.example")
+    log_in(page, steps, "amira.haddad@grandriver.example")
     assert "unread" in page.get_by_role("link", name="Notifications").inner_text()  # told of the approval
     assert Notification.objects.filter(
         recipient__email="amira.haddad@grandriver.example", title="“Safe Switching Fundamentals” was approved"
     ).exists()
     in_review = page.locator("section", has=page.get_by_role("heading", name="Design micro-credentials"))
     assert "Approved" in in_review.inner_text()
-    clicks.click(in_review.get_by_role("link", name="Safe Switching Fundamentals"))
-    clicks.click(page.get_by_role("button", name="Publish"))
+    steps.click(in_review.get_by_role("link", name="Safe Switching Fundamentals"))
+    steps.click(page.get_by_role("button", name="Publish"))
     assert page.get_by_text("Published. It is now in the public catalog.").is_visible()
     check_page(page, "designer-published")
     credential.refresh_from_db()
     assert credential.status == "published"
-    assert clicks.count == 15, clicks.count
+    # README, "Clicks per journey": Amira 8 clicks and 12 fields, Luc 3 and 2, Amira 3 and 2 (the rule mistake
+    # above not counted). Before issue 18 the same goal took 22 clicks and 14 fields, the rule typed as code: each
+    # person landed on "My organizations" and went Catalog → the provider's workspace → the design every time.
+    assert steps.counts() == (14, 16, 0), str(steps)

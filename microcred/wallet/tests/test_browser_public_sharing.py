@@ -2,12 +2,14 @@
 certificate; an employer verifies the learner's share link and sees the holder's name, and the dashboard names the
 issuer. Each key page is screenshot at 1280 and 390 px and checked by axe-core.
 
-Clicks, from the signed-in home page:
-- learner, LinkedIn link: My wallet → the credential → "Share or add to LinkedIn" → "Create the link" → "Add to
-  LinkedIn profile": 5 (before: impossible, there was no such link, and a share link expired after 30 days);
-- learner, PDF: My wallet → the credential → "PDF certificate": 3 (before: impossible, there was no PDF);
-- employer, verify a share link: "Verify a credential" → paste the link → "Open and verify": 2 (before: refused,
-  "Only links to credentials issued on this platform can be opened"; opening the link never showed who held it).
+What a person does, counted by ``microcred.testing.journeys.Steps`` from the login page (README, "Clicks per
+journey"):
+- learner, PDF and LinkedIn link: Log in → My wallet → the credential → "PDF certificate" → "Share or add to
+  LinkedIn" → "Create the link" → "Add to LinkedIn profile": 7 clicks, 2 fields (before: impossible, there was no
+  PDF and no LinkedIn link, and a share link expired after 30 days);
+- employer, verify a share link: Log in → "Verify a credential" → paste the link → "Open and verify": 3 clicks,
+  3 fields (before: refused, "Only links to credentials issued on this platform can be opened"; opening the link
+  itself said "Verified" but never who held it).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pypdf import PdfReader
 from microcred.accounts.permissions import SYSTEM
 from microcred.issuing import services as issuing
 from microcred.testing.factories import PASSWORD, make_member, make_organization, make_user
+from microcred.testing.journeys import Steps
 from microcred.testing.pages import check_page, check_this_page
 from microcred.wallet import services
 from microcred.wallet.tests.conftest import make_achievement
@@ -29,12 +32,13 @@ from microcred.wallet.tests.conftest import make_achievement
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
+def _log_in(page, email: str) -> Steps:  # type: ignore[no-untyped-def]
+    steps = Steps(page)
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    steps.fill(page.get_by_label("E-mail address"), email)
+    steps.fill(page.get_by_label("Password"), PASSWORD)
+    steps.click(page.get_by_role("button", name="Log in"))
+    return steps
 
 
 @pytest.fixture
@@ -61,15 +65,15 @@ def test_a_learner_adds_a_linkedin_certification_link_and_downloads_the_pdf(brow
     context = browser.new_context(base_url=live_server.url, locale="en-CA", bypass_csp=True, accept_downloads=True)
     page = context.new_page()
     try:
-        _log_in(page, learner.email)
-        page.get_by_role("link", name="My wallet").first.click()
+        steps = _log_in(page, learner.email)
+        steps.click(page.get_by_role("link", name="My wallet").first)
         check_page(page, "wallet-home-badges")
-        page.get_by_role("link", name="Welding safety").click()
+        steps.click(page.get_by_role("link", name="Welding safety"))
         assert page.locator("img.badge-image").is_visible()
         check_page(page, "wallet-credential-pdf-linkedin")
 
         with page.expect_download() as caught:
-            page.get_by_role("link", name="PDF certificate").click()
+            steps.click(page.get_by_role("link", name="PDF certificate"), wait=False)
         download = caught.value
         assert download.suggested_filename.startswith("welding-safety-") and download.suggested_filename.endswith(
             ".pdf"
@@ -77,11 +81,11 @@ def test_a_learner_adds_a_linkedin_certification_link_and_downloads_the_pdf(brow
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.path()).read_bytes())).pages)
         assert "Maya Singh" in text and "Welding safety" in text and "/verify/?url=" in text.replace("\n", "")
 
-        page.get_by_role("link", name="Share or add to LinkedIn").click()
+        steps.click(page.get_by_role("link", name="Share or add to LinkedIn"))
         assert page.get_by_label("Never: a permanent public page").is_checked()
         assert page.get_by_label("Show my name on the page").is_checked()
         check_page(page, "wallet-share-form-expiry")
-        page.get_by_role("button", name="Create the link").click()
+        steps.click(page.get_by_role("button", name="Create the link"))
         page.get_by_role("heading", name="Your permanent public page").wait_for()
         assert page.get_by_role("button", name="Copy the link").is_visible()  # the script showed it
         url = page.get_by_label("Link", exact=True).input_value()
@@ -91,6 +95,11 @@ def test_a_learner_adds_a_linkedin_certification_link_and_downloads_the_pdf(brow
         assert query["organizationName"] == ["Maple College"] and query["certUrl"] == [url]
         assert query["certId"] == [str(credential.public_id)] and query["issueYear"][0].isdigit()
         check_this_page(page, "wallet-share-created-linkedin")
+        with context.expect_page() as opened:  # LinkedIn's form, in a new tab; the address is checked above
+            context.route("https://www.linkedin.com/**", lambda route: route.fulfill(status=200, body="LinkedIn"))
+            steps.click(add, wait=False)
+        opened.value.close()
+        assert steps.counts() == (7, 2, 0), str(steps)
 
         public = context.new_page()
         public.goto(url)
@@ -112,15 +121,16 @@ def test_an_employer_verifies_a_share_link_and_sees_the_holders_name(page, on_th
     share_url = f"{on_this_server}/wallet/s/{token}/"
     make_member(employer, "verifier", email="hiring@grid.example")
 
-    _log_in(page, "hiring@grid.example")
-    page.get_by_role("link", name="Verify a credential").first.click()
+    steps = _log_in(page, "hiring@grid.example")
+    steps.click(page.get_by_role("link", name="Verify a credential").first)
     assert page.get_by_text("A share link or public page a holder gave you").is_visible()
-    page.get_by_label("Or give a link to a credential on this platform").fill(share_url)
-    page.get_by_role("button", name="Open and verify").click()
+    steps.fill(page.get_by_label("Or give a link to a credential on this platform"), share_url)
+    steps.click(page.get_by_role("button", name="Open and verify"))
     page.locator("#verdict-heading").wait_for()
     assert page.locator("#verdict-heading").inner_text() == "Verified"
     assert page.locator("p.holder").inner_text().startswith("Held by Maya Singh")
     check_page(page, "verify-share-link-holder")
+    assert steps.counts() == (3, 3, 0), str(steps)
 
     page.goto(f"/employers/{employer.slug}/")
     row = page.locator("tr", has_text="Welding safety").first  # the checks above verified it again

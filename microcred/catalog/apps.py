@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
-        from microcred.catalog import home_sections
+        from microcred.catalog import facet_index, home_sections
         from microcred.catalog.alignments import usages
         from microcred.catalog.demand_markers import refresh_demand_markers
         from microcred.catalog.services import add_new_version_copy
@@ -17,6 +17,7 @@ class CatalogConfig(AppConfig):
         from microcred.skills.interfaces import DEMAND_CHANGED
 
         home_sections.register()
+        facet_index.listen()
         add_usage_provider(usages)
         add_new_version_copy(copy_rejections)
         if refresh_demand_markers not in DEMAND_CHANGED:

@@ -457,3 +457,20 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class CatalogState(models.Model):
+    """One row: a token that changes whenever what the search reads of the published catalog changes.
+
+    ``catalog.facet_index`` keeps the published catalog's facet values in each process's memory and builds them
+    again when this token differs from the one they were built at. It is written in the transaction of the change
+    (``catalog.facet_index.catalog_changed``), so a process never reads a new catalog with an old index. A random
+    token rather than a counter: a rolled-back transaction must not leave a number that a later, different catalog
+    reaches again.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.token

@@ -1,10 +1,11 @@
 """Full-text search over the published catalog, behind one interface for both databases.
 
-``index``/``unindex`` keep one ``SearchDocument`` per published design; ``apply`` narrows a
-queryset of micro-credentials to those matching the words and annotates a ``relevance`` (higher
-is better). SQLite answers with FTS5 (a virtual table kept in step by triggers, migration 0003);
-PostgreSQL with a stored, weighted ``tsvector`` and its GIN index (migration 0008). A misspelt word is searched
-with its correction too (``catalog.typos``).
+``index``/``unindex`` keep one ``SearchDocument`` per published design; ``matching`` gives the ids of the versions
+matching the words, ``ranked`` those with their relevance (higher is better); the catalog's filters, facet counts and
+sort orders are the facet index's (``catalog.facet_index``). SQLite answers with FTS5 (a virtual table kept in step
+by triggers, migration 0003); PostgreSQL with a stored, weighted ``tsvector`` and its GIN index (migration 0008), and
+a title-only one (migration 0009) for the title matches that relevance ranks first. A misspelt word is searched with
+its correction too (``catalog.typos``).
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import FloatField, QuerySet
-from django.db.models.expressions import RawSQL
 
 from microcred.catalog import typos
+from microcred.catalog.facet_index import catalog_changed
 from microcred.catalog.models import MicroCredential, SearchDocument
 from microcred.catalog.sanitizing import plain_text
 from microcred.translations import language_map
@@ -77,10 +77,12 @@ def index(credential: MicroCredential) -> None:
     body = "\n".join(part for part in (document_text(credential), translated_text(credential)) if part)
     SearchDocument.objects.update_or_create(credential=credential, defaults={"title": title, "body": body})
     typos.remember_words(title, body)
+    catalog_changed()
 
 
 def unindex(credential: MicroCredential) -> None:
     SearchDocument.objects.filter(credential=credential).delete()
+    catalog_changed()
 
 
 def terms(text: str) -> list[str]:
@@ -88,46 +90,71 @@ def terms(text: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(text or "")][:MAX_TERMS]
 
 
-def apply(queryset: QuerySet[MicroCredential], text: str) -> QuerySet[MicroCredential]:
-    words = terms(text)
-    if not words:
-        return queryset.annotate(relevance=RawSQL("0.0", [], output_field=FloatField()))
+def _alternatives(words: list[str]) -> list[list[str]]:
     # Each word with its correction when it is misspelt: either one matches.
     corrected = typos.corrections(words)
-    alternatives = [[word, *([corrected[word]] if word in corrected else [])] for word in words]
+    return [[word, *([corrected[word]] if word in corrected else [])] for word in words]
+
+
+def matching(text: str) -> list[int] | None:
+    """The ids of the indexed versions matching the words of ``text``; None when it has no words (every version
+    matches). Read straight from the full-text index: the filters, counts and page are the facet index's."""
+    words = terms(text)
+    if not words:
+        return None
+    alternatives = _alternatives(words)
     if connection.vendor == "postgresql":
-        return _postgres(queryset, alternatives)
-    return _sqlite(queryset, alternatives)
+        sql = (
+            "SELECT credential_id FROM catalog_searchdocument"
+            " WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
+        )
+        params = [_tsquery(alternatives)]
+    else:
+        sql, params = "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH %s", [_fts_match(alternatives)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _sqlite(queryset: QuerySet[MicroCredential], alternatives: list[list[str]]) -> QuerySet[MicroCredential]:
+def ranked(text: str, *, title_matches: bool) -> tuple[list[int], list[float]]:
+    """The matching versions with their relevance (higher is better): only those whose *title* has one of the
+    words when ``title_matches`` (relevance puts them first, and ranking them alone is what keeps a broad search
+    fast: BM25 or ``ts_rank`` over every match of a common word is most of its time), else every match."""
+    alternatives = _alternatives(terms(text))
+    if connection.vendor == "postgresql":
+        tsquery = _tsquery(alternatives)
+        last = [f"{word}:*" for word in alternatives[-1]]
+        sql = (
+            "SELECT credential_id, ts_rank(search_vector, to_tsquery('english'::regconfig, %s))"
+            " FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
+        )
+        params = [tsquery, tsquery]
+        if title_matches:
+            sql += " AND title_vector @@ to_tsquery('english'::regconfig, %s)"
+            params.append(" | ".join([*(word for group in alternatives[:-1] for word in group), *last]))
+    else:
+        match = _fts_match(alternatives)
+        if title_matches:
+            words = [f'"{word}"' for group in alternatives for word in group]
+            words += [f'"{word}"*' for word in alternatives[-1]]
+            match = f"({match}) AND {{title}} : ({' OR '.join(words)})"
+        sql = "SELECT rowid, -bm25(catalog_fts, 10.0, 1.0) FROM catalog_fts WHERE catalog_fts MATCH %s"
+        params = [match]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], [float(row[1]) for row in rows]
+
+
+def _fts_match(alternatives: list[list[str]]) -> str:
     # Every word must match; the last one also as a prefix, so "accoun" finds "accounting".
     groups = [" OR ".join(f'"{word}"' for word in group) for group in alternatives[:-1]]
     groups.append(" OR ".join(f'"{word}" OR "{word}"*' for word in alternatives[-1]))
-    match = " AND ".join(f"({group})" for group in groups)
-    table = MicroCredential._meta.db_table
-    return queryset.extra(  # noqa: S610 - fixed SQL; the user's words are a bound parameter
-        tables=["catalog_fts"],
-        where=[f"catalog_fts.rowid = {table}.id", "catalog_fts MATCH %s"],
-        params=[match],
-        select={"relevance": "-bm25(catalog_fts, 10.0, 1.0)"},
-    )
+    return " AND ".join(f"({group})" for group in groups)
 
 
-def _postgres(queryset: QuerySet[MicroCredential], alternatives: list[list[str]]) -> QuerySet[MicroCredential]:
-    # Words are \w+ only, so the tsquery cannot carry operators from the user; the last is a prefix. The stored,
-    # weighted vector of migration 0008 (title A, body B) serves both the match (its GIN index) and the rank.
+def _tsquery(alternatives: list[list[str]]) -> str:
+    # Words are \w+ only, so the tsquery cannot carry operators from the user; the last is a prefix.
     groups = [" | ".join(group) for group in alternatives[:-1]]
     groups.append(" | ".join(f"{word}:*" for word in alternatives[-1]))
-    tsquery = " & ".join(f"({group})" for group in groups)
-    table = MicroCredential._meta.db_table
-    return queryset.extra(  # noqa: S610 - fixed SQL; the user's words are a bound parameter
-        tables=["catalog_searchdocument"],
-        where=[
-            f"catalog_searchdocument.credential_id = {table}.id",
-            "catalog_searchdocument.search_vector @@ to_tsquery('english'::regconfig, %s)",
-        ],
-        params=[tsquery],
-        select={"relevance": "ts_rank(catalog_searchdocument.search_vector, to_tsquery('english'::regconfig, %s))"},
-        select_params=[tsquery],
-    )
+    return " & ".join(f"({group})" for group in groups)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import numpy as np
+from django.db.models import QuerySet
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,6 @@ from microcred.accounts.permissions import can
 from microcred.catalog import search, typology
 from microcred.catalog.models import (
     PUBLIC_STATUSES,
-    AccreditationStatus,
     CreditType,
     DeliveryMode,
     Language,
@@ -200,77 +200,6 @@ def published() -> QuerySet[MicroCredential]:
     return MicroCredential.objects.filter(status=Status.PUBLISHED)
 
 
-def _stackable() -> Exists:
-    return Exists(Pathway.members.through.objects.filter(microcredential_id=OuterRef("pk")))
-
-
-def _flag_q(name: str) -> Q:
-    if name == "stackable":
-        return Q(_stackable())
-    if name == "accredited":
-        return Q(accreditation_status=AccreditationStatus.ACCREDITED)
-    if name == "co_designed":
-        return Q(Exists(MicroCredential.co_designed_with.through.objects.filter(microcredential_id=OuterRef("pk"))))
-    return ~Q(skills_demand=[])
-
-
-def _range_q(column: str, buckets: list[tuple[Any, ...]], keys: list[str]) -> Q:
-    condition = Q()
-    for key, _label, low, high in buckets:
-        if key in keys:
-            part = Q(**{f"{column}__gte": low})
-            if high is not None:
-                part &= Q(**{f"{column}__lt": high})
-            condition |= part
-    return condition
-
-
-def _filters(query: CatalogQuery, without: str = "") -> Q:
-    condition = Q()
-    for name, values in query.multi.items():
-        if name != without:
-            condition &= Q(**{f"{MULTI_FACETS[name]}__in": values})
-    for name, keys in query.ranges.items():
-        if name != without:
-            column, buckets = RANGES[name]
-            condition &= _range_q(column, buckets, keys)
-    for name in query.flags:
-        if name != without:
-            condition &= _flag_q(name)
-    for name, column, op in (
-        ("cost_min", "cost", "gte"),
-        ("cost_max", "cost", "lte"),
-        ("hours_min", "workload_hours", "gte"),
-        ("hours_max", "workload_hours", "lte"),
-    ):
-        value = getattr(query, name)
-        if value is not None:
-            condition &= Q(**{f"{column}__{op}": value})
-    for name, values in query.aligned.items():
-        if name != without:
-            condition &= _aligned_q(name, values)
-    return condition
-
-
-def _demand_skill_ids(values: list[str], queryset: QuerySet[MicroCredential] | None = None) -> list[int]:
-    """Credentials covering any of these in-demand skills (a JSON list: matched here, the same on every database)."""
-    wanted = set(values)
-    rows = (queryset if queryset is not None else published()).exclude(skills_demand=[])
-    return [pk for pk, labels in rows.values_list("pk", "skills_demand") if wanted.intersection(labels or [])]
-
-
-def _aligned_q(name: str, values: list[str]) -> Q:
-    if name == "demand_skill":
-        return Q(pk__in=_demand_skill_ids(values))
-    # Alignment to competencies arrives with the frameworks domain; until then nothing matches.
-    lookup = {"framework": "alignments__competency__framework__slug__in", "competency": "alignments__competency_id__in"}
-    if not hasattr(MicroCredential, "alignments"):
-        return Q(pk__in=[])
-    if name == "competency":
-        values = [v for v in values if v.isascii() and v.isdigit()]
-    return Q(pk__in=MicroCredential.objects.filter(**{lookup[name]: values}).values("pk"))
-
-
 @dataclass
 class FacetValue:
     value: str
@@ -315,24 +244,25 @@ DEMAND_SKILL_FACET_SIZE = 15
 
 def search_catalog(query: CatalogQuery, *, with_facets: bool = True) -> SearchResult:
     """The published catalog narrowed by ``query``: one page of results, the total and facet counts."""
-    base = search.apply(published(), query.text)
-    matching = base.filter(_filters(query))
-    facets: list[Facet] = []
-    if with_facets:
-        from microcred.catalog.facet_counts import count_facets  # it reads this module's filters
+    from microcred.catalog import facet_counts, facet_index  # they read this module's vocabularies
 
-        total, facets = count_facets(base, query)
-    else:
-        total = matching.count()
+    index = facet_index.current()
     sort = query.effective_sort()
-    if sort == "relevance":
-        ordered = matching.order_by("-relevance", "title", "pk") if search.terms(query.text) else matching
-    else:
-        ordered = matching.order_by(*ORDERINGS[sort])
+    matches = facet_counts.Matches(index, query.text, scored=sort == "relevance")
+    masks = facet_counts.filter_masks(index, query)
+    selected = facet_counts.combined(matches.mask, masks)
+    total = int(selected.sum())
+    facets = facet_counts.count_facets(index, matches, masks, query) if with_facets else []
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, pages)
     start = (page - 1) * PAGE_SIZE
-    results = list(ordered.select_related("provider")[start : start + PAGE_SIZE])
+    ids = facet_counts.page_ids(index, matches, selected, sort, start, PAGE_SIZE)
+    rows = MicroCredential.objects.select_related("provider").in_bulk(ids)
+    results = [rows[pk] for pk in ids if pk in rows]
+    if matches.scored:
+        _found, places = index.positions_of(np.asarray([c.pk for c in results], dtype=np.int64))
+        for credential, score in zip(results, matches.scores[places], strict=True):
+            credential.relevance = float(score)  # type: ignore[attr-defined]
     return SearchResult(query=query, total=total, results=results, facets=facets, page=page, pages=pages)
 
 

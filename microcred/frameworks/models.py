@@ -370,7 +370,34 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class FrameworkImport(models.Model):
+class BackgroundWork(models.Model):
+    """What a long piece of work run by a background task shares: its task, status, progress (``done`` of
+    ``total``, shown as a progress line on the page and a bar on the command line), who started it and when."""
+
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.total)) if self.total else (100 if self.status == "done" else 0)
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class FrameworkImport(BackgroundWork):
     """One import of a file, run as a background task; its progress is what pages and the CLI show."""
 
     organization = models.ForeignKey(
@@ -381,60 +408,30 @@ class FrameworkImport(models.Model):
     path = models.CharField(max_length=500, blank=True, default="")  # the uploaded file, until the task ran
     checksum = models.CharField(max_length=64, blank=True, default="")
     options = models.JSONField(default=dict, blank=True)  # what the format needs besides the file (CSV: title…)
-    task_id = models.CharField(max_length=64, blank=True, default="")
-    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=dict, blank=True)  # {"code": …, "message": …, "fields": {…}}
     framework = models.ForeignKey(
         Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundWork.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
 
-    @property
-    def percent(self) -> int:
-        return min(100, int(100 * self.done / self.total)) if self.total else (100 if self.status == "done" else 0)
 
-
-class SuggestionRun(models.Model):
+class SuggestionRun(BackgroundWork):
     """Ranking candidate links for a crosswalk's competencies ("Suggest ESCO skills"), run as a background task: each
     competency is embedded and searched, which takes seconds to minutes for a whole framework."""
 
     crosswalk = models.ForeignKey(Crosswalk, on_delete=models.CASCADE, related_name="suggestion_runs")
     method = models.CharField(max_length=32)
     source_ids = models.JSONField(default=list, blank=True)  # the competencies to rank; empty: all of the source
-    task_id = models.CharField(max_length=64, blank=True, default="")
-    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     suggested = models.PositiveIntegerField(default=0)
     error = models.JSONField(default=dict, blank=True)  # {"code": …, "message": …}
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundWork.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.crosswalk} ({self.status})"
-
-    @property
-    def percent(self) -> int:
-        return min(100, int(100 * self.done / self.total)) if self.total else (100 if self.status == "done" else 0)
-
-    @property
-    def running(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

@@ -272,18 +272,29 @@ def _summary(results: dict[int, dict[str, Phase]], library: dict[int, float], lo
             f"  2 workers / 1 worker: mix {mix:.2f}×, verify only {verify:.2f}× "
             f"(target ≥ {SCALE_TARGET}× for the mix: {verdict})"
         )
-        cores = os.cpu_count() or 1
-        if mix < SCALE_TARGET and cores <= 2:
-            print(
-                f"  On {cores} cores the app servers share the CPU with the load generator, PostgreSQL and the task "
-                "workers (see the CPU lines): a second worker can only use what the others leave."
-            )
+        _explain_scaling(results[1]["mix"], results[2]["mix"])
     errors = sum(phase.error_count for phases in results.values() for phase in phases.values())
     print(
         f"  errors: {errors}; load average {_load(load_before)} before, {_load(os.getloadavg())} after; "
         f"whole run {time.perf_counter() - started:.0f} s"
     )
     return 1 if errors else 0
+
+
+def _explain_scaling(one: Phase, two: Phase) -> None:
+    """Two workers can only be faster if they get more CPU than one had: say how much each run's app servers got."""
+    if not one.cpu or not two.cpu:
+        return
+    print(
+        f"  in the mix the app servers used {one.cpu['app servers']:.2f} cores with 1 worker and "
+        f"{two.cpu['app servers']:.2f} with 2, of {os.cpu_count()}; beside them PostgreSQL, the task workers and the "
+        f"load generator {_others(two):.2f}, and the rest of the machine (other processes) "
+        f"{one.cpu['rest of the machine']:.2f} / {two.cpu['rest of the machine']:.2f}"
+    )
+
+
+def _others(phase: Phase) -> float:
+    return sum(phase.cpu.get(part, 0.0) for part in ("PostgreSQL", "task workers", "load generator"))
 
 
 def _load(values: Any) -> str:

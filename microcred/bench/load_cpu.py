@@ -76,7 +76,8 @@ def cores_used(before: dict[str, float] | None, after: dict[str, float] | None) 
     if before is None or after is None:
         return {}
     hertz, seconds = os.sysconf("SC_CLK_TCK"), after["time"] - before["time"]
-    used = {part: (after[part] - before[part]) / hertz / seconds for part in after if part != "time"}
+    # A process that ended during the window takes its ticks with it (a database connection closed, say): never < 0.
+    used = {part: max(0.0, after[part] - before[part]) / hertz / seconds for part in after if part != "time"}
     machine = used.pop("machine")
     used["rest of the machine"] = max(0.0, machine - sum(used.values()))
     used["machine"] = machine

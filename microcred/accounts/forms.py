@@ -101,3 +101,88 @@ class ApiTokenForm(ServiceErrorsMixin, forms.Form):
         label=_("Scopes"), choices=TokenScope.choices, initial=[TokenScope.READ], widget=forms.CheckboxSelectMultiple
     )
     expires_in_days = forms.TypedChoiceField(label=_("Expires after"), choices=TOKEN_LIFETIMES, coerce=int, initial=90)
+
+
+# Languages an organization's profile may be given in besides its own.
+PROFILE_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+
+
+class OrganizationProfileForm(ServiceErrorsMixin, forms.Form):
+    """An organization's public profile (its admins). Labels avoid words other pages' tests look up by label."""
+
+    name = forms.CharField(
+        label=_("Shown as"), max_length=200, help_text=_("The organization as learners and employers read it.")
+    )
+    description = forms.CharField(
+        label=_("About the organization"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "PNG, JPEG or WebP; at most 1 MB, 64 to 2048 pixels on each side. Shown where credentials are verified."
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    other_language = forms.ChoiceField(label=_("Second language"), choices=PROFILE_LANGUAGES, initial="fr")
+    other_name = forms.CharField(label=_("Shown as, in the second language"), max_length=200, required=False)
+    other_description = forms.CharField(
+        label=_("About the organization, in the second language"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+
+    def add_service_errors(self, error: ValidationFailed) -> None:
+        """``translations.fr.name`` is shown beside ``other_name``."""
+        for field_error in error.errors:
+            parts = field_error.field.split(".")
+            name = f"other_{parts[2]}" if parts[0] == "translations" and len(parts) > 2 else field_error.field
+            if parts[0] == "translations" and len(parts) <= 2:
+                name = "other_language"
+            self.add_error(name if name in self.fields else None, field_error.message)
+
+    def profile_fields(self) -> list[forms.BoundField]:
+        names = ["name", "description", "website", "logo"]
+        if self.initial.get("has_logo"):
+            names.append("remove_logo")
+        return [self[name] for name in names]
+
+    def language_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("other_language", "other_name", "other_description")]
+
+    @classmethod
+    def initial_for(cls, organization: object) -> dict[str, object]:
+        translations = getattr(organization, "translations", None) or {}
+        own = str(getattr(organization, "language", "en") or "en").split("-")[0]
+        offered = [code for code, _label in PROFILE_LANGUAGES if code != own]
+        language = next((code for code in translations if code in offered), offered[0] if offered else "fr")
+        entry = translations.get(language) or {}
+        return {
+            "name": getattr(organization, "name", ""),
+            "description": getattr(organization, "description", ""),
+            "website": getattr(organization, "website", ""),
+            "other_language": language,
+            "other_name": entry.get("name", ""),
+            "other_description": entry.get("description", ""),
+            "has_logo": bool(getattr(organization, "logo", None)),
+        }
+
+    def profile_changes(self, current_translations: dict[str, object]) -> dict[str, object]:
+        """The changes for ``update_organization``: the chosen language's texts replace that language's, the other
+        languages are kept; a language left empty is removed."""
+        data = self.cleaned_data
+        translations = {code: entry for code, entry in (current_translations or {}).items()}
+        language = data["other_language"]
+        texts = {"name": data["other_name"], "description": data["other_description"]}
+        if any(value.strip() for value in texts.values()):
+            translations[language] = texts
+        else:
+            translations.pop(language, None)
+        return {
+            "name": data["name"],
+            "description": data["description"],
+            "website": data["website"],
+            "translations": translations,
+        }

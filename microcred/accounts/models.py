@@ -90,6 +90,8 @@ class Organization(models.Model):
     )
     description = models.TextField(_("description"), blank=True, default="")
     website = models.URLField(_("website"), blank=True, default="")
+    # Public (shown with the organization's name where its credentials are verified); checked by microcred.images.
+    logo = models.ImageField(_("logo"), upload_to="organizations/logos/", blank=True, default="")
     email = models.EmailField(_("contact e-mail"), blank=True, default="")
     country = models.CharField(_("country"), max_length=2, blank=True, default="CA")
     region = models.CharField(_("province or state"), max_length=64, blank=True, default="")

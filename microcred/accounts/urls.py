@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from microcred.accounts import profile_views, views
+from microcred.accounts import organization_profile_views, profile_views, views
 
 app_name = "accounts"
 
@@ -47,6 +47,11 @@ urlpatterns = [
     path("accounts/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path(
+        "organizations/<slug:slug>/profile/",
+        organization_profile_views.organization_profile,
+        name="organization_profile",
+    ),
     path("organizations/<slug:slug>/members/<int:member_id>/remove/", views.remove_member, name="remove_member"),
     path("invitations/", views.invitation, {"token": ""}, name="invitation_base"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

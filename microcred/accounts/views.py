@@ -178,6 +178,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "invitations": selectors.pending_invitations(organization) if manage else [],
         "can_manage": manage,
         "can_report": can(request.user, "reporting.view", organization),
+        "can_edit_profile": can(request.user, "organization.edit", organization),
         "form": form,
         "audit": entries_for_organization(organization.pk, limit=20)
         if can(request.user, "organization.view_audit", organization)

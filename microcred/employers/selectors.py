@@ -124,13 +124,13 @@ class Issuer:
     """An issuer as a person reads it: its registered name and logo, or its identifier when it is not registered."""
 
     name: str
-    logo: str  # a data: URI
+    logo: str  # the organization's uploaded logo (its /media/ address), else a monogram as a data: URI
     registered: bool
     identifier: str
 
 
 def monogram(name: str) -> str:
-    """Organizations have no uploaded logo yet: a round monogram of the name's initials, as a data: URI."""
+    """For an organization without an uploaded logo: a round monogram of the name's initials, as a data: URI."""
     initials = "".join(word[0] for word in name.split()[:2] if word[:1].isalnum()).upper() or "?"
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40">'
@@ -144,7 +144,8 @@ def issuer_of(identifier: str) -> Issuer:
     organization = platform_organization(identifier) if identifier else None
     if organization is None:
         return Issuer(name=identifier or "—", logo="", registered=False, identifier=identifier)
-    return Issuer(name=organization.name, logo=monogram(organization.name), registered=True, identifier=identifier)
+    logo = organization.logo.url if organization.logo else monogram(organization.name)
+    return Issuer(name=organization.name, logo=logo, registered=True, identifier=identifier)
 
 
 def _with_issuers(verifications: list[Verification]) -> list[Verification]:

@@ -4,7 +4,7 @@
 - evidence is streamed through ``assessment:evidence``, after its permission check, with the same headers as from
   local disk (attachment or sandboxed inline, ``nosniff``): a presigned URL would skip those headers and stay valid
   for anyone who copies it until it expires;
-- catalog images, which are public, are streamed by :func:`media_file` at ``/media/<name>``, the same address as
+- catalog images and organizations' logos, which are public, are streamed by :func:`media_file` at ``/media/<name>``, the same address as
   on local disk, so the URL an exported Achievement carries does not depend on where the bytes live.
 
 Local disk stays the default (``FileSystemStorage`` under ``MEDIA_ROOT``, evidence under the data directory), and
@@ -22,7 +22,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 # What /media/ may serve: the public uploads. Anything else that ever lands in the default storage stays unserved.
-PUBLIC_MEDIA_PREFIXES = ("catalog/images/",)
+PUBLIC_MEDIA_PREFIXES = ("catalog/images/", "organizations/logos/")
 PUBLIC_MEDIA_TYPES = {"image/png", "image/jpeg", "image/webp"}
 
 

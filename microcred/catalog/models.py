@@ -186,6 +186,8 @@ class MicroCredential(models.Model):
             models.Index(fields=["status", "published_at"], name="credential_status_published"),
             models.Index(fields=["status", "cost"], name="credential_status_cost"),
             models.Index(fields=["status", "workload_hours"], name="credential_status_hours"),
+            # The title order of the published catalog, read by catalog.facet_index when it builds.
+            models.Index(fields=["status", "title", "id"], name="credential_status_title"),
         ]
         ordering = ["title", "-version"]
 

@@ -38,5 +38,9 @@ class Migration(migrations.Migration):
                 ("changed_at", models.DateTimeField(auto_now=True)),
             ],
         ),
+        migrations.AddIndex(
+            model_name="microcredential",
+            index=models.Index(fields=["status", "title", "id"], name="credential_status_title"),
+        ),
         migrations.RunPython(create, drop),
     ]

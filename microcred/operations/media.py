@@ -4,8 +4,9 @@
 - evidence is streamed through ``assessment:evidence``, after its permission check, with the same headers as from
   local disk (attachment or sandboxed inline, ``nosniff``): a presigned URL would skip those headers and stay valid
   for anyone who copies it until it expires;
-- catalog images and organizations' logos, which are public, are streamed by :func:`media_file` at ``/media/<name>``, the same address as
-  on local disk, so the URL an exported Achievement carries does not depend on where the bytes live.
+- catalog images and organizations' logos, which are public, are streamed by :func:`media_file` at
+  ``/media/<name>``, the same address as on local disk, so the URL an exported Achievement carries does not depend
+  on where the bytes live.
 
 Local disk stays the default (``FileSystemStorage`` under ``MEDIA_ROOT``, evidence under the data directory), and
 :func:`media_file` serves it the same way.

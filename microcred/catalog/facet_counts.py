@@ -35,8 +35,8 @@ class Matches:
     the search sorts by relevance, the others only when a page reaches past the title matches."""
 
     def __init__(self, index: FacetIndex, text: str, *, scored: bool) -> None:
-        self.index, self.text = index, text
-        found = search.matching(text)
+        self.index, self.words = index, search.alternatives(text)
+        found = search.matching(self.words)
         self.mask = np.ones(index.size, dtype=bool) if found is None else index.mask_of(_sorted(found))
         self.scored = scored and found is not None
         self.scores = np.zeros(index.size, dtype=np.float64)
@@ -47,7 +47,7 @@ class Matches:
             self.title_matches = self.ranked.copy()
 
     def _rank(self, *, title_matches: bool) -> None:
-        ids, scores = search.ranked(self.text, title_matches=title_matches)
+        ids, scores = search.ranked(self.words, title_matches=title_matches)
         known, places = self.index.positions_of(np.asarray(ids, dtype=np.int64))
         self.scores[places] = np.asarray(scores, dtype=np.float64)[known]
         self.ranked = np.zeros(self.index.size, dtype=bool)

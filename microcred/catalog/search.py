@@ -90,19 +90,22 @@ def terms(text: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(text or "")][:MAX_TERMS]
 
 
-def _alternatives(words: list[str]) -> list[list[str]]:
-    # Each word with its correction when it is misspelt: either one matches.
+def alternatives(text: str) -> list[list[str]]:
+    """The words of ``text``, each with its correction when it is misspelt (either one matches); [] for none.
+    Worked out once per search and given to ``matching`` and ``ranked`` (a correction costs a trigram lookup)."""
+    words = terms(text)
+    if not words:
+        return []
     corrected = typos.corrections(words)
     return [[word, *([corrected[word]] if word in corrected else [])] for word in words]
 
 
-def matching(text: str) -> list[int] | None:
-    """The ids of the indexed versions matching the words of ``text``; None when it has no words (every version
-    matches). Read straight from the full-text index: the filters, counts and page are the facet index's."""
-    words = terms(text)
-    if not words:
+def matching(alternatives: list[list[str]]) -> list[int] | None:
+    """The ids of the indexed versions matching these words (``alternatives(text)``); None when there are none
+    (every version matches). Read straight from the full-text index: the filters, counts and page are the facet
+    index's."""
+    if not alternatives:
         return None
-    alternatives = _alternatives(words)
     if connection.vendor == "postgresql":
         sql = (
             "SELECT credential_id FROM catalog_searchdocument"
@@ -116,11 +119,10 @@ def matching(text: str) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
-def ranked(text: str, *, title_matches: bool) -> tuple[list[int], list[float]]:
+def ranked(alternatives: list[list[str]], *, title_matches: bool) -> tuple[list[int], list[float]]:
     """The matching versions with their relevance (higher is better): only those whose *title* has one of the
     words when ``title_matches`` (relevance puts them first, and ranking them alone is what keeps a broad search
     fast: BM25 or ``ts_rank`` over every match of a common word is most of its time), else every match."""
-    alternatives = _alternatives(terms(text))
     if connection.vendor == "postgresql":
         tsquery = _tsquery(alternatives)
         last = [f"{word}:*" for word in alternatives[-1]]

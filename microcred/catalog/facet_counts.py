@@ -36,18 +36,24 @@ class Matches:
 
     def __init__(self, index: FacetIndex, text: str, *, scored: bool) -> None:
         self.index, self.words = index, search.alternatives(text)
-        found = search.matching(self.words)
-        self.mask = np.ones(index.size, dtype=bool) if found is None else index.mask_of(_sorted(found))
-        self.scored = scored and found is not None
         self.scores = np.zeros(index.size, dtype=np.float64)
         self.title_matches = np.zeros(index.size, dtype=bool)
         self._others_ranked = False
-        if self.scored and found:
-            self._rank(title_matches=True)
-            self.title_matches = self.ranked.copy()
+        if scored:
+            both = search.matching_ranked(self.words)
+            found = None if both is None else both[0]
+            if both is not None:
+                self._scores(both[1], both[2])
+                self.title_matches = self.ranked.copy()
+        else:
+            found = search.matching(self.words)
+        self.mask = np.ones(index.size, dtype=bool) if found is None else index.mask_of(_sorted(found))
+        self.scored = scored and found is not None
 
     def _rank(self, *, title_matches: bool) -> None:
-        ids, scores = search.ranked(self.words, title_matches=title_matches)
+        self._scores(*search.ranked(self.words, title_matches=title_matches))
+
+    def _scores(self, ids: list[int], scores: list[float]) -> None:
         known, places = self.index.positions_of(np.asarray(ids, dtype=np.int64))
         self.scores[places] = np.asarray(scores, dtype=np.float64)[known]
         self.ranked = np.zeros(self.index.size, dtype=bool)

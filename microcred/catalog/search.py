@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 
 from microcred.catalog import typos
 from microcred.catalog.facet_index import catalog_changed
@@ -107,16 +107,51 @@ def matching(alternatives: list[list[str]]) -> list[int] | None:
     if not alternatives:
         return None
     if connection.vendor == "postgresql":
-        sql = (
-            "SELECT credential_id FROM catalog_searchdocument"
-            " WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
-        )
-        params = [_tsquery(alternatives)]
-    else:
-        sql, params = "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH %s", [_fts_match(alternatives)]
+        return [pk for pk, _rank in _postgres_matches(alternatives, rank_titles=False)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute("SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH %s", [_fts_match(alternatives)])
         return [row[0] for row in cursor.fetchall()]
+
+
+def matching_ranked(alternatives: list[list[str]]) -> tuple[list[int], list[int], list[float]] | None:
+    """``matching``, and the matches whose title has one of the words with their relevance (``ranked``)."""
+    if not alternatives:
+        return None
+    if connection.vendor == "postgresql":
+        rows = _postgres_matches(alternatives, rank_titles=True)
+        titled = [(pk, rank) for pk, rank in rows if rank is not None]
+        return [pk for pk, _rank in rows], [pk for pk, _rank in titled], [float(rank) for _pk, rank in titled]
+    ids = matching(alternatives) or []
+    titled, ranks = ranked(alternatives, title_matches=True)
+    return ids, titled, ranks
+
+
+def _postgres_matches(alternatives: list[list[str]], *, rank_titles: bool) -> list[tuple[int, float | None]]:
+    """Every match, and the rank of those whose title has one of the words, in one pass over the matches."""
+    tsquery = _tsquery(alternatives)
+    rank, params = "NULL", [tsquery]
+    if rank_titles:
+        rank = (
+            "CASE WHEN title_vector @@ to_tsquery('english'::regconfig, %s)"
+            " THEN ts_rank(search_vector, to_tsquery('english'::regconfig, %s)) END"
+        )
+        params = [_any_word(alternatives), tsquery, tsquery]
+    sql = (
+        f"SELECT credential_id, {rank} FROM catalog_searchdocument"  # noqa: S608 - fixed SQL, bound values
+        " WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
+    )
+    # A common word matches a sixth of the catalog, and the planner then prefers reading every row, not counting
+    # that each row's tsvector must be de-TOASTed to be matched: 90-100 ms against 35-60 ms through the GIN index at
+    # 100,000 documents. So, for this statement only, the index.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _any_word(alternatives: list[list[str]]) -> str:
+    """A tsquery matching any of the words (the last one as a prefix)."""
+    return " | ".join([*(word for group in alternatives[:-1] for word in group), *(f"{w}:*" for w in alternatives[-1])])
 
 
 def ranked(alternatives: list[list[str]], *, title_matches: bool) -> tuple[list[int], list[float]]:
@@ -125,7 +160,6 @@ def ranked(alternatives: list[list[str]], *, title_matches: bool) -> tuple[list[
     fast: BM25 or ``ts_rank`` over every match of a common word is most of its time), else every match."""
     if connection.vendor == "postgresql":
         tsquery = _tsquery(alternatives)
-        last = [f"{word}:*" for word in alternatives[-1]]
         sql = (
             "SELECT credential_id, ts_rank(search_vector, to_tsquery('english'::regconfig, %s))"
             " FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
@@ -133,7 +167,7 @@ def ranked(alternatives: list[list[str]], *, title_matches: bool) -> tuple[list[
         params = [tsquery, tsquery]
         if title_matches:
             sql += " AND title_vector @@ to_tsquery('english'::regconfig, %s)"
-            params.append(" | ".join([*(word for group in alternatives[:-1] for word in group), *last]))
+            params.append(_any_word(alternatives))
     else:
         match = _fts_match(alternatives)
         if title_matches:

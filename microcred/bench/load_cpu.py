@@ -16,7 +16,7 @@ PROC = Path("/proc")
 
 
 def _ticks_by_process() -> dict[int, tuple[int, int]]:
-    """pid → (parent pid, user + system clock ticks) for every process we may read."""
+    """pid → (parent pid, clock ticks used by it and its ended children) for every process we may read."""
     found = {}
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
@@ -25,7 +25,9 @@ def _ticks_by_process() -> dict[int, tuple[int, int]]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # gone meanwhile
-        found[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        # Its own user + system ticks and those of its children that ended (PostgreSQL's backends of closed
+        # connections, say), so that the CPU of a process that ended during the window is not lost.
+        found[int(entry.name)] = (int(fields[1]), sum(int(value) for value in fields[11:15]))
     return found
 
 
@@ -76,7 +78,7 @@ def cores_used(before: dict[str, float] | None, after: dict[str, float] | None) 
     if before is None or after is None:
         return {}
     hertz, seconds = os.sysconf("SC_CLK_TCK"), after["time"] - before["time"]
-    # A process that ended during the window takes its ticks with it (a database connection closed, say): never < 0.
+    # A process whose parent is not ours and ended during the window takes its ticks with it: never below 0.
     used = {part: max(0.0, after[part] - before[part]) / hertz / seconds for part in after if part != "time"}
     machine = used.pop("machine")
     used["rest of the machine"] = max(0.0, machine - sum(used.values()))

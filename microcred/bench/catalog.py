@@ -4,7 +4,8 @@ Builds a catalog from ESCO's skills (``catalog_data``) in a throwaway database (
 ``--database-url`` for another, ``--postgres`` for a throwaway PostgreSQL server on loopback), then times 50 varied
 searches through the selectors the catalog page and API call (words, phrases, typos, facets combined, sort
 orders), each with its facet counts, then the search page, a comparison of four and a credential's permalink page
-through the real views in-process. Prints p50/p95 per kind, the catalog's facet counts, row counts and the peak
+through the real views in-process. Prints the time to build the facet index (``catalog.facet_index``, paid by the
+first search after a change of the catalog), p50/p95 per kind, the catalog's facet counts, row counts and the peak
 memory (of the timed part, and of the whole run).
 """
 

@@ -14,6 +14,7 @@ RANK = {
     "http": 0,
     "charts": 0,
     "tables": 0,
+    "images": 0.5,  # checks for uploaded images (badges, logos): errors only, no domain import
     "translations": 0,  # a record's texts in several languages (language maps, localized values); no domain import
     "audit": 1,
     "accounts": 2,

@@ -25,6 +25,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "microcred.bench.catalog",
         "search 100,000 published micro-credentials with facet counts; compare four; permalink pages",
     ),
+    "load": (
+        "microcred.bench.load",
+        "the platform under a mixed HTTP load (verify, search, wallet, awards by the task workers), 1 and 2 workers",
+    ),
     "skills": ("microcred.bench.skills", "link sentences to 13,896 ESCO skills: RP@5 (published, strict), MRR, speed"),
 }
 

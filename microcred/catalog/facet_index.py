@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.utils import timezone
 
 from microcred.accounts.models import Organization
 from microcred.catalog.models import Alignment, CatalogState, MicroCredential, Pathway, Status
@@ -105,7 +106,7 @@ def scaled_at_most(value: Decimal, scale: int) -> int:
 def catalog_changed() -> None:
     """Say that the published catalog changed (call inside the transaction of the change)."""
     token = secrets.token_hex(16)
-    if not CatalogState.objects.filter(pk=STATE_KEY).update(token=token):
+    if not CatalogState.objects.filter(pk=STATE_KEY).update(token=token, changed_at=timezone.now()):
         CatalogState.objects.update_or_create(pk=STATE_KEY, defaults={"token": token})
 
 

@@ -15,6 +15,8 @@ PG_DROP = [
 
 
 def create(apps, schema_editor):  # type: ignore[no-untyped-def]
+    # The one row, there from the start: two first changes at once would otherwise both try to insert it.
+    apps.get_model("catalog", "CatalogState").objects.using(schema_editor.connection.alias).create(pk=1, token="")
     if schema_editor.connection.vendor == "postgresql":
         for statement in PG_CREATE:
             schema_editor.execute(statement)

@@ -88,6 +88,7 @@ def _saved(credential: MicroCredential, *, created: bool) -> JsonResponse:
         "edit_url": reverse("catalog:edit", args=key),
         "autosave_url": reverse("catalog:autosave", args=key),
         "credential_url": reverse("catalog:credential_version", args=key),
+        "heading": _("Edit %(title)s") % {"title": credential.title},  # the edit page's, once a new design exists
     }
     return JsonResponse(body, status=201 if created else 200)
 

@@ -48,7 +48,9 @@ def test_a_new_design_saves_itself_as_the_designer_types(page: Any, provider: An
     made = MicroCredential.objects.get(provider=provider, slug="grid-safety-basics")
     assert made.status == "draft" and made.summary == "Work safely near energized equipment."
     edit_url = f"/catalog/{provider.slug}/grid-safety-basics/v1/edit/"
-    assert page.url.endswith(edit_url)  # the page is now the draft's edit page
+    assert page.url.endswith(edit_url)  # the page is now the draft's edit page, and says so
+    assert page.locator("h1").inner_text() == "Edit Grid Safety Basics"
+    assert page.title().startswith("Edit Grid Safety Basics · ")
     _screens(page, "designer-autosave-saved")
 
     # later saves update the same record

@@ -58,6 +58,13 @@
     form.setAttribute("data-autosave", url);
     form.removeAttribute("data-autosave-new");
     if (window.history && window.history.replaceState) { window.history.replaceState(null, "", answer.edit_url); }
+    var heading = document.querySelector("main h1") || document.querySelector("h1");
+    if (heading && answer.heading) {
+      heading.textContent = answer.heading;
+      var parts = document.title.split(" · ");
+      parts[0] = answer.heading;
+      document.title = parts.join(" · ");
+    }
   }
 
   function save(leaving) {

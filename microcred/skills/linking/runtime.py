@@ -135,11 +135,51 @@ class Encoder:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
-        ids_per_text = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        encodings = self.tokenizer.encode_batch(texts)
+        for i, hidden, mask in self._hidden(encodings, batch_size):
+            weights = mask[:, None].astype(np.float32)
+            out[i] = (hidden * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
+        return _normalised(out)
+
+    def encode_with_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int = BATCH
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector (as :meth:`encode`) and, from the same pass, a vector per span of it: the mean of the
+        contextual token embeddings of the tokens inside the span's characters ``(start, end)``, normalised.
+
+        One pass over a sentence instead of one per span: a span's tokens have seen the whole sentence, so
+        "stack" in a software sentence is not "stack" in a warehouse one. A span whose tokens fall past the
+        truncation (``MAX_TOKENS``) gets a zero row, which matches nothing."""
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        pieces = [np.zeros((len(group), DIMENSIONS), dtype=np.float32) for group in spans]
+        if not texts:
+            return vectors, pieces
+        encodings = self.tokenizer.encode_batch(texts)
+        for i, hidden, mask in self._hidden(encodings, batch_size):
+            weights = mask[:, None].astype(np.float32)
+            vectors[i] = (hidden * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
+            if spans[i]:
+                offsets = np.asarray(encodings[i].offsets[: len(hidden)], dtype=np.int64).reshape(-1, 2)
+                bounds = np.asarray(spans[i], dtype=np.int64).reshape(-1, 2)
+                real = offsets[:, 1] > offsets[:, 0]  # [CLS] and [SEP] have empty offsets
+                inside = (
+                    real[None, :]
+                    & (offsets[None, :, 0] >= bounds[:, 0, None])
+                    & (offsets[None, :, 1] <= bounds[:, 1, None])
+                ).astype(np.float32)
+                counts = inside.sum(axis=1, keepdims=True)
+                pieces[i] = _normalised(
+                    np.divide(inside @ hidden, counts, out=np.zeros_like(pieces[i]), where=counts > 0)
+                )
+        return _normalised(vectors), pieces
+
+    def _hidden(self, encodings: list, batch_size: int):  # type: ignore[no-untyped-def]
+        """(text's position, its token embeddings, its attention mask) for every text, run in batches of texts of
+        similar length (little padding: sentence-transformers sorts the same way)."""
+        ids_per_text = [e.ids for e in encodings]
         lengths = np.array([len(ids) for ids in ids_per_text])
-        # texts of similar length share a batch: little padding (sentence-transformers sorts the same way)
         order = np.argsort(-lengths, kind="stable")
-        for start in range(0, len(texts), batch_size):
+        for start in range(0, len(ids_per_text), batch_size):
             chunk = order[start : start + batch_size]
             width = int(lengths[chunk].max())
             ids = np.zeros((len(chunk), width), dtype=np.int64)
@@ -151,11 +191,13 @@ class Encoder:
             if "token_type_ids" in self.inputs:
                 feeds["token_type_ids"] = np.zeros_like(ids)
             hidden = self.session.run([self.output], feeds)[0]
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[chunk] = pooled / norms
-        return out
+            for row, i in enumerate(chunk):
+                yield int(i), hidden[row, : lengths[i]], mask[row, : lengths[i]]
+
+
+def _normalised(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 1e-12).astype(np.float32, copy=False)
 
 
 _encoder: Encoder | None = None
@@ -189,4 +231,3 @@ def set_threads(count: int) -> None:
     with _lock:
         os.environ["MICROCRED_ONNX_THREADS"] = str(count)
         _encoder = None
-

@@ -26,6 +26,9 @@ DESCRIPTION_WEIGHT = 0.2
 # span matching: the weight of a span's similarity by its number of words, and the whole sentence's share
 SPAN_WEIGHTS = {1: 0.9, 2: 0.95}
 SENTENCE_WEIGHT = 0.2
+# contextual spans: the spans behind the best skills are also encoded alone, in one batch (issue 22)
+REFINE_SKILLS = 20
+REFINE_SPANS = 8
 
 _lock = threading.Lock()
 
@@ -59,10 +62,7 @@ CACHE_SIZE = 50_000  # short texts (spans, sentences) seen lately: the same word
 
 def encode_cached(texts: list[str]) -> np.ndarray:
     """:func:`encode`, remembering the vectors of the last ``CACHE_SIZE`` distinct texts."""
-    global _vectors_model
-    if _vectors_model != runtime.model_name():  # another model now encodes: its vectors live in another space
-        clear_cache()
-        _vectors_model = runtime.model_name()
+    _check_model()
     missing = list(dict.fromkeys(t for t in texts if t not in _vectors))
     if missing:
         fresh = encode(missing)
@@ -80,9 +80,47 @@ def encode_cached(texts: list[str]) -> np.ndarray:
     return np.stack(rows) if rows else np.zeros((0, dimensions()), dtype=np.float32)
 
 
+# a passage's vector, its spans' vectors, their weights, the spans' texts
+Contextual = tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]
+_contextual: OrderedDict[tuple[str, int, int], Contextual] = OrderedDict()
+CONTEXTUAL_CACHE_SIZE = 5_000  # passages: job postings repeat their boilerplate
+
+
+def encode_with_spans_cached(texts: list[str], *, longest: int = 4, limit: int = 160) -> list[Contextual]:
+    """Per text (a passage): its vector, the vectors of its spans (:func:`span_offsets`) from the same encoder pass,
+    each span's weight (:data:`SPAN_WEIGHTS` by its number of words) and text; the last ``CONTEXTUAL_CACHE_SIZE``
+    passages are remembered."""
+    _check_model()
+    keys = [(text, longest, limit) for text in texts]
+    with _lock:
+        known = {key: _contextual[key] for key in keys if key in _contextual}
+    missing = list(dict.fromkeys(key for key in keys if key not in known))
+    if missing:
+        offsets = [span_offsets(text, longest=longest, limit=limit) for text, _, _ in missing]
+        vectors, blocks = runtime.encoder().encode_with_spans([text for text, _, _ in missing], offsets)
+        with _lock:
+            for key, where, vector, block in zip(missing, offsets, vectors, blocks, strict=True):
+                # a single word matches many labels by accident; it counts a little less
+                weights = np.array(
+                    [SPAN_WEIGHTS.get(len(WORD.findall(key[0][a:b])), 1.0) for a, b in where], dtype=np.float32
+                )
+                known[key] = _contextual[key] = (vector, block, weights, [key[0][a:b] for a, b in where])
+            while len(_contextual) > CONTEXTUAL_CACHE_SIZE:
+                _contextual.popitem(last=False)
+    return [known[key] for key in keys]
+
+
+def _check_model() -> None:
+    global _vectors_model
+    if _vectors_model != runtime.model_name():  # another model now encodes: its vectors live in another space
+        clear_cache()
+        _vectors_model = runtime.model_name()
+
+
 def clear_cache() -> None:
     with _lock:
         _vectors.clear()
+        _contextual.clear()
 
 
 def dimensions() -> int:
@@ -156,53 +194,147 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in SENTENCE.split(text) if len(part.strip()) > 1][:MAX_SENTENCES]
 
 
+PASSAGE_WORDS = 64  # a passage is encoded in one pass; longer ones are cut (the model reads 256 tokens at most)
+CLAUSE = re.compile(r"(?<=;)\s+")
+
+
+def passages(text: str) -> list[str]:
+    """The pieces a text is encoded in: its sentences (:func:`sentences`), a sentence of more than
+    ``PASSAGE_WORDS`` words cut after semicolons (a learning outcome's list) into passages of at most that many
+    words, and a clause still longer into windows of that many words."""
+    found: list[str] = []
+    for sentence in sentences(text):
+        if len(WORD.findall(sentence)) <= PASSAGE_WORDS:
+            found.append(sentence)
+            continue
+        current: list[str] = []
+        for clause in CLAUSE.split(sentence):
+            words = WORD.findall(clause)
+            if current and len(current) + len(words) > PASSAGE_WORDS:
+                found.append(" ".join(current))
+                current = []
+            current.extend(words)
+            while len(current) > PASSAGE_WORDS:
+                found.append(" ".join(current[:PASSAGE_WORDS]))
+                current = current[PASSAGE_WORDS:]
+        if current:
+            found.append(" ".join(current))
+    return found
+
+
 SPLIT = re.compile(r"\s*(?:[,;:()\[\]/•|]|\s-\s|\band\b|\bor\b|\s&\s)\s*", re.IGNORECASE)
 
 
 def spans(text: str, *, longest: int = 4, limit: int = 48) -> list[str]:
     """Short pieces of a sentence that may each name a skill: its clauses and their word n-grams (not those that
     begin or end with a stop word: "with a", "in the" name nothing)."""
-    pieces: list[str] = []
+    return [text[start:end] for start, end in span_offsets(text, longest=longest, limit=limit)]
+
+
+def span_offsets(text: str, *, longest: int = 4, limit: int = 48) -> list[tuple[int, int]]:
+    """:func:`spans` as character ranges ``(start, end)`` of ``text``, the first of each distinct piece."""
+    found: list[tuple[int, int]] = []
     seen: set[str] = set()
-    for clause in SPLIT.split(text):
-        words = WORD.findall(clause)
+    start = 0
+    for separator in [*SPLIT.finditer(text), None]:
+        end = separator.start() if separator else len(text)
+        words = [(m.start(), m.end()) for m in WORD.finditer(text, start, end)]
+        start = separator.end() if separator else len(text)
         if not words:
             continue
-        plain = [w.lower().strip(".,;:!?\"'()") for w in words]
-        candidates = [clause.strip()] if len(words) > 1 else []
+        plain = [text[a:b].lower().strip(".,;:!?\"'()") for a, b in words]
+        candidates = [(words[0][0], words[-1][1])] if len(words) > 1 else []
         for n in range(min(longest, len(words)), 0, -1):
             candidates.extend(
-                " ".join(words[i : i + n])
+                (words[i][0], words[i + n - 1][1])
                 for i in range(len(words) - n + 1)
                 if plain[i] not in FUNCTION_WORDS and plain[i + n - 1] not in FUNCTION_WORDS
             )
-        for candidate in candidates:
-            key = candidate.lower()
+        for a, b in candidates:
+            key = text[a:b].lower()
             if key not in seen and len(key) > 1:
                 seen.add(key)
-                pieces.append(candidate)
-    return pieces[:limit]
+                found.append((a, b))
+                if len(found) >= limit:
+                    return found
+    return found
 
 
 class SemanticEngine:
     """Cosine similarity of the text's embedding to each skill's, and of its short spans: the better of the two.
 
     A sentence names several skills; its embedding blurs them, a span ("Python", "manage a team") does not.
+
+    ``spans="contextual"`` (the default) runs the encoder once per passage of the text and takes each span's
+    vector from the same pass, as the mean of its tokens' contextual embeddings; then the spans that best match
+    the leading skills (at most ``refine_spans``) are encoded alone too, in one batch, as labels are. ``"isolated"``
+    encodes every span on its own (many encoder runs: the engine before issue 22, kept for the benchmark).
     """
 
     name = "semantic"
 
     def __init__(
-        self, index: VectorIndex, *, use_spans: bool = True, longest_span: int = 4, span_limit: int = 160
+        self,
+        index: VectorIndex,
+        *,
+        use_spans: bool = True,
+        longest_span: int = 4,
+        span_limit: int = 160,
+        spans: str = "contextual",
+        refine_spans: int = REFINE_SPANS,
     ) -> None:
+        if spans not in ("contextual", "isolated"):
+            raise ValueError(f"unknown span mode {spans!r}")
         self.index = index
         self.size = index.size
         self.use_spans = use_spans
         self.longest_span = longest_span
         self.span_limit = span_limit
+        self.spans = spans
+        self.refine_spans = refine_spans
 
     def scores_many(self, texts: list[str]) -> np.ndarray:
-        """(texts, skills) scores 0..1; all the texts' pieces are embedded in one batch."""
+        """(texts, skills) scores 0..1."""
+        if self.use_spans and self.spans == "contextual":
+            return self._contextual(texts)
+        return self._isolated(texts)
+
+    def _contextual(self, texts: list[str]) -> np.ndarray:
+        result = np.zeros((len(texts), self.size), dtype=np.float32)
+        for row, text in enumerate(texts):
+            group = passages(text)
+            if not group:
+                continue
+            budget = max(1, self.span_limit * 2 // len(group))  # a long text's spans are shared among its passages
+            found = encode_with_spans_cached(group, longest=self.longest_span, limit=min(self.span_limit, budget))
+            whole = self.index.scores(np.stack([vector for vector, _, _, _ in found])).max(axis=0)
+            best = whole.copy()
+            kept = [item for item in found if len(item[1])]
+            if kept:
+                weights = np.concatenate([item[2] for item in kept])
+                similarities = self.index.scores(np.concatenate([item[1] for item in kept]))
+                similarities *= weights[:, None]
+                np.maximum(best, similarities.max(axis=0), out=best)
+                if self.refine_spans:
+                    span_texts = [span for item in kept for span in item[3]]
+                    chosen = self._refined(similarities, (1 - SENTENCE_WEIGHT) * best + SENTENCE_WEIGHT * whole)
+                    alone = self.index.scores(encode_cached([span_texts[i] for i in chosen])) * weights[chosen, None]
+                    np.maximum(best, alone.max(axis=0), out=best)
+            result[row] = (1 - SENTENCE_WEIGHT) * best + SENTENCE_WEIGHT * whole
+        return np.clip(result, 0.0, 1.0)
+
+    def _refined(self, similarities: np.ndarray, scores: np.ndarray) -> list[int]:
+        """The spans to encode on their own as well: the span that best matches each of the ``REFINE_SKILLS``
+        best skills, the first ``refine_spans`` of them. A span's tokens pooled inside its sentence are not the
+        span said alone, as a skill's label is (validation: strict RP@5 and MRR fall without it)."""
+        count = min(REFINE_SKILLS, scores.shape[0])
+        leading = np.argpartition(-scores, count - 1)[:count]
+        leading = leading[np.argsort(-scores[leading], kind="stable")]
+        spans_ = dict.fromkeys(int(i) for i in similarities[:, leading].argmax(axis=0))
+        return list(spans_)[: self.refine_spans]
+
+    def _isolated(self, texts: list[str]) -> np.ndarray:
+        """Every text's pieces embedded on their own, in one batch."""
         parts = [sentences(t) for t in texts]  # a long text is read sentence by sentence
         pieces = [self._spans(group) if self.use_spans else [] for group in parts]
         flat = [p for group in parts for p in group] + [p for group in pieces for p in group]

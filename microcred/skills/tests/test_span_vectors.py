@@ -1,0 +1,76 @@
+"""Span vectors from one encoder pass (issue 22): a text's spans as character ranges, the passages a long text is
+encoded in, and each span's vector pooled from the contextual token embeddings of its sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from microcred.skills.linking import semantic
+
+needs_semantic = pytest.mark.skipif(not semantic.available(), reason="the semantic engine is not installed")
+
+SENTENCE = "Experience with Python, SQL and managing a small team in a warehouse (forklift licence)."
+OUTCOMES = (
+    "On completion, learners will be able to: design a relational database schema for a small business and "
+    "normalise it to third normal form; write SQL queries that join, filter and aggregate sales data; build an "
+    "interactive dashboard in Power BI that reports monthly revenue by region; automate the cleaning of "
+    "spreadsheet data with Python scripts using pandas; document a data pipeline so that a colleague can run and "
+    "maintain it; explain the principles of data protection and apply them when handling customer records; "
+    "present findings to non-technical managers in a short written report and an oral briefing."
+)
+
+
+def test_span_offsets_are_the_spans_as_character_ranges() -> None:
+    for text in (SENTENCE, OUTCOMES, "  Python ,  SQL  ", "a, b and c or (d) e - f & g", "", "and or"):
+        offsets = semantic.span_offsets(text, limit=500)
+        assert [text[a:b] for a, b in offsets] == semantic.spans(text, limit=500)
+        assert all(0 <= a < b <= len(text) and text[a:b] == text[a:b].strip() for a, b in offsets)
+    found = semantic.spans(SENTENCE)
+    assert {"Python", "SQL", "managing a small team", "small team", "forklift licence"} <= set(found)
+    assert "with Python" not in found and "in a warehouse" not in found  # begin with a function word
+    assert len(semantic.span_offsets(OUTCOMES, limit=7)) == 7
+
+
+def test_a_long_text_is_encoded_in_passages_of_bounded_length() -> None:
+    assert semantic.passages("Python developer") == ["Python developer"]
+    assert semantic.passages("  ") == []
+    parts = semantic.passages(OUTCOMES)
+    assert len(parts) > 1 and all(len(p.split()) <= semantic.PASSAGE_WORDS for p in parts)
+    assert " ".join(parts).split() == OUTCOMES.split()  # every word is read, once, in order
+    assert parts[0].endswith(";")  # cut after a semicolon, not in the middle of an outcome
+    run_on = " ".join(["word"] * (3 * semantic.PASSAGE_WORDS + 5))
+    assert [len(p.split()) for p in semantic.passages(run_on)] == [semantic.PASSAGE_WORDS] * 3 + [5]
+
+
+@needs_semantic
+def test_span_vectors_come_from_the_sentence_pass() -> None:
+    from microcred.skills.linking import runtime
+
+    encoder = runtime.encoder()
+    offsets = semantic.span_offsets(SENTENCE)
+    vectors, blocks = encoder.encode_with_spans([SENTENCE, "SQL"], [offsets, [(0, 3), (5, 9)]])
+    assert np.allclose(vectors, semantic.encode([SENTENCE, "SQL"]), atol=1e-5)  # the sentence vector is unchanged
+    assert blocks[0].shape == (len(offsets), semantic.dimensions())
+    assert np.allclose(np.linalg.norm(blocks[0], axis=1), 1.0, atol=1e-5)
+    assert not blocks[1][1].any()  # a span with no token in it matches nothing
+    spans = [SENTENCE[a:b] for a, b in offsets]
+    python = blocks[0][spans.index("Python")]
+    alone = semantic.encode(["Python programming", "baking bread", "forklift licence"])
+    assert python @ alone[0] > python @ alone[1]
+    licence = blocks[0][spans.index("forklift licence")]
+    assert licence @ alone[2] > max(licence @ alone[0], licence @ alone[1])
+
+
+@needs_semantic
+def test_the_passages_and_their_spans_are_remembered_until_cleared() -> None:
+    semantic.clear_cache()
+    first = semantic.encode_with_spans_cached([SENTENCE])
+    again = semantic.encode_with_spans_cached([SENTENCE, SENTENCE])
+    assert again[0] is first[0] and again[1] is first[0]
+    vector, block, weights, texts = first[0]
+    assert vector.shape == (semantic.dimensions(),)
+    assert block.shape[0] == weights.shape[0] == len(semantic.span_offsets(SENTENCE))
+    assert texts == semantic.spans(SENTENCE) and weights[texts.index("SQL")] == semantic.SPAN_WEIGHTS[1]
+    semantic.clear_cache()
+    assert semantic.encode_with_spans_cached([SENTENCE])[0] is not first[0]

@@ -67,7 +67,7 @@ class Matches:
             self._others_ranked = True
 
 
-def _sorted(ids: list[int]) -> np.ndarray:
+def _sorted(ids: np.ndarray | list[int]) -> np.ndarray:
     return np.sort(np.asarray(ids, dtype=np.int64))
 
 

@@ -9,6 +9,7 @@ when loaded: the label plus a weighted mean of the others.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -260,6 +261,17 @@ def span_offsets(text: str, *, longest: int = 4, limit: int = 48) -> list[tuple[
     return found
 
 
+SPAN_MODES = ("contextual", "isolated")
+SPAN_MODE_ENV = "MICROCRED_SKILLS_SPANS"
+
+
+def span_mode() -> str:
+    """How spans are encoded by default: ``MICROCRED_SKILLS_SPANS`` (``contextual``, the default: fast;
+    ``isolated``: every span alone, slower and a few points of RP@5 better on the benchmark)."""
+    value = os.environ.get(SPAN_MODE_ENV, "").strip().lower()
+    return value if value in SPAN_MODES else "contextual"
+
+
 class SemanticEngine:
     """Cosine similarity of the text's embedding to each skill's, and of its short spans: the better of the two.
 
@@ -280,10 +292,11 @@ class SemanticEngine:
         use_spans: bool = True,
         longest_span: int = 4,
         span_limit: int = 160,
-        spans: str = "contextual",
+        spans: str | None = None,
         refine_spans: int = REFINE_SPANS,
     ) -> None:
-        if spans not in ("contextual", "isolated"):
+        spans = spans or span_mode()
+        if spans not in SPAN_MODES:
             raise ValueError(f"unknown span mode {spans!r}")
         self.index = index
         self.size = index.size

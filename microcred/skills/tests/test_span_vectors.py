@@ -74,3 +74,15 @@ def test_the_passages_and_their_spans_are_remembered_until_cleared() -> None:
     assert texts == semantic.spans(SENTENCE) and weights[texts.index("SQL")] == semantic.SPAN_WEIGHTS[1]
     semantic.clear_cache()
     assert semantic.encode_with_spans_cached([SENTENCE])[0] is not first[0]
+
+
+def test_the_span_mode_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = semantic.VectorIndex(np.eye(4, semantic.dimensions(), dtype=np.float32))
+    assert semantic.SemanticEngine(index).spans == "contextual"
+    monkeypatch.setenv(semantic.SPAN_MODE_ENV, "isolated")
+    assert semantic.SemanticEngine(index).spans == "isolated"
+    assert semantic.SemanticEngine(index, spans="contextual").spans == "contextual"
+    monkeypatch.setenv(semantic.SPAN_MODE_ENV, "nonsense")
+    assert semantic.SemanticEngine(index).spans == "contextual"
+    with pytest.raises(ValueError):
+        semantic.SemanticEngine(index, spans="nonsense")

@@ -68,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--isolated",
         action="store_true",
-        help="also the engine as before issue 22 (every span encoded on its own): its figures and latency",
+        help="also every span encoded on its own, long texts too (the engine before issue 22): figures and latency",
     )
     parser.add_argument("--latency-only", action="store_true", help=argparse.SUPPRESS)  # the one-thread child
     parser.add_argument(
@@ -241,10 +241,12 @@ def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ig
     plain = semantic.SemanticEngine(floor, use_spans=False)
     evaluate("floor: MiniLM, preferred labels", plain.scores_many, sets, results)
     full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)))
-    best = semantic.SemanticEngine(full)
-    evaluate("semantic (labels+alt+desc, spans)", best.scores_many, sets, results)
+    best = semantic.SemanticEngine(full, spans="auto")
+    evaluate("semantic (labels+alt+desc, spans; default)", best.scores_many, sets, results)
     engine = hybrid.HybridEngine(lexical, best)
-    evaluate("hybrid (semantic + BM25)", engine.scores_many, sets, results)
+    evaluate("hybrid (semantic + BM25; default)", engine.scores_many, sets, results)
+    fast = hybrid.HybridEngine(lexical, semantic.SemanticEngine(full, spans="contextual"))
+    evaluate("hybrid, contextual spans (fast)", fast.scores_many, sets, results)
     if args.isolated:
         before = semantic.SemanticEngine(full, spans="isolated")
         evaluate("semantic, spans encoded alone", before.scores_many, sets, results)
@@ -438,7 +440,7 @@ def _latency(args, taxonomy, lexical, sets: list[Sentences]) -> None:  # type: i
     texts, owners, kinds = taxonomy.texts()
     vectors, _seconds, _cached = cached_vectors(texts, Path(args.cache_dir), False)
     full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)))
-    modes = ("contextual", "isolated") if args.isolated else ("contextual",)
+    modes = ("auto", "contextual", "isolated") if args.isolated else ("auto", "contextual")
     for mode in modes:
         engine = hybrid.HybridEngine(lexical, semantic.SemanticEngine(full, spans=mode))
         _link_latency(engine, sets, label=f"hybrid, {mode} spans")

@@ -261,15 +261,20 @@ def span_offsets(text: str, *, longest: int = 4, limit: int = 48) -> list[tuple[
     return found
 
 
-SPAN_MODES = ("contextual", "isolated")
+SPAN_MODES = ("auto", "contextual", "isolated")
 SPAN_MODE_ENV = "MICROCRED_SKILLS_SPANS"
+# ``auto``: a text of at most this many words (a sentence, a learning outcome: one passage) has its spans encoded
+# alone, which ranks best; a longer one (a job posting, a page of outcomes) is read in one encoder pass per passage,
+# where encoding its hundreds of spans alone would take seconds
+AUTO_ISOLATED_WORDS = PASSAGE_WORDS
 
 
 def span_mode() -> str:
-    """How spans are encoded by default: ``MICROCRED_SKILLS_SPANS`` (``contextual``, the default: fast;
-    ``isolated``: every span alone, slower and a few points of RP@5 better on the benchmark)."""
+    """How spans are encoded by default: ``MICROCRED_SKILLS_SPANS`` (``auto``, the default: ``isolated`` for a
+    text of one passage, ``contextual`` for longer ones; ``contextual``: fast, a few points of RP@5 lower on the
+    benchmark's sentences; ``isolated``: every span alone, also for long texts)."""
     value = os.environ.get(SPAN_MODE_ENV, "").strip().lower()
-    return value if value in SPAN_MODES else "contextual"
+    return value if value in SPAN_MODES else "auto"
 
 
 class SemanticEngine:
@@ -277,10 +282,11 @@ class SemanticEngine:
 
     A sentence names several skills; its embedding blurs them, a span ("Python", "manage a team") does not.
 
-    ``spans="contextual"`` (the default) runs the encoder once per passage of the text and takes each span's
-    vector from the same pass, as the mean of its tokens' contextual embeddings; then the spans that best match
-    the leading skills (at most ``refine_spans``) are encoded alone too, in one batch, as labels are. ``"isolated"``
-    encodes every span on its own (many encoder runs: the engine before issue 22, kept for the benchmark).
+    ``spans="contextual"`` runs the encoder once per passage of the text and takes each span's vector from the
+    same pass, as the mean of its tokens' contextual embeddings; then the spans that best match the leading skills
+    (at most ``refine_spans``) are encoded alone too, in one batch, as labels are. ``"isolated"`` encodes every span
+    on its own (many encoder runs: the engine before issue 22). ``"auto"`` (the default, :func:`span_mode`): isolated
+    for a text of at most ``AUTO_ISOLATED_WORDS`` words, contextual for longer ones.
     """
 
     name = "semantic"
@@ -308,9 +314,17 @@ class SemanticEngine:
 
     def scores_many(self, texts: list[str]) -> np.ndarray:
         """(texts, skills) scores 0..1."""
-        if self.use_spans and self.spans == "contextual":
+        if not self.use_spans or self.spans == "isolated":
+            return self._isolated(texts)
+        if self.spans == "contextual":
             return self._contextual(texts)
-        return self._isolated(texts)
+        short = [len(WORD.findall(text)) <= AUTO_ISOLATED_WORDS for text in texts]
+        result = np.zeros((len(texts), self.size), dtype=np.float32)
+        for alone, score in ((True, self._isolated), (False, self._contextual)):
+            rows = [row for row, is_short in enumerate(short) if is_short == alone]
+            if rows:
+                result[rows] = score([texts[row] for row in rows])
+        return result
 
     def _contextual(self, texts: list[str]) -> np.ndarray:
         result = np.zeros((len(texts), self.size), dtype=np.float32)

@@ -78,11 +78,23 @@ def test_the_passages_and_their_spans_are_remembered_until_cleared() -> None:
 
 def test_the_span_mode_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     index = semantic.VectorIndex(np.eye(4, semantic.dimensions(), dtype=np.float32))
-    assert semantic.SemanticEngine(index).spans == "contextual"
+    assert semantic.SemanticEngine(index).spans == "auto"
     monkeypatch.setenv(semantic.SPAN_MODE_ENV, "isolated")
     assert semantic.SemanticEngine(index).spans == "isolated"
     assert semantic.SemanticEngine(index, spans="contextual").spans == "contextual"
     monkeypatch.setenv(semantic.SPAN_MODE_ENV, "nonsense")
-    assert semantic.SemanticEngine(index).spans == "contextual"
+    assert semantic.SemanticEngine(index).spans == "auto"
     with pytest.raises(ValueError):
         semantic.SemanticEngine(index, spans="nonsense")
+
+
+@needs_semantic
+def test_auto_encodes_a_sentences_spans_alone_and_reads_a_long_text_in_passes() -> None:
+    labels = ["Python programming", "SQL", "manage a team", "operate forklift", "create dashboards", "bake bread"]
+    index = semantic.VectorIndex(semantic.encode(labels))
+    auto, alone, passes = (semantic.SemanticEngine(index, spans=mode) for mode in ("auto", "isolated", "contextual"))
+    assert len(SENTENCE.split()) <= semantic.AUTO_ISOLATED_WORDS < len(OUTCOMES.split())
+    got = auto.scores_many([SENTENCE, OUTCOMES])
+    assert np.allclose(got[0], alone.scores(SENTENCE), atol=1e-5)
+    assert np.allclose(got[1], passes.scores(OUTCOMES), atol=1e-5)
+    assert np.argmax(got[0]) != labels.index("bake bread")

@@ -82,9 +82,9 @@ test-postgres: install messages
 	@echo "== PostgreSQL: every test that touches the database, browser journeys aside"
 	scripts/with-postgres $(PYTEST) $(POSTGRES_ARGS)
 
-# Both passes at once (scripts/test-passes): the SQLite pass's output live, the PostgreSQL pass's when it ends.
-test: install system-deps node-deps lint messages
-	@PYTEST="$(PYTEST)" SQLITE_ARGS='$(SQLITE_ARGS)' POSTGRES_ARGS='$(POSTGRES_ARGS)' scripts/test-passes
+# One pass after the other: tried side by side on this 2-core machine, each pass ran about three times slower (the
+# tests are CPU-bound: pytest, its live servers and Chromium), so the sum was longer than one after the other.
+test: install system-deps node-deps lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache

@@ -133,7 +133,7 @@ def _bench(args: argparse.Namespace, counts: list[int], url: str, workdir: Path,
     )
     workers = [_start_task_worker(environment, workdir, n) for n in range(TASK_WORKERS)]
     for worker in workers:
-        stack.callback(_stop_process, worker)
+        stack.callback(_stop_server, worker, 30)  # a task worker finishes its task first
     _wait_for_heartbeats(TASK_WORKERS, workers)
     database = load_cpu.postgres_pid(url)
     results: dict[int, dict[str, Phase]] = {}
@@ -189,17 +189,6 @@ def _start_task_worker(environment: dict[str, str], workdir: Path, index: int) -
         return subprocess.Popen(  # noqa: S603 - our own fixed command line
             command, env={**os.environ, **environment}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-
-
-def _stop_process(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (a task worker finishes its task, then exits), then SIGKILL after 30 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _wait_for_heartbeats(count: int, workers: list[subprocess.Popen[bytes]]) -> None:

@@ -248,11 +248,12 @@ def _start_server(port: int, args: argparse.Namespace, environment: dict[str, st
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
-def _stop_server(server: Any) -> None:
+def _stop_server(server: Any, grace: float = 15) -> None:
+    """SIGTERM to the process group (a server or task worker finishes what it is doing), SIGKILL after ``grace`` s."""
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=15)
+            server.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()

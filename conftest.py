@@ -23,7 +23,20 @@ def pytest_configure(config: pytest.Config) -> None:
     compile_messages()
 
 
+# The fixtures through which a test reaches the test database; pytest-django refuses the database to any other test.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in item.fixturenames or "page" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+        fixtures = set(item.fixturenames)
+        if (
+            item.get_closest_marker("django_db")
+            or item.get_closest_marker("configured_database")
+            or fixtures & DATABASE_FIXTURES
+        ):
+            item.add_marker(pytest.mark.database)

@@ -30,6 +30,8 @@ from microcred.bench.verify import _environment, free_port
 from microcred.testing.factories import PASSWORD
 from microcred.testing.object_storage import Bucket, s3_server
 
+pytestmark = pytest.mark.configured_database  # its servers' databases are made on the pass's PostgreSQL server
+
 ROOT = Path(__file__).resolve().parents[3]
 TIMEOUT = 30
 SETUP = """

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.configured_database]
 
 SERVER = os.environ.get("DATABASE_URL", "")
 COHORT = 60

@@ -5,7 +5,10 @@ awards and issued credentials); both OpenAPI documents are fetched from it (``/a
 VC-API's ``/vc-api/openapi.json``), and every operation of each is called with generated input, valid for its
 schema and not (schemathesis' positive and negative modes), as three callers: a provider's administrator with an
 API token of every scope, a learner with one, and nobody. Path parameters are sometimes the real identifiers of
-the data (a slug, a credential's id…), so the handlers are reached behind the lookups too.
+the data (a slug, a credential's id…), so the handlers are reached behind the lookups too. In the PostgreSQL pass
+only the token of every scope calls: what differs between the databases is what input does once it reaches the data
+(NUL characters, integer ranges, lengths, collation), which that caller reaches everywhere; the other two callers'
+cases end at the same permission checks on both databases.
 
 Checks, for every response: no server error (5xx), and every 4xx is the API's JSON error body, an object with a
 ``code`` and a ``message`` (only outside ``/api/``, the site's own 401/403/404/405/429 pages may be something
@@ -27,6 +30,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from django.db import connection
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -157,11 +161,13 @@ def fuzz_callers(settings: Any) -> list[Caller]:
 
     settings.MICROCRED_THROTTLES = {scope: "1000000/60" for scope in DEFAULT_RATES}  # 429s would hide the rest
     load_demo()
-    callers = [Caller("anonymous", {}, max(1, EXAMPLES // 3))]
-    for name, email, examples in (
-        ("provider-admin", "amira.haddad@grandriver.example", EXAMPLES),
-        ("learner", "maya.singh@learner.example", max(1, EXAMPLES // 3)),
-    ):
+    accounts = [("provider-admin", "amira.haddad@grandriver.example", EXAMPLES)]
+    if connection.vendor == "postgresql":  # the token of every scope only: see the module's docstring
+        callers = []
+    else:
+        callers = [Caller("anonymous", {}, max(1, EXAMPLES // 3))]
+        accounts.append(("learner", "maya.singh@learner.example", max(1, EXAMPLES // 3)))
+    for name, email, examples in accounts:
         user = User.objects.get(email=email)
         token, secret = create_api_token(user=user, name="fuzz", scopes=["read", "write", "issue", "admin"])
         callers.append(Caller(name, {"Authorization": f"Bearer {secret}"}, examples, token.pk))

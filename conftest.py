@@ -18,9 +18,15 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
     from microcred.cli import compile_messages
 
     compile_messages()
+    # Production hashing (a million PBKDF2 rounds) costs a third of a second of CPU per account made or signed in, and
+    # the suite makes thousands; its accounts are throwaway, so they use Django's fast test hasher. The servers that
+    # tests start in their own processes (two app servers, bench load, the crash tests) keep the production hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # The fixtures through which a test reaches the test database; pytest-django refuses the database to any other test.

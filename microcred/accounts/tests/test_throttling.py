@@ -16,11 +16,6 @@ from microcred.testing.factories import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _login(client: Client, email: str, password: str):
     return client.post("/accounts/login/", {"username": email, "password": password})
 

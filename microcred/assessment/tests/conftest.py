@@ -24,12 +24,6 @@ DEMO_RULE = (
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    # Every test builds several accounts; the production hasher is slow on purpose and tested by accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def evidence_root(settings: Any, tmp_path: Path) -> Path:
     root = tmp_path / "evidence"
     settings.MICROCRED_EVIDENCE_ROOT = root

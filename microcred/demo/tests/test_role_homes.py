@@ -29,11 +29,6 @@ NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
 HREF = re.compile(r'<a[^>]* href="(/[^"#]*)(?:#[^"]*)?"')
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo() -> None:
     load_demo()

@@ -28,11 +28,6 @@ from microcred.testing.factories import make_member, make_organization
 ISSUER = "https://lms.example.edu"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class School:
     provider: Organization

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from microcred.assessment.tests.conftest import evidence_root, fast_passwords, wil  # noqa: F401
+from microcred.assessment.tests.conftest import evidence_root, wil  # noqa: F401
 
 
 @pytest.fixture

@@ -34,11 +34,6 @@ from microcred.wallet.services import create_share_link
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def evidence_root(settings: Any, tmp_path: Path) -> Path:
     root = tmp_path / "evidence"
     settings.MICROCRED_EVIDENCE_ROOT = root

@@ -27,9 +27,27 @@ def test_span_offsets_are_the_spans_as_character_ranges() -> None:
         assert [text[a:b] for a, b in offsets] == semantic.spans(text, limit=500)
         assert all(0 <= a < b <= len(text) and text[a:b] == text[a:b].strip() for a, b in offsets)
     found = semantic.spans(SENTENCE)
-    assert {"Python", "SQL", "managing a small team", "small team", "forklift licence"} <= set(found)
+    assert {"Python", "SQL", "small team", "forklift licence"} <= set(found)
     assert "with Python" not in found and "in a warehouse" not in found  # begin with a function word
     assert len(semantic.span_offsets(OUTCOMES, limit=7)) == 7
+
+
+def test_spans_are_short_pieces_or_whole_short_clauses() -> None:
+    clauses = {"Python", "manage a small team", "SQL", "operate a forklift in a cold warehouse"}
+    found = semantic.spans(", ".join(sorted(clauses)))
+    assert "manage a small team" in found  # a clause of four words is a span
+    assert "operate a forklift in a cold warehouse" not in found  # a longer one is not: the sentence covers it
+    assert "forklift in a cold" not in found  # nor a four-word piece inside it
+    assert {"operate a forklift", "cold warehouse", "forklift"} <= set(found)
+    for text in (SENTENCE, OUTCOMES):
+        for span in semantic.spans(text, limit=500):
+            words = len(span.split())
+            assert words <= semantic.INNER_WORDS or (words <= 4 and span in re_split_clauses(text))
+    assert len(semantic.spans(OUTCOMES, limit=500)) < len(OUTCOMES.split()) * 3
+
+
+def re_split_clauses(text: str) -> set[str]:
+    return {part.strip() for part in semantic.SPLIT.split(text) if part.strip()}
 
 
 def test_a_long_text_is_encoded_in_passages_of_bounded_length() -> None:
@@ -98,3 +116,53 @@ def test_auto_encodes_a_sentences_spans_alone_and_reads_a_long_text_in_passes() 
     assert np.allclose(got[0], alone.scores(SENTENCE), atol=1e-5)
     assert np.allclose(got[1], passes.scores(OUTCOMES), atol=1e-5)
     assert np.argmax(got[0]) != labels.index("bake bread")
+
+
+@needs_semantic
+def test_the_isolated_score_is_the_best_of_the_sentence_and_its_weighted_spans() -> None:
+    labels = ["Python programming", "SQL", "manage a team", "bake bread"]
+    index = semantic.VectorIndex(semantic.encode(labels))
+    text = "Python and SQL, managing a team"
+    got = semantic.SemanticEngine(index, spans="isolated").scores(text)
+    pieces = semantic.spans(text, limit=160)
+    whole = index.scores(semantic.encode([text]))[0]
+    weights = np.array([semantic.SPAN_WEIGHTS.get(len(p.split()), 1.0) for p in pieces], dtype=np.float32)
+    best = np.maximum(whole, (index.scores(semantic.encode(pieces)) * weights[:, None]).max(axis=0))
+    expected = (1 - semantic.SENTENCE_WEIGHT) * best + semantic.SENTENCE_WEIGHT * whole
+    assert np.allclose(got, np.clip(expected, 0, 1), atol=1e-5)
+
+
+@needs_semantic
+def test_the_span_vector_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    semantic.clear_cache()
+    monkeypatch.setattr(semantic, "CACHE_SIZE", 3)
+    texts = ["Python", "SQL", "forklift licence", "bake bread", "manage a team"]
+    vectors = semantic.encode_cached(texts + texts[:2])
+    assert np.allclose(vectors, semantic.encode(texts + texts[:2]), atol=1e-5)
+    assert list(semantic._vectors) == texts[2:]  # the last three, least recent first
+    again = semantic.encode_cached(["manage a team", "Python"])
+    assert np.allclose(again, semantic.encode(["manage a team", "Python"]), atol=1e-5)
+    assert len(semantic._vectors) == 3 and list(semantic._vectors)[-1] == "Python"
+    semantic.clear_cache()
+
+
+def test_encoder_batches_hold_texts_of_about_the_same_length() -> None:
+    from microcred.skills.linking import runtime
+
+    lengths = [40, 5, 5, 6, 7, 38, 5, 120, 104, 100, 3]
+    found = runtime.batches(lengths, size=3)
+    assert sorted(int(i) for batch in found for i in batch) == list(range(len(lengths)))
+    for batch in found:
+        width = max(lengths[i] for i in batch)
+        assert len(batch) <= 3 and lengths[batch[0]] == width
+        assert min(lengths[i] for i in batch) >= width - max(1, int(width * runtime.PADDING_SLACK))
+    assert [[lengths[i] for i in batch] for batch in found] == [[120], [104, 100], [40, 38], [7, 6], [5, 5, 5], [3]]
+    assert runtime.batches([]) == []
+
+
+@needs_semantic
+def test_batching_does_not_change_the_vectors() -> None:
+    texts = [SENTENCE, "SQL", "Python", "forklift licence", "manage a small team", OUTCOMES, "bake bread"]
+    together = semantic.encode(texts)
+    alone = np.stack([semantic.encode([text])[0] for text in texts])
+    assert np.allclose(together, alone, atol=1e-5)

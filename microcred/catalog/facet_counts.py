@@ -10,6 +10,7 @@ competencies, the providers' names and the page's rows.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote_plus
 
 import numpy as np
@@ -27,43 +28,51 @@ BOUNDS = (
     ("hours_min", "workload_hours", "gte"),
     ("hours_max", "workload_hours", "lte"),
 )
+K1, B = 1.2, 0.75  # BM25's usual term-frequency saturation and length normalization, for the title matches
 
 
 class Matches:
     """The published versions a query's words match (all of them when it has none). Relevance puts the versions
-    whose title has one of the words first, each group in BM25 (``ts_rank``) order: the title matches are ranked when
-    the search sorts by relevance, the others only when a page reaches past the title matches."""
+    whose title has one of the words first, the others only when a page reaches past them, by BM25 (``ts_rank``).
+
+    The title matches are weighed here, in memory (the database only lists, for each word, the matches whose title
+    has it): each word a title has adds its BM25 weight over the titles of the matches, ``idf · (k1 + 1) / (1 + k1 ·
+    (1 - b + b · length / average length))``, the title's length in words kept by the facet index. Ranking a common
+    word's thousands of title matches in the database (BM25, ``ts_rank``) was most of its search's time."""
 
     def __init__(self, index: FacetIndex, text: str, *, scored: bool) -> None:
         self.index, self.words = index, search.alternatives(text)
         self.scores = np.zeros(index.size, dtype=np.float64)
         self.title_matches = np.zeros(index.size, dtype=bool)
         self._others_ranked = False
-        if scored:
-            both = search.matching_ranked(self.words)
-            found = None if both is None else both[0]
-            if both is not None:
-                self._scores(both[1], both[2])
-                self.title_matches = self.ranked.copy()
-        else:
-            found = search.matching(self.words)
+        both = search.matching_titled(self.words) if scored else None
+        found = both[0] if both is not None else None if scored else search.matching(self.words)
         self.mask = np.ones(index.size, dtype=bool) if found is None else index.mask_of(_sorted(found))
         self.scored = scored and found is not None
+        if both is not None:
+            self._weigh_titles(both[1])
 
-    def _rank(self, *, title_matches: bool) -> None:
-        self._scores(*search.ranked(self.words, title_matches=title_matches))
-
-    def _scores(self, ids: list[int], scores: list[float]) -> None:
-        known, places = self.index.positions_of(np.asarray(ids, dtype=np.int64))
-        self.scores[places] = np.asarray(scores, dtype=np.float64)[known]
-        self.ranked = np.zeros(self.index.size, dtype=bool)
-        self.ranked[places] = True
+    def _weigh_titles(self, titled: list[np.ndarray]) -> None:
+        lengths = self.index.title_length
+        if not len(lengths):
+            return
+        norm = 1 + K1 * (1 - B + B * lengths / lengths.mean())
+        total = np.count_nonzero(self.mask)
+        for ids in titled:
+            has = self.index.mask_of(_sorted(ids)) & self.mask
+            places = np.flatnonzero(has)
+            if not len(places):
+                continue
+            idf = np.log(1 + (total - len(places) + 0.5) / (len(places) + 0.5))
+            self.scores[places] += idf * (K1 + 1) / norm[places]
+            self.title_matches |= has
 
     def rank_others(self) -> None:
         if not self._others_ranked:
-            title_scores = self.scores[self.title_matches]
-            self._rank(title_matches=False)
-            self.scores[self.title_matches] = title_scores
+            ids, scores = search.ranked(self.words)
+            known, places = self.index.positions_of(np.asarray(ids, dtype=np.int64))
+            others = ~self.title_matches[places]
+            self.scores[places[others]] = np.asarray(scores, dtype=np.float64)[known][others]
             self._others_ranked = True
 
 
@@ -193,8 +202,14 @@ class Links:
     def toggled(self, name: str, value: str) -> str:
         if (name, value) in self.present:
             return urlencode([pair for pair in self.pairs if pair != (name, value)])
-        added = f"{quote_plus(name)}={quote_plus(value)}"
+        added = _pair(name, value)
         return f"{self.encoded}&{added}" if self.encoded else added
+
+
+@lru_cache(maxsize=8192)
+def _pair(name: str, value: str) -> str:
+    """One encoded ``name=value`` (facet values repeat from search to search: hundreds of providers)."""
+    return f"{quote_plus(name)}={quote_plus(value)}"
 
 
 def _facet(links: Links, name: str, values: list[tuple[str, str, int]], sort: bool = False) -> s.Facet:

@@ -17,6 +17,7 @@ pays it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from microcred.frameworks.models import Competency, Framework
 STATE_KEY = 1
 CENTS = 100  # cost in cents
 TENTHS = 10  # workload hours in tenths
+_TITLE_WORD = re.compile(r"\w+", re.UNICODE)  # as ``search.terms`` splits a query
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class FacetIndex:
     frameworks: PairIndex  # values: (slug, title)
     demand: PairIndex  # values: in-demand skill labels
     title_rank: np.ndarray  # position in ORDER BY title, id (the database's collation)
+    title_length: np.ndarray  # words in the title (at least 1): relevance weighs a title match by it
     newest_rank: np.ndarray  # position in ORDER BY published_at DESC, id DESC
 
     @property
@@ -137,7 +140,7 @@ def build(token: str = "") -> FacetIndex:
     columns = ", ".join(["id", "provider_id", *(s.MULTI_FACETS[name] for name in s.VOCABULARIES)])
     rows = _fetch(
         f"SELECT {columns}, CAST(ROUND(cost * {CENTS}) AS BIGINT), CAST(ROUND(workload_hours * {TENTHS}) AS BIGINT),"  # noqa: S608
-        f" accreditation_status FROM {MicroCredential._meta.db_table} WHERE status = %s ORDER BY id",
+        f" accreditation_status, title FROM {MicroCredential._meta.db_table} WHERE status = %s ORDER BY id",
         [Status.PUBLISHED.value],
     )
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
@@ -156,6 +159,8 @@ def build(token: str = "") -> FacetIndex:
     cost = np.fromiter((row[after] for row in rows), dtype=np.int64, count=len(rows))
     hours = np.fromiter((row[after + 1] for row in rows), dtype=np.int64, count=len(rows))
     accredited = np.fromiter((row[after + 2] == "accredited" for row in rows), dtype=bool, count=len(rows))
+    words = _TITLE_WORD.findall
+    title_length = np.fromiter((max(1, len(words(row[after + 3]))) for row in rows), dtype=np.float64, count=len(rows))
     del rows
     index = FacetIndex(
         token=token,
@@ -171,6 +176,7 @@ def build(token: str = "") -> FacetIndex:
         frameworks=PairIndex(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), []),
         demand=PairIndex(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), []),
         title_rank=np.zeros(0, dtype=np.int64),
+        title_length=title_length,
         newest_rank=np.zeros(0, dtype=np.int64),
     )
     published = MicroCredential.objects.filter(status=Status.PUBLISHED)

@@ -371,8 +371,8 @@ class RecognitionAgreement(models.Model):
 class SearchDocument(models.Model):
     """The searchable text of one published micro-credential (the latest published version of a design).
 
-    On SQLite an FTS5 table mirrors it through triggers; on PostgreSQL a GIN index over its
-    ``to_tsvector`` serves the search. Both are created by migration 0003 for their database only.
+    On SQLite an FTS5 table mirrors it through triggers (migration 0003); on PostgreSQL triggers keep its
+    ``tsvector``s in a narrow table with a GIN index (``catalog_searchvector``, migration 0010).
     """
 
     credential = models.OneToOneField(

@@ -1,11 +1,13 @@
 """Full-text search over the published catalog, behind one interface for both databases.
 
 ``index``/``unindex`` keep one ``SearchDocument`` per published design; ``matching`` gives the ids of the versions
-matching the words, ``ranked`` those with their relevance (higher is better); the catalog's filters, facet counts and
-sort orders are the facet index's (``catalog.facet_index``). SQLite answers with FTS5 (a virtual table kept in step
-by triggers, migration 0003); PostgreSQL with a stored, weighted ``tsvector`` and its GIN index (migration 0008), and
-a title-only one (migration 0009) for the title matches that relevance ranks first. A misspelt word is searched with
-its correction too (``catalog.typos``).
+matching the words, ``matching_titled`` those and, for each word, the matches whose title has it (relevance weighs
+them in memory, ``facet_counts.Matches``), ``ranked`` every match with its relevance (asked only when a page reaches
+past the title matches); the catalog's filters, facet counts and sort orders are the facet index's
+(``catalog.facet_index``). SQLite answers with FTS5 (a virtual table kept in step by triggers, migration 0003);
+PostgreSQL with a narrow table of each version's title ``tsvector`` and its whole text's, stripped of positions,
+with a GIN index, kept in step by triggers (migration 0010). A misspelt word is searched with its correction too
+(``catalog.typos``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from microcred.catalog.sanitizing import plain_text
 from microcred.translations import language_map
 
 MAX_TERMS = 12
+PG_VECTORS = "catalog_searchvector"  # the narrow table of the tsvectors and their GIN index (migration 0010)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -101,103 +104,100 @@ def alternatives(text: str) -> list[list[str]]:
     return [[word, *([corrected[word]] if word in corrected else [])] for word in words]
 
 
-def matching(alternatives: list[list[str]]) -> np.ndarray | list[int] | None:
+def matching(alternatives: list[list[str]]) -> np.ndarray | None:
     """The ids of the indexed versions matching these words (``alternatives(text)``); None when there are none
     (every version matches). Read straight from the full-text index: the filters, counts and page are the facet
     index's."""
     if not alternatives:
         return None
     if connection.vendor == "postgresql":
-        return [pk for pk, _rank in _postgres_matches(alternatives, rank_titles=False)]
-    # One string of ids rather than a row per match: half the time for a common word's 18,000 matches.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT group_concat(rowid) FROM catalog_fts WHERE catalog_fts MATCH %s", [_fts_match(alternatives)]
-        )
-        listed = cursor.fetchone()[0]
-    return np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, dtype=np.int64)
+        return _postgres_matches(alternatives, titles=False)[0]
+    return _sqlite_ids(_fts_match(alternatives))
 
 
-def matching_ranked(alternatives: list[list[str]]) -> tuple[np.ndarray | list[int], list[int], list[float]] | None:
-    """``matching``, and the matches whose title has one of the words with their relevance (``ranked``)."""
+def matching_titled(alternatives: list[list[str]]) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """``matching``, and for each word (with its correction; the last one also as a prefix) the ids of the matches
+    whose *title* has it: relevance puts those first and weighs them in memory (``facet_counts.Matches``)."""
     if not alternatives:
         return None
     if connection.vendor == "postgresql":
-        rows = _postgres_matches(alternatives, rank_titles=True)
-        titled = [(pk, rank) for pk, rank in rows if rank is not None]
-        return [pk for pk, _rank in rows], [pk for pk, _rank in titled], [float(rank) for _pk, rank in titled]
-    ids = matching(alternatives)
-    if ids is None:
-        return None
-    titled, ranks = ranked(alternatives, title_matches=True)
-    return ids, titled, ranks
+        found, titled = _postgres_matches(alternatives, titles=True)
+        return found, titled
+    # The title matches of each word alone are listed in a few milliseconds; BM25 over the thousands of title matches
+    # of a common word took 25 ms. The matches among them are picked in memory.
+    found = _sqlite_ids(_fts_match(alternatives))
+    titled = [_sqlite_ids(f"{{title}} : ({group})") for group in _fts_groups(alternatives)]
+    return found, [np.intersect1d(ids, found, assume_unique=True) for ids in titled]
 
 
-def _postgres_matches(alternatives: list[list[str]], *, rank_titles: bool) -> list[tuple[int, float | None]]:
-    """Every match, and the rank of those whose title has one of the words, in one pass over the matches."""
-    tsquery = _tsquery(alternatives)
-    rank, params = "NULL", [tsquery]
-    if rank_titles:
-        rank = (
-            "CASE WHEN title_vector @@ to_tsquery('english'::regconfig, %s)"
-            " THEN ts_rank(search_vector, to_tsquery('english'::regconfig, %s)) END"
-        )
-        params = [_any_word(alternatives), tsquery, tsquery]
+def _sqlite_ids(match: str) -> np.ndarray:
+    # One string of ids rather than a row per match: half the time for a common word's 18,000 matches.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT group_concat(rowid) FROM catalog_fts WHERE catalog_fts MATCH %s", [match])
+        listed = cursor.fetchone()[0]
+    return _id_array(listed)
+
+
+def _id_array(listed: str | None) -> np.ndarray:
+    return np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, dtype=np.int64)
+
+
+def _postgres_matches(alternatives: list[list[str]], *, titles: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Every match, and (``titles``) for each word those whose title has it, in one pass over the matches."""
+    groups = _tsquery_groups(alternatives) if titles else []
+    listed = "string_agg(credential_id::text, ',')"
+    titled = f"{listed} FILTER (WHERE title_vector @@ to_tsquery('english'::regconfig, %s))"
+    columns = [listed, *([titled] * len(groups))]
     sql = (
-        f"SELECT credential_id, {rank} FROM catalog_searchdocument"  # noqa: S608 - fixed SQL, bound values
+        f"SELECT {', '.join(columns)} FROM {PG_VECTORS}"  # noqa: S608 - fixed SQL, bound values
         " WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
     )
-    # A common word matches a sixth of the catalog, and the planner then prefers reading every row, not counting
-    # that each row's tsvector must be de-TOASTed to be matched: 90-100 ms against 35-60 ms through the GIN index at
-    # 100,000 documents. So, for this statement only, the index.
+    # A common word matches a sixth of the catalog, and the planner then prefers reading every row and matching its
+    # vector: slower than the GIN index, which needs no recheck here. So, for this statement only, the index.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(sql, [*groups, _tsquery(alternatives)])
+        row = cursor.fetchone()
+    return _id_array(row[0]), [_id_array(listed) for listed in row[1:]]
 
 
-def _any_word(alternatives: list[list[str]]) -> str:
-    """A tsquery matching any of the words (the last one as a prefix)."""
-    return " | ".join([*(word for group in alternatives[:-1] for word in group), *(f"{w}:*" for w in alternatives[-1])])
-
-
-def ranked(alternatives: list[list[str]], *, title_matches: bool) -> tuple[list[int], list[float]]:
-    """The matching versions with their relevance (higher is better): only those whose *title* has one of the
-    words when ``title_matches`` (relevance puts them first, and ranking them alone is what keeps a broad search
-    fast: BM25 or ``ts_rank`` over every match of a common word is most of its time), else every match."""
+def ranked(alternatives: list[list[str]]) -> tuple[list[int], list[float]]:
+    """Every matching version with its relevance (higher is better): BM25 on SQLite, ``ts_rank`` over the stripped
+    vector on PostgreSQL (the words a version has, by its length: no positions are kept). Only asked when a page
+    reaches past the matches whose title has a search word."""
     if connection.vendor == "postgresql":
         tsquery = _tsquery(alternatives)
         sql = (
-            "SELECT credential_id, ts_rank(search_vector, to_tsquery('english'::regconfig, %s))"
-            " FROM catalog_searchdocument WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
+            "SELECT credential_id, ts_rank(search_vector, to_tsquery('english'::regconfig, %s), 1)"  # noqa: S608
+            f" FROM {PG_VECTORS} WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
         )
         params = [tsquery, tsquery]
-        if title_matches:
-            sql += " AND title_vector @@ to_tsquery('english'::regconfig, %s)"
-            params.append(_any_word(alternatives))
     else:
-        match = _fts_match(alternatives)
-        if title_matches:
-            words = [f'"{word}"' for group in alternatives for word in group]
-            words += [f'"{word}"*' for word in alternatives[-1]]
-            match = f"({match}) AND {{title}} : ({' OR '.join(words)})"
         sql = "SELECT rowid, -bm25(catalog_fts, 10.0, 1.0) FROM catalog_fts WHERE catalog_fts MATCH %s"
-        params = [match]
+        params = [_fts_match(alternatives)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [row[0] for row in rows], [float(row[1]) for row in rows]
 
 
-def _fts_match(alternatives: list[list[str]]) -> str:
+def _fts_groups(alternatives: list[list[str]]) -> list[str]:
     # Every word must match; the last one also as a prefix, so "accoun" finds "accounting".
     groups = [" OR ".join(f'"{word}"' for word in group) for group in alternatives[:-1]]
     groups.append(" OR ".join(f'"{word}" OR "{word}"*' for word in alternatives[-1]))
-    return " AND ".join(f"({group})" for group in groups)
+    return groups
 
 
-def _tsquery(alternatives: list[list[str]]) -> str:
+def _fts_match(alternatives: list[list[str]]) -> str:
+    return " AND ".join(f"({group})" for group in _fts_groups(alternatives))
+
+
+def _tsquery_groups(alternatives: list[list[str]]) -> list[str]:
     # Words are \w+ only, so the tsquery cannot carry operators from the user; the last is a prefix.
     groups = [" | ".join(group) for group in alternatives[:-1]]
     groups.append(" | ".join(f"{word}:*" for word in alternatives[-1]))
-    return " & ".join(f"({group})" for group in groups)
+    return groups
+
+
+def _tsquery(alternatives: list[list[str]]) -> str:
+    return " & ".join(f"({group})" for group in _tsquery_groups(alternatives))

@@ -105,6 +105,9 @@ def _postgres_neighbours(word: str) -> list[str] | None:
     """Candidates by trigram similarity, or None when ``pg_trgm`` is not installed in this database."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # The planner prices ``similarity`` on every word as cheap and scans all of them: 35 ms at 16,000 words
+            # against 1-3 ms through the trigram index. So, for this statement only, the index.
+            cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(
                 "SELECT word FROM catalog_searchterm WHERE word %% %s"
                 " ORDER BY similarity(word, %s) DESC, word LIMIT %s",

@@ -62,3 +62,14 @@ def test_relevance_weighs_title_words_and_length(published) -> None:  # type: ig
     assert {c.title for c in found.results[2:]} == {"Data Ethics", "Data Analysis for Small Business Owners"}
     shorter = selectors.search_catalog(selectors.parse_query({"q": "data"}))
     assert [c.title for c in shorter.results] == ["Data Ethics", "Data Analysis for Small Business Owners"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emptying_the_documents_empties_the_index(published) -> None:  # type: ignore[no-untyped-def]
+    """``flush`` (TRUNCATE on PostgreSQL, which fires no row trigger) leaves no stale vectors behind."""
+    from django.core.management import call_command
+
+    published("Welding Safety")
+    assert matching("welding")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not SearchDocument.objects.exists() and vectors_in_step() and matching("welding") == set()

@@ -4,9 +4,9 @@ Counting facets in the database meant, for a broad search over 100,000 credentia
 value over every matching row, and a distinct count over 430,000 alignments for the frameworks (1.2 s on SQLite);
 sorting meant ordering the whole match set. Here each published version is one position in a few NumPy arrays
 (provider, each closed vocabulary as a code, cost in cents, hours in tenths, the quality markers, its position in
-the title and newest orders) and its frameworks and in-demand skills are (position, code) pairs. A search asks the
-database only which documents match its words (``search.matching``), then filters, counts and picks its page here,
-and reads the page's rows by primary key.
+the title and newest orders, its title's length in words for relevance) and its frameworks and in-demand skills
+are (position, code) pairs. A search asks the database only which documents match its words (``search.matching``),
+then filters, counts and picks its page here, and reads the page's rows by primary key.
 
 The arrays are built from the database once per process for each state of the catalog: ``CatalogState.token``,
 changed by ``catalog_changed()`` in the transaction of every change the search reads (indexing a version, its

@@ -176,9 +176,17 @@ def _domain_command_modules() -> list:
     return modules
 
 
+# Commands whose arguments are Django's own: argparse's REMAINDER refuses a remainder that starts with an option
+# (`microcred migrate --no-input` failed), so they are passed on before argparse reads them.
+PASS_THROUGH = {"migrate": ["migrate"], "manage": []}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in PASS_THROUGH and arguments[1:2] not in (["-h"], ["--help"]):
+        return _manage([*PASS_THROUGH[arguments[0]], *arguments[1:]])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     return int(args.func(args) or 0)
 
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,3 +78,30 @@ def api_as():
         return ApiClient(user)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database migrated once per session, in its own process, as `microcred migrate` leaves it: a
+    fresh migrate costs 30-60 s of CPU here (SQLite rebuilds a table for most schema changes), and several tests
+    start their own processes on a new SQLite database."""
+    folder = tmp_path_factory.mktemp("migrated")
+    database = folder / "template.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "MICROCRED_DATA_DIR": str(folder / "data")}
+    command = [sys.executable, "-m", "microcred.cli", "migrate", "--no-input", "-v", "0"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)  # noqa: S603 - our own command
+    assert done.returncode == 0, done.stderr[-3000:]
+    return database
+
+
+@pytest.fixture
+def migrated_sqlite(migrated_sqlite_template: Path) -> Callable[[Path], str]:
+    """Copies the session's migrated database to a path; returns its DATABASE_URL (the test's processes may still run
+    `migrate`, which then has nothing to do)."""
+
+    def copy(destination: Path) -> str:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_sqlite_template, destination)
+        return f"sqlite:///{destination}"
+
+    return copy

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,11 @@ def _count(database: Path, table: str) -> int:
         return connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - a fixed name
 
 
-def test_a_killed_worker_loses_nothing_and_issues_nothing_twice(tmp_path: Path) -> None:
+def test_a_killed_worker_loses_nothing_and_issues_nothing_twice(
+    tmp_path: Path, migrated_sqlite: Callable[[Path], str]
+) -> None:
     database = tmp_path / "crash.sqlite3"
+    migrated_sqlite(database)
     env = {
         **os.environ,
         "MICROCRED_DATA_DIR": str(tmp_path / "data"),
@@ -72,8 +76,9 @@ def test_a_killed_worker_loses_nothing_and_issues_nothing_twice(tmp_path: Path) 
     assert awards == issued == learners == COHORT and twice == 0
 
 
-def test_microcred_worker_runs_a_queued_bulk_award(tmp_path: Path) -> None:
+def test_microcred_worker_runs_a_queued_bulk_award(tmp_path: Path, migrated_sqlite: Callable[[Path], str]) -> None:
     database = tmp_path / "queue.sqlite3"
+    migrated_sqlite(database)
     env = {
         **os.environ,
         "MICROCRED_DATA_DIR": str(tmp_path / "data"),
@@ -96,11 +101,14 @@ def test_microcred_worker_runs_a_queued_bulk_award(tmp_path: Path) -> None:
     assert (status, awarded) == ("done", 12) and _count(database, "issuing_issuedcredential") == 12
 
 
-def test_a_task_of_a_killed_worker_is_taken_up_again_after_its_lease(tmp_path: Path) -> None:
+def test_a_task_of_a_killed_worker_is_taken_up_again_after_its_lease(
+    tmp_path: Path, migrated_sqlite: Callable[[Path], str]
+) -> None:
     """`microcred worker` dies (SIGKILL) in the middle of a queued bulk award: the task stays "running" with no one
     on it. Once its lease has passed, the next worker queues it again and finishes it; the job's counters are those
     of the committed awards."""
     database = tmp_path / "lease.sqlite3"
+    migrated_sqlite(database)
     env = {
         **os.environ,
         "MICROCRED_DATA_DIR": str(tmp_path / "data"),

@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,13 +45,14 @@ issuing.issue_credential(
 
 
 @pytest.fixture
-def other(tmp_path: Path, live_server: Any, settings: Any) -> Iterator[str]:
+def other(tmp_path: Path, live_server: Any, settings: Any, migrated_sqlite: Callable[[Path], str]) -> Iterator[str]:
     """Server B: microcred in its own process and database, on 127.0.0.1 (A is on localhost: separate cookies)."""
     port = free_port()
     b_host, a_host = f"127.0.0.1:{port}", urlsplit(live_server.url).netloc
     environment = {
         **os.environ,
         **_environment(tmp_path, port),
+        "DATABASE_URL": migrated_sqlite(tmp_path / "bench.sqlite3"),
         "MICROCRED_SSL_REDIRECT": "0",
         "MICROCRED_SECURE_COOKIES": "0",
         "MICROCRED_LOCAL_HTTP_HOSTS": f"{a_host},{b_host}",

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,7 +160,7 @@ def _wait(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path, s3: str) -> Iterator[Site]:
+def site(tmp_path: Path, s3: str, migrated_sqlite: Callable[[Path], str]) -> Iterator[Site]:
     """Servers A and B: one database and one bucket, each its own data folder (nothing shared on disk)."""
     bucket = _bucket(s3, "microcred-files")
     databases = Databases(tmp_path)
@@ -178,6 +178,8 @@ def site(tmp_path: Path, s3: str) -> Iterator[Site]:
     folders = {name: tmp_path / name for name in ("a", "b")}
     for folder in folders.values():
         folder.mkdir()
+    if not databases.postgres:  # the session's migrated database: the migrate below then has nothing to do
+        migrated_sqlite(tmp_path / "shared.sqlite3")
     _manage(environment, "migrate", "--no-input", "-v", "0")
     empty = databases.create("empty", template="shared")  # migrated and empty, for the restore: one migrate fewer
     data = json.loads(_manage(environment, "shell", "-c", SETUP).strip().splitlines()[-1])

@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -139,10 +140,10 @@ def test_only_the_platform_adds_labels_to_public_frameworks(framework: Framework
 
 
 @pytest.mark.skipif(not (SHARED_FR / "skills_fr.csv").exists(), reason="the shared French ESCO files are absent")
-def test_the_shared_french_export_through_the_command(tmp_path: Path) -> None:
+def test_the_shared_french_export_through_the_command(tmp_path: Path, migrated_sqlite: Callable[[Path], str]) -> None:
     """`microcred frameworks import-esco` then `import-esco-labels --language fr`, as users run them, on the shared
     v1.1.1 export and the older French release: 13,379 French skill rows name v1.1.1 skills, and every skill group."""
-    environment = {"MICROCRED_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'fr.sqlite3'}"}
+    environment = {"MICROCRED_DATA_DIR": str(tmp_path), "DATABASE_URL": migrated_sqlite(tmp_path / "fr.sqlite3")}
     run = [sys.executable, "-m", "microcred.cli"]
     env = {**os.environ, **environment}
     subprocess.run([*run, "migrate"], env=env, check=True, capture_output=True, timeout=600)

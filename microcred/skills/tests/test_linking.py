@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -241,13 +242,13 @@ print(json.dumps(out))
 """
 
 
-def test_without_the_extra_the_lexical_engine_serves(tmp_path: Path) -> None:
+def test_without_the_extra_the_lexical_engine_serves(tmp_path: Path, migrated_sqlite: Callable[[Path], str]) -> None:
     esco_dir = tmp_path / "esco"
     esco_dir.mkdir()
     write_esco(esco_dir, collections=False)
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fallback.sqlite3'}",
+        "DATABASE_URL": migrated_sqlite(tmp_path / "fallback.sqlite3"),
         "MICROCRED_DATA_DIR": str(tmp_path / "data"),
     }
     done = subprocess.run(

@@ -38,6 +38,8 @@ def _pending_migrations() -> list[str]:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         _migrations_checked["pending"] = [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
         _migrations_checked["at"] = now
+        if _migrations_checked["pending"]:  # the names in the log, once a check: the public answer has the count
+            logger.warning("not ready: migrations not applied: %s", ", ".join(_migrations_checked["pending"]))
     return list(_migrations_checked["pending"])
 
 
@@ -53,8 +55,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["database"] = "ok"
         pending = _pending_migrations()
         checks["migrations"] = "ok" if not pending else f"{len(pending)} not applied"
-        if pending:  # the names in the log only: the answer is public
-            logger.warning("not ready: migrations not applied: %s", ", ".join(pending))
     except Exception as error:
         checks["database"] = f"unavailable ({type(error).__name__})"
     try:

@@ -159,6 +159,22 @@ def cached_vectors(texts: list[str], cache_dir: Path, fresh: bool) -> tuple[np.n
     return vectors, seconds, False
 
 
+def static_table(taxonomy, cache_dir: Path, fresh: bool = False):  # type: ignore[no-untyped-def]
+    """The static span table of the model in use for the taxonomy (:mod:`microcred.skills.linking.static`), built
+    once into the cache directory."""
+    from microcred.skills.linking import runtime, semantic, static
+
+    path = static.path_for(cache_dir / "static", semantic.model_name())
+    if path.exists() and not fresh:
+        return static.load_cached(path)
+    started = time.perf_counter()
+    texts, _owners, _kinds = taxonomy.texts()
+    table = static.build(runtime.encoder(), semantic.model_name(), texts)
+    table.save(path)
+    print(f"  static span table built in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)")
+    return table
+
+
 def evaluate(label: str, score: Callable[[list[str]], np.ndarray], sets: list[Sentences], results: dict) -> None:
     for sentences in sets:
         _clear_caches()
@@ -249,7 +265,8 @@ def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ig
     plain = semantic.SemanticEngine(floor, use_spans=False)
     evaluate("floor: MiniLM, preferred labels", plain.scores_many, sets, results)
     full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)))
-    best = semantic.SemanticEngine(full, spans="auto")
+    table = static_table(taxonomy, Path(args.cache_dir), args.fresh)
+    best = semantic.SemanticEngine(full, spans="auto", static=table)
     evaluate("semantic (labels+alt+desc, spans; default)", best.scores_many, sets, results)
     engine = hybrid.HybridEngine(lexical, best)
     evaluate("hybrid (semantic + BM25; default)", engine.scores_many, sets, results)
@@ -448,9 +465,10 @@ def _latency(args, taxonomy, lexical, sets: list[Sentences]) -> None:  # type: i
     texts, owners, kinds = taxonomy.texts()
     vectors, _seconds, _cached = cached_vectors(texts, Path(args.cache_dir), False)
     full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)))
+    table = static_table(taxonomy, Path(args.cache_dir))
     modes = ("auto", "contextual", "isolated") if args.isolated else ("auto", "contextual")
     for mode in modes:
-        engine = hybrid.HybridEngine(lexical, semantic.SemanticEngine(full, spans=mode))
+        engine = hybrid.HybridEngine(lexical, semantic.SemanticEngine(full, spans=mode, static=table))
         _link_latency(engine, sets, label=f"hybrid, {mode} spans")
 
 

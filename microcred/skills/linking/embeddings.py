@@ -3,16 +3,20 @@ progress, then loaded into one NumPy matrix per index (kept in memory until the 
 
 ``start_embedding`` checks permission (``skills.manage`` on the platform organization), resets the index and
 queues ``embed_task`` after commit; ``run_embedding`` embeds every skill's preferred label, alternative labels and
-description in batches, writing ``SkillVector`` rows and the progress as it goes.
+description in batches, writing ``SkillVector`` rows and the progress as it goes; the task (and ``skills_embed``)
+then builds the model's static span table (:mod:`.static`, ``DATA_DIR/models/static``) that speeds linking up.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +27,12 @@ from microcred.accounts.permissions import require
 from microcred.audit.services import record
 from microcred.errors import ValidationFailed
 from microcred.frameworks.models import Framework
-from microcred.skills.linking import semantic
+from microcred.skills.linking import runtime, semantic, static
 from microcred.skills.linking.taxonomy import Taxonomy
 from microcred.skills.models import EmbeddingIndex, EmbeddingStatus, SkillVector
 
 BATCH = 256
+log = logging.getLogger(__name__)
 
 
 def platform_organization() -> Organization | None:
@@ -82,6 +87,8 @@ def unavailable_message() -> str:
 @task()
 def embed_task(index_id: int) -> dict[str, Any]:
     index = run_embedding(index_id)
+    if index.status == EmbeddingStatus.DONE:
+        build_static_table(Taxonomy.from_framework(index.framework))
     return {"status": index.status, "done": index.done, "total": index.total}
 
 
@@ -123,6 +130,30 @@ def run_embedding(index_id: int) -> EmbeddingIndex:
         )
     index.refresh_from_db()
     return index
+
+
+def static_path() -> Path:
+    """Where the model in use keeps its static span table (:mod:`.static`): under ``DATA_DIR/models/static``."""
+    return static.path_for(Path(settings.DATA_DIR) / "models" / "static", semantic.model_name())
+
+
+def build_static_table(taxonomy: Taxonomy) -> Path | None:
+    """Build the model's static span table from the taxonomy's texts (a few minutes on one thread) and store it.
+    Without it the linker encodes every span alone: slower, never worse; so a failure is logged, not raised."""
+    try:
+        texts, _owners, _kinds = taxonomy.texts()
+        table = static.build(runtime.encoder(), semantic.model_name(), texts)
+        path = static_path()
+        table.save(path)
+    except Exception:  # the index is usable without the table
+        log.exception("building the static span table failed")
+        return None
+    return path
+
+
+def static_table() -> static.StaticTable | None:
+    """The model's static span table, when built (read once per process)."""
+    return static.load_cached(static_path())
 
 
 _cache: dict[int, tuple[tuple[object, ...], semantic.VectorIndex]] = {}

@@ -203,7 +203,7 @@ def _score(built: _Built, index, texts: list[str], engine: str) -> list[tuple[np
     if engine == "lexical":
         raws = [built.lexical.scores(text) for text in texts]
         return [(built.lexical.scale(raw), raw) for raw in raws]
-    meaning = semantic.SemanticEngine(embeddings.vector_index(index, built.taxonomy))
+    meaning = semantic.SemanticEngine(embeddings.vector_index(index, built.taxonomy), static=embeddings.static_table())
     engine_ = meaning if engine == "semantic" else HybridEngine(built.lexical, meaning)
     return [(_spread(row), row) for row in engine_.scores_many(texts)]
 

@@ -1,6 +1,6 @@
 """The skills a job posting asks for: each sentence linked to ESCO skills, the confident matches kept.
 
-A posting is split into sentences (and bullet lines); each is linked with ``link_text``; per sentence
+A posting is split into sentences (and bullet lines); each is linked (``link_many``, the posting's at once); per sentence
 the best ``TOP_K`` matches scoring at least ``THRESHOLD`` are kept (a lexical match also needs most of
 the skill label's words in the sentence, ``LABEL_COVERAGE``); a skill found in several
 sentences keeps its best score. The title counts as a sentence. Postings are done in batches, each
@@ -14,7 +14,7 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from microcred.skills.interfaces import link_text, skills_framework
+from microcred.skills.interfaces import link_many, skills_framework
 from microcred.skills.linking.text import guess_language
 from microcred.skills.models import JobPosting, PostingSkill
 from microcred.skills.words import covered
@@ -49,8 +49,10 @@ def skills_of(
     """competency id → (best score, engine) for one posting (in ``language``, if given; else guessed)."""
     found: dict[int, tuple[float, str]] = {}
     language = language or posting_language(title, text)
-    for sentence in [title, *sentences(text)]:
-        for match in link_text(sentence, limit=TOP_K, engine=engine, language=language):
+    lines = [title, *sentences(text)]
+    # one call for the posting: the framework and its index are looked up once, the embeddings computed in a batch
+    for sentence, matches in zip(lines, link_many(lines, limit=TOP_K, engine=engine, language=language), strict=True):
+        for match in matches:
             if match.score < THRESHOLD:
                 break
             if match.engine == "lexical" and covered(match.label, sentence, language or "en") < LABEL_COVERAGE:

@@ -260,12 +260,12 @@ TASKS = {
     }
 }
 
-# Brute-force limits (microcred.accounts.throttling): "<attempts>/<seconds>" per scope, counted in the cache;
+# Brute-force limits (microcred.accounts.throttling): "<attempts>/<seconds>" per scope, counted in the database;
 # MICROCRED_THROTTLES="login.account=5/900,verify.address=60/60" overrides some. Behind N trusted proxies,
 # MICROCRED_PROXY_COUNT=N reads the client's address from X-Forwarded-For.
 MICROCRED_THROTTLES = dict(item.split("=", 1) for item in _env_list("MICROCRED_THROTTLES", "") if "=" in item)
 MICROCRED_PROXY_COUNT = int(os.environ.get("MICROCRED_PROXY_COUNT", "0"))
-# The cache holds the brute-force counts, so every process of a site must share it: in production, by default, a
+# Every process of a site should share the cache: in production, by default, a
 # table of the database (created by operations' migration 0002); the development server is one process and keeps
 # local memory. MICROCRED_CACHE_BACKEND/LOCATION choose another (e.g. Redis).
 _DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"

@@ -192,3 +192,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ThrottleWindow(models.Model):
+    """One brute-force count: a scope and key's attempts in one fixed window (``microcred.accounts.throttling``).
+
+    Counted by one atomic ``INSERT … ON CONFLICT … RETURNING`` per attempt, shared by every process of a site;
+    windows that ended are deleted now and then."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    ends_at = models.BigIntegerField(db_index=True)  # Unix seconds: raw SQL compares it the same on every database
+
+    class Meta:
+        db_table = "microcred_throttle"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,4 +1,4 @@
-"""Brute-force limits: counted attempts per client address (and per address and account), in Django's cache.
+"""Brute-force limits: counted attempts per client address (and per address and account), in the database.
 
 Each *scope* has a rate, ``"<attempts>/<seconds>"`` in ``settings.MICROCRED_THROTTLES``. Attempts are counted in
 fixed windows of that many seconds; once a key has used its attempts, it is refused with :class:`Throttled` (429,
@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import math
+import random
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
+from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from microcred.accounts.models import ThrottleWindow
 from microcred.errors import DomainError
 
 DEFAULT_RATES = {
@@ -86,57 +88,73 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _cache():
-    return caches[getattr(settings, "MICROCRED_THROTTLE_CACHE", "default")]
+_SWEEP_EVERY = 500  # on average, one count in this many also deletes the windows that ended
 
 
-def _slot(scope: str, key: str) -> tuple[str, Rate, int]:
+def _count(cache_key: str, ends_at: int) -> int:
+    """Count one attempt in ``cache_key``'s window; its count so far, this one included (one atomic statement)."""
+    if random.randrange(_SWEEP_EVERY) == 0:
+        ThrottleWindow.objects.filter(ends_at__lt=int(time.time())).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO microcred_throttle ("key", "count", ends_at) VALUES (%s, 1, %s) '
+            'ON CONFLICT ("key") DO UPDATE SET "count" = microcred_throttle."count" + 1 RETURNING "count"',
+            [cache_key, ends_at],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _slot(scope: str, key: str) -> tuple[str, Rate, int, int]:
+    """The window's key, the scope's rate, the seconds left in the window and when it ends (Unix seconds)."""
     rate = rate_of(scope)
     now = time.time()
     start = int(now // rate.seconds) * rate.seconds
     digest = hashlib.sha256(f"{scope}\0{key.strip().lower()}".encode()).hexdigest()[:40]
-    return f"mc-throttle:{scope}:{digest}:{start}", rate, max(1, math.ceil(start + rate.seconds - now))
+    end = start + rate.seconds
+    return f"{scope}:{digest}:{start}", rate, max(1, math.ceil(end - now)), end
 
 
 Keys = Iterable[tuple[str, str]]
 
 
-def check(request: HttpRequest | None, keys: Keys) -> None:
-    """Refuse (:class:`Throttled`) if any ``(scope, key)`` has used its attempts in the current window."""
-    worst = 0
-    for scope, key in keys:
-        cache_key, rate, left = _slot(scope, key)
-        if (_cache().get(cache_key) or 0) >= rate.attempts:
-            worst = max(worst, left)
+def _refuse(request: HttpRequest | None, worst: int) -> None:
     if worst:
         if request is not None:
             setattr(request, _RETRY_AFTER, worst)
         raise Throttled(worst)
 
 
+def check(request: HttpRequest | None, keys: Keys) -> None:
+    """Refuse (:class:`Throttled`) if any ``(scope, key)`` has used its attempts in the current window."""
+    slots = [_slot(scope, key) for scope, key in keys]
+    if not slots:
+        return
+    counts = dict(ThrottleWindow.objects.filter(key__in=[slot[0] for slot in slots]).values_list("key", "count"))
+    _refuse(request, max((left for key, rate, left, _end in slots if counts.get(key, 0) >= rate.attempts), default=0))
+
+
 def record(keys: Keys) -> None:
     """Count one attempt (a failure, or any attempt where every attempt counts) for each ``(scope, key)``."""
-    cache = _cache()
     for scope, key in keys:
-        cache_key, rate, _left = _slot(scope, key)
-        if not cache.add(cache_key, 1, timeout=rate.seconds + 1):
-            try:
-                cache.incr(cache_key)
-            except ValueError:  # expired between add and incr
-                cache.add(cache_key, 1, timeout=rate.seconds + 1)
+        cache_key, _rate, _left, end = _slot(scope, key)
+        _count(cache_key, end)
 
 
 def attempt(request: HttpRequest | None, keys: Keys) -> None:
-    """Check, then count: for limits on every attempt (password resets, sign-ups, verifications)."""
-    keys = list(keys)
-    check(request, keys)
-    record(keys)
+    """Count, then refuse if over the limit: for limits on every attempt (password resets, sign-ups, verifications).
+
+    One statement per key: an attempt refused is counted too, which changes nothing, the window being fixed."""
+    worst = 0
+    for scope, key in keys:
+        cache_key, rate, left, end = _slot(scope, key)
+        if _count(cache_key, end) > rate.attempts:
+            worst = max(worst, left)
+    _refuse(request, worst)
 
 
 def forget(keys: Keys) -> None:
     """A success clears the count of the account it proved (``login.account`` after the right password)."""
-    for scope, key in keys:
-        _cache().delete(_slot(scope, key)[0])
+    ThrottleWindow.objects.filter(key__in=[_slot(scope, key)[0] for scope, key in keys]).delete()
 
 
 def retry_after_of(request: HttpRequest) -> int | None:

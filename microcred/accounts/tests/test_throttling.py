@@ -132,3 +132,20 @@ def test_the_client_address_behind_trusted_proxies_cannot_be_chosen_by_the_clien
     assert throttling.client_address(request) == "203.0.113.20"
     settings.MICROCRED_PROXY_COUNT = 0
     assert throttling.client_address(request) == "10.0.0.2"
+
+
+def test_counts_are_one_row_per_window_and_ended_windows_are_swept(monkeypatch) -> None:
+    from microcred.accounts.models import ThrottleWindow
+
+    keys = [("verify.address", "203.0.113.20")]
+    for _ in range(3):
+        throttling.attempt(None, keys)
+    (window,) = ThrottleWindow.objects.all()
+    assert window.count == 3 and window.ends_at > time.time()
+    assert "203.0.113.20" not in window.key  # addresses are kept as digests
+    _later(monkeypatch, 3600)
+    monkeypatch.setattr(throttling, "_SWEEP_EVERY", 1)
+    throttling.attempt(None, keys)  # a new window; the one that ended is deleted on the way
+    assert list(ThrottleWindow.objects.values_list("count", flat=True)) == [1]
+    throttling.forget(keys)
+    assert not ThrottleWindow.objects.exists()

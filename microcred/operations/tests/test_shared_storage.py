@@ -280,7 +280,7 @@ def test_two_app_servers_share_evidence_images_sessions_and_limits(site: Site, t
         served = requests.get(base + site.data["image"], timeout=TIMEOUT)
         assert served.status_code == 200 and served.content == image and served.headers["Content-Type"] == "image/png"
 
-    # Wrong passwords are counted in the shared cache: 2 on A and 1 on B reach the limit of 3 on both.
+    # Wrong passwords are counted in the shared database: 2 on A and 1 on B reach the limit of 3 on both.
     for base in (site.a, site.a, site.b):
         assert _log_in(base, "target@example.org", "wrong password, again")[1].status_code == 200
     assert _log_in(site.b, "target@example.org", "wrong password, again")[1].status_code == 429

@@ -122,7 +122,8 @@ def resolver() -> did.Resolver:
 
 
 def fetch_status_list(url: str) -> dict[str, Any]:
-    return json.loads(fetch(url))
+    document = own_document(url)  # as is: no round trip through JSON text for the platform's own lists
+    return document if document is not None else json.loads(fetch(url))
 
 
 def verify_credential(credential: dict[str, Any] | str | bytes) -> verify.Report:

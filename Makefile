@@ -9,7 +9,7 @@ SKILLS ?= 1
 TRAIN ?= 0
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test install system-deps node-deps lint test-sqlite test-postgres serve clean messages conformance
+.PHONY: demo test install system-deps node-deps lint test-sqlite test-postgres serve clean messages conformance fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "microcred needs Python 3.11 or newer")'
@@ -68,12 +68,16 @@ lint: install
 messages: install
 	@$(BIN)/microcred messages
 
-SQLITE_ARGS := --durations=15
+# Each pass runs on every core (pytest-xdist; TEST_WORKERS=1 for one process), a test file per worker at a time
+# so that a module's fixtures are made once.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+SQLITE_ARGS := $(PARALLEL) --durations=15
 # The PostgreSQL pass runs the tests that reach the database (marked `database` by conftest.py from their fixtures
 # and marks: pytest-django refuses the database to any other test, so the others' outcome cannot depend on it). The
 # browser journeys run once, on SQLite: what they add over the other tests is the page in a real browser, not the
 # database; so do the benchmarks' smoke tests, which make their own throwaway database.
-POSTGRES_ARGS := --ignore=microcred/vc -m "database and not browser and not single_database" --durations=15
+POSTGRES_ARGS := $(PARALLEL) --ignore=microcred/vc -m "database and not browser and not single_database" --durations=15
 
 test-sqlite: install messages
 	@echo "== SQLite: the whole suite"
@@ -83,9 +87,13 @@ test-postgres: install messages
 	@echo "== PostgreSQL: every test that touches the database, browser journeys aside"
 	scripts/with-postgres $(PYTEST) $(POSTGRES_ARGS)
 
-# One pass after the other: tried side by side on this 2-core machine, each pass ran about three times slower (the
-# tests are CPU-bound: pytest, its live servers and Chromium), so the sum was longer than one after the other.
+# One pass after the other, each on every core: a pass in one process keeps one core busy (pytest and its live
+# servers share a process; measured 92-103 % CPU), so two workers per pass do more than two passes side by side.
 test: install system-deps node-deps lint test-sqlite test-postgres
+
+# The API fuzzer at four times make test's examples per operation (a few more minutes), every caller, on SQLite.
+fuzz: install
+	MICROCRED_FUZZ_EXAMPLES=64 $(PYTEST) tests/test_api_fuzz.py -s
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache

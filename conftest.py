@@ -35,7 +35,20 @@ DATABASE_FIXTURES = frozenset(
 )
 
 
+def _long_first(items: list[pytest.Item]) -> None:
+    """The files that hold a slow test (marked ``slow`` or ``single_database``) first, each file's tests together and
+    in order: pytest-xdist hands whole files to its workers in this order, so a long one starts early instead of
+    keeping one worker busy while the other has nothing left."""
+    slow = {
+        item.path
+        for item in items
+        if item.get_closest_marker("slow") is not None or item.get_closest_marker("single_database") is not None
+    }
+    items.sort(key=lambda item: item.path not in slow)  # stable: the order within each group is kept
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _long_first(items)
     for item in items:
         if "browser" in item.fixturenames or "page" in item.fixturenames:
             item.add_marker(pytest.mark.browser)

@@ -15,7 +15,7 @@ from microcred.demo.loader import load_demo
 from microcred.demo.scenario import DEMO_PASSWORD
 from microcred.testing.pages import check_this_page
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ROLES = (
     "",  # anonymous

@@ -15,6 +15,7 @@ def test_help_everywhere(args: list[str]) -> None:
     assert "usage" in result.stdout.lower() or "subcommands" in result.stdout.lower()
 
 
+@pytest.mark.slow
 def test_demo_without_serving_loads_into_a_fresh_database(tmp_path) -> None:
     env = {"MICROCRED_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     run = [sys.executable, "-m", "microcred.cli", "demo", "--no-serve"]

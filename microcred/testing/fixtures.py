@@ -20,7 +20,7 @@ from microcred.testing import factories
 
 @pytest.fixture(autouse=True)
 def fresh_throttles() -> None:
-    """Each test starts with no brute-force counts (they live in the cache, which outlives a test)."""
+    """Each test starts with an empty cache (it outlives a test; brute-force counts are in the database)."""
     from django.core.cache import caches
 
     for cache in caches.all(initialized_only=True):
@@ -85,12 +85,24 @@ def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty SQLite database migrated once per session, in its own process, as `microcred migrate` leaves it: a
     fresh migrate costs 30-60 s of CPU here (SQLite rebuilds a table for most schema changes), and several tests
     start their own processes on a new SQLite database."""
-    folder = tmp_path_factory.mktemp("migrated")
+    from filelock import FileLock
+
+    # Under pytest-xdist each worker has its own base folder below a shared one: the first worker migrates, the
+    # other waits for it and uses the same file (the tests only ever copy it).
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / "migrated-sqlite"
     database = folder / "template.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "MICROCRED_DATA_DIR": str(folder / "data")}
-    command = [sys.executable, "-m", "microcred.cli", "migrate", "--no-input", "-v", "0"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)  # noqa: S603 - our own command
-    assert done.returncode == 0, done.stderr[-3000:]
+    with FileLock(str(root / "migrated-sqlite.lock")):
+        if not database.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / "template.partial.sqlite3"
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{partial}", "MICROCRED_DATA_DIR": str(folder / "data")}
+            command = [sys.executable, "-m", "microcred.cli", "migrate", "--no-input", "-v", "0"]
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)  # noqa: S603
+            assert done.returncode == 0, done.stderr[-3000:]
+            partial.rename(database)
     return database
 
 

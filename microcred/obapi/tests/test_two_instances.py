@@ -27,7 +27,7 @@ from microcred.testing import factories
 from microcred.wallet.models import ImportedCredential
 from microcred.wallet.tests.conftest import make_achievement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[3]
 B_LEARNER = "maya.singh@learner.example"

@@ -139,6 +139,7 @@ def test_only_the_platform_adds_labels_to_public_frameworks(framework: Framework
     assert failed.value.errors[0].field == "language"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (SHARED_FR / "skills_fr.csv").exists(), reason="the shared French ESCO files are absent")
 def test_the_shared_french_export_through_the_command(tmp_path: Path, migrated_sqlite: Callable[[Path], str]) -> None:
     """`microcred frameworks import-esco` then `import-esco-labels --language fr`, as users run them, on the shared

@@ -1,7 +1,7 @@
 """The skills a job posting asks for: each sentence linked to ESCO skills, the confident matches kept.
 
-A posting is split into sentences (and bullet lines); each is linked (``link_many``, the posting's at once); per sentence
-the best ``TOP_K`` matches scoring at least ``THRESHOLD`` are kept (a lexical match also needs most of
+A posting is split into sentences (and bullet lines); each is linked (``link_many``, the posting's at once); per
+sentence the best ``TOP_K`` matches scoring at least ``THRESHOLD`` are kept (a lexical match also needs most of
 the skill label's words in the sentence, ``LABEL_COVERAGE``); a skill found in several
 sentences keeps its best score. The title counts as a sentence. Postings are done in batches, each
 batch written at once with ``extracted_at`` set, so an interrupted run resumes where it stopped.

@@ -8,19 +8,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from microcred.testing.factories import PASSWORD, make_user
+from microcred.testing.browser import log_in
+from microcred.testing.factories import make_user
 from microcred.testing.pages import assert_fits, check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_the_navigation_folds_behind_a_menu_button_on_a_phone(page: Any) -> None:

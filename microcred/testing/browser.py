@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,3 +74,15 @@ def page(browser, live_server, request) -> Iterator[object]:  # type: ignore[no-
         except Exception as exc:  # a crashed page must not hide the test's own failure
             print(f"could not save a screenshot: {exc}")
     context.close()
+
+
+def log_in(page: Any, email: str, password: str | None = None) -> None:
+    """Log in through the form, as a person does (the test factories' password unless another is given), and wait
+    until the site has left the log-in page."""
+    from microcred.testing.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from microcred.testing.browser import ARTIFACTS
-from microcred.testing.factories import PASSWORD, make_user
+from microcred.testing.browser import ARTIFACTS, log_in
+from microcred.testing.factories import make_user
 from microcred.testing.pages import WIDTHS, axe_violations, check_page, check_this_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 def test_the_api_tokens_page(page) -> None:
     user = make_user(email="lena@example.org")
-    _log_in(page, user.email)
+    log_in(page, user.email)
     page.goto("/accounts/tokens/")
     page.get_by_label("Name").fill("Applicant tracking system")
     page.get_by_label("Issue and revoke credentials").check()

@@ -10,19 +10,12 @@ import pytest
 from django.core import mail
 
 from microcred.assessment.models import Award
-from microcred.testing.factories import PASSWORD, make_user
+from microcred.testing.browser import log_in
+from microcred.testing.factories import make_user
 from microcred.testing.journeys import Steps
 from microcred.testing.pages import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def log_out(page) -> None:  # type: ignore[no-untyped-def]

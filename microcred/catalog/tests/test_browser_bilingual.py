@@ -13,18 +13,11 @@ from microcred.assessment.services.awards import achievement_for
 from microcred.catalog import services
 from microcred.catalog.models import MicroCredential
 from microcred.issuing.services import issue_credential
+from microcred.testing.browser import log_in
 from microcred.testing.factories import PASSWORD, make_member, make_user
 from microcred.testing.pages import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_a_bilingual_design_is_read_in_french(page: Any, provider: Any) -> None:

@@ -6,17 +6,10 @@ import pytest
 
 from microcred.catalog import services
 from microcred.catalog.tests.conftest import draft, publish
-from microcred.testing.factories import PASSWORD, make_member, make_organization
+from microcred.testing.browser import log_in
+from microcred.testing.factories import make_member, make_organization
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def log_out(page) -> None:  # type: ignore[no-untyped-def]

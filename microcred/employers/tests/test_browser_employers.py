@@ -10,17 +10,10 @@ import pytest
 from microcred.accounts.permissions import SYSTEM
 from microcred.issuing.services import issue_credential
 from microcred.testing.assessment import make_published_credential
-from microcred.testing.factories import PASSWORD, make_member, make_user
+from microcred.testing.browser import log_in
+from microcred.testing.factories import make_member, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_an_employer_endorses_a_credential_and_it_shows_on_the_catalog_page(page, provider, employer) -> None:

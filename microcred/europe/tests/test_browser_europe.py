@@ -9,18 +9,11 @@ import pytest
 
 from microcred.catalog import services as catalog
 from microcred.europe.tests.conftest import bilingual_draft
-from microcred.testing.factories import PASSWORD, make_member
+from microcred.testing.browser import log_in
+from microcred.testing.factories import make_member
 from microcred.testing.pages import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_designer_states_the_european_elements_and_publication_names_what_is_missing(page, provider) -> None:
@@ -62,9 +55,13 @@ def test_a_designer_imports_an_elm_specification(page, provider) -> None:
     log_in(page, admin.email)
     page.goto(f"/europe/import/{provider.slug}/")
     check_page(page, "europe-import")
-    document = {"type": "LearningAchievementSpecification", "title": {"en": "Solar Basics", "fr": "Solaire"},
-                "volumeOfLearning": "PT12H", "learningOutcome": [{"title": {"en": "Size a panel."}}],
-                "targetGroup": [{"id": "http://example.org/adults"}]}
+    document = {
+        "type": "LearningAchievementSpecification",
+        "title": {"en": "Solar Basics", "fr": "Solaire"},
+        "volumeOfLearning": "PT12H",
+        "learningOutcome": [{"title": {"en": "Size a panel."}}],
+        "targetGroup": [{"id": "http://example.org/adults"}],
+    }
     page.get_by_label("Or paste it here").fill(json.dumps(document))
     page.get_by_role("button", name="Import as a draft").click()
     assert page.get_by_text("“Solar Basics” was imported as a draft.").is_visible()

@@ -14,18 +14,11 @@ from microcred.assessment.models import Award, Enrolment
 from microcred.catalog.models import MicroCredential
 from microcred.demo.loader import load_demo
 from microcred.demo.scenario import DEMO_PASSWORD, WIL_CREDENTIAL
+from microcred.testing.browser import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ADMIN = "amira.haddad@grandriver.example"
-
-
-def log_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_the_demo_credentials_reports_and_the_learners_award_notification(page) -> None:
@@ -40,7 +33,7 @@ def test_the_demo_credentials_reports_and_the_learners_award_notification(page) 
     awarded_in_cohort = sum(1 for e in enrolled_in_month if Award.objects.filter(enrolment=e, status="issued").exists())
     assert in_month and enrolled_in_month
 
-    log_in(page, ADMIN)
+    log_in(page, ADMIN, DEMO_PASSWORD)
     page.goto(f"/organizations/{credential.provider.slug}/")
     page.get_by_role("link", name="Reports and exports").click()
     page.get_by_role("link", name=WIL_CREDENTIAL["title"]).click()
@@ -75,7 +68,7 @@ def test_the_demo_credentials_reports_and_the_learners_award_notification(page) 
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
     learner = award.enrolment.learner
-    log_in(page, learner.email)
+    log_in(page, learner.email, DEMO_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
     notice = page.get_by_role("listitem").filter(
         has=page.get_by_role("heading", name=f"You were awarded “{credential.title}”")

@@ -264,7 +264,7 @@ def _semantic(args, taxonomy, lexical, sets, results, data) -> None:  # type: ig
     floor = semantic.VectorIndex(vectors[is_label])
     plain = semantic.SemanticEngine(floor, use_spans=False)
     evaluate("floor: MiniLM, preferred labels", plain.scores_many, sets, results)
-    full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)))
+    full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)), prefilter=True)
     table = static_table(taxonomy, Path(args.cache_dir), args.fresh)
     best = semantic.SemanticEngine(full, spans="auto", static=table)
     evaluate("semantic (labels+alt+desc, spans; default)", best.scores_many, sets, results)
@@ -464,7 +464,7 @@ def _latency(args, taxonomy, lexical, sets: list[Sentences]) -> None:  # type: i
     runtime.set_threads(1)
     texts, owners, kinds = taxonomy.texts()
     vectors, _seconds, _cached = cached_vectors(texts, Path(args.cache_dir), False)
-    full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)))
+    full = semantic.VectorIndex(semantic.pool(vectors, owners, kinds, len(taxonomy)), prefilter=True)
     table = static_table(taxonomy, Path(args.cache_dir))
     modes = ("auto", "contextual", "isolated") if args.isolated else ("auto", "contextual")
     for mode in modes:

@@ -180,7 +180,7 @@ def vector_index(index: EmbeddingIndex, taxonomy: Taxonomy) -> semantic.VectorIn
             blobs.append(bytes(vector))
     dims = index.dimensions or (len(blobs[0]) // 4 if blobs else 0)
     matrix = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), dims) if blobs else np.zeros((0, dims))
-    built = semantic.VectorIndex(semantic.pool(matrix, owners, kinds, len(taxonomy)))
+    built = semantic.VectorIndex(semantic.pool(matrix, owners, kinds, len(taxonomy)), prefilter=True)
     with _lock:
         _cache[index.pk] = (version, built)
     return built

@@ -11,7 +11,7 @@ import pytest
 
 from microcred.skills.linking import semantic, static
 
-pytestmark = pytest.mark.skipif(not semantic.available(), reason="the semantic engine is not installed")
+needs_semantic = pytest.mark.skipif(not semantic.available(), reason="the semantic engine is not installed")
 
 SKILLS = [
     "manage a team",
@@ -38,6 +38,7 @@ def table() -> static.StaticTable:
     return static.build(encoder, semantic.model_name(), SKILLS, only=ids, fit_spans=40)
 
 
+@needs_semantic
 def test_one_token_spans_and_known_words_are_exact(table: static.StaticTable) -> None:
     from microcred.skills.linking import runtime
 
@@ -53,6 +54,7 @@ def test_one_token_spans_and_known_words_are_exact(table: static.StaticTable) ->
     assert float(rough[0] @ semantic.encode(["small team"])[0]) > 0.6
 
 
+@needs_semantic
 def test_the_table_is_saved_and_loaded(table: static.StaticTable, tmp_path: Path) -> None:
     path = static.path_for(tmp_path, table.model)
     assert static.load_cached(path) is None  # not built: the engine encodes every span alone
@@ -63,6 +65,7 @@ def test_the_table_is_saved_and_loaded(table: static.StaticTable, tmp_path: Path
     assert static.load_cached(path) is loaded  # read once per process
 
 
+@needs_semantic
 def test_static_spans_rank_like_spans_encoded_alone(table: static.StaticTable) -> None:
     index = semantic.VectorIndex(semantic.encode(SKILLS))
     alone = semantic.SemanticEngine(index, spans="isolated")
@@ -77,7 +80,27 @@ def test_static_spans_rank_like_spans_encoded_alone(table: static.StaticTable) -
     assert np.array_equal(fast.scores_many(TEXTS), found)  # the same again, with the spans now in the cache
 
 
+@needs_semantic
 def test_a_table_of_another_model_is_not_used(table: static.StaticTable) -> None:
     other = static.StaticTable("another-model", table.token, table.ends, table.words, table.mapping)
     engine = semantic.SemanticEngine(semantic.VectorIndex(semantic.encode(SKILLS[:2])), static=other)
     assert engine.static is None
+
+
+def test_the_prefilter_scores_each_querys_best_skills_exactly() -> None:
+    rng = np.random.default_rng(3)
+
+    def unit(rows: np.ndarray) -> np.ndarray:
+        return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+    topics = unit(rng.standard_normal((40, 384)))  # skills cluster, as real ones do
+    matrix = unit(topics[rng.integers(0, 40, 3000)] + 0.6 * unit(rng.standard_normal((3000, 384))))
+    queries = unit(matrix[[5, 2500, 999]] + 0.3 * unit(rng.standard_normal((3, 384))))
+    exact = semantic.VectorIndex(matrix).scores(queries)
+    fast = semantic.VectorIndex(matrix, prefilter=True)
+    assert fast.prefilter and not semantic.VectorIndex(matrix[:100], prefilter=True).prefilter  # small: exact
+    found = fast.scores(queries)
+    for row in range(3):
+        best = np.argsort(-exact[row])[:10]
+        assert np.allclose(found[row, best], exact[row, best], atol=1e-5)
+        assert list(np.argsort(-found[row])[:10]) == list(best)

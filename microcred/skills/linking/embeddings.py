@@ -94,7 +94,9 @@ def embed_task(index_id: int) -> dict[str, Any]:
 
 def run_embedding(index_id: int) -> EmbeddingIndex:
     index = EmbeddingIndex.objects.select_related("framework").get(pk=index_id)
-    if index.status in (EmbeddingStatus.DONE, EmbeddingStatus.FAILED, EmbeddingStatus.RUNNING):
+    # "running" here means its worker died: the queue gives a task to one worker at a time and hands it out again
+    # only after that worker's lease ran out (microcred.operations.worker), so the work is done again from the start
+    if index.status in (EmbeddingStatus.DONE, EmbeddingStatus.FAILED):
         return index
     started = time.perf_counter()
     EmbeddingIndex.objects.filter(pk=index.pk).update(status=EmbeddingStatus.RUNNING)

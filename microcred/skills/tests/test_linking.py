@@ -171,6 +171,22 @@ def test_only_platform_admins_start_embeddings(framework: Framework, platform_ad
         embeddings.start_embedding(provider_admin, framework, enqueue=False)
 
 
+
+@needs_semantic
+def test_an_embedding_left_running_by_a_dead_worker_is_finished_when_its_task_runs_again(
+    framework: Framework, platform_admin
+) -> None:  # type: ignore[no-untyped-def]
+    index = embeddings.start_embedding(platform_admin, framework, enqueue=False)
+    # what a worker killed half-way leaves behind: the index "running", part of its vectors stored
+    embeddings.run_embedding(index.pk)
+    EmbeddingIndex.objects.filter(pk=index.pk).update(status=EmbeddingStatus.RUNNING, done=3, finished_at=None)
+    stored = list(SkillVector.objects.filter(index=index).values_list("pk", flat=True))
+    SkillVector.objects.filter(pk__in=stored[3:]).delete()
+    # the task, put back in the queue after the worker's lease ran out (microcred.operations.worker), runs again
+    index = embeddings.run_embedding(index.pk)
+    assert index.status == EmbeddingStatus.DONE and index.done == index.total > 3
+    assert SkillVector.objects.filter(index=index).count() == index.total
+
 @needs_semantic
 def test_embedding_task_stores_vectors_and_semantic_engines_find_skills(
     framework: Framework, platform_admin, django_capture_on_commit_callbacks

@@ -7,7 +7,8 @@ keeps them: local disk, or the S3-compatible bucket of several app servers. ``fi
 (catalog images), ``evidence/`` the evidence storage (learners' files, which live outside ``MEDIA_ROOT``).
 
 Restore refuses a damaged archive, an archive of another migration state, and a database that already holds data.
-Not kept: sessions (everyone signs in again) and the background-task queue (queued work is not carried over).
+Not kept: sessions (everyone signs in again), the background-task queue (queued work is not carried over) and the
+brute-force counts (their windows last minutes).
 Signing keys stay encrypted in the dump: keep ``MICROCRED_KEY_ENCRYPTION_KEYS`` (and the secret key) apart from the
 backups, and give the restored server the same ones.
 """
@@ -26,7 +27,14 @@ from typing import Any
 
 FORMAT = "microcred-backup"
 VERSION = 1
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "django_tasks_database"]
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "django_tasks_database",
+    "accounts.throttlewindow",
+]
 
 
 class BackupError(Exception):

@@ -205,6 +205,14 @@ class VectorIndex:
         rough[:, columns] = queries @ self.matrix[columns].T
         return rough
 
+    def rough(self, queries: np.ndarray) -> np.ndarray:
+        """(queries, skills) similarities in the pre-filter's directions only (exact without ``prefilter``): for
+        choosing, not ranking."""
+        if not self.prefilter or not len(queries):
+            return queries @ self.matrix.T
+        basis, reduced = self._projected()
+        return (queries @ basis) @ reduced.T
+
     def _projected(self) -> tuple[np.ndarray, np.ndarray]:
         if self._projection is None:
             _, _, directions = np.linalg.svd(self.matrix, full_matrices=False)
@@ -485,24 +493,25 @@ class SemanticEngine:
             start += len(found)
             # one product per text for its sentences and spans: each product streams the whole skill matrix, and
             # the pre-filter is then exact for this text's own best skills, batched or not
-            scores = self.index.scores(np.concatenate([weighted[own], wholes[offset : offset + len(group)]]))
+            sure = own[exact[own]]
+            scores = self.index.scores(np.concatenate([weighted[sure], wholes[offset : offset + len(group)]]))
             offset += len(group)
-            similarities = scores[: len(own)]
             if group:
-                whole[row] = scores[len(own) :].max(axis=0)
+                whole[row] = scores[len(sure) :].max(axis=0)
             best[row] = whole[row]
-            sure = exact[own]
-            if sure.any():
-                np.maximum(best[row], similarities[sure].max(axis=0), out=best[row])
-            rough = np.flatnonzero(~sure & ~is_forced[own])
+            if len(sure):
+                np.maximum(best[row], scores[: len(sure)].max(axis=0), out=best[row])
+            rough = own[~exact[own] & ~is_forced[own]]
             picked = [int(i) for i in own[is_forced[own]]]
             if len(rough) and self.static_spans:
-                guess = np.maximum(best[row], similarities[rough].max(axis=0))
+                # the approximations only choose: the pre-filter's rough scores do for them
+                similarities = self.index.rough(weighted[rough])
+                guess = np.maximum(best[row], similarities.max(axis=0))
                 ranked = (1 - SENTENCE_WEIGHT) * guess + SENTENCE_WEIGHT * whole[row]
                 count = min(REFINE_SKILLS, self.size)
                 leading = np.argpartition(-ranked, count - 1)[:count]
                 leading = leading[np.argsort(-ranked[leading], kind="stable")]
-                behind = dict.fromkeys(int(own[rough[i]]) for i in similarities[rough][:, leading].argmax(axis=0))
+                behind = dict.fromkeys(int(rough[i]) for i in similarities[:, leading].argmax(axis=0))
                 picked.extend(list(behind)[: self.static_spans])
             chosen.extend(picked)
             owners.extend([row] * len(picked))

@@ -112,8 +112,11 @@ def withdraw_issuer_key(*, actor: Any, key: IssuerKey) -> None:
     with transaction.atomic():
         key.withdrawn_at = timezone.now()
         key.save(update_fields=["withdrawn_at"])
-        # Cached status-list credentials may carry the withdrawn key's signature: sign them again.
-        StatusList.objects.filter(organization=key.organization).update(signed_credential=None)
+        # Cached status-list credentials may carry the withdrawn key's signature: sign them again (a new change stamp
+        # tells every process's memo of them too: microcred.issuing.verification).
+        StatusList.objects.filter(organization=key.organization).update(
+            signed_credential=None, changed_at=timezone.now()
+        )
         record(
             actor=actor,
             action="issuing.withdraw_key",

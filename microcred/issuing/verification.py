@@ -7,16 +7,21 @@ way to make the server call arbitrary URLs.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import threading
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+from cachetools import LRUCache
 from django.conf import settings
 
 from microcred.accounts.models import Organization
 from microcred.errors import DomainError
 from microcred.issuing import identity, selectors, services
+from microcred.issuing.models import StatusList
 from microcred.vc import did, verify
 from microcred.vc.errors import ResolutionError
 
@@ -54,6 +59,13 @@ def _former_bases(organization: Organization) -> list[str]:
     return list(bases.values())
 
 
+# The signed status-list credentials this process served, by URL: (the list's change stamp, the document). Each use
+# checks the stamp in the database first (one narrow query instead of the whole row: its bits and its signed JSON), so
+# a bit changed or a key withdrawn by any process is seen at once; the document is copied out, never shared.
+_STATUS_MEMO: LRUCache[tuple[str, str], tuple[Any, dict[str, Any]]] = LRUCache(maxsize=1024)
+_STATUS_MEMO_LOCK = threading.Lock()
+
+
 def _status_list_document(url: str) -> dict[str, Any] | None:
     parts = urlsplit(url.split("#", 1)[0])
     if parts.scheme not in ("http", "https") or parts.query:
@@ -61,9 +73,25 @@ def _status_list_document(url: str) -> dict[str, Any] | None:
     match = _STATUS_LIST.search(parts.path)
     if match is None:
         return None
+    try:
+        public_id = uuid.UUID(match["id"])
+    except ValueError:
+        return None
+    memo_key = (identity.public_base_url(), url.split("#", 1)[0])
+    stamp = StatusList.objects.filter(public_id=public_id).values_list("changed_at", flat=True)[:1]
+    stamp = stamp[0] if stamp else None
+    with _STATUS_MEMO_LOCK:
+        memo = _STATUS_MEMO.get(memo_key)
+    if stamp is not None and memo is not None and memo[0] == stamp:
+        return copy.deepcopy(memo[1])
     status_list = selectors.status_list_by_public_id(match["id"])
     base = services.status_list_base(status_list, url)  # the current URL, or one its entries were given under
-    return services.signed_status_list_credential(status_list, base) if base is not None else None
+    if base is None:
+        return None
+    document = services.signed_status_list_credential(status_list, base)
+    with _STATUS_MEMO_LOCK:
+        _STATUS_MEMO[memo_key] = (status_list.changed_at, copy.deepcopy(document))
+    return document
 
 
 def _did_document(url: str) -> dict[str, Any] | None:

@@ -231,3 +231,24 @@ def test_selectors_refuse_malformed_ids() -> None:
             selectors.credential_by_public_id(value)
         with pytest.raises(NotFound):
             selectors.status_list_by_public_id(value)
+
+
+def test_the_served_lists_memo_never_outlives_a_bit_or_a_withdrawn_key(provider, achievement, learner, admin) -> None:
+    first = issue(provider, achievement, learner)
+    assert verification.verify_credential(first.document).valid  # its lists signed by the first key, and remembered
+    old_key = provider.issuer_keys.get()
+    new_key = services.rotate_issuer_key(actor=admin, organization=provider)
+    later = issue(provider, achievement, learner)
+    url = _entry(later, "revocation")["statusListCredential"]
+    assert url == _entry(first, "revocation")["statusListCredential"]
+    assert old_key.public_key_multibase in json.dumps(verification.fetch_status_list(url)["proof"])
+    services.withdraw_issuer_key(actor=admin, key=IssuerKey.objects.get(pk=old_key.pk))
+    # signed again, by the key still published, though no bit changed
+    assert new_key.public_key_multibase in json.dumps(verification.fetch_status_list(url)["proof"])
+    assert verification.verify_credential(later.document).valid
+    services.revoke_credential(actor=SYSTEM, credential=later, reason="wrong learner")
+    report = verification.verify_credential(later.document)
+    assert not report.valid and "status" in _failed(report)
+    # what the verifier is handed is a copy: changing it changes nothing for the next one
+    verification.fetch_status_list(url)["credentialSubject"]["encodedList"] = "tampered"
+    assert verification.fetch_status_list(url)["credentialSubject"]["encodedList"] != "tampered"

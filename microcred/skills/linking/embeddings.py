@@ -154,8 +154,13 @@ def build_static_table(taxonomy: Taxonomy) -> Path | None:
 
 
 def static_table() -> static.StaticTable | None:
-    """The model's static span table, when built (read once per process)."""
-    return static.load_cached(static_path())
+    """The model's static span table, when built and readable (read once per process). A damaged or foreign file is
+    logged and ignored: the linker then encodes every span alone, slower but never wrong."""
+    try:
+        return static.load_cached(static_path())
+    except Exception:  # whatever is wrong with the file, the linker works without it
+        log.exception("the static span table at %s cannot be read; linking without it", static_path())
+        return None
 
 
 _cache: dict[int, tuple[tuple[object, ...], semantic.VectorIndex]] = {}

@@ -105,3 +105,20 @@ def test_the_prefilter_scores_each_querys_best_skills_exactly() -> None:
         best = np.argsort(-exact[row])[:10]
         assert np.allclose(found[row, best], exact[row, best], atol=1e-5)
         assert list(np.argsort(-found[row])[:10]) == list(best)
+
+
+@needs_semantic
+def test_a_damaged_table_file_is_ignored_and_a_good_one_is_read(table: static.StaticTable, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from microcred.skills.linking import embeddings
+
+    settings.DATA_DIR = tmp_path
+    assert embeddings.static_table() is None  # not built
+    path = embeddings.static_path()
+    path.parent.mkdir(parents=True)
+    for damaged in (b"not a table", b"PK\x03\x04 cut short"):
+        path.write_bytes(damaged)
+        assert embeddings.static_table() is None  # logged; linking encodes every span alone
+    table.save(path)
+    read = embeddings.static_table()
+    assert read is not None and read.model == table.model
+    assert np.array_equal(read.token, table.token) and read.words.keys() == table.words.keys()

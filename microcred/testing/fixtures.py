@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,20 @@ from microcred.accounts.models import Organization, User
 from microcred.testing import factories
 
 
+@pytest.fixture(autouse=True, scope="session")
+def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The suite's data folder (evidence, uploads, models, the static span table) is its own, not the checkout's
+    ``var/``: what one run or a developer's demo left there must not change a test's outcome."""
+    from django.conf import settings
+
+    previous = settings.DATA_DIR
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
+    yield settings.DATA_DIR
+    settings.DATA_DIR = previous
+
+
 @pytest.fixture(autouse=True)
-def fresh_throttles() -> None:
+def fresh_cache() -> None:
     """Each test starts with an empty cache (it outlives a test; brute-force counts are in the database)."""
     from django.core.cache import caches
 

@@ -17,6 +17,7 @@ from microcred.testing.factories import make_member, make_organization
 @pytest.fixture(autouse=True)
 def immediate_tasks(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.SKILLS_IMPORT_DIR = tmp_path / "uploads"
+    settings.DATA_DIR = tmp_path  # the task builds the static span table there, for this test alone
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 

@@ -78,8 +78,7 @@ def _status_list_document(url: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     memo_key = (identity.public_base_url(), url.split("#", 1)[0])
-    stamp = StatusList.objects.filter(public_id=public_id).values_list("changed_at", flat=True)[:1]
-    stamp = stamp[0] if stamp else None
+    stamp = StatusList.objects.filter(public_id=public_id).values_list("changed_at", flat=True).first()
     with _STATUS_MEMO_LOCK:
         memo = _STATUS_MEMO.get(memo_key)
     if stamp is not None and memo is not None and memo[0] == stamp:

@@ -91,15 +91,15 @@ def client_address(request: HttpRequest) -> str:
 _SWEEP_EVERY = 500  # on average, one count in this many also deletes the windows that ended
 
 
-def _count(cache_key: str, ends_at: int) -> int:
-    """Count one attempt in ``cache_key``'s window; its count so far, this one included (one atomic statement)."""
+def _count(window_key: str, ends_at: int) -> int:
+    """Count one attempt in ``window_key``'s window; its count so far, this one included (one atomic statement)."""
     if random.randrange(_SWEEP_EVERY) == 0:
         ThrottleWindow.objects.filter(ends_at__lt=int(time.time())).delete()
     with connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO microcred_throttle ("key", "count", ends_at) VALUES (%s, 1, %s) '
             'ON CONFLICT ("key") DO UPDATE SET "count" = microcred_throttle."count" + 1 RETURNING "count"',
-            [cache_key, ends_at],
+            [window_key, ends_at],
         )
         return int(cursor.fetchone()[0])
 
@@ -136,8 +136,8 @@ def check(request: HttpRequest | None, keys: Keys) -> None:
 def record(keys: Keys) -> None:
     """Count one attempt (a failure, or any attempt where every attempt counts) for each ``(scope, key)``."""
     for scope, key in keys:
-        cache_key, _rate, _left, end = _slot(scope, key)
-        _count(cache_key, end)
+        window_key, _rate, _left, end = _slot(scope, key)
+        _count(window_key, end)
 
 
 def attempt(request: HttpRequest | None, keys: Keys) -> None:
@@ -146,8 +146,8 @@ def attempt(request: HttpRequest | None, keys: Keys) -> None:
     One statement per key: an attempt refused is counted too, which changes nothing, the window being fixed."""
     worst = 0
     for scope, key in keys:
-        cache_key, rate, left, end = _slot(scope, key)
-        if _count(cache_key, end) > rate.attempts:
+        window_key, rate, left, end = _slot(scope, key)
+        if _count(window_key, end) > rate.attempts:
             worst = max(worst, left)
     _refuse(request, worst)
 

@@ -46,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     workdir = new_workdir("exchange")
     port = free_port()
-    # Plain HTTP on loopback: no redirect to HTTPS (the production default behind a TLS proxy).
-    environment = {**_environment(workdir, port), "MICROCRED_SSL_REDIRECT": "0"}
+    environment = _environment(workdir, port)
     os.environ.update(environment)
     migrate()
     from django.conf import settings

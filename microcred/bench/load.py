@@ -98,7 +98,6 @@ def _bench(args: argparse.Namespace, counts: list[int], url: str, workdir: Path,
     environment.update(
         {
             "DATABASE_URL": url,
-            "MICROCRED_SSL_REDIRECT": "0",  # plain HTTP on loopback, as behind a TLS proxy
             "MICROCRED_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             # every learner signs in from the one loopback address
             "MICROCRED_THROTTLES": environment["MICROCRED_THROTTLES"] + ",login.address=10000/60",

@@ -89,6 +89,8 @@ def _environment(workdir: Path, port: int) -> dict[str, str]:
         # Every simulated client comes from the one loopback address: the per-address brute-force limits of the
         # verifiers and of OID4VCI would otherwise turn most of a run into 429s.
         "MICROCRED_THROTTLES": "verify.address=10000000/60,vc_verify.address=10000000/60,oid4vci.address=10000000/60",
+        # plain HTTP on loopback, as behind a TLS proxy: no redirect to HTTPS (production's default)
+        "MICROCRED_SSL_REDIRECT": "0",
     }
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from microcred.testing.factories import PASSWORD, make_member
 
@@ -22,13 +23,13 @@ def test_a_learner_signs_up_logs_in_and_sees_an_empty_wallet(page) -> None:
     page.get_by_label("Password again").fill("a-long-enough-secret")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/accounts/signup/sent/")
-    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
     link = re.search(r"https?://\S+/accounts/signup/confirm/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Open my account").click()
     page.wait_for_url("**/wallet/")
-    assert page.get_by_role("heading", name="My wallet").is_visible()
-    assert page.get_by_text("Your wallet is empty.").is_visible()
+    expect(page.get_by_role("heading", name="My wallet")).to_be_visible()
+    expect(page.get_by_text("Your wallet is empty.")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("link", name="Log in").first.click()
@@ -36,7 +37,7 @@ def test_a_learner_signs_up_logs_in_and_sees_an_empty_wallet(page) -> None:
     page.get_by_label("Password").fill("a-long-enough-secret")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="My wallet").click()
-    assert page.get_by_text("Your wallet is empty.").is_visible()
+    expect(page.get_by_text("Your wallet is empty.")).to_be_visible()
 
 
 def test_sign_up_errors_show_beside_the_fields(page) -> None:
@@ -46,7 +47,7 @@ def test_sign_up_errors_show_beside_the_fields(page) -> None:
     page.get_by_label("Password", exact=True).fill("12345")
     page.get_by_label("Password again").fill("12345")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert "too short" in page.locator(".field.has-error").first.inner_text()
 
 
@@ -59,17 +60,17 @@ def test_a_provider_admin_logs_in_and_sees_the_organization(page, provider) -> N
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="My organizations").click()
     page.get_by_role("link", name="Maple College").click()
-    assert page.get_by_role("heading", name="Maple College").is_visible()
+    expect(page.get_by_role("heading", name="Maple College")).to_be_visible()
     members = page.get_by_role("table").first
     assert "reviewer@maple.example" in members.inner_text()
     page.get_by_label("E-mail address").fill("new.assessor@maple.example")
     page.get_by_label("Role").select_option("assessor")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to new.assessor@maple.example.").is_visible()
+    expect(page.get_by_text("Invitation sent to new.assessor@maple.example.")).to_be_visible()
 
 
 def test_the_site_switches_to_french(page) -> None:
     page.goto("/")
     page.get_by_role("button", name="Français").click()
-    assert page.get_by_role("heading", name="Des microcertifications dignes de confiance").is_visible()
+    expect(page.get_by_role("heading", name="Des microcertifications dignes de confiance")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "fr"

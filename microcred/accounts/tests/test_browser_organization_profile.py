@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from microcred.testing.factories import PASSWORD, make_member
 from microcred.testing.pages import check_page
@@ -29,7 +30,7 @@ def test_an_admin_edits_the_organizations_profile_and_logo(page: Any, provider: 
     page.goto(f"/organizations/{provider.slug}/")
     page.get_by_role("link", name="Edit the profile").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Profile of Maple College").is_visible()
+    expect(page.get_by_role("heading", name="Profile of Maple College")).to_be_visible()
     check_page(page, "organization-profile-form")
 
     page.get_by_label("Shown as", exact=True).fill("Maple College of Trades")
@@ -39,15 +40,16 @@ def test_an_admin_edits_the_organizations_profile_and_logo(page: Any, provider: 
     page.get_by_label("Shown as, in the second language").fill("Collège des métiers Maple")
     page.get_by_role("button", name="Save the profile").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The organization's profile was saved.").is_visible()
-    assert page.get_by_role("heading", name="Maple College of Trades").is_visible()
+    expect(page.get_by_text("The organization's profile was saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Maple College of Trades")).to_be_visible()
     shown = page.locator("h1 img.organization-logo")
-    assert shown.is_visible() and shown.evaluate("img => img.naturalWidth") == 128  # served from /media/
+    expect(shown).to_be_visible()
+    assert shown.evaluate("img => img.naturalWidth") == 128  # served from /media/
     check_page(page, "organization-page-logo")
 
     provider.refresh_from_db()
     assert provider.translations == {"fr": {"name": "Collège des métiers Maple"}}
     page.get_by_role("link", name="Edit the profile").click()
     page.wait_for_load_state()
-    assert page.get_by_label("Remove the current logo").is_visible()
+    expect(page.get_by_label("Remove the current logo")).to_be_visible()
     check_page(page, "organization-profile-form-with-logo")

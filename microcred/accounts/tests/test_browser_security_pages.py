@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.testing.browser import ARTIFACTS, log_in
 from microcred.testing.factories import make_user
@@ -23,7 +24,7 @@ def test_the_api_tokens_page(page) -> None:
     assert secret.startswith("mc_")
     check_page(page, "api-tokens")
     page.get_by_role("button", name="Revoke Applicant tracking system").click()
-    assert page.get_by_text("Revoked", exact=True).is_visible()
+    expect(page.get_by_text("Revoked", exact=True)).to_be_visible()
     assert secret not in page.content()
 
 
@@ -39,7 +40,7 @@ def test_the_too_many_attempts_page(browser, live_server) -> None:
             page.get_by_role("button", name="Se connecter").click()
             if page.get_by_role("heading", name="Trop de tentatives").count():
                 break
-        assert page.get_by_role("heading", name="Trop de tentatives").is_visible()
+        expect(page.get_by_role("heading", name="Trop de tentatives")).to_be_visible()
         folder = ARTIFACTS / "screens"
         folder.mkdir(parents=True, exist_ok=True)
         for width in WIDTHS:
@@ -67,6 +68,6 @@ def test_the_verifier_names_an_unregistered_issuer_and_an_imitation(browser, liv
         page.goto("/verify/")
         page.get_by_label("Paste a credential (JSON or JWT)").fill(json.dumps(_self_signed(name)))
         page.get_by_role("button", name="Verify", exact=True).click()
-        assert page.get_by_role("heading", name=headline).is_visible()
+        expect(page.get_by_role("heading", name=headline)).to_be_visible()
         check_this_page(page, screen)
     context.close()

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from microcred.assessment.models import Award
 from microcred.testing.browser import log_in
@@ -34,18 +35,18 @@ def test_supervisor_and_instructor_results_award_a_credential_that_verifies(page
     page.get_by_label("Supervisor's e-mail address").fill("marc.gagnon@maplegrid.example")
     page.get_by_label("Supervisor's name").fill("Marc Gagnon")
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("The supervisor was invited by e-mail.").is_visible()
+    expect(page.get_by_text("The supervisor was invited by e-mail.")).to_be_visible()
     log_out(page)
 
     (message,) = mail.outbox
     link = re.search(r"https?://[^/\s]+(/assessment/supervise/[^/\s]+/)", message.body).group(1)
     page.goto(link)
-    assert page.get_by_role("heading", name="Workplace evaluation").first.is_visible()
+    expect(page.get_by_role("heading", name="Workplace evaluation").first).to_be_visible()
     page.get_by_label("Level for “communication”").select_option(label="superior")
     page.get_by_label("Level for “collaboration”").select_option(label="superior")
     page.get_by_label("Attestation (optional)").fill("I supervised Maya's twelve-week co-op term.")
     page.get_by_role("button", name="Record the result for Workplace evaluation").click()
-    assert page.get_by_text("Thank you: your evaluation was recorded.").is_visible()
+    expect(page.get_by_text("Thank you: your evaluation was recorded.")).to_be_visible()
 
     log_in(page, wil.assessor.email)
     page.goto(enrolment_page)
@@ -55,13 +56,14 @@ def test_supervisor_and_instructor_results_award_a_credential_that_verifies(page
     assert page.locator("#enrolment-status").inner_text() == "In progress"  # saving a result awards nothing
     page.get_by_role("button", name="Award the credential").click()
     assert page.locator("#enrolment-status").inner_text() == "Awarded"
-    assert page.get_by_text("Awarded and issued").is_visible()
+    expect(page.get_by_text("Awarded and issued")).to_be_visible()
     log_out(page)
 
     log_in(page, learner.email)
     page.goto("/wallet/")
     card = page.locator(".card", has_text=wil.credential.title)
-    assert card.is_visible() and card.get_by_text("Valid").is_visible()
+    expect(card).to_be_visible()
+    expect(card.get_by_text("Valid")).to_be_visible()
 
     issued = Award.objects.get(enrolment=enrolment).issued_credential
     document = page.request.get(f"/credentials/{issued.public_id}").json()
@@ -94,7 +96,7 @@ def test_the_demo_scenario_in_the_browser(page) -> None:
     page.get_by_label("Supervisor's e-mail address").fill("supervisor@maplegrid.example")
     page.get_by_label("Supervisor's name").fill("Marc Gagnon")
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("The supervisor was invited by e-mail.").is_visible()
+    expect(page.get_by_text("The supervisor was invited by e-mail.")).to_be_visible()
     log_out(page)
 
     link = re.search(r"https?://[^/\s]+(/assessment/supervise/[^/\s]+/)", mail.outbox[-1].body).group(1)
@@ -102,7 +104,7 @@ def test_the_demo_scenario_in_the_browser(page) -> None:
     page.get_by_label("Level for “communication”").select_option(label="superior")
     page.get_by_label("Level for “collaboration”").select_option(label="superior")
     page.get_by_role("button", name="Record the result for Workplace evaluation").click()
-    assert page.get_by_text("Thank you: your evaluation was recorded.").is_visible()
+    expect(page.get_by_text("Thank you: your evaluation was recorded.")).to_be_visible()
 
     # Grace awards from her work queue: log in, Ethan in the queue, the grade, the award (issue 18)
     steps = Steps(page)
@@ -118,7 +120,7 @@ def test_the_demo_scenario_in_the_browser(page) -> None:
     assert "Record the result for Workplace evaluation" not in page.content()  # the supervisor's alone
     steps.fill(page.get_by_label("Score (out of 100)"), "82")
     steps.click(page.get_by_role("button", name="Record the result for PD course"))
-    assert page.get_by_text("The result was recorded. The award rule is met").is_visible()
+    expect(page.get_by_text("The result was recorded. The award rule is met")).to_be_visible()
     assert page.locator("#enrolment-status").inner_text() == "In progress"
     assert not Award.objects.filter(enrolment=ethan).exists()
     assert "the grade in “PD course” is at least 80 %" in page.locator("#decision-heading + *").first.evaluate(
@@ -127,7 +129,7 @@ def test_the_demo_scenario_in_the_browser(page) -> None:
     check_page(page, "assessor-award-step")
     steps.click(page.get_by_role("button", name="Award the credential"))
     assert page.locator("#enrolment-status").inner_text() == "Awarded"
-    assert page.get_by_text("was awarded to Ethan Brown and issued to their wallet").is_visible()
+    expect(page.get_by_text("was awarded to Ethan Brown and issued to their wallet")).to_be_visible()
     check_page(page, "assessor-awarded")
     # README, "Clicks per journey": 4 clicks and 3 fields. Before issue 18: 3 clicks, 3 fields and the address of
     # the credential's assessment page typed in, with its database id (My assessments was empty, no queue, and the
@@ -137,7 +139,7 @@ def test_the_demo_scenario_in_the_browser(page) -> None:
 
     demo_log_in("ethan.brown@learner.example")
     page.goto("/wallet/")
-    assert page.locator(".card", has_text="Communication and Collaboration in the Workplace").is_visible()
+    expect(page.locator(".card", has_text="Communication and Collaboration in the Workplace")).to_be_visible()
     issued = Award.objects.get(enrolment=ethan).issued_credential
     document = page.request.get(f"/credentials/{issued.public_id}").json()
     answer = page.request.post("/credentials/verify", data={"verifiableCredential": document})

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from microcred.assessment.models import Award
 from microcred.assessment.services import evaluations
@@ -62,23 +63,23 @@ def test_the_credential_shows_its_promises_in_the_wallet_share_and_verify_pages(
     page.goto(f"/wallet/credentials/{issued.public_id}/")
     main = page.locator("main")
     assert year in main.locator("time").last.inner_text()
-    assert main.get_by_text("PD course: 82\u00a0%", exact=True).is_visible()
-    assert main.get_by_text("communication: superior", exact=True).is_visible()
-    assert main.get_by_role("heading", name="Attested by employers").is_visible()
-    assert main.get_by_text("I supervised this co-op work term.").is_visible()
+    expect(main.get_by_text("PD course: 82\u00a0%", exact=True)).to_be_visible()
+    expect(main.get_by_text("communication: superior", exact=True)).to_be_visible()
+    expect(main.get_by_role("heading", name="Attested by employers")).to_be_visible()
+    expect(main.get_by_text("I supervised this co-op work term.")).to_be_visible()
     check_page(page, "wallet-credential-promises")
 
     _, share = wallet.create_share_link(
         owner=learner, kind="credential", credentials=[issued], expires_at=timezone.now() + timedelta(days=3)
     )
     page.goto(f"/wallet/s/{share}/")
-    assert page.locator("main").get_by_text("Hire-ready.").is_visible()
+    expect(page.locator("main").get_by_text("Hire-ready.")).to_be_visible()
     check_page(page, "shared-credential-promises")
 
     page.goto(f"/verify/?url={identity.public_base_url()}/credentials/{issued.public_id}")
-    assert page.get_by_role("heading", name="Verified").is_visible()
+    expect(page.get_by_role("heading", name="Verified")).to_be_visible()
     embedded = page.locator("ul.embedded li")
-    assert embedded.count() == 2
+    expect(embedded).to_have_count(2)
     assert embedded.filter(has_text="Attestation of the learner's work").filter(has_text="Maple Grid Energy").count()
     assert embedded.filter(has_text="Endorsement of the achievement").filter(has_text="Passed").count()
     check_page(page, "verify-embedded-endorsements")

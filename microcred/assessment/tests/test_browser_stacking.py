@@ -5,6 +5,7 @@ Screenshots at 1280 and 390 px, axe-core clean."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.assessment.tests.test_browser_assessment import log_in, log_out
 from microcred.assessment.tests.test_stacking import FIRST_AID, TRUSTED_SEED, UNTRUSTED_SEED, Stack, external_credential
@@ -37,7 +38,7 @@ def test_a_provider_builds_a_pathway_on_the_editor_page_and_sees_a_learners_prog
         label="Workplace Web Certificate — Maple College (v1)"
     )
     page.get_by_role("button", name="Save the pathway").click()
-    assert page.get_by_text("The pathway was saved.").is_visible()
+    expect(page.get_by_text("The pathway was saved.")).to_be_visible()
     built = Pathway.objects.get(title="Accessible web developer")
     assert {m.title for m in built.members.all()} == {"Web Design", "Accessibility"} and built.required_count == 2
     assert built.external_components == [{"achievement": FIRST_AID, "name": "First aid", "credits": "1.00"}]
@@ -60,7 +61,7 @@ def test_a_provider_builds_a_pathway_on_the_editor_page_and_sees_a_learners_prog
     # A mistake is shown beside its field, and nothing is saved.
     page.get_by_label("How many are required (N of the set)").fill("7")
     page.get_by_role("button", name="Save the pathway").click()
-    assert page.get_by_text("Require between 1 and the number of micro-credentials.").first.is_visible()
+    expect(page.get_by_text("Require between 1 and the number of micro-credentials.").first).to_be_visible()
     assert Pathway.objects.get(pk=built.pk).required_count == 2
 
     # The trust list and agreements page.
@@ -68,7 +69,7 @@ def test_a_provider_builds_a_pathway_on_the_editor_page_and_sees_a_learners_prog
     page.get_by_label("Issuer's DID").fill("did:web:birch.example")
     page.get_by_label("Name shown").fill("Birch Institute")
     page.get_by_role("button", name="Trust this issuer").click()
-    assert page.get_by_text("The issuer was added to your trust list.").is_visible()
+    expect(page.get_by_text("The issuer was added to your trust list.")).to_be_visible()
     assert "did:web:birch.example" in page.locator("#trust-list").inner_text()
     check_page(page, "stacking-trust")
     log_out(page)
@@ -85,7 +86,7 @@ def test_an_agreement_proposed_and_approved_on_the_trust_page(page) -> None:
     page.get_by_label("Its name").fill("HTML basics")
     page.get_by_label("Counts as your micro-credential").select_option(label="Web Design — Maple College (v1)")
     page.get_by_role("button", name="Propose").click()
-    assert page.get_by_text("The agreement was proposed").is_visible()
+    expect(page.get_by_text("The agreement was proposed")).to_be_visible()
     assert "Proposed" in page.locator("#agreements").inner_text()
     log_out(page)
     log_in(page, birch_admin.email)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.careers import services
 from microcred.careers.models import ShortlistItem
@@ -28,15 +29,15 @@ def test_practitioner_shortlists_credentials_for_a_client(page, provider, world:
 
     page.goto("/careers/clients/")
     page.get_by_role("link", name="Sam Rivera").click()
-    assert page.get_by_role("heading", name="Sam Rivera").is_visible()
+    expect(page.get_by_role("heading", name="Sam Rivera")).to_be_visible()
     page.get_by_label("Search occupations").fill("electric")
     page.get_by_role("button", name="Search").first.click()
     page.get_by_role("button", name="Choose Electrician as the target").click()
     page.wait_for_load_state()
     assert page.locator(".current-target").inner_text() == "Electrician"
 
-    assert page.get_by_role("heading", name="Skills gap for Electrician").is_visible()
-    assert page.get_by_text("Coverage: 17%").is_visible()
+    expect(page.get_by_role("heading", name="Skills gap for Electrician")).to_be_visible()
+    expect(page.get_by_text("Coverage: 17%")).to_be_visible()
     essential = page.locator("ul.missing-essential li").all_inner_texts()
     assert essential == ["apply health and safety standards", "install electrical wiring", "interpret electrical code"]
     assert page.locator("ul.missing-optional li").all_inner_texts() == ["use CAD software", "use spreadsheet software"]
@@ -53,11 +54,11 @@ def test_practitioner_shortlists_credentials_for_a_client(page, provider, world:
     page.get_by_label("Note for Code basics").fill("Free, starts in May")
     page.get_by_role("button", name="Add Code basics to the shortlist").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Added to the shortlist: Code basics").is_visible()
+    expect(page.get_by_text("Added to the shortlist: Code basics")).to_be_visible()
 
     page.reload()
     shortlist = page.locator("ol.shortlist li")
-    assert shortlist.count() == 1
+    expect(shortlist).to_have_count(1)
     assert "Code basics" in shortlist.first.inner_text()
     assert page.get_by_label("Note for Code basics").first.input_value() == "Free, starts in May"
     item = ShortlistItem.objects.get()
@@ -65,7 +66,7 @@ def test_practitioner_shortlists_credentials_for_a_client(page, provider, world:
 
     page.get_by_role("button", name="Remove Code basics from the shortlist").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Nothing on the shortlist yet.").is_visible()
+    expect(page.get_by_text("Nothing on the shortlist yet.")).to_be_visible()
 
 
 def test_learner_sees_the_gap_for_an_occupation(page, world: dict[str, Any], learner) -> None:  # type: ignore[no-untyped-def]
@@ -84,11 +85,11 @@ def test_learner_sees_the_gap_for_an_occupation(page, world: dict[str, Any], lea
     page.wait_for_load_state()
 
     page.get_by_role("link", name="Skills gap").click()
-    assert page.get_by_text("work in teams — from Team player").is_visible()
+    expect(page.get_by_text("work in teams — from Team player")).to_be_visible()
     page.get_by_label("Search occupations").fill("sparky")  # an alternative label
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Electrician").click()
-    assert page.get_by_role("heading", name="Skills gap for Electrician").is_visible()
+    expect(page.get_by_role("heading", name="Skills gap for Electrician")).to_be_visible()
     first_missing = page.locator("ul.missing-essential li").first.inner_text()
     assert first_missing.splitlines() == [
         "apply health and safety standards",
@@ -100,4 +101,4 @@ def test_learner_sees_the_gap_for_an_occupation(page, world: dict[str, Any], lea
     rows = page.locator("table.recommendations tbody tr")
     assert rows.first.locator("td").nth(1).locator("a").inner_text() == "Wiring long"
     assert "Wiring short" not in page.locator("table.recommendations").inner_text()
-    assert page.locator("ol.plan li").count() == 2
+    expect(page.locator("ol.plan li")).to_have_count(2)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.skills.occupations import import_esco_occupations
 from microcred.skills.tests.demand_data import ESCO_SAMPLE, load_sample_framework
@@ -27,7 +28,7 @@ def test_a_learner_finds_electricians_and_is_offered_suggestions(page: Any) -> N
 
     page.goto("/careers/")
     suggested = page.get_by_role("region", name="Suggested occupations")
-    assert suggested.get_by_role("link").count() == 6
+    expect(suggested.get_by_role("link")).to_have_count(6)
     check_page(page, "careers-suggestions")
 
     page.get_by_label("Search occupations").fill("Electricians")
@@ -41,11 +42,11 @@ def test_a_learner_finds_electricians_and_is_offered_suggestions(page: Any) -> N
     page.get_by_label("Search occupations").fill("electritian")
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state()
-    assert page.get_by_text("No occupation matches “electritian”.").is_visible()
+    expect(page.get_by_text("No occupation matches “electritian”.")).to_be_visible()
     check_page(page, "careers-no-match")
     page.get_by_role("link", name="electrician").click()
     page.wait_for_load_state()
     page.get_by_role("link", name="electrician").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Skills gap for electrician").is_visible()
+    expect(page.get_by_role("heading", name="Skills gap for electrician")).to_be_visible()
     check_page(page, "careers-gap-electrician")

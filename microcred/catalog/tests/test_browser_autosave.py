@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.catalog.models import MicroCredential
 from microcred.testing.browser import ARTIFACTS
@@ -38,7 +39,7 @@ def test_a_new_design_saves_itself_as_the_designer_types(page: Any, provider: An
 
     page.goto(f"/catalog/manage/{provider.slug}/new/")
     status = page.locator("#autosave-status")
-    assert page.get_by_text("Your draft is saved as you type").is_visible()  # the script runs under the CSP
+    expect(page.get_by_text("Your draft is saved as you type")).to_be_visible()  # the script runs under the CSP
     assert status.get_attribute("role") == "status" and status.inner_text() == ""
 
     page.get_by_label("Title").fill("Grid Safety Basics")

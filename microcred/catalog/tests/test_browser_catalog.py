@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.catalog import services
 from microcred.catalog.tests.conftest import draft, publish
@@ -31,14 +32,14 @@ def test_a_design_is_drafted_reviewed_changed_approved_and_published(page, provi
     page.get_by_label("Delivery mode").select_option("in_person")
     page.get_by_label("Workload (hours)").fill("-4")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert "This cannot be negative." in page.locator(".field.has-error").first.inner_text()
     page.get_by_label("Workload (hours)").fill("16")
     page.get_by_label("Province or state").fill("ON")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_role("heading", name="Grid Safety Basics").is_visible()
+    expect(page.get_by_role("heading", name="Grid Safety Basics")).to_be_visible()
     page.get_by_role("button", name="Send for review").click()
-    assert page.get_by_text("Sent for review.").is_visible()
+    expect(page.get_by_text("Sent for review.")).to_be_visible()
     log_out(page)
 
     log_in(page, "reviewer@maple.example")
@@ -46,7 +47,7 @@ def test_a_design_is_drafted_reviewed_changed_approved_and_published(page, provi
     page.get_by_role("link", name="Grid Safety Basics").click()
     page.get_by_label("Comment").fill("State the protective equipment learners need.")
     page.get_by_role("button", name="Request changes").click()
-    assert page.get_by_text("Changes requested").first.is_visible()
+    expect(page.get_by_text("Changes requested").first).to_be_visible()
     log_out(page)
 
     log_in(page, "admin@maple.example")
@@ -65,19 +66,19 @@ def test_a_design_is_drafted_reviewed_changed_approved_and_published(page, provi
     assert "Not met: Every competency has an assessment" in page.locator(".messages").inner_text()
     page.get_by_label("Every competency has an assessment").check()
     page.get_by_role("button", name="Approve").click()
-    assert page.get_by_text("Your review was recorded.").is_visible()
-    assert page.get_by_role("button", name="Publish").count() == 0  # reviewers do not publish
+    expect(page.get_by_text("Your review was recorded.")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish")).to_have_count(0)  # reviewers do not publish
     log_out(page)
 
     log_in(page, "admin@maple.example")
     page.goto("/catalog/manage/" + provider.slug + "/")
     page.get_by_role("link", name="Grid Safety Basics").click()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Published. It is now in the public catalog.").is_visible()
+    expect(page.get_by_text("Published. It is now in the public catalog.")).to_be_visible()
     log_out(page)
 
     page.goto("/catalog/?q=grid")
-    assert page.get_by_role("link", name="Grid Safety Basics").is_visible()
+    expect(page.get_by_role("link", name="Grid Safety Basics")).to_be_visible()
 
 
 def test_a_learner_filters_by_delivery_mode_and_region_and_compares_two(page, provider) -> None:
@@ -103,7 +104,7 @@ def test_a_learner_filters_by_delivery_mode_and_region_and_compares_two(page, pr
     page.get_by_label("In person").check()
     page.get_by_label("British Columbia").check()
     page.get_by_role("button", name="Apply").click()
-    assert page.get_by_role("heading", name="2 micro-credentials").is_visible()
+    expect(page.get_by_role("heading", name="2 micro-credentials")).to_be_visible()
     results = page.locator(".results")
     assert "Welding Safety" in results.inner_text() and "Data Literacy" not in results.inner_text()
     permalink = page.get_by_role("link", name="Permalink to this search").get_attribute("href")
@@ -112,7 +113,7 @@ def test_a_learner_filters_by_delivery_mode_and_region_and_compares_two(page, pr
     page.get_by_label("Compare Welding Safety").check()
     page.get_by_label("Compare Pipe Fitting Basics").check()
     page.get_by_role("button", name="Compare selected (up to four)").click()
-    assert page.get_by_role("heading", name="Compare micro-credentials").is_visible()
+    expect(page.get_by_role("heading", name="Compare micro-credentials")).to_be_visible()
     table = page.get_by_role("table")
     assert "450.00 CAD" in table.inner_text() and "300.00 CAD" in table.inner_text()
-    assert page.get_by_role("rowheader", name="Delivery mode").is_visible()
+    expect(page.get_by_role("rowheader", name="Delivery mode")).to_be_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.catalog.tests.conftest import draft, publish
 from microcred.testing.factories import make_member
@@ -34,16 +35,16 @@ def test_on_a_phone_the_results_come_first_and_the_filters_fold(page: Any, catal
     first = page.locator(".results li").first.bounding_box()
     assert first is not None and first["y"] < PHONE["height"]  # the first result is on the first screen
     in_person = page.get_by_label("In person")
-    assert not in_person.is_visible()
+    expect(in_person).not_to_be_visible()
     assert_fits(page, 390)
     page.get_by_text("Filters", exact=True).click()
-    assert in_person.is_visible()
+    expect(in_person).to_be_visible()
     in_person.check()  # applies at once: no Apply needed
     page.get_by_role("heading", name="3 micro-credentials").wait_for()
     assert "Data Literacy" not in page.locator(".results").inner_text()
     assert "delivery_mode=in_person" in page.url
     assert page.evaluate("() => document.activeElement.id") == "f-delivery_mode-in_person"
-    assert page.get_by_role("status").filter(has_text="3 micro-credentials").count() == 1
+    expect(page.get_by_role("status").filter(has_text="3 micro-credentials")).to_have_count(1)
     assert "(1 selected)" in page.locator("#catalog-facets summary").inner_text()
     check_page(page, "catalog-search-filtered")
 
@@ -62,7 +63,7 @@ def test_filters_apply_as_they_change_on_a_wide_screen(page: Any, catalog: None)
     assert titles == ["Pipe Fitting Basics", "Welding Safety"]
     # the address is the search's own: a reload shows the same
     page.reload()
-    assert page.get_by_role("heading", name="2 micro-credentials").is_visible()
+    expect(page.get_by_role("heading", name="2 micro-credentials")).to_be_visible()
     assert page.get_by_label("In person").is_checked() and page.get_by_label("British Columbia").is_checked()
 
 
@@ -75,7 +76,7 @@ def test_without_javascript_the_apply_button_applies(browser: Any, live_server: 
         page.get_by_label("In person").check()
         page.get_by_role("button", name="Apply").click()
         page.wait_for_load_state()
-        assert page.get_by_role("heading", name="3 micro-credentials").is_visible()
+        expect(page.get_by_role("heading", name="3 micro-credentials")).to_be_visible()
         assert_fits(page, 390)
     finally:
         context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.catalog.tests.conftest import draft
 from microcred.catalog.tests.esco_sample import TEAM, import_sample
@@ -31,23 +32,23 @@ def test_accept_a_suggested_skill(page, provider, tmp_path: Path) -> None:  # ty
 
     page.goto(f"/catalog/{provider.slug}/{credential.slug}/v1/")
     page.get_by_role("link", name="Align to competencies").click()
-    assert page.get_by_role("heading", name="Suggested ESCO skills").is_visible()
-    assert page.get_by_text("engine").first.is_visible()
+    expect(page.get_by_role("heading", name="Suggested ESCO skills")).to_be_visible()
+    expect(page.get_by_text("engine").first).to_be_visible()
     panel = page.locator("#outcome-0")
-    assert panel.get_by_role("heading", name="Learning outcome 1").is_visible()
+    expect(panel.get_by_role("heading", name="Learning outcome 1")).to_be_visible()
     row = panel.get_by_role("row").filter(has_text="manage a team")
-    assert row.is_visible()
+    expect(row).to_be_visible()
     row.get_by_role("button", name="Accept").click()
     page.wait_for_load_state()
 
-    assert page.locator(".alignments").get_by_text("manage a team").is_visible()
-    assert page.locator(".alignments").get_by_text("learning outcome 1").is_visible()
-    assert page.locator("#outcome-0").get_by_role("row").filter(has_text="manage a team").count() == 0
+    expect(page.locator(".alignments").get_by_text("manage a team")).to_be_visible()
+    expect(page.locator(".alignments").get_by_text("learning outcome 1")).to_be_visible()
+    expect(page.locator("#outcome-0").get_by_role("row").filter(has_text="manage a team")).to_have_count(0)
     alignment = credential.alignments.get()
     assert alignment.target_url == TEAM and alignment.outcome_position == 0
 
     other = page.locator("#outcome-1").get_by_role("row").filter(has_text="install light fixtures")
     other.get_by_role("button", name="Reject").click()
     page.wait_for_load_state()
-    assert page.locator("#outcome-1").get_by_role("row").filter(has_text="install light fixtures").count() == 0
+    expect(page.locator("#outcome-1").get_by_role("row").filter(has_text="install light fixtures")).to_have_count(0)
     assert credential.rejected_suggestions.get().outcome_position == 1

@@ -5,6 +5,7 @@ screenshot at 1280 and 390 px and checked by axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.delivery import metadata, services
 from microcred.delivery.tests.conftest import Holder
@@ -48,10 +49,10 @@ def test_a_learner_adds_a_credential_to_a_wallet(page) -> None:
     page.get_by_role("link", name="My wallet", exact=True).click()
     page.get_by_role("link", name="Welding safety").click()
     page.get_by_role("link", name="Add to a wallet app").click()
-    assert page.get_by_role("heading", name="Delivery history").is_visible()
-    assert page.get_by_text(holder[:40]).is_visible()
+    expect(page.get_by_role("heading", name="Delivery history")).to_be_visible()
+    expect(page.get_by_text(holder[:40])).to_be_visible()
     page.get_by_role("button", name="Create a wallet offer").click()
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     link = page.get_by_role("link", name="Open in a wallet on this device").get_attribute("href")
     assert link.startswith("openid-credential-offer://?credential_offer_uri=")
     code = page.locator(".tx-code").inner_text()

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from microcred.accounts.models import Role
 from microcred.delivery import exchanges
@@ -46,7 +47,7 @@ def test_a_learner_starts_a_vc_api_exchange(page) -> None:
     page.goto(f"/wallet/credentials/{credential.public_id}/add-to-wallet/")
     page.get_by_role("button", name="Start a VC-API exchange").click()
     page.wait_for_load_state()
-    assert page.locator("#exchange-heading ~ .card .qr svg").is_visible()
+    expect(page.locator("#exchange-heading ~ .card .qr svg")).to_be_visible()
     deep = page.get_by_role("link", name="Open in the Learner Credential Wallet").get_attribute("href")
     assert deep.startswith("dccrequest://request?issuer=") and "auth_type=bearer" in deep
     web = page.get_by_role("link", name="Link for an e-mail (opens lcw.app, which opens the wallet)")
@@ -69,13 +70,13 @@ def test_an_employer_asks_a_wallet_and_reads_the_report(page) -> None:
     _log_in(page, recruiter)
     page.goto(f"/employers/{employer.slug}/presentation-requests/")
     page.get_by_role("button", name="Create the request").click()
-    assert page.get_by_role("alert").first.is_visible()  # the purpose is required
+    expect(page.get_by_role("alert").first).to_be_visible()  # the purpose is required
     page.get_by_label("Why you ask (the wallet shows it)").fill("Welder, night shift")
     achievement = credential.document["credentialSubject"]["achievement"]["id"]
     page.get_by_label("Only this achievement (its id, optional)").fill(achievement)
     page.get_by_role("button", name="Create the request").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Welder, night shift").is_visible()
+    expect(page.get_by_role("heading", name="Welder, night shift")).to_be_visible()
 
     page.get_by_role("button", name="Show a code (OpenID4VP)").click()
     page.wait_for_load_state()
@@ -84,7 +85,7 @@ def test_an_employer_asks_a_wallet_and_reads_the_report(page) -> None:
     page.goto(page.url.split("?")[0])
     page.get_by_role("button", name="Show a code (VC-API, Learner Credential Wallet)").click()
     page.wait_for_load_state()
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     check_page(page, "delivery-presentation-request-code")
 
     # a wallet answers (the learner's copy bound to their wallet's DID, presented for this exchange)
@@ -99,6 +100,6 @@ def test_an_employer_asks_a_wallet_and_reads_the_report(page) -> None:
 
     page.get_by_role("link", name="Refresh to see what the wallet presented").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Verified", exact=True).is_visible()
-    assert page.get_by_role("table").first.is_visible()
+    expect(page.get_by_text("Verified", exact=True)).to_be_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
     check_page(page, "delivery-presentation-report")

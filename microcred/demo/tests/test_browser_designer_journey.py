@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.catalog.models import MicroCredential
 from microcred.demo.loader import load_demo
@@ -43,16 +44,16 @@ def test_the_designer_publishes_with_the_rule_builder(page: Any) -> None:
     steps.fill(page.get_by_label("Summary"), "Switch a distribution circuit safely, under supervision.")
     steps.fill(page.get_by_label("Workload (hours)"), "12")
     steps.click(page.get_by_role("button", name="Save draft"))
-    assert page.get_by_text("The draft was saved.").is_visible()
+    expect(page.get_by_text("The draft was saved.")).to_be_visible()
 
     steps.click(page.get_by_role("link", name="Assessment", exact=True))
-    assert page.get_by_role("heading", name="Assessment plan of Safe Switching Fundamentals").is_visible()
+    expect(page.get_by_role("heading", name="Assessment plan of Safe Switching Fundamentals")).to_be_visible()
     steps.fill(page.get_by_label("Name"), "Switching exam")
     steps.select(page.get_by_label("Kind"), label="Exam")
     steps.fill(page.get_by_label("Maximum score"), "50")
     steps.fill(page.get_by_label("Pass mark (%)"), "75")
     steps.click(page.get_by_role("button", name="Add the component"))
-    assert page.get_by_text("The component was added.").is_visible()
+    expect(page.get_by_text("The component was added.")).to_be_visible()
     check_page(page, "designer-plan")
 
     # the builder: a mistake first (a grade above 100): an error summary at the top, and the focus on it
@@ -61,7 +62,7 @@ def test_the_designer_publishes_with_the_rule_builder(page: Any) -> None:
     page.get_by_role("button", name="Save the award rule").click()
     page.wait_for_load_state()
     summary = page.locator(".error-summary")
-    assert summary.is_visible() and "Enter a grade between 0 and 100." in summary.inner_text()
+    expect(summary).to_contain_text("Enter a grade between 0 and 100.")
     assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
     assert summary.bounding_box()["y"] < 400
     steps.fill(page.locator("#id_value_0"), "75")
@@ -75,7 +76,7 @@ def test_the_designer_publishes_with_the_rule_builder(page: Any) -> None:
 
     steps.click(page.get_by_role("link", name="Safe Switching Fundamentals").first)
     steps.click(page.get_by_role("button", name="Send for review"))
-    assert page.get_by_text("Sent for review.").is_visible()
+    expect(page.get_by_text("Sent for review.")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, steps, "luc.tremblay@grandriver.example")
@@ -85,7 +86,7 @@ def test_the_designer_publishes_with_the_rule_builder(page: Any) -> None:
     for box in page.locator(".review-form input[type=checkbox]").all():
         steps.check(box)
     steps.click(page.get_by_role("button", name="Approve"))
-    assert page.get_by_text("Your review was recorded.").is_visible()
+    expect(page.get_by_text("Your review was recorded.")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, steps, "amira.haddad@grandriver.example")
@@ -97,7 +98,7 @@ def test_the_designer_publishes_with_the_rule_builder(page: Any) -> None:
     assert "Approved" in in_review.inner_text()
     steps.click(in_review.get_by_role("link", name="Safe Switching Fundamentals"))
     steps.click(page.get_by_role("button", name="Publish"))
-    assert page.get_by_text("Published. It is now in the public catalog.").is_visible()
+    expect(page.get_by_text("Published. It is now in the public catalog.")).to_be_visible()
     check_page(page, "designer-published")
     credential.refresh_from_db()
     assert credential.status == "published"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.accounts.permissions import SYSTEM
 from microcred.issuing.services import issue_credential
@@ -23,7 +24,7 @@ def test_an_employer_endorses_a_credential_and_it_shows_on_the_catalog_page(page
     page.goto(f"/catalog/{provider.slug}/{credential.slug}/v1/")
     page.get_by_label("Why your organization endorses it").fill("Every new lineworker should hold this.")
     page.get_by_role("button", name="Endorse this micro-credential").click()
-    assert page.get_by_text("Your endorsement is signed and published.").is_visible()
+    expect(page.get_by_text("Your endorsement is signed and published.")).to_be_visible()
     section = page.locator("section.endorsements")
     assert "Grid Power Inc" in section.inner_text()
     assert "Every new lineworker should hold this." in section.inner_text()
@@ -56,8 +57,8 @@ def test_an_anonymous_visitor_pastes_a_credential_and_sees_verified(page, provid
     checks = page.locator("ul.checks").inner_text()
     for title in ("Signature", "Issuer identity", "The issuer is the organization it claims", "Dates"):
         assert title in checks
-    assert page.get_by_text("Practical assessment video").is_visible()
-    page.get_by_role("link", name="See the organization on this platform").is_visible()
+    expect(page.get_by_text("Practical assessment video")).to_be_visible()
+    expect(page.get_by_role("link", name="See the organization on this platform")).to_be_visible()
 
     tampered = dict(issued.document, validFrom="2020-01-01T00:00:00Z")
     page.get_by_label("Paste a credential (JSON or JWT)").fill(json.dumps(tampered))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.catalog import services as catalog
 from microcred.europe.tests.conftest import bilingual_draft
@@ -24,7 +25,7 @@ def test_a_designer_states_the_european_elements_and_publication_names_what_is_m
     log_in(page, admin.email)
     page.goto(f"/catalog/{provider.slug}/{credential.slug}/v1/")
     page.get_by_role("link", name="See the European standard elements").click()
-    assert page.get_by_role("heading", name="European standard elements", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="European standard elements", exact=True)).to_be_visible()
     row = page.get_by_role("row", name="Level (EQF or NQF)")
     assert "No" in row.inner_text()
     check_page(page, "europe-elements")
@@ -35,7 +36,7 @@ def test_a_designer_states_the_european_elements_and_publication_names_what_is_m
     page.get_by_label("Second language", exact=True).select_option("fr")
     page.get_by_label("Type of quality assurance in the second language").fill("Revue par le comité qualité.")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The European elements were saved.").is_visible()
+    expect(page.get_by_text("The European elements were saved.")).to_be_visible()
     assert "EQF level 5" in page.get_by_role("row", name="Level (EQF or NQF)").inner_text()
     alert = page.get_by_role("alert").filter(has_text="cannot be published under the European profile")
     assert "Type of assessment" in alert.inner_text() and "design form" in alert.inner_text()
@@ -45,7 +46,7 @@ def test_a_designer_states_the_european_elements_and_publication_names_what_is_m
     page.goto(f"/catalog/{provider.slug}/{credential.slug}/v1/")
     page.get_by_role("button", name="Publish").click()
     message = page.get_by_text("The European profile requires “Type of assessment”")
-    assert message.is_visible()
+    expect(message).to_be_visible()
     assert "add it on the design form, under “Assessment method”" in message.inner_text()
     check_page(page, "europe-credential-panel")
 
@@ -64,7 +65,7 @@ def test_a_designer_imports_an_elm_specification(page, provider) -> None:
     }
     page.get_by_label("Or paste it here").fill(json.dumps(document))
     page.get_by_role("button", name="Import as a draft").click()
-    assert page.get_by_text("“Solar Basics” was imported as a draft.").is_visible()
-    assert page.get_by_text("Property targetGroup.").is_visible()
+    expect(page.get_by_text("“Solar Basics” was imported as a draft.")).to_be_visible()
+    expect(page.get_by_text("Property targetGroup.")).to_be_visible()
     page.get_by_role("link", name="Open the draft").click()
-    assert page.get_by_role("heading", name="Solar Basics").is_visible()
+    expect(page.get_by_role("heading", name="Solar Basics")).to_be_visible()

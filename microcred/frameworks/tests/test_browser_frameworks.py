@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.catalog.tests.conftest import draft
 from microcred.frameworks import imports
@@ -34,21 +35,21 @@ def test_import_browse_and_align(page, provider, tmp_path: Path, settings) -> No
     page.get_by_label("File").set_input_files(str(package))
     page.get_by_role("button", name="Import").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Import of future-ready-talent.json").is_visible()
+    expect(page.get_by_role("heading", name="Import of future-ready-talent.json")).to_be_visible()
     imports.run_import(FrameworkImport.objects.get().pk)  # what the task worker does
     page.reload()
     page.get_by_role("link", name="Future-ready talent").click()
 
-    assert page.get_by_role("link", name="FRT-1 Thinking").is_visible()
-    assert not page.get_by_text("Solve complex problems with data").is_visible()
+    expect(page.get_by_role("link", name="FRT-1 Thinking")).to_be_visible()
+    expect(page.get_by_text("Solve complex problems with data")).not_to_be_visible()
     page.locator("summary", has_text="Thinking").first.click()  # the level loads when opened
     page.get_by_role("link", name="FRT-1.1 Problem solving").click()
-    assert page.get_by_text("Solve complex problems with data").first.is_visible()
-    assert page.get_by_text("analytical thinking").is_visible()
+    expect(page.get_by_text("Solve complex problems with data").first).to_be_visible()
+    expect(page.get_by_text("analytical thinking")).to_be_visible()
     page.go_back()
     page.get_by_label("Search this framework").fill("critically")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name="FRT-1.2 Think critically about sources").is_visible()
+    expect(page.get_by_role("link", name="FRT-1.2 Think critically about sources")).to_be_visible()
 
     page.goto(f"/catalog/{provider.slug}/{credential.slug}/v1/")
     page.get_by_role("link", name="Align to competencies").click()
@@ -56,7 +57,7 @@ def test_import_browse_and_align(page, provider, tmp_path: Path, settings) -> No
     page.get_by_role("button", name="Search").click()
     page.get_by_role("listitem").filter(has_text="Problem solving").get_by_role("button", name="Align").click()
     page.wait_for_load_state()
-    assert page.locator(".alignments").get_by_text("Problem solving").is_visible()
+    expect(page.locator(".alignments").get_by_text("Problem solving")).to_be_visible()
     assert credential.alignments.get().target_code == "FRT-1.1"
 
 
@@ -89,5 +90,5 @@ def test_esco_suggestions_show_their_progress_then_the_links_to_review(  # type:
     suggestion_runs.run_suggestions(SuggestionRun.objects.get().pk)  # what the task worker does
     page.wait_for_function("() => !document.querySelector('progress')")  # live.js swaps the result in
     assert "suggestions to review" in page.locator("#suggestion-progress").inner_text()
-    assert page.get_by_role("button", name="Accept").first.is_visible()
+    expect(page.get_by_role("button", name="Accept").first).to_be_visible()
     check_page(page, "crosswalk-suggestions-done")

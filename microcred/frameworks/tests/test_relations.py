@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from microcred.accounts.permissions import CLI
 from microcred.frameworks import esco, services
@@ -80,7 +81,9 @@ def test_the_competency_page_shows_relations_and_the_readers_language(tmp_path: 
     (tmp_path / "fr" / "skills_fr.csv").write_text(FRENCH, encoding="utf-8")
     import_esco_translations(actor=CLI, framework=framework, directory=tmp_path / "fr", language="fr")
     english = Client().get(page_of(framework, "/a3")).content.decode()
-    assert "Related in this framework" in english and "Draws on (essential)" in english and "electrical wiring" in english
+    assert (
+        "Related in this framework" in english and "Draws on (essential)" in english and "electrical wiring" in english
+    )
     assert "installer des luminaires" not in english  # the reader reads English, the framework's language
     french = Client(HTTP_ACCEPT_LANGUAGE="fr").get(page_of(framework, "/a3")).content.decode()
     assert "Dans votre langue" in french and 'lang="fr">installer des luminaires' in french
@@ -96,14 +99,14 @@ def test_the_competency_page_in_a_browser(page, tmp_path: Path, browser, live_se
     (tmp_path / "fr" / "skills_fr.csv").write_text(FRENCH, encoding="utf-8")
     import_esco_translations(actor=CLI, framework=framework, directory=tmp_path / "fr", language="fr")
     page.goto(page_of(framework, "/a3"))
-    assert page.get_by_role("heading", name="Related in this framework").is_visible()
+    expect(page.get_by_role("heading", name="Related in this framework")).to_be_visible()
     page.get_by_role("link", name="electrical wiring").click()
-    assert page.get_by_role("heading", name="Needed for").is_visible()
+    expect(page.get_by_role("heading", name="Needed for")).to_be_visible()
     page.go_back()
     check_page(page, "competency-relations")
     context = browser.new_context(base_url=live_server.url, locale="fr-CA")
     french = context.new_page()
     french.goto(page_of(framework, "/a3"))
-    assert french.get_by_text("installer des luminaires").is_visible()
+    expect(french.get_by_text("installer des luminaires")).to_be_visible()
     check_page(french, "competency-relations-fr")
     context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.issuing import services as issuing
 from microcred.testing import factories
@@ -45,8 +46,8 @@ def test_a_learner_downloads_a_bundle_and_the_verifier_states_its_status_age(pag
     page.get_by_label("Or choose a file").set_input_files(str(path))
     page.get_by_role("button", name="Verify", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_text("Status as of").is_visible()
-    assert page.get_by_role("heading", name="Verified").is_visible()
+    expect(page.get_by_text("Status as of")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verified")).to_be_visible()
     # check_page reloads the page's URL (a GET: the empty form); the verdict is a POST's answer, so shoot it here
     page.screenshot(path=str(ARTIFACTS / "screens" / "verify-bundle-result-1280.png"), full_page=True)
     check_page(page, "verify-bundle")

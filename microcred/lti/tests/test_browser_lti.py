@@ -8,6 +8,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.lti import services
 from microcred.lti.models import Course, LineItemMap, Platform
@@ -27,7 +28,7 @@ def test_an_admin_registers_an_lms_and_sees_a_course(page, school: School, signe
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
     page.goto(f"/organizations/{school.provider.slug}/lti/")
-    assert page.get_by_text("/lti/jwks").is_visible()
+    expect(page.get_by_text("/lti/jwks")).to_be_visible()
     page.locator("#id_name").fill("Lakes Moodle")
     page.locator("#id_issuer").fill("https://moodle.lakes.example")
     page.locator("#id_client_id").fill("abc123")
@@ -37,7 +38,7 @@ def test_an_admin_registers_an_lms_and_sees_a_course(page, school: School, signe
     page.locator("#id_key_set").fill(json.dumps(signer.jwks()))
     page.get_by_role("button", name="Register").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The platform is registered.").is_visible()
+    expect(page.get_by_text("The platform is registered.")).to_be_visible()
     check_page(page, "lti-platforms")
     page.get_by_role("link", name="Lakes Moodle").click()
     page.wait_for_load_state()
@@ -52,11 +53,11 @@ def test_an_admin_registers_an_lms_and_sees_a_course(page, school: School, signe
     )
     LineItemMap.objects.create(course=course, line_item_id="https://moodle.lakes.example/li/1", label="Final exam")
     page.goto(f"/lti/courses/{course.pk}/")
-    assert page.get_by_role("button", name="Sync grades").is_visible()
+    expect(page.get_by_role("button", name="Sync grades")).to_be_visible()
     check_page(page, "lti-course")
 
     page.goto("/lti/login?iss=https://impostor.example&login_hint=1&target_link_uri=x")
-    assert page.get_by_text("unknown_issuer").is_visible()
+    expect(page.get_by_text("unknown_issuer")).to_be_visible()
     check_page(page, "lti-refused")
 
 
@@ -81,6 +82,6 @@ def test_an_instructor_deep_links_and_a_learner_launches_from_the_lms_in_a_brows
 
         page.goto(lms.login_url("s1"))
         page.wait_for_url("**/assessment/enrolments/**")
-        assert page.get_by_role("heading", name="Grid Safety Essentials").first.is_visible()
+        expect(page.get_by_role("heading", name="Grid Safety Essentials").first).to_be_visible()
     finally:
         lms.stop()

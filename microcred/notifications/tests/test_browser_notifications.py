@@ -4,6 +4,7 @@ notification, opens the credential from it, and turns off e-mail for share-link 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.assessment.services import evaluations
 from microcred.notifications.models import NotificationPreference
@@ -31,24 +32,24 @@ def test_a_learner_receives_the_award_notification_in_the_app(page, wil) -> None
     page.wait_for_load_state()
     navigation = page.get_by_role("navigation", name="Main")
     link = navigation.get_by_role("link", name="Notifications 3 unread")  # two results recorded, one award
-    assert link.is_visible()
+    expect(link).to_be_visible()
     link.click()
-    assert page.get_by_role("heading", name="Notifications", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
     award = page.get_by_role("listitem").filter(
         has=page.get_by_role("heading", name="You were awarded “Communication and Collaboration at Work”")
     )
     award.get_by_role("button", name="Open").click()
     page.wait_for_url(f"**/wallet/credentials/{enrolment.award.issued_credential.public_id}/")
-    assert page.get_by_role("link", name="Notifications 2 unread").is_visible()
+    expect(page.get_by_role("link", name="Notifications 2 unread")).to_be_visible()
 
     page.goto("/notifications/")
     page.get_by_role("button", name="Mark all as read").click()
-    assert page.get_by_text("All notifications are marked as read.").is_visible()
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").is_visible()
+    expect(page.get_by_text("All notifications are marked as read.")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications")).to_be_visible()
 
     page.get_by_role("link", name="Choose which notifications you receive").click()
     page.get_by_label("Someone opened one of my share links: by e-mail").uncheck()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Your notification choices are saved.").is_visible()
+    expect(page.get_by_text("Your notification choices are saved.")).to_be_visible()
     preference = NotificationPreference.objects.get(user=learner, kind="share_link_viewed")
     assert preference.in_app and not preference.email

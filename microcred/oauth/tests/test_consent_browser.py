@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from microcred.delivery.models import Delivery
 from microcred.delivery.tests.conftest import Holder
@@ -42,7 +43,7 @@ def test_a_learner_authorizes_a_wallet_and_later_withdraws_it(page, base) -> Non
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Allow Test Wallet?").is_visible()
+    expect(page.get_by_role("heading", name="Allow Test Wallet?")).to_be_visible()
     check_page(page, "oauth-consent")
     page.get_by_label("Welding safety", exact=False).check()
     page.get_by_role("button", name="Allow").click()
@@ -61,11 +62,11 @@ def test_a_learner_authorizes_a_wallet_and_later_withdraws_it(page, base) -> Non
     assert Delivery.objects.get().credential == credential
 
     page.goto("/wallet/applications/")
-    assert page.get_by_role("heading", name="Test Wallet").is_visible()
+    expect(page.get_by_role("heading", name="Test Wallet")).to_be_visible()
     check_page(page, "oauth-connected-applications")
     page.get_by_role("button", name="Withdraw access of Test Wallet").click()
     page.wait_for_load_state()
-    assert page.get_by_text("No application has access to your account.").is_visible()
+    expect(page.get_by_text("No application has access to your account.")).to_be_visible()
     assert all(t.revoked_at and t.refresh_revoked_at for t in Token.objects.all())
     answer = requests.post(f"{base}/oid4vci/credential", json=body, headers=headers, timeout=TIMEOUT)
     assert answer.status_code == 401

@@ -4,6 +4,7 @@ to another platform's consent page; screenshots at 1280 and 390 px, axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.obapi.models import Connection, ConnectionStatus
 from microcred.testing import factories
@@ -29,8 +30,8 @@ def test_the_other_platforms_page(page) -> None:
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Northern Polytechnic").is_visible()
-    assert page.get_by_role("button", name="Bring in my credentials from Northern Polytechnic").is_visible()
+    expect(page.get_by_role("heading", name="Northern Polytechnic")).to_be_visible()
+    expect(page.get_by_role("button", name="Bring in my credentials from Northern Polytechnic")).to_be_visible()
     check_page(page, "obapi-other-platforms")
     page.get_by_label("The platform's address").fill("http://insecure.example")
     page.get_by_role("button", name="Connect", exact=True).click()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.registry.models import Publication, PublicationStatus
 from microcred.registry.tests.conftest import API_KEY, ORG_CTID
@@ -32,14 +33,14 @@ def test_an_admin_publishes_to_the_registry_and_sees_each_versions_state(page, r
     page.locator("#id_enabled").check()
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The registry settings are saved.").is_visible()
+    expect(page.get_by_text("The registry settings are saved.")).to_be_visible()
     check_page(page, "registry-settings")
 
     registry.fail_next = 100
     credential = published("Welding Safety")
     assert Publication.objects.get(credential=credential).status == PublicationStatus.FAILED
     page.goto(f"/catalog/{provider.slug}/{credential.slug}/v1/")
-    assert page.get_by_text("The registry is down for maintenance", exact=False).is_visible()
+    expect(page.get_by_text("The registry is down for maintenance", exact=False)).to_be_visible()
     check_page(page, "registry-failed")
     registry.fail_next = 0
     page.get_by_role("button", name="Send to the registry again").click()
@@ -50,5 +51,5 @@ def test_an_admin_publishes_to_the_registry_and_sees_each_versions_state(page, r
     page.locator("#id_document").fill(json.dumps(REGISTRY_EXPORT))
     page.get_by_role("button", name="Import as a draft").click()
     page.wait_for_load_state()
-    assert page.get_by_text("ceterms:naics", exact=False).is_visible()
+    expect(page.get_by_text("ceterms:naics", exact=False)).to_be_visible()
     check_page(page, "registry-imported")

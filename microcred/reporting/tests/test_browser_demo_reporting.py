@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from microcred.assessment.models import Award, Enrolment
 from microcred.catalog.models import MicroCredential
@@ -37,7 +38,7 @@ def test_the_demo_credentials_reports_and_the_learners_award_notification(page) 
     page.goto(f"/organizations/{credential.provider.slug}/")
     page.get_by_role("link", name="Reports and exports").click()
     page.get_by_role("link", name=WIL_CREDENTIAL["title"]).click()
-    assert page.get_by_role("heading", name="Awards by month").is_visible()
+    expect(page.get_by_role("heading", name="Awards by month")).to_be_visible()
 
     page.get_by_label("From month").fill(month)
     page.get_by_label("To month").fill(month)
@@ -49,7 +50,7 @@ def test_the_demo_credentials_reports_and_the_learners_award_notification(page) 
     assert summary.get_by_role("row", name="Enrolled").get_by_role("cell").inner_text() == str(len(enrolled_in_month))
     assert summary.get_by_role("row", name="Awarded").get_by_role("cell").inner_text() == str(awarded_in_cohort)
     months = page.get_by_role("table", name="Awards by month")
-    assert months.get_by_role("row").count() == 2  # the header and the month
+    expect(months.get_by_role("row")).to_have_count(2)  # the header and the month
     assert months.get_by_role("row", name=month).get_by_role("cell").inner_text() == str(len(in_month))
 
     section = page.locator("section", has=page.get_by_role("heading", name="Awards by month"))
@@ -73,6 +74,6 @@ def test_the_demo_credentials_reports_and_the_learners_award_notification(page) 
     notice = page.get_by_role("listitem").filter(
         has=page.get_by_role("heading", name=f"You were awarded “{credential.title}”")
     )
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     notice.get_by_role("button", name="Open").click()
     page.wait_for_url(f"**/wallet/credentials/{award.issued_credential.public_id}/")

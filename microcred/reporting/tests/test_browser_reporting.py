@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from microcred.testing.factories import PASSWORD
 
@@ -22,7 +23,7 @@ def test_a_provider_admin_filters_the_dashboard_and_downloads_the_csv(page, scho
     page.goto(f"/organizations/{school.provider.slug}/")
     page.get_by_role("link", name="Reports and exports").click()
     page.get_by_role("link", name="Data Literacy").click()
-    assert page.get_by_role("heading", name="Awards by month").is_visible()
+    expect(page.get_by_role("heading", name="Awards by month")).to_be_visible()
 
     page.get_by_label("From month").fill("2026-03")
     page.get_by_label("To month").fill("2026-03")
@@ -30,7 +31,7 @@ def test_a_provider_admin_filters_the_dashboard_and_downloads_the_csv(page, scho
     page.wait_for_load_state()
     assert "from=2026-03" in page.url
     months = page.get_by_role("table", name="Awards by month")
-    assert months.get_by_role("row").count() == 2  # the header and March
+    expect(months.get_by_role("row")).to_have_count(2)  # the header and March
     assert "2026-01" not in months.inner_text()
 
     section = page.locator("section", has=page.get_by_role("heading", name="Awards by month"))

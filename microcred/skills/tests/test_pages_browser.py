@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from microcred.skills.models import JobPosting, PostingSkill
 from microcred.skills.tests.demand_data import load_sample_framework, skill
@@ -25,25 +26,27 @@ def test_dashboard_charts_and_region_filter(page) -> None:  # type: ignore[no-un
         PostingSkill.objects.create(posting=posting, competency=skill(label), score=0.9, engine="lexical")
 
     page.goto("/skills/demand/")
-    assert page.get_by_role("heading", name="Skills in demand").is_visible()
+    expect(page.get_by_role("heading", name="Skills in demand")).to_be_visible()
     charts = page.locator("figure.chart svg")
-    assert charts.count() == 3 and all(charts.nth(i).is_visible() for i in range(3))
+    expect(charts).to_have_count(3)
+    for i in range(3):
+        expect(charts.nth(i)).to_be_visible()
     skills_table = page.get_by_role("table", name="Skills most asked for")
-    assert skills_table.get_by_role("row", name="use databases").is_visible()
-    assert skills_table.get_by_role("row", name="perform data analysis").is_visible()
+    expect(skills_table.get_by_role("row", name="use databases")).to_be_visible()
+    expect(skills_table.get_by_role("row", name="perform data analysis")).to_be_visible()
 
     page.get_by_label("Province or territory", exact=True).select_option("ON")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_load_state()
     assert "region=ON" in page.url
     skills_table = page.get_by_role("table", name="Skills most asked for")
-    assert skills_table.get_by_role("row", name="perform data analysis").is_visible()
-    assert skills_table.get_by_role("row", name="use databases").count() == 0
-    assert page.get_by_text("From 2 job postings whose skills were read.").is_visible()
+    expect(skills_table.get_by_role("row", name="perform data analysis")).to_be_visible()
+    expect(skills_table.get_by_role("row", name="use databases")).to_have_count(0)
+    expect(page.get_by_text("From 2 job postings whose skills were read.")).to_be_visible()
     months = page.get_by_role("table", name="Postings by month")
     assert months.get_by_role("row", name="2026-04").get_by_role("cell").inner_text() == "1"
 
     response = page.goto("/skills/demand/?region=ON&from=2026-13")
     assert response.status == 400
-    assert page.get_by_text("from: Give a month as YYYY-MM.").is_visible()
-    assert page.get_by_text("invalid_month").is_visible()
+    expect(page.get_by_text("from: Give a month as YYYY-MM.")).to_be_visible()
+    expect(page.get_by_text("invalid_month")).to_be_visible()

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from microcred.accounts.permissions import SYSTEM
@@ -69,7 +70,7 @@ def test_a_learner_adds_a_linkedin_certification_link_and_downloads_the_pdf(brow
         steps.click(page.get_by_role("link", name="My wallet").first)
         check_page(page, "wallet-home-badges")
         steps.click(page.get_by_role("link", name="Welding safety"))
-        assert page.locator("img.badge-image").is_visible()
+        expect(page.locator("img.badge-image")).to_be_visible()
         check_page(page, "wallet-credential-pdf-linkedin")
 
         with page.expect_download() as caught:
@@ -87,7 +88,7 @@ def test_a_learner_adds_a_linkedin_certification_link_and_downloads_the_pdf(brow
         check_page(page, "wallet-share-form-expiry")
         steps.click(page.get_by_role("button", name="Create the link"))
         page.get_by_role("heading", name="Your permanent public page").wait_for()
-        assert page.get_by_role("button", name="Copy the link").is_visible()  # the script showed it
+        expect(page.get_by_role("button", name="Copy the link")).to_be_visible()  # the script showed it
         url = page.get_by_label("Link", exact=True).input_value()
         add = page.get_by_role("link", name="Add to LinkedIn profile")
         query = parse_qs(urlsplit(add.get_attribute("href")).query)
@@ -103,7 +104,7 @@ def test_a_learner_adds_a_linkedin_certification_link_and_downloads_the_pdf(brow
 
         public = context.new_page()
         public.goto(url)
-        assert public.get_by_text("Held by Maya Singh").is_visible()
+        expect(public.get_by_text("Held by Maya Singh")).to_be_visible()
         assert public.locator('meta[property="og:title"]').get_attribute("content") == "Welding safety"
         check_page(public, "wallet-public-page")
     finally:
@@ -123,7 +124,7 @@ def test_an_employer_verifies_a_share_link_and_sees_the_holders_name(page, on_th
 
     steps = _log_in(page, "hiring@grid.example")
     steps.click(page.get_by_role("link", name="Verify a credential").first)
-    assert page.get_by_text("A share link or public page a holder gave you").is_visible()
+    expect(page.get_by_text("A share link or public page a holder gave you")).to_be_visible()
     steps.fill(page.get_by_label("Or give a link to a credential on this platform"), share_url)
     steps.click(page.get_by_role("button", name="Open and verify"))
     page.locator("#verdict-heading").wait_for()
@@ -135,5 +136,5 @@ def test_an_employer_verifies_a_share_link_and_sees_the_holders_name(page, on_th
     page.goto(f"/employers/{employer.slug}/")
     row = page.locator("tr", has_text="Welding safety").first  # the checks above verified it again
     assert "Maple College" in row.inner_text() and "did:web" not in row.inner_text()
-    assert row.locator("img").count() == 1
+    expect(row.locator("img")).to_have_count(1)
     check_page(page, "employer-dashboard-issuers")

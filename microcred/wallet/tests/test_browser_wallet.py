@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from microcred.accounts.permissions import SYSTEM
 from microcred.assessment.models import Enrolment, Evidence
@@ -77,15 +78,16 @@ def test_a_learner_shares_a_credential_an_employer_sees_it_verified_then_the_lin
     page.get_by_label("Show my name on the page").uncheck()  # the holder's choice: this page does not name her
     page.get_by_role("button", name="Create the link").click()
     url = page.get_by_label("Link", exact=True).input_value()
-    assert "/wallet/s/" in url and page.locator("figure.qr svg").is_visible()
+    assert "/wallet/s/" in url
+    expect(page.locator("figure.qr svg")).to_be_visible()
 
     # An employer without an account opens it.
     employer = browser.new_context(base_url=live_server.url, locale="en-CA")
     visitor = employer.new_page()
     visitor.goto(url)
-    assert visitor.get_by_role("heading", name="Verified").is_visible()
-    assert visitor.get_by_text("Reflection on a near miss").is_visible()
-    assert visitor.get_by_text("Weld inspection video").is_visible()
+    expect(visitor.get_by_role("heading", name="Verified")).to_be_visible()
+    expect(visitor.get_by_text("Reflection on a near miss")).to_be_visible()
+    expect(visitor.get_by_text("Weld inspection video")).to_be_visible()
     html = visitor.content()
     assert "Private journal" not in html and "Confined space" not in html
     assert learner.email not in html and "Maya Singh" not in html
@@ -95,10 +97,10 @@ def test_a_learner_shares_a_credential_an_employer_sees_it_verified_then_the_lin
     row = page.locator("tr", has_text="For Grid Power")
     assert row.locator("td").nth(3).inner_text().startswith("1")
     row.get_by_role("button", name="Revoke").click()
-    assert page.get_by_text("The link is revoked").is_visible()
+    expect(page.get_by_text("The link is revoked")).to_be_visible()
 
     response = visitor.goto(url)
     assert response is not None and response.status == 410
-    assert visitor.get_by_role("heading", name="Link not available").is_visible()
+    expect(visitor.get_by_role("heading", name="Link not available")).to_be_visible()
     assert "Welding" not in visitor.content()
     employer.close()

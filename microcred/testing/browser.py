@@ -43,8 +43,10 @@ def browser() -> Iterator[object]:
         pytest.skip("Chromium is not installed (apt-get install chromium); `make test` installs it.")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from tests are safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() waits 5 s unless told otherwise; a page on a loaded CI worker can take longer than that to render.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield instance

@@ -35,10 +35,14 @@ def base_key(base: str) -> str:
 
 def organization_did(organization: Organization, base: str | None = None) -> str:
     """The organization's did:web under the platform's public URL (or under ``base``, a former one)."""
+    return did_for_slug(organization.slug, base)
+
+
+def did_for_slug(slug: str, base: str | None = None) -> str:
     parts = urlsplit(base or public_base_url())
     host = quote(parts.netloc, safe="")  # did:web encodes the port's colon as %3A
     path = [segment for segment in parts.path.split("/") if segment]
-    return ":".join(["did:web", host, *path, "organizations", organization.slug])
+    return ":".join(["did:web", host, *path, "organizations", slug])
 
 
 def is_test_issuer(organization: Organization) -> bool:
@@ -70,15 +74,15 @@ def published_keys(organization: Organization) -> list[IssuerKey]:
 
 
 def did_document(organization: Organization, base: str | None = None) -> dict[str, Any]:
-    did = organization_did(organization, base)
+    keys = [key.public_key_multibase for key in published_keys(organization)]
+    return document_for(organization_did(organization, base), keys)
+
+
+def document_for(did: str, multibases: list[str]) -> dict[str, Any]:
+    """The DID document of ``did`` listing these public keys (multibase), in this order."""
     methods = [
-        {
-            "id": f"{did}#{key.public_key_multibase}",
-            "type": "Multikey",
-            "controller": did,
-            "publicKeyMultibase": key.public_key_multibase,
-        }
-        for key in published_keys(organization)
+        {"id": f"{did}#{multibase}", "type": "Multikey", "controller": did, "publicKeyMultibase": multibase}
+        for multibase in multibases
     ]
     ids = [method["id"] for method in methods]
     return {

@@ -21,8 +21,7 @@ from django.conf import settings
 from microcred.accounts.models import Organization
 from microcred.errors import DomainError
 from microcred.issuing import identity, selectors, services
-from microcred.issuing.models import StatusList
-from microcred.vc import did, verify
+from microcred.vc import did, status_cache, verify
 from microcred.vc.errors import ResolutionError
 
 _DID_DOCUMENT = re.compile(r"^/organizations/(?P<slug>[-a-zA-Z0-9_]{1,80})/did\.json$")
@@ -78,7 +77,7 @@ def _status_list_document(url: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     memo_key = (identity.public_base_url(), url.split("#", 1)[0])
-    stamp = StatusList.objects.filter(public_id=public_id).values_list("changed_at", flat=True).first()
+    stamp = selectors.status_list_stamp(public_id)
     with _STATUS_MEMO_LOCK:
         memo = _STATUS_MEMO.get(memo_key)
     if stamp is not None and memo is not None and memo[0] == stamp:
@@ -88,16 +87,19 @@ def _status_list_document(url: str) -> dict[str, Any] | None:
     if base is None:
         return None
     document = services.signed_status_list_credential(status_list, base)
-    with _STATUS_MEMO_LOCK:
-        _STATUS_MEMO[memo_key] = (status_list.changed_at, copy.deepcopy(document))
+    if stamp is not None:  # read before the row: a change in between makes the next use read it again
+        with _STATUS_MEMO_LOCK:
+            _STATUS_MEMO[memo_key] = (stamp, copy.deepcopy(document))
     return document
 
 
 def _did_document(url: str) -> dict[str, Any] | None:
     path = _own_path(url)
     if path is not None and (match := _DID_DOCUMENT.match(path)):
-        organization = Organization.objects.filter(slug=match["slug"]).first()
-        return identity.did_document(organization) if organization is not None else None
+        keys = selectors.published_key_multibases(match["slug"])  # one query: this runs on every verification
+        if keys is None:
+            return None
+        return identity.document_for(identity.did_for_slug(match["slug"]), keys)
     # under a former public URL: only an organization whose credentials were handed out there
     match = re.search(r"/organizations/(?P<slug>[-a-zA-Z0-9_]{1,80})/did\.json$", urlsplit(url).path)
     organization = Organization.objects.filter(slug=match["slug"]).first() if match else None
@@ -153,6 +155,13 @@ def fetch_status_list(url: str) -> dict[str, Any]:
     return document if document is not None else json.loads(fetch(url))
 
 
+# Status-list credentials this process verified, by content: every credential of an issuer points to the same few
+# lists, and verifying one (canonicalization and signature) cost more than the rest of a verification.
+_VERIFIED_LISTS = status_cache.VerifiedListCache(maxsize=1024)
+
+
 def verify_credential(credential: dict[str, Any] | str | bytes) -> verify.Report:
     """The verification report, as any verifier would produce it, without leaving the server."""
-    return verify.verify(credential, resolver=resolver(), status_fetcher=fetch_status_list)
+    return verify.verify(
+        credential, resolver=resolver(), status_fetcher=fetch_status_list, status_list_cache=_VERIFIED_LISTS
+    )

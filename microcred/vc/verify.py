@@ -27,6 +27,7 @@ from microcred.vc import schema as schema_module
 from microcred.vc.dates import parse_date_time
 from microcred.vc.errors import ResolutionError, VCError
 from microcred.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2, Loader, inline_context_problem, is_bundled
+from microcred.vc.status_cache import VerifiedListCache
 
 # Check codes, in the order they run.
 PARSE = "parse"
@@ -223,8 +224,13 @@ def verify(
     loader: Loader | None = None,
     max_bytes: int = MAX_BYTES,
     check_status: bool = True,
+    status_list_cache: VerifiedListCache | None = None,
 ) -> Report:
-    """Verify a credential; never raises. See the module docstring for the checks."""
+    """Verify a credential; never raises. See the module docstring for the checks.
+
+    ``status_list_cache``: status-list credentials verified before (by this or other calls sharing it) are not
+    verified again while the very same document is served (``microcred.vc.status_cache``).
+    """
     context = _Context(
         resolver=resolver,
         status_fetcher=status_fetcher,
@@ -232,6 +238,7 @@ def verify(
         loader=loader,
         max_bytes=max_bytes,
         check_status=check_status,
+        status_list_cache=status_list_cache,
     )
     return _verify(credential_or_jwt, context, depth=0)
 
@@ -245,6 +252,7 @@ class _Context:
     max_bytes: int
     check_status: bool
     status_lists: dict[str, Any] = field(default_factory=dict)
+    status_list_cache: VerifiedListCache | None = None
     in_clr: bool = False  # a credential a CLR holds: the CLR schema already checked its shape
 
     def get_resolver(self) -> Any:
@@ -902,14 +910,22 @@ def _check_bitstring_entry(run: _Run, credential: dict[str, Any], entry: dict[st
         fetched, problem = _fetch(run, url)
         if problem is not None:
             return problem
-        list_report = _verify(fetched, _nested_context(run.context), run.depth + 1)
-        if not list_report.valid:
-            failure = list_report.first_failure
-            why = f" ({failure.code}: {failure.reason})" if failure else ""
-            return STATUS_LIST_INVALID, f"The status list {url[:200]} does not verify{why}."
-        if list_report.issuer != _issuer_id(credential):
+        cache = run.context.status_list_cache
+        cache_key = cache.key(url, fetched) if cache is not None else None
+        known = cache.get(cache_key, run.context.moment()) if cache is not None and cache_key is not None else None
+        if known is not None:
+            list_issuer, list_credential = known.issuer, known.credential
+        else:
+            list_report = _verify(fetched, _nested_context(run.context), run.depth + 1)
+            if not list_report.valid:
+                failure = list_report.first_failure
+                why = f" ({failure.code}: {failure.reason})" if failure else ""
+                return STATUS_LIST_INVALID, f"The status list {url[:200]} does not verify{why}."
+            list_issuer, list_credential = list_report.issuer, list_report.credential
+            if cache is not None and cache_key is not None and isinstance(list_credential, dict):
+                cache.put(cache_key, list_credential, list_issuer, run.context.moment())
+        if list_issuer != _issuer_id(credential):
             return STATUS_LIST_ISSUER, f"The status list {url[:200]} was not issued by the credential's issuer."
-        list_credential = list_report.credential
         run.context.status_lists[url] = list_credential
     try:
         flagged = status.check_entry(entry, list_credential)  # type: ignore[arg-type]
@@ -954,6 +970,7 @@ def _nested_context(context: _Context) -> _Context:
         max_bytes=context.max_bytes,
         check_status=False,
         status_lists=context.status_lists,
+        status_list_cache=context.status_list_cache,
     )
 
 

@@ -13,6 +13,8 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 urlpatterns = [
+    # First: no other pattern starts with api/, and the resolver tries each in turn (the verify API is the busiest).
+    path("api/v1/", api.urls),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("", include("microcred.operations.urls")),  # /healthz, /readyz, /metrics, /media/ (public uploads)
@@ -33,7 +35,6 @@ urlpatterns = [
     path("reporting/", include("microcred.reporting.urls")),
     path("notifications/", include("microcred.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
     path("", vc_api.urls),  # W3C VC-API: credentials/issue, credentials/verify, presentations/verify
     path("", include("microcred.issuing.urls")),  # DID documents, status lists, issued credentials
     path("admin/", admin.site.urls),

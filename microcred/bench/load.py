@@ -177,8 +177,10 @@ def _library_rate(site: LoadSite, keep_lists: bool = False) -> float:
     from django.db import connection
 
     with contextlib.redirect_stdout(io.StringIO()):  # its own line is in bench verify's format; ours is printed
-        rate = _library(site.proof_format, _repeat(site.credentials, LIBRARY_COUNT), keep_lists)
+        rate, failures = _library(site.proof_format, _repeat(site.credentials, LIBRARY_COUNT), keep_lists)
     connection.close()
+    if failures:
+        raise RuntimeError(f"the library did not verify {failures} of the learners' credentials")
     return rate
 
 

@@ -158,11 +158,14 @@ def _build(args: argparse.Namespace) -> dict[str, int]:
 
 
 def _analyze() -> None:
-    """Fresh planner statistics, as autovacuum (PostgreSQL) or ``PRAGMA optimize`` (SQLite) would keep them."""
+    """The catalog as a running registry has it, not as a bulk load leaves it: fresh planner statistics (as
+    ``PRAGMA optimize`` on SQLite would keep them) and, on PostgreSQL, vacuumed tables. Right after 100,000 inserts
+    autovacuum starts on every large table a few seconds later, so the timings ran beside its reads and writes (two
+    runs: the worst search 135-141 ms and p95 just over the target; the same catalog vacuumed: 55 ms and 44.8)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _time_index() -> None:

@@ -49,6 +49,7 @@ class EngineStatus:
     index_status: str  # the embedding job's status ("" when never started)
     done: int
     total: int
+    span_table: bool = False  # the model's static span table is built (linking encodes fewer spans: faster)
 
 
 def engine_status(framework: Framework | None = None) -> EngineStatus:
@@ -76,7 +77,8 @@ def engine_status(framework: Framework | None = None) -> EngineStatus:
         }
     else:
         reason = ""
-    return EngineStatus("hybrid" if ready else "lexical", installed, ready, reason, status, done, total)
+    span_table = ready and embeddings.static_path().is_file()
+    return EngineStatus("hybrid" if ready else "lexical", installed, ready, reason, status, done, total, span_table)
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from microcred.skills.interfaces import engine_status
-from microcred.skills.linking import semantic
+from microcred.skills.linking import embeddings, semantic
 from microcred.skills.models import EmbeddingIndex
 from microcred.skills.tests.demand_data import load_sample_framework, platform_admin
 from microcred.testing.factories import make_member, make_organization
@@ -56,3 +56,6 @@ def test_a_platform_admin_computes_the_embeddings_and_the_hybrid_engine_serves(
     assert engine_status().engine == "hybrid"
     after = client.get("/skills/imports/").content.decode()
     assert "hybrid engine" in after and f"{index.total} of {index.total}" in after
+    assert engine_status().span_table and "span table is built" in after  # the task built it after the vectors
+    embeddings.static_path().unlink()
+    assert "span table is not built yet" in client.get("/skills/imports/").content.decode()

@@ -1,4 +1,5 @@
-"""In a real browser: the public demand dashboard draws its charts, and the province filter narrows the figures."""
+"""In a real browser: the public demand dashboard draws its charts, and the province filter narrows the figures; the
+imports page says which engine links skills and whether the span table that speeds it up is built."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from microcred.skills.models import JobPosting, PostingSkill
-from microcred.skills.tests.demand_data import load_sample_framework, skill
+from microcred.skills.linking import semantic
+from microcred.skills.models import EmbeddingIndex, JobPosting, PostingSkill
+from microcred.skills.tests.demand_data import load_sample_framework, platform_admin, skill
+from microcred.testing.browser import log_in
+from microcred.testing.pages import check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,3 +54,18 @@ def test_dashboard_charts_and_region_filter(page) -> None:  # type: ignore[no-un
     assert response.status == 400
     expect(page.get_by_text("from: Give a month as YYYY-MM.")).to_be_visible()
     expect(page.get_by_text("invalid_month")).to_be_visible()
+
+
+@pytest.mark.skipif(not semantic.available(), reason="the semantic engine is not installed")
+def test_the_imports_page_says_whether_the_span_table_is_built(page) -> None:  # type: ignore[no-untyped-def]
+    framework = load_sample_framework()
+    _platform, admin = platform_admin()
+    EmbeddingIndex.objects.create(
+        framework=framework, model_name=semantic.model_name(), status="done", total=45, done=45, dimensions=384
+    )  # the vectors are not read by this page: it says which engine serves and what is built
+    log_in(page, admin.email)
+    page.goto("/skills/imports/")
+    expect(page.get_by_text("Skills are linked by the hybrid engine")).to_be_visible()
+    expect(page.get_by_text("Embeddings: 45 of 45 texts.")).to_be_visible()
+    expect(page.get_by_text("The model's span table is not built yet")).to_be_visible()
+    check_page(page, "skills-imports-span-table")

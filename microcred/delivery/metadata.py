@@ -26,7 +26,7 @@ JWT_VC_JSON = "OpenBadgeCredential_jwt_vc_json"
 CONFIGURATIONS = {LDP_VC: "ldp_vc", JWT_VC_JSON: "jwt_vc_json"}
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 BINDING_METHODS = ["did:key", "did:jwk", "jwk"]
-PROOF_TYPES = {"jwt": {"proof_signing_alg_values_supported": ["EdDSA", "ES256"]}}
+PROOF_TYPES = {"jwt": {"proof_signing_alg_values_supported": ["EdDSA", "Ed25519", "ES256"]}}
 LANGUAGES = ("en", "fr")
 
 

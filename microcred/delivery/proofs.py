@@ -20,7 +20,10 @@ from microcred.vc.errors import VCError
 from microcred.vc.keys import public_key_from_did_key
 
 PROOF_TYP = "openid4vci-proof+jwt"
-ALGORITHMS = ("EdDSA", "ES256")
+# "Ed25519" is RFC 9864's fully-specified name for EdDSA on Ed25519, which deprecates "EdDSA"; wallets still send
+# "EdDSA", so both are accepted, for the same keys.
+ED25519_ALGORITHMS = ("EdDSA", "Ed25519")
+ALGORITHMS = (*ED25519_ALGORITHMS, "ES256")
 MAX_PROOF_CHARS = 8192
 MAX_SKEW_SECONDS = 60  # a proof may be this far in the future (clocks differ)
 
@@ -102,7 +105,7 @@ def verify_key_proof(token: Any, *, audience: str, now: float | None = None, max
         raise ProofRefused("invalid_proof", f"The proof's typ must be {PROOF_TYP}.")
     algorithm = header.get("alg")
     if algorithm not in ALGORITHMS:
-        raise ProofRefused("invalid_proof", "The proof's alg must be EdDSA or ES256.")
+        raise ProofRefused("invalid_proof", "The proof's alg must be EdDSA, Ed25519 or ES256.")
     named = [name for name in ("kid", "jwk", "x5c", "key_attestation", "trust_chain") if name in header]
     if len(named) != 1 or named[0] not in ("kid", "jwk"):
         raise ProofRefused("invalid_proof", "The proof must name its key with exactly one of kid or jwk.")
@@ -113,7 +116,7 @@ def verify_key_proof(token: Any, *, audience: str, now: float | None = None, max
     else:
         jwk = _public_only(header["jwk"])
         holder_id = did_jwk(jwk)
-    if (jwk["kty"] == "OKP") != (algorithm == "EdDSA"):
+    if (jwk["kty"] == "OKP") != (algorithm in ED25519_ALGORITHMS):
         raise ProofRefused("invalid_proof", "The proof's alg does not fit its key.")
     try:
         key = JWKRegistry.import_key(jwk)

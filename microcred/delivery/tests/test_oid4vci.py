@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 from django.utils import timezone
+from joserfc import jws
 
 from microcred.audit.models import AuditEntry
 from microcred.delivery import metadata, services
@@ -73,7 +74,7 @@ def test_metadata_documents() -> None:
     assert ldp["format"] == "ldp_vc" and "OpenBadgeCredential" in ldp["credential_definition"]["type"]
     assert ldp["credential_definition"]["@context"][0] == "https://www.w3.org/ns/credentials/v2"
     assert issuer["credential_configurations_supported"][JWT]["format"] == "jwt_vc_json"
-    assert ldp["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"] == ["EdDSA", "ES256"]
+    assert ldp["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"] == ["EdDSA", "Ed25519", "ES256"]
     assert ldp["cryptographic_binding_methods_supported"] == ["did:key", "did:jwk", "jwk"]
     assert {d["locale"] for d in ldp["credential_metadata"]["display"]} == {"en", "fr"}
     names = {d["locale"]: d["name"] for d in ldp["credential_metadata"]["display"]}
@@ -126,6 +127,25 @@ def test_draft_single_proof_form_is_accepted(access, holder) -> None:
     proof = holder.proof(nonce=_nonce(client), aud=metadata.credential_issuer())
     body = {"credential_configuration_id": LDP, "proof": {"proof_type": "jwt", "jwt": proof}}
     assert _credential(client, access, body).status_code == 200
+
+
+def test_rfc_9864_ed25519_alg_is_accepted_for_an_ed25519_key_and_refused_for_another(access, holder) -> None:
+    client = Client()
+    header = {"typ": "openid4vci-proof+jwt", "alg": "Ed25519", "kid": holder.kid}
+    proof = holder.proof(nonce=_nonce(client), aud=metadata.credential_issuer(), header=header)
+    response = _credential(client, access, {"credential_configuration_id": LDP, "proofs": {"jwt": [proof]}})
+    assert response.status_code == 200, response.content
+    assert response.json()["credentials"][0]["credential"]["credentialSubject"]["id"] == holder.did
+    p256 = Holder("did:jwk")  # an EC key named with the Ed25519 alg: refused before any signature check
+    header = {"typ": "openid4vci-proof+jwt", "alg": "Ed25519", "kid": p256.kid}
+    signed = jws.serialize_compact(
+        header,
+        json.dumps({"aud": metadata.credential_issuer(), "iat": int(time.time()), "nonce": _nonce(client)}),
+        holder.key,
+        algorithms=["Ed25519"],
+    )
+    response = _credential(client, access, {"credential_configuration_id": LDP, "proofs": {"jwt": [signed]}})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_proof"
 
 
 def test_a_jwk_header_binds_to_its_did_jwk(access) -> None:

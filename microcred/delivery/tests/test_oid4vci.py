@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 from django.utils import timezone
-from joserfc import jws
 
 from microcred.audit.models import AuditEntry
 from microcred.delivery import metadata, services
@@ -138,12 +137,7 @@ def test_rfc_9864_ed25519_alg_is_accepted_for_an_ed25519_key_and_refused_for_ano
     assert response.json()["credentials"][0]["credential"]["credentialSubject"]["id"] == holder.did
     p256 = Holder("did:jwk")  # an EC key named with the Ed25519 alg: refused before any signature check
     header = {"typ": "openid4vci-proof+jwt", "alg": "Ed25519", "kid": p256.kid}
-    signed = jws.serialize_compact(
-        header,
-        json.dumps({"aud": metadata.credential_issuer(), "iat": int(time.time()), "nonce": _nonce(client)}),
-        holder.key,
-        algorithms=["Ed25519"],
-    )
+    signed = p256.proof(nonce=_nonce(client), aud=metadata.credential_issuer(), header=header, key=holder.key)
     response = _credential(client, access, {"credential_configuration_id": LDP, "proofs": {"jwt": [signed]}})
     assert response.status_code == 400 and response.json()["error"] == "invalid_proof"
 

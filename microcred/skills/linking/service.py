@@ -49,7 +49,7 @@ class EngineStatus:
     index_status: str  # the embedding job's status ("" when never started)
     done: int
     total: int
-    span_table: bool = False  # the model's static span table is built (linking encodes fewer spans: faster)
+    span_table: bool  # the model's static span table is built (linking encodes fewer spans: faster)
 
 
 def engine_status(framework: Framework | None = None) -> EngineStatus:
